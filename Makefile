@@ -1,0 +1,36 @@
+# The single source of how to set up, test, lint, demo and benchmark fupin.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO := demo
+
+.PHONY: demo test lint bench clean
+
+# Re-install only when the project or its pins change; pins keep a fresh machine on the versions the tests passed with.
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	@touch $(STAMP)
+
+demo: $(STAMP)
+	@rm -rf $(DEMO) && mkdir -p $(DEMO)
+	$(BIN)/fupin sample --out $(DEMO)/sample
+	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin init
+	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin import $(DEMO)/sample/*.xlsx $(DEMO)/sample/*.csv
+	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin status
+	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin batches
+	@echo "示例县的文件在 $(DEMO)/sample/，台账在 $(DEMO)/fupin.db"
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench_import.py
+
+clean:
+	rm -rf $(VENV) $(DEMO) bench/out .pytest_cache .ruff_cache .hypothesis

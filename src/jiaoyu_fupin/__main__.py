@@ -1,0 +1,3 @@
+from jiaoyu_fupin.cli.main import run
+
+run()

@@ -1,0 +1,45 @@
+"""What every command shares: the consoles, opening the ledger, leaving with the right exit code."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import NoReturn
+
+import typer
+from rich.console import Console
+
+# Results go to stdout; messages and errors to stderr so cron mails and pipes stay clean.
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+EXIT_OK, EXIT_FINDINGS, EXIT_MISUSE = 0, 1, 2
+
+
+def fail(message: str, code: int = EXIT_FINDINGS, hint: str | None = None) -> NoReturn:
+    err.print(f"[bold red]错误：[/]{message}", markup=True)
+    if hint:
+        err.print(f"处理办法：{hint}")
+    raise typer.Exit(code=code)
+
+
+def interactive() -> bool:
+    """Progress bars and colour only for a person at a terminal, never under cron or in a pipe."""
+    return sys.stderr.isatty() and not os.environ.get("CI")
+
+
+def open_ledger(ctx: typer.Context, *, migrate: bool = True):
+    from jiaoyu_fupin.ledger import Ledger, LedgerError
+    from jiaoyu_fupin.policy import PolicyError
+
+    try:
+        return Ledger(ctx.obj.get("db") if ctx.obj else None, migrate=migrate)
+    except (LedgerError, PolicyError) as exc:
+        fail(str(exc), EXIT_MISUSE)
+    except Exception as exc:  # a database that cannot be opened is the user's to fix, not a traceback
+        from sqlalchemy.exc import SQLAlchemyError
+
+        if isinstance(exc, SQLAlchemyError):
+            fail(f"无法打开台账数据库：{exc.__class__.__name__}: {str(exc).splitlines()[0]}", EXIT_MISUSE,
+                 "请检查 --db 或 FUPIN_DB 指向的文件或地址是否正确、是否有读写权限")
+        raise

@@ -1,0 +1,166 @@
+"""`fupin import`, `fupin template`: files in, blank templates out."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from jiaoyu_fupin.cli import common
+from jiaoyu_fupin.cli.common import EXIT_FINDINGS, EXIT_MISUSE, err, fail, out
+
+KIND_HELP = "文件类型：schools 学校名单、roll 学籍名册、away 县外就读、registry 国扶办数据、payments 发放名册、helpers 帮扶责任人、pairings 结对关系、population 户籍适龄儿童、dropouts 辍学台账；不写则按表头自动识别"
+SHOWN_PROBLEMS = 20
+
+
+def import_command(
+    ctx: typer.Context,
+    files: Annotated[list[Path], typer.Argument(help="要导入的文件（.xlsx、.xls、.csv），可一次给多个；多个文件作为一个整体导入")],
+    kind: Annotated[str | None, typer.Option("--kind", help=KIND_HELP)] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", help="只读这个工作表（默认自动寻找含表头的工作表）")] = None,
+    term: Annotated[str | None, typer.Option("--term", help="学期，如 2019秋；文件中没有“学期”列时必须给出")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="只校验并报告将新增、变更多少行，不写入台账")] = False,
+    errors: Annotated[Path | None, typer.Option("--errors", help="有错误时把错误工作簿写到这里（默认：当前文件夹下的 导入错误_文件名.xlsx）")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="只在出错时输出")] = False,
+) -> None:
+    """导入文件：学籍、国扶办数据、发放名册、帮扶责任人、结对关系、户籍儿童、辍学台账等。
+
+    有任何错误则整批不写入（退出码 1），并生成错误工作簿；同一文件重复导入不会产生重复数据。
+    """
+    from jiaoyu_fupin.importers.columns import KINDS
+    from jiaoyu_fupin.importers.engine import import_files
+    from jiaoyu_fupin.terms import Term, TermError
+
+    if kind is not None and kind not in KINDS:
+        fail(f"不认识的文件类型“{kind}”", EXIT_MISUSE, "可选：" + "、".join(KINDS))
+    if term is not None:
+        try:
+            term = str(Term.parse(term))
+        except TermError as exc:
+            fail(str(exc), EXIT_MISUSE)
+    ledger = common.open_ledger(ctx)
+    with _progress(len(files), quiet) as step:
+        result = import_files(ledger, files, kind=kind, sheet=sheet, term=term, dry_run=dry_run, progress=step)
+    if result.ok:
+        if not quiet:
+            _report(result)
+        return
+    _report_problems(result, errors)
+    raise typer.Exit(EXIT_FINDINGS)
+
+
+class _progress:
+    """A progress bar for a person at a terminal; nothing under cron, in a pipe or with --quiet."""
+
+    def __init__(self, files: int, quiet: bool):
+        self.enabled = common.interactive() and not quiet
+        self.total = files * 2
+
+    def __enter__(self):
+        if not self.enabled:
+            return None
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.bar = Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=err,
+                            transient=True)
+        self.bar.start()
+        self.task = self.bar.add_task("导入", total=self.total)
+        return self.step
+
+    def step(self, description: str) -> None:
+        self.bar.update(self.task, description=description, advance=1)
+
+    def __exit__(self, *exc):
+        if self.enabled:
+            self.bar.stop()
+        return False
+
+
+def _report(result) -> None:
+    from jiaoyu_fupin.importers.columns import KINDS
+
+    if result.dry_run:
+        out.print("试导入（--dry-run）：以下是将会发生的变化，台账没有任何改动。")
+    for f in result.files:
+        kind = KINDS[f.kind].title if f.kind else "?"
+        where = f"工作表“{f.sheet}”，" if f.sheet else ""
+        term = f"，学期 {f.term}" if f.term else ""
+        line = (f"{f.path.name}（{where}第 {f.header_row} 行为表头）→ {kind}{term}：{f.rows:,} 行，"
+                f"新增 {f.new:,}，变更 {f.changed:,}，未变 {f.unchanged:,}")
+        if f.batch_id:
+            line += f"；批次 #{f.batch_id}"
+        elif not result.dry_run:
+            line += "；与台账已有内容相同，未产生新批次"
+        out.print(line)
+        if f.ignored_columns:
+            out.print(f"  未使用的列：{'、'.join(f.ignored_columns)}")
+        for note in f.notes:
+            out.print(f"  {note}")
+
+
+def _report_problems(result, errors: Path | None) -> None:
+    from jiaoyu_fupin.importers.error_workbook import ErrorSheet, write_error_workbook
+
+    problems = result.problems
+    err.print(f"[bold red]导入未完成[/]：发现 {len(problems):,} 个问题，本次没有写入任何数据。", markup=True)
+    by_code = Counter(p.code for p in problems)
+    err.print("问题分类：" + "；".join(f"{_CODE_TITLES.get(c, c)} {n:,} 个" for c, n in by_code.most_common()))
+    for p in problems[:SHOWN_PROBLEMS]:
+        value = f"（值：{p.value}）" if p.value else ""
+        err.print(f"- {p.location()}：{p.message}{value}")
+        if p.hint:
+            err.print(f"  处理办法：{p.hint}")
+    if len(problems) > SHOWN_PROBLEMS:
+        err.print(f"……另有 {len(problems) - SHOWN_PROBLEMS:,} 个问题，见错误工作簿。")
+    sheets = []
+    for f in result.files:
+        if not f.problems:
+            continue
+        table = f.table
+        rows = table.original_rows({p.row for p in f.problems if p.row}) if table is not None else {}
+        sheets.append(ErrorSheet(
+            file_name=f.path.name, sheet_name=f.sheet, headers=table.headers if table is not None else [],
+            rows=rows, problems=f.problems,
+        ))
+    first = next(f for f in result.files if f.problems)
+    path = errors or Path.cwd() / f"导入错误_{first.path.stem}.xlsx"
+    try:
+        write_error_workbook(path, sheets)
+        err.print(f"错误工作簿：{path}（按其中的说明改正原文件后重新导入）")
+    except OSError as exc:
+        err.print(f"无法写入错误工作簿 {path}：{exc.strerror}。可用 --errors 指定别的位置。")
+
+
+_CODE_TITLES = {
+    "column_missing": "缺少列", "value_missing": "必填项为空", "value_invalid": "无法识别的值",
+    "id_missing": "身份证号为空", "id_excel_number": "身份证号被 Excel 存成数字", "id_excel_truncated": "身份证号被 Excel 截断",
+    "id_length": "身份证号位数不对", "id_chars": "身份证号含非法字符", "id_region": "身份证号地区码不对",
+    "id_birth_date": "身份证号出生日期不对", "id_checksum": "身份证号校验位不对", "duplicate_conflict": "同一人重复且内容不一致",
+    "school_unknown": "学校不在名单中", "program_unknown": "资助项目不认识", "amount_invalid": "金额无法识别",
+    "amount_not_positive": "金额不大于 0", "term_conflict": "学期与 --term 不一致", "grade_invalid": "年级与学段不符",
+    "birth_date_conflict": "出生日期与身份证号不符", "student_unknown": "学生不在台账中", "helper_unknown": "帮扶责任人不在台账中",
+    "file_unreadable": "文件无法读取", "file_empty": "文件为空", "header_missing": "找不到表头", "kind_unknown": "无法判断文件类型",
+    "file_missing": "文件不存在", "file_format": "文件类型不支持", "csv_encoding": "编码无法识别", "sheet_missing": "工作表不存在",
+    "study_place_in_county": "县内学生放错名单",
+}
+
+
+def template_command(
+    kind: Annotated[str, typer.Argument(help="模板类型：schools、roll、away、registry、payments、helpers、pairings、population、dropouts")],
+    out_path: Annotated[Path, typer.Option("--out", help="模板保存到哪里，如 学籍模板.xlsx")],
+) -> None:
+    """生成某类文件的空白导入模板（含填写说明、下拉选项，身份证号列为文本格式）。"""
+    from jiaoyu_fupin.importers.columns import KINDS
+    from jiaoyu_fupin.importers.template import write_template
+
+    if kind not in KINDS:
+        fail(f"不认识的模板类型“{kind}”", EXIT_MISUSE, "可选：" + "、".join(KINDS))
+    write_template(kind, out_path)
+    out.print(f"已生成{KINDS[kind].title}模板：{out_path}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("import")(import_command)
+    app.command("template")(template_command)

@@ -1,0 +1,195 @@
+"""`fupin`: wires the command groups, owns the global options and the exit codes."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from jiaoyu_fupin.cli import common
+from jiaoyu_fupin.cli.common import out
+
+_HELP = """fupin：县教育局的教育扶贫台账工具。
+
+把学籍、国扶办建档立卡数据、资助发放名册、结对帮扶、控辍保学台账导入同一个台账（SQLite 文件），
+核对建档立卡学生、资助是否应助尽助，并生成月报和年终总结。
+
+台账位置：--db 参数 > 环境变量 FUPIN_DB > 当前文件夹下的 fupin.db。
+退出码：0 正常；1 发现问题或数据被拒收；2 用法错误。"""
+
+app = typer.Typer(
+    help=_HELP,
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    # Tracebacks must never print local variables: they would hold children's ID numbers.
+    pretty_exceptions_show_locals=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option("--db", help="台账数据库：SQLite 文件路径或 SQLAlchemy 地址（默认读环境变量 FUPIN_DB，再默认 ./fupin.db）"),
+    ] = None,
+) -> None:
+    ctx.obj = {"db": db}
+
+
+@app.command()
+def init(ctx: typer.Context) -> None:
+    """创建台账（已存在则只补齐结构），写入默认资助项目和标准。"""
+    ledger = common.open_ledger(ctx)
+    if ledger.applied_now:
+        out.print(f"已创建台账：{ledger.display_name}（结构版本 {ledger.schema_version()}）")
+    else:
+        out.print(f"台账已是最新：{ledger.display_name}（结构版本 {ledger.schema_version()}）")
+
+
+TABLE_TITLES = {
+    "schools": "学校",
+    "households": "建档立卡户",
+    "registry_people": "国扶办人员",
+    "students": "学生",
+    "enrollments": "学期在籍记录",
+    "programs": "资助项目",
+    "standards": "资助标准",
+    "payments": "资助发放记录",
+    "helpers": "帮扶责任人",
+    "pairings": "结对关系",
+    "population": "户籍适龄儿童",
+    "dropout_cases": "辍学案例",
+    "dropout_visits": "劝返记录",
+    "batches": "导入批次",
+}
+
+
+@app.command()
+def status(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="输出一个 JSON 对象（counts、schema_version、last_batches）")] = False,
+) -> None:
+    """显示台账概况：各表记录数、结构版本和最近的导入批次。"""
+    import json
+
+    ledger = common.open_ledger(ctx)
+    counts = ledger.counts()
+    batches = ledger.last_batches()
+    if as_json:
+        doc = {
+            "ledger": ledger.display_name,
+            "schema_version": ledger.schema_version(),
+            "counts": counts,
+            "last_batches": [_batch_json(b) for b in batches],
+        }
+        typer.echo(json.dumps(doc, ensure_ascii=False))
+        return
+    from rich.table import Table
+
+    out.print(f"台账：{ledger.display_name}    结构版本：{ledger.schema_version()}")
+    table = Table("内容", "记录数", title="各表记录数")
+    for name, count in counts.items():
+        table.add_row(TABLE_TITLES.get(name, name), f"{count:,}")
+    out.print(table)
+    if batches:
+        _print_batches(batches, "最近导入的批次")
+    else:
+        out.print("还没有导入任何文件。用 fupin import 文件 导入。")
+
+
+def _batch_json(batch) -> dict:
+    return {
+        "id": batch.id,
+        "file_name": batch.file_name,
+        "sha256": batch.sha256,
+        "kind": batch.kind,
+        "sheet": batch.sheet,
+        "term": batch.term,
+        "imported_at": batch.imported_at.isoformat(timespec="seconds"),
+        "rows": batch.rows,
+        "new": batch.new_rows,
+        "changed": batch.changed_rows,
+        "unchanged": batch.unchanged_rows,
+    }
+
+
+def _print_batches(batches, title: str) -> None:
+    from rich.table import Table
+
+    table = Table("批次", "文件", "工作表", "类型", "学期", "导入时间", "行数", "新增", "变更", "未变", title=title)
+    for b in batches:
+        table.add_row(
+            str(b.id), b.file_name, b.sheet or "", b.kind, b.term or "", b.imported_at.strftime("%Y-%m-%d %H:%M"),
+            f"{b.rows:,}", f"{b.new_rows:,}", f"{b.changed_rows:,}", f"{b.unchanged_rows:,}",
+        )
+    out.print(table)
+
+
+@app.command()
+def batches(
+    ctx: typer.Context,
+    limit: Annotated[int, typer.Option("--limit", help="最多显示多少个批次")] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON 数组")] = False,
+) -> None:
+    """列出导入批次：文件名、SHA-256、类型、工作表、时间和行数。"""
+    import json
+
+    ledger = common.open_ledger(ctx)
+    found = ledger.last_batches(limit)
+    if as_json:
+        typer.echo(json.dumps([_batch_json(b) for b in found], ensure_ascii=False))
+    elif found:
+        _print_batches(found, "导入批次")
+    else:
+        out.print("还没有导入任何文件。")
+
+
+def _register_groups() -> None:
+    from jiaoyu_fupin.cli import importing
+    try:
+        from jiaoyu_fupin.cli import sample
+    except ImportError:
+        sample = None
+
+    importing.register(app)
+    if sample is not None:
+        sample.register(app)
+
+
+def _chinese_help_chrome() -> None:
+    """Typer's own labels ("Options", "Show this message and exit.") in Chinese, so every help screen reads as one."""
+    from typer import rich_utils
+
+    rich_utils.OPTIONS_PANEL_TITLE = "选项"
+    rich_utils.ARGUMENTS_PANEL_TITLE = "参数"
+    rich_utils.COMMANDS_PANEL_TITLE = "命令"
+    rich_utils.ERRORS_PANEL_TITLE = "错误"
+    rich_utils.ABORTED_TEXT = "已中止。"
+    rich_utils.DEFAULT_STRING = "[默认：{}]"
+    rich_utils.REQUIRED_LONG_STRING = "[必填]"
+    rich_utils.RICH_HELP = "用 '{command_path} {help_option}' 查看帮助。"
+    try:
+        from typer._click import core
+
+        original = core.Command.get_help_option
+
+        def get_help_option(self, ctx):
+            option = original(self, ctx)
+            if option is not None:
+                option.help = "显示本帮助并退出"
+            return option
+
+        core.Command.get_help_option = get_help_option
+    except (ImportError, AttributeError):  # a Typer without the vendored click keeps its English label
+        pass
+
+
+_register_groups()
+_chinese_help_chrome()
+
+
+def run() -> None:
+    app()

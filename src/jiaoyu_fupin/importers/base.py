@@ -1,0 +1,133 @@
+"""What the per-kind importers share: their input and output shapes, terms, schools and the batch row."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection, insert
+
+from jiaoyu_fupin.importers import store, values
+from jiaoyu_fupin.importers.reader import Table
+from jiaoyu_fupin.importers.rowchecks import Checked, bad_values
+from jiaoyu_fupin.importers.store import fetch
+from jiaoyu_fupin.models import Batch, School
+
+
+@dataclass
+class Options:
+    term: str | None = None  # --term, for files without a 学期 column
+
+
+@dataclass
+class Prepared:
+    """A validated file, ready to write: frames in storage form, keyed by what they go into."""
+
+    table: Table
+    checked: Checked
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+    term: str | None = None
+
+
+@dataclass
+class Counts:
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+
+
+class BatchMaker:
+    """Creates the file's batch row on first use: a file that changes nothing leaves no batch behind."""
+
+    def __init__(self, conn: Connection, table: Table, term: str | None, rows: int):
+        self.conn, self.table, self.term, self.rows = conn, table, term, rows
+        self.id: int | None = None
+
+    def __call__(self) -> int:
+        if self.id is None:
+            self.id = self.conn.execute(insert(Batch.__table__).values(
+                file_name=self.table.file_name, sha256=self.table.sha256, kind=self.table.kind.name,
+                sheet=self.table.sheet, term=self.term, imported_at=datetime.now(), rows=self.rows,
+            )).inserted_primary_key[0]
+        return self.id
+
+
+Writer = Callable[[Connection, Prepared, BatchMaker], Counts]
+
+
+def terms(table: Table, checked: Checked, options: Options) -> pd.Series | None:
+    """Each row's term: the 学期 column where filled, else --term. None when neither says (a problem is added)."""
+    n = len(table.frame)
+    column = table.column("term")
+    default = None
+    if options.term:
+        default = options.term
+    if column is None:
+        if default is None:
+            return None
+        return pd.Series([default] * n, dtype=object)
+    parsed, bad, messages = values.parse_terms(column)
+    bad_values(table, checked, "term", bad, "无法识别的学期“{value}”", "请写成 2019秋、2020春 或 2019-2020学年第一学期",
+               messages=messages)
+    if default is not None:
+        clash = parsed.notna() & (parsed != default)
+        bad_values(table, checked, "term", clash, f"学期“{{value}}”与命令中的 --term {default} 不一致",
+                   "请去掉 --term，或改正该行的学期", code="term_conflict")
+        parsed = parsed.where(parsed.notna(), default)
+    missing = parsed.isna() & ~bad
+    if missing.any():
+        bad_values(table, checked, "term", missing & column.isna(), "学期为空",
+                   "请填写学期，或在命令中加 --term 2019秋", code="value_missing")
+    return parsed
+
+
+def school_index(conn: Connection) -> pd.DataFrame:
+    frame = fetch(conn, School.__table__, ["id", "name", "school_type"])
+    frame["key"] = values.name_key(frame["name"].astype("str")) if len(frame) else []
+    return frame
+
+
+def match_schools(conn: Connection, names: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(school id, school type) for each name; NA where the school is not in the ledger."""
+    index = school_index(conn).drop_duplicates("key")
+    keys = values.name_key(names)
+    ids = keys.map(dict(zip(index["key"], index["id"], strict=True)))
+    types = keys.map(dict(zip(index["key"], index["school_type"], strict=True)))
+    return ids.astype(object), types.astype(object)
+
+
+STAGE_OF_TYPE = {"幼儿园": "学前", "小学": "小学", "教学点": "小学", "初中": "初中", "初级中学": "初中",
+                 "普通高中": "普通高中", "高中": "普通高中", "中职": "中职", "中等职业学校": "中职",
+                 "特殊教育": "特殊教育", "特殊教育学校": "特殊教育"}
+
+
+def iso(series: pd.Series) -> pd.Series:
+    return series.map(lambda d: d.isoformat() if d is not None and not pd.isna(d) else None).astype(object)
+
+
+def flag(series: pd.Series) -> pd.Series:
+    return series.map(lambda b: None if b is None or pd.isna(b) else int(bool(b))).astype(object)
+
+
+def keep_frame(table: Table, checked: Checked, columns: dict[str, pd.Series], drop: np.ndarray | None = None) -> pd.DataFrame:
+    frame = pd.DataFrame({k: v.to_numpy(dtype=object) if isinstance(v, pd.Series) else v for k, v in columns.items()})
+    frame["source_row"] = table.rows
+    mask = checked.keep if drop is None else checked.keep & ~drop
+    return frame[mask].reset_index(drop=True)
+
+
+def diff_counts(merged: pd.DataFrame) -> Counts:
+    new = int(merged["id"].isna().sum())
+    changed = int(merged["_changed"].sum())
+    return Counts(new=new, changed=changed, unchanged=len(merged) - new - changed)
+
+
+def apply_diff(conn: Connection, table, merged: pd.DataFrame, columns: list[str], batch_id: int) -> None:
+    """Insert the new rows and update the changed ones of a diffed frame, stamping the batch."""
+    cols = [*columns, "source_row"] if "source_row" in merged.columns else columns
+    new = merged["id"].isna().to_numpy()
+    store.insert(conn, table, merged[new][cols].assign(batch_id=batch_id))
+    store.update(conn, table, merged[merged["_changed"].to_numpy()][["id", *cols]].assign(batch_id=batch_id))

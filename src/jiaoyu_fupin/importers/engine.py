@@ -1,0 +1,140 @@
+"""Import one or several files as one transaction: every file valid, or nothing written."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Connection, text
+
+from jiaoyu_fupin.importers import dropouts, org, payments, people, students
+from jiaoyu_fupin.importers.base import BatchMaker, Options, Prepared
+from jiaoyu_fupin.importers.reader import Table, read_table, unknown_headers
+from jiaoyu_fupin.problems import ImportRefused, Problem
+
+# Kind -> (validate, write), in the order files are applied within one command: what others point at comes first.
+IMPORTERS = {
+    "schools": (org.validate_schools, org.write_schools),
+    "registry": (people.validate_registry, people.write_registry),
+    "roll": (students.validate_roll, students.write),
+    "away": (students.validate_away, students.write),
+    "population": (people.validate_population, people.write_population),
+    "helpers": (org.validate_helpers, org.write_helpers),
+    "pairings": (org.validate_pairings, org.write_pairings),
+    "payments": (payments.validate, payments.write),
+    "dropouts": (dropouts.validate, dropouts.write),
+}
+ORDER = list(IMPORTERS)
+
+
+@dataclass
+class FileResult:
+    path: Path
+    kind: str | None = None
+    sheet: str | None = None
+    term: str | None = None
+    header_row: int | None = None
+    rows: int = 0
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    batch_id: int | None = None
+    ignored_columns: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    table: Table | None = None  # kept for the error workbook
+
+
+@dataclass
+class ImportResult:
+    files: list[FileResult]
+    dry_run: bool = False
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [p for f in self.files for p in f.problems]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def written(self) -> bool:
+        return self.ok and not self.dry_run
+
+
+class _Rollback(Exception):
+    pass
+
+
+def import_files(ledger, paths: list[Path], *, kind: str | None = None, sheet: str | None = None,
+                 term: str | None = None, dry_run: bool = False,
+                 progress: Callable[[str], None] | None = None) -> ImportResult:
+    """Read, validate and write every file in one transaction; any problem (or --dry-run) rolls all back."""
+    results = []
+    for path in paths:
+        result = FileResult(path=Path(path))
+        if progress:
+            progress(f"读取 {result.path.name}")
+        try:
+            table = read_table(result.path, kind=kind, sheet=sheet)
+        except ImportRefused as refused:
+            result.problems = refused.problems
+        else:
+            result.table, result.kind, result.sheet = table, table.kind.name, table.sheet
+            result.header_row = table.header_row
+            result.ignored_columns = unknown_headers(table)
+        results.append(result)
+    outcome = ImportResult(files=results, dry_run=dry_run)
+    readable = sorted((r for r in results if r.table is not None), key=lambda r: ORDER.index(r.kind))
+    if any(r.problems for r in results):
+        # Still validate the readable files, so the clerk gets every problem in one round.
+        dry_run = True
+    try:
+        with ledger.transaction() as conn:
+            for result in readable:
+                if progress:
+                    progress(f"校验并写入 {result.path.name}（{result.table.kind.title}）")
+                _one(conn, result, Options(term=term))
+            if any(r.problems for r in results) or dry_run:
+                raise _Rollback
+            _link_households(conn, {r.kind for r in readable})
+    except _Rollback:
+        pass
+    return outcome
+
+
+def _one(conn: Connection, result: FileResult, options: Options) -> None:
+    validate, write = IMPORTERS[result.kind]
+    prepared: Prepared = validate(conn, result.table, options)
+    result.notes.extend(prepared.checked.notes)
+    result.rows = int(prepared.checked.keep.sum())
+    result.term = prepared.term
+    if prepared.checked.problems:
+        result.problems.extend(sorted(prepared.checked.problems, key=lambda p: (p.row or 0, p.letter or "")))
+        return
+    batch = BatchMaker(conn, result.table, prepared.term, result.rows)
+    counts = write(conn, prepared, batch)
+    result.new, result.changed, result.unchanged = counts.new, counts.changed, counts.unchanged
+    result.batch_id = batch.id
+    if batch.id is not None:
+        conn.execute(
+            text("UPDATE batches SET new_rows = :n, changed_rows = :c, unchanged_rows = :u WHERE id = :id"),
+            {"n": counts.new, "c": counts.changed, "u": counts.unchanged, "id": batch.id},
+        )
+
+
+def _link_households(conn: Connection, kinds: set[str]) -> None:
+    """Point students at their registered poor household wherever the registry lists their ID number."""
+    if not kinds & {"registry", "roll", "away"}:
+        return
+    if conn.execute(text("SELECT 1 FROM registry_people LIMIT 1")).first() is None:
+        return
+    conn.execute(text(
+        "UPDATE students SET household_id = ("
+        " SELECT h.id FROM registry_people p JOIN households h ON h.household_code = p.household_code"
+        " WHERE p.id_number = students.id_number)"
+        " WHERE id_number IN (SELECT id_number FROM registry_people)"
+        " OR household_id IS NOT NULL"
+    ))

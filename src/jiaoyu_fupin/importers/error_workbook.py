@@ -1,0 +1,225 @@
+"""The workbook a clerk gets back when an import is refused: every problem listed, and the bad rows to fix.
+
+Nothing in it is meant to be imported again; the clerk corrects the original files and imports them anew.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path, PureWindowsPath
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.styles import Alignment, Font, PatternFill
+
+from jiaoyu_fupin.importers.columns import header_key
+from jiaoyu_fupin.importers.template import display_width, save_workbook
+from jiaoyu_fupin.problems import Problem, column_letter
+
+SUMMARY_SHEET = "问题汇总"
+SUMMARY_TITLE = "导入未完成：以下问题需要修改后重新导入，本次没有写入任何数据"
+SUMMARY_HEADERS = ("文件", "工作表", "行号", "列", "错误的值", "问题", "处理办法")
+ROW_NUMBER_HEADER = "原行号"
+MESSAGES_HEADER = "错误说明"
+# Layout of each file's sheet: a caption naming the source, then the header, then the bad rows.
+HEADER_ROW = 2
+FIRST_DATA_ROW = 3
+
+BAD_FILL = PatternFill("solid", fgColor="FFC7CE")  # Excel's own "light red fill with dark red text"
+BAD_FONT = Font(color="9C0006")
+BOLD = Font(bold=True)
+WRAP = Alignment(wrap_text=True, vertical="top")
+_MAX_SHEET_TITLE = 31
+_BAD_TITLE_CHARS = re.compile(r"[\[\]:*?/\\]")
+_EXCEL_MAX_TEXT = 32767
+_WIDTH_SAMPLE_ROWS = 200  # widths from a sample: measuring 50,000 rows of CJK text would cost seconds
+
+
+@dataclass
+class ErrorSheet:
+    file_name: str
+    sheet_name: str | None  # the source sheet (None for CSV)
+    headers: list[str]  # the source header row, in column order
+    rows: dict[int, list[str | None]]  # Excel row number -> original cell texts (only rows with problems)
+    problems: list[Problem]  # row None = a file-level problem such as a missing column
+
+
+def unique_sheet_title(wanted: str, taken: set[str]) -> str:
+    """A title Excel accepts (≤31 chars, none of []:*?/\\, no edge apostrophe) and not yet in `taken`.
+
+    Excel compares titles without regard to case, so `taken` holds lower-cased titles; the result is added.
+    """
+    base = _BAD_TITLE_CHARS.sub("_", wanted).strip().strip("'") or "文件"
+    title = base[:_MAX_SHEET_TITLE]
+    number = 1
+    # "History" is reserved by Excel for its change tracking sheet.
+    while title.lower() in taken or title.lower() == "history":
+        number += 1
+        suffix = f"({number})"
+        title = base[: _MAX_SHEET_TITLE - len(suffix)] + suffix
+    taken.add(title.lower())
+    return title
+
+
+def _text(value: object) -> str | None:
+    """Cell text Excel will store: control characters from odd CSVs would make openpyxl refuse the cell."""
+    if value is None:
+        return None
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", str(value))[:_EXCEL_MAX_TEXT]
+
+
+def _letter_index(letter: str | None) -> int | None:
+    """Excel letters -> 0-based column index; None when absent or not letters."""
+    if not letter or not letter.isascii() or not letter.isalpha():
+        return None
+    index = 0
+    for ch in letter.upper():
+        index = index * 26 + ord(ch) - 64
+    return index - 1
+
+
+def _column_of(problem: Problem, headers: list[str]) -> int | None:
+    """The source column a problem names: its letter when that is inside the sheet, else its header text."""
+    index = _letter_index(problem.letter)
+    if index is not None and index < len(headers):
+        return index
+    if problem.column:
+        if problem.column in headers:
+            return headers.index(problem.column)
+        keys = [header_key(h) for h in headers]
+        key = header_key(problem.column)
+        if key and key in keys:
+            return keys.index(key)
+    return index
+
+
+class _Writer:
+    """Builds cells from prototype style arrays so that 50,000 rows do not create 50,000 style objects."""
+
+    def __init__(self, workbook: Workbook):
+        scratch = workbook.active
+        self.styles = {}
+        for name, font, fill, alignment in (
+            ("text", None, None, None),
+            ("bad", BAD_FONT, BAD_FILL, None),
+            ("header", BOLD, None, None),
+            ("bad_header", Font(bold=True, color="9C0006"), BAD_FILL, None),
+            ("wrap", None, None, WRAP),
+        ):
+            cell = Cell(scratch)
+            cell.number_format = "@"  # text, so an ID pasted back into a cell stays an ID
+            if font:
+                cell.font = font
+            if fill:
+                cell.fill = fill
+            if alignment:
+                cell.alignment = alignment
+            self.styles[name] = cell._style  # the style array: the only handle openpyxl gives for reuse
+
+    def put(self, ws, row: int, column: int, value: object, style: str = "text") -> None:
+        text = value if isinstance(value, int) and not isinstance(value, bool) else _text(value)
+        if (text is None or text == "") and style in ("text", "wrap"):
+            return  # an empty cell needs no cell object, unless it is red: a required value left out
+        cell = Cell(ws, row=row, column=column, value=text, style_array=self.styles[style])
+        if isinstance(text, str) and cell.data_type != "s":
+            cell.data_type = "s"  # "=1+1" or "#N/A" from a source file is text, never a formula or error
+        ws._cells[(row, column)] = cell  # what ws.cell() does, minus a second lookup and a second cell
+
+
+def _sort_key(item: tuple[int, Problem]) -> tuple:
+    order, problem = item
+    index = _letter_index(problem.letter)
+    return (problem.row is not None, problem.row or 0, index if index is not None else -1, order)
+
+
+def _write_summary(ws, writer: _Writer, sheets: list[ErrorSheet]) -> None:
+    problems = [(sheet, p) for sheet in sheets for p in sheet.problems]
+    ws.title = SUMMARY_SHEET
+    writer.put(ws, 1, 1, SUMMARY_TITLE)
+    ws.cell(1, 1).font = Font(bold=True, size=14, color="9C0006")
+    files = len({s.file_name for s in sheets if s.problems})
+    writer.put(ws, 2, 1, f"共 {len(problems)} 个问题，涉及 {files} 个文件。每个文件的出错行见后面以文件名命名的工作表，"
+                         "红色单元格就是需要修改的地方。请修改原文件后重新导入全部文件。")
+    for column, header in enumerate(SUMMARY_HEADERS, 1):
+        writer.put(ws, 3, column, header, "header")
+    row = 4
+    for sheet in sheets:
+        for _, problem in sorted(enumerate(sheet.problems), key=_sort_key):
+            where = problem.column or ""
+            if problem.letter:
+                where = f"{where}（{problem.letter}列）" if where else f"{problem.letter}列"
+            values = (sheet.file_name, problem.sheet or sheet.sheet_name, problem.row, where,
+                      problem.value, problem.message, problem.hint)
+            for column, value in enumerate(values, 1):
+                writer.put(ws, row, column, value, "wrap" if column >= 6 else "text")
+            row += 1
+    ws.freeze_panes = "A4"
+    ws.auto_filter.ref = f"A3:G{max(row - 1, 3)}"
+    for letter, width in zip("ABCDEFG", (24, 14, 8, 22, 22, 50, 50), strict=True):
+        ws.column_dimensions[letter].width = width
+
+
+def _write_file_sheet(ws, writer: _Writer, sheet: ErrorSheet) -> None:
+    width = max([len(sheet.headers), *(len(r) for r in sheet.rows.values())])
+    # A row wider than the header row still shows its extra cells, under the letter Excel gives them.
+    headers = list(sheet.headers) + [f"（{column_letter(i)}列）" for i in range(len(sheet.headers), width)]
+    bad_cells: dict[int | None, set[int]] = defaultdict(set)
+    messages: dict[int, list[str]] = defaultdict(list)
+    file_level: list[str] = []
+    for problem in sheet.problems:
+        index = _column_of(problem, headers)
+        if index is not None and index < width:
+            bad_cells[problem.row].add(index)
+        if problem.row is None:
+            file_level.append(problem.message)
+        elif problem.message not in messages[problem.row]:
+            messages[problem.row].append(problem.message)
+
+    caption = f"文件：{sheet.file_name}" + (f"；工作表：{sheet.sheet_name}" if sheet.sheet_name else "")
+    if file_level:
+        caption += "。整个文件的问题：" + "；".join(dict.fromkeys(file_level))
+    writer.put(ws, 1, 1, caption)
+    ws.cell(1, 1).font = BOLD
+    writer.put(ws, HEADER_ROW, 1, ROW_NUMBER_HEADER, "header")
+    for index, header in enumerate(headers):
+        writer.put(ws, HEADER_ROW, index + 2, header, "bad_header" if index in bad_cells[None] else "header")
+    writer.put(ws, HEADER_ROW, width + 2, MESSAGES_HEADER, "header")
+
+    out_row = FIRST_DATA_ROW
+    for source_row in sorted(set(sheet.rows) | set(messages)):
+        values = sheet.rows.get(source_row) or []
+        bad = bad_cells.get(source_row, ())
+        writer.put(ws, out_row, 1, str(source_row))
+        for index in range(width):
+            value = values[index] if index < len(values) else None
+            writer.put(ws, out_row, index + 2, value, "bad" if index in bad else "text")
+        writer.put(ws, out_row, width + 2, "；".join(messages.get(source_row, ())), "wrap")
+        out_row += 1
+
+    ws.freeze_panes = ws.cell(FIRST_DATA_ROW, 2).coordinate
+    sample = list(ws.iter_rows(min_row=HEADER_ROW, max_row=min(out_row - 1, HEADER_ROW + _WIDTH_SAMPLE_ROWS),
+                               max_col=width + 1, values_only=True))
+    for index in range(width + 1):
+        widest = max((display_width(str(r[index])) for r in sample if r[index] is not None), default=6)
+        ws.column_dimensions[column_letter(index)].width = min(max(widest + 2, 8), 40)
+    ws.column_dimensions[column_letter(width + 1)].width = 60
+
+
+def write_error_workbook(path: Path, sheets: list[ErrorSheet]) -> Path:
+    """Write the summary sheet and one sheet per source file to path, atomically; return the path."""
+    # The summary and the tabs follow the same order, so a clerk reads both top to bottom alike.
+    sheets = sorted(sheets, key=lambda s: (s.file_name, s.sheet_name or ""))
+    workbook = Workbook()
+    writer = _Writer(workbook)
+    _write_summary(workbook.active, writer, sheets)
+    taken = {SUMMARY_SHEET.lower()}
+    repeated = {s.file_name for s in sheets if sum(o.file_name == s.file_name for o in sheets) > 1}
+    for sheet in sheets:
+        # Windows paths may arrive from the CLI; only the file's own name is useful as a title.
+        stem = PureWindowsPath(sheet.file_name).stem or sheet.file_name
+        if sheet.file_name in repeated and sheet.sheet_name:
+            stem = f"{stem}-{sheet.sheet_name}"
+        _write_file_sheet(workbook.create_sheet(unique_sheet_title(stem, taken)), writer, sheet)
+    return save_workbook(workbook, path)

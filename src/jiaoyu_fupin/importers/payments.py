@@ -1,0 +1,88 @@
+"""Payment rosters (发放名册). A payment is a fact of money paid: every row is recorded, right or wrong.
+
+The coverage check flags unknown students, duplicates and wrong amounts later; the importer refuses only what
+cannot be recorded at all (no valid ID, an unknown program, an amount that is not a positive sum, no term).
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+from sqlalchemy import Connection, select
+
+from jiaoyu_fupin.importers import store, values
+from jiaoyu_fupin.importers.base import BatchMaker, Counts, Options, Prepared, iso, keep_frame, terms
+from jiaoyu_fupin.importers.reader import Table
+from jiaoyu_fupin.importers.rowchecks import (
+    bad_values,
+    data_rows,
+    id_numbers,
+    required_columns,
+    required_values,
+)
+from jiaoyu_fupin.models import Payment, Program, Student
+from jiaoyu_fupin.models.base import to_fen
+
+
+def program_index(conn: Connection) -> dict[str, int]:
+    """Program id by every name a clerk may write (name and aliases, compared without spaces/width)."""
+    index: dict[str, int] = {}
+    for pid, name, aliases in conn.execute(select(Program.id, Program.name, Program.aliases)):
+        for text in [name, *filter(None, aliases.split("|"))]:
+            index[values.name_key(pd.Series([text]))[0]] = pid
+    return index
+
+
+def validate(conn: Connection, table: Table, options: Options) -> Prepared:
+    checked = data_rows(table)
+    prepared = Prepared(table, checked)
+    term = terms(table, checked, options)
+    if not required_columns(table, checked, extra_missing=[] if term is not None else ["缺少“学期”列，命令中也没有 --term"]):
+        return prepared
+    n = len(table.frame)
+    required_values(table, checked, ["name", "program", "amount"])
+    ids = id_numbers(table, checked)
+    col = lambda f: values.blank(table.column(f), n)  # noqa: E731
+    programs = program_index(conn)
+    program_id = values.name_key(col("program")).map(programs).astype(object)
+    names = "、".join(sorted(conn.execute(select(Program.name)).scalars()))
+    bad_values(table, checked, "program", col("program").notna() & program_id.isna(), "资助项目“{value}”不在资助项目表中",
+               f"请改成以下名称之一：{names}；或在资助标准文件中为该项目加上别名", code="program_unknown")
+    amount, bad = values.parse_amounts(col("amount"))
+    bad_values(table, checked, "amount", bad, "资助金额“{value}”不是有效金额", "请填写以元为单位的金额，例如 312.5",
+               code="amount_invalid")
+    not_positive = amount.map(lambda a: a is not None and a <= 0)
+    bad_values(table, checked, "amount", not_positive, "资助金额“{value}”不大于 0",
+               "发放名册只记录实际发放的正数金额；退回或冲正请另行登记", code="amount_not_positive")
+    paid_on, bad = values.parse_dates(col("paid_on"))
+    bad_values(table, checked, "paid_on", bad, "发放日期“{value}”无法识别", "请写成 2019-11-20 这样的日期")
+
+    fen = amount.map(lambda a: to_fen(a) if a is not None and a > 0 else None).astype(object)
+    frame = keep_frame(table, checked, {
+        "id_number": ids, "name": col("name"), "program_id": program_id, "term": term, "amount": fen,
+        "paid_on": iso(paid_on), "school_name": col("school"),
+    })
+    # Identical rows of one file are separate payments (paid twice is a fact to flag), told apart by occurrence.
+    identity = ["id_number", "program_id", "term", "amount", "paid_on"]
+    occurrence = frame.astype(str).groupby(identity[:4] + ["paid_on"], sort=False).cumcount()
+    frame["payment_key"] = [
+        hashlib.sha1("|".join([table.file_name, *map(str, parts), str(k)]).encode()).hexdigest()
+        for *parts, k in zip(*(frame[c] for c in identity), occurrence, strict=True)
+    ]
+    prepared.frames["payments"] = frame
+    prepared.term = frame["term"].iloc[0] if len(frame) and frame["term"].nunique() == 1 else None
+    return prepared
+
+
+def write(conn: Connection, prepared: Prepared, batch: BatchMaker) -> Counts:
+    frame = prepared.frames["payments"]
+    existing = set(store.fetch(conn, Payment.__table__, ["payment_key"])["payment_key"])
+    new = frame[~frame["payment_key"].isin(existing)].copy()
+    counts = Counts(new=len(new), unchanged=len(frame) - len(new))
+    if len(new):
+        students = store.fetch(conn, Student.__table__, ["id", "id_number"])
+        new["student_id"] = new["id_number"].map(dict(zip(students["id_number"], students["id"], strict=True))).astype(object)
+        new["source_file"] = prepared.table.file_name
+        store.insert(conn, Payment.__table__, new.assign(batch_id=batch()))
+    return counts

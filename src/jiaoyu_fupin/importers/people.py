@@ -1,0 +1,107 @@
+"""The national poverty registry export (households and their people) and the household-registry children."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import Connection
+
+from jiaoyu_fupin import idnumber
+from jiaoyu_fupin.importers import store, values
+from jiaoyu_fupin.importers.base import (
+    BatchMaker,
+    Counts,
+    Options,
+    Prepared,
+    apply_diff,
+    diff_counts,
+    iso,
+    keep_frame,
+)
+from jiaoyu_fupin.importers.reader import Table
+from jiaoyu_fupin.importers.rowchecks import (
+    bad_values,
+    conflicting_duplicates,
+    data_rows,
+    id_numbers,
+    required_columns,
+    required_values,
+)
+from jiaoyu_fupin.models import Household, PopulationChild, RegistryPerson
+
+HOUSEHOLD_FIELDS = ["county", "township", "village", "poverty_attribute", "poverty_status"]
+PERSON_FIELDS = ["name", "household_code", "person_code", "relation", "school_status", "not_in_school_reason",
+                 "township", "village"]
+CHILD_FIELDS = ["name", "sex", "birth_date", "township", "village"]
+
+
+def validate_registry(conn: Connection, table: Table, options: Options) -> Prepared:
+    checked = data_rows(table)
+    prepared = Prepared(table, checked)
+    if not required_columns(table, checked):
+        return prepared
+    n = len(table.frame)
+    required_values(table, checked, ["name", "household_code"])
+    ids = id_numbers(table, checked)
+    col = lambda f: values.blank(table.column(f), n)  # noqa: E731
+    compare = pd.DataFrame({"name": col("name"), "household": col("household_code")})
+    drop = conflicting_duplicates(table, checked, ids, compare, "id_number", "人（身份证号）")
+    people = keep_frame(table, checked, {"id_number": ids, **{f: col(f) for f in PERSON_FIELDS}}, drop)
+    households = keep_frame(table, checked, {"household_code": col("household_code"),
+                                             **{f: col(f) for f in HOUSEHOLD_FIELDS}}, drop)
+    prepared.frames["people"] = people
+    # A household's attributes are read from its first member's row (the export repeats them on every row).
+    prepared.frames["households"] = households.drop_duplicates("household_code", keep="first")
+    return prepared
+
+
+def write_registry(conn: Connection, prepared: Prepared, batch: BatchMaker) -> Counts:
+    households = prepared.frames["households"]
+    h = store.diff(households, store.fetch(conn, Household.__table__, ["id", "household_code", *HOUSEHOLD_FIELDS]),
+                   ["household_code"], HOUSEHOLD_FIELDS)
+    people = prepared.frames["people"]
+    p = store.diff(people, store.fetch(conn, RegistryPerson.__table__, ["id", "id_number", *PERSON_FIELDS]),
+                   ["id_number"], PERSON_FIELDS)
+    counts = diff_counts(p)
+    h_new, h_changed = h["id"].isna().to_numpy(), h["_changed"].to_numpy()
+    if counts.new or counts.changed or h_new.any() or h_changed.any():
+        batch_id = batch()
+        apply_diff(conn, Household.__table__, h, ["household_code", *HOUSEHOLD_FIELDS], batch_id)
+        apply_diff(conn, RegistryPerson.__table__, p, ["id_number", *PERSON_FIELDS], batch_id)
+    return counts
+
+
+def validate_population(conn: Connection, table: Table, options: Options) -> Prepared:
+    checked = data_rows(table)
+    prepared = Prepared(table, checked)
+    if not required_columns(table, checked):
+        return prepared
+    n = len(table.frame)
+    required_values(table, checked, ["name"])
+    ids = id_numbers(table, checked)
+    col = lambda f: values.blank(table.column(f), n)  # noqa: E731
+    sex, bad = values.map_values(col("sex"), values.SEX)
+    bad_values(table, checked, "sex", bad, "性别“{value}”无法识别", "请填写“男”或“女”")
+    sex = sex.where(sex.notna(), ids.map(lambda v: idnumber.sex(v) if isinstance(v, str) else None))
+    birth, bad = values.parse_dates(col("birth_date"))
+    bad_values(table, checked, "birth_date", bad, "出生日期“{value}”无法识别", "请写成 2012-05-01 这样的日期")
+    id_birth = ids.map(lambda v: idnumber.birth_date(v) if isinstance(v, str) else None)
+    clash = birth.notna() & id_birth.notna() & (birth != id_birth)
+    bad_values(table, checked, "birth_date", clash, "出生日期“{value}”与身份证号中的出生日期不一致",
+               "请以户口簿为准改正身份证号或出生日期", code="birth_date_conflict")
+    compare = pd.DataFrame({"name": col("name")})
+    drop = conflicting_duplicates(table, checked, ids, compare, "id_number", "儿童（身份证号）")
+    prepared.frames["children"] = keep_frame(table, checked, {
+        "id_number": ids, "name": col("name"), "sex": sex, "birth_date": iso(id_birth),
+        "township": col("township"), "village": col("village"),
+    }, drop)
+    return prepared
+
+
+def write_population(conn: Connection, prepared: Prepared, batch: BatchMaker) -> Counts:
+    c = store.diff(prepared.frames["children"],
+                   store.fetch(conn, PopulationChild.__table__, ["id", "id_number", *CHILD_FIELDS]),
+                   ["id_number"], CHILD_FIELDS)
+    counts = diff_counts(c)
+    if counts.new or counts.changed:
+        apply_diff(conn, PopulationChild.__table__, c, ["id_number", *CHILD_FIELDS], batch())
+    return counts

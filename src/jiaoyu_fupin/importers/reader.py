@@ -1,0 +1,242 @@
+"""Find the table in a file (any sheet, header below title rows) and read it as columns of text.
+
+.xlsx and .xls go through fastexcel (calamine, Arrow columns): the fast path. CSV is decoded as UTF-8 (with or
+without BOM) or GB18030 (a superset of GBK), detected, never asked of the clerk.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from jiaoyu_fupin.importers.columns import KINDS, Kind, header_key, score
+from jiaoyu_fupin.problems import ImportRefused, Problem, column_letter
+
+SNIFF_ROWS = 30
+EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
+CSV_SUFFIXES = {".csv", ".txt"}
+
+
+@dataclass
+class Table:
+    """One table read from a file: header texts, data columns as text, and each row's number as Excel shows it."""
+
+    path: Path
+    sha256: str
+    sheet: str | None
+    kind: Kind
+    header_row: int  # 1-based
+    headers: list[str]  # by position
+    letters: list[str]  # Excel column letter by position
+    frame: pd.DataFrame  # columns 0..n-1 as str (NA for empty), one row per data row
+    rows: np.ndarray  # Excel row number of each frame row
+    fields: dict[str, int] = field(default_factory=dict)  # field -> position
+
+    @property
+    def file_name(self) -> str:
+        return self.path.name
+
+    def column(self, field_name: str) -> pd.Series | None:
+        pos = self.fields.get(field_name)
+        return None if pos is None else self.frame[pos]
+
+    def problem(self, code, message, hint="", *, field_name=None, row=None, value=None) -> Problem:
+        pos = self.fields.get(field_name) if field_name else None
+        return Problem(
+            code=code, message=message, hint=hint, file=self.file_name, sheet=self.sheet, row=row,
+            column=self.headers[pos] if pos is not None else None,
+            letter=self.letters[pos] if pos is not None else None, value=value,
+        )
+
+    def original_rows(self, row_numbers) -> dict[int, list[str | None]]:
+        """The original cell texts of the given Excel rows, for the error workbook."""
+        index = {int(r): i for i, r in enumerate(self.rows)}
+        picked = {}
+        for r in row_numbers:
+            i = index.get(int(r))
+            if i is not None:
+                picked[int(r)] = [None if pd.isna(v) else str(v) for v in self.frame.iloc[i].tolist()]
+        return picked
+
+
+def file_problem(path: Path, code: str, message: str, hint: str = "") -> ImportRefused:
+    return ImportRefused([Problem(code=code, message=message, hint=hint, file=path.name)])
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def read_table(path: Path, *, kind: str | None = None, sheet: str | None = None) -> Table:
+    path = Path(path)
+    if not path.is_file():
+        raise file_problem(path, "file_missing", f"找不到文件 {path}", "请检查文件名和所在文件夹")
+    suffix = path.suffix.lower()
+    if suffix in EXCEL_SUFFIXES:
+        return _read_excel(path, kind, sheet)
+    if suffix in CSV_SUFFIXES:
+        return _read_csv(path, kind)
+    raise file_problem(path, "file_format", f"不支持的文件类型“{path.suffix}”",
+                       "请另存为 .xlsx（推荐）、.xls 或 .csv 后再导入")
+
+
+def _candidates(kind: str | None) -> list[Kind]:
+    if kind is None:
+        return list(KINDS.values())
+    if kind not in KINDS:
+        raise ValueError(kind)
+    return [KINDS[kind]]
+
+
+def _locate(grid: list[list[str]], kinds: list[Kind]) -> tuple[tuple, int, Kind] | None:
+    """The best (score, row index, kind) over the first rows of a sheet; a header must have its required fields."""
+    best = None
+    for r, row in enumerate(grid):
+        if sum(1 for v in row if v) < 2:
+            continue
+        for k in kinds:
+            s = score(k, row)
+            if s[0] and (best is None or s > best[0]):
+                best = (s, r, k)
+    return best
+
+
+def _no_header(path: Path, kinds: list[Kind], sheet: str | None) -> ImportRefused:
+    if len(kinds) == 1:
+        k = kinds[0]
+        need = "、".join(c.title for c in k.columns if c.required)
+        return file_problem(
+            path, "header_missing",
+            f"在{('工作表“' + sheet + '”') if sheet else '文件'}的前 {SNIFF_ROWS} 行没有找到{k.title}的表头（必需的列：{need}）",
+            f"请确认表头行包含这些列名（可用 fupin template {k.name} 生成标准模板对照），或用 --sheet 指定工作表",
+        )
+    return file_problem(
+        path, "kind_unknown", "无法从表头判断这是哪一类文件（学籍、发放名册、国扶办数据……）",
+        "请检查表头是否完整，或用 --kind 指定类型：" + "、".join(KINDS),
+    )
+
+
+def _read_excel(path: Path, kind: str | None, sheet: str | None) -> Table:
+    import fastexcel
+
+    kinds = _candidates(kind)
+    try:
+        reader = fastexcel.read_excel(str(path))
+        names = reader.sheet_names
+    except Exception as exc:  # fastexcel raises its own error classes for every kind of broken file
+        raise file_problem(path, "file_unreadable", f"无法读取该 Excel 文件（{type(exc).__name__}），文件可能已损坏或并不是 Excel 文件",
+                           "请用 Excel 或 WPS 打开确认，另存为 .xlsx 后重新导入") from None
+    if sheet is not None and sheet not in names:
+        raise file_problem(path, "sheet_missing", f"文件中没有名为“{sheet}”的工作表（现有：{'、'.join(names)}）",
+                           "请检查 --sheet 的拼写")
+    best = None
+    for name in [sheet] if sheet else names:
+        grid = _sniff_excel(reader, name)
+        found = _locate(grid, kinds)
+        if found and (best is None or found[0] > best[0][0]):
+            best = (found, name, grid)
+    if best is None:
+        if not any(_sniff_excel(reader, n) for n in names):
+            raise file_problem(path, "file_empty", "文件中没有任何数据（所有工作表都是空的）", "请确认选对了文件")
+        raise _no_header(path, kinds, sheet)
+    (_, header_index, chosen), name, grid = best
+    loaded = reader.load_sheet(name, header_row=header_index, dtypes="string")
+    batch = loaded.to_arrow()
+    width = max(len(r) for r in grid)
+    headers = [""] * width
+    for i, v in enumerate(grid[header_index]):
+        headers[i] = v
+    columns: dict[int, object] = {}
+    for info, array in zip(loaded.selected_columns, batch.columns, strict=True):
+        pos = info.absolute_index
+        if pos >= len(headers):
+            headers.extend([""] * (pos + 1 - len(headers)))
+        columns[pos] = array
+    n = batch.num_rows
+    frame = pd.DataFrame({pos: _as_text(columns[pos], n) if pos in columns else pd.Series([pd.NA] * n, dtype="str")
+                          for pos in range(len(headers))})
+    rows = np.arange(header_index + 2, header_index + 2 + n)
+    return _finish(path, name, chosen, header_index + 1, headers, frame, rows)
+
+
+def _sniff_excel(reader, name: str) -> list[list[str]]:
+    try:
+        sniff = reader.load_sheet(name, header_row=None, skip_rows=0, n_rows=SNIFF_ROWS, dtypes="string")
+        infos, batch = sniff.selected_columns, sniff.to_arrow()
+    except Exception:  # an empty sheet has no range at all
+        return []
+    width = max((i.absolute_index for i in infos), default=-1) + 1
+    grid = [[""] * width for _ in range(batch.num_rows)]
+    for info, array in zip(infos, batch.columns, strict=True):
+        for r, v in enumerate(array.to_pylist()):
+            grid[r][info.absolute_index] = (v or "").strip()
+    return grid
+
+
+def _as_text(array, n: int) -> pd.Series:
+    series = pd.Series(array.to_pandas(), dtype="str") if n else pd.Series([], dtype="str")
+    return series
+
+
+def _read_csv(path: Path, kind: str | None) -> Table:
+    kinds = _candidates(kind)
+    raw = path.read_bytes()
+    text = _decode(path, raw)
+    lines = text.splitlines()
+    if not any(line.strip(", \t") for line in lines):
+        raise file_problem(path, "file_empty", "文件中没有任何数据", "请确认选对了文件")
+    grid = [[c.strip() for c in row] for row in csv.reader(io.StringIO("\n".join(lines[:SNIFF_ROWS])))]
+    found = _locate(grid, kinds)
+    if not found:
+        raise _no_header(path, kinds, None)
+    _, header_index, chosen = found
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text), skiprows=header_index + 1, header=None, dtype="str", keep_default_na=False,
+            na_values=[], skip_blank_lines=False, names=range(len(grid[header_index])), index_col=False,
+        )
+    except (pd.errors.ParserError, ValueError) as exc:
+        raise file_problem(path, "csv_malformed", f"CSV 文件格式有误：{exc}",
+                           "请用 Excel 打开后另存为 .xlsx 再导入") from None
+    frame = frame.replace("", pd.NA).astype("str")
+    rows = np.arange(header_index + 2, header_index + 2 + len(frame))
+    return _finish(path, None, chosen, header_index + 1, grid[header_index], frame, rows)
+
+
+def _decode(path: Path, raw: bytes) -> str:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8", errors="strict")
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise file_problem(path, "csv_encoding", "无法识别 CSV 文件的编码（既不是 UTF-8 也不是 GBK）",
+                       "请用 Excel 打开后另存为 .xlsx，或另存为“CSV UTF-8”格式")
+
+
+def _finish(path, sheet, kind, header_row, headers, frame, rows) -> Table:
+    from jiaoyu_fupin.importers.columns import match_headers
+
+    frame = frame.apply(lambda s: s.str.strip()).replace("", pd.NA) if len(frame) else frame
+    return Table(
+        path=path, sha256=sha256_of(path), sheet=sheet, kind=kind, header_row=header_row,
+        headers=[str(h) for h in headers], letters=[column_letter(i) for i in range(len(headers))],
+        frame=frame, rows=rows, fields=match_headers(kind, [str(h) for h in headers]),
+    )
+
+
+def unknown_headers(table: Table) -> list[str]:
+    """Headers of the file that map to no field of its kind: named once in the output, never an error."""
+    used = set(table.fields.values())
+    return [h for i, h in enumerate(table.headers) if h and i not in used and header_key(h)]

@@ -1,0 +1,180 @@
+"""Checks every importer runs: required columns and values, ID numbers, footer lines, conflicting duplicates."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from jiaoyu_fupin import idnumber
+from jiaoyu_fupin.importers.reader import Table
+from jiaoyu_fupin.problems import Problem
+
+_FOOTER = re.compile(r"^(合\s*计|总\s*计|小\s*计|制表|填表|审核|负责人|校长|单位负责人|经办人|说明|备注[:：])")
+
+
+@dataclass
+class Checked:
+    """What validation found: the rows kept, the problems, and notes for the clerk."""
+
+    keep: np.ndarray  # bool per frame row: a data row (not blank, not a 合计 / 制表人 line)
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def data_rows(table: Table) -> Checked:
+    """Blank rows and the 合计 / 制表人 lines under a table are not data."""
+    frame = table.frame
+    if not len(frame):
+        return Checked(keep=np.zeros(0, dtype=bool))
+    used = list(table.fields.values())
+    filled = frame[used].notna().any(axis=1).to_numpy()
+    first_text = frame.bfill(axis=1).iloc[:, 0].fillna("")
+    id_pos = table.fields.get("id_number", table.fields.get("helper_code"))
+    no_id = frame[id_pos].isna().to_numpy() if id_pos is not None else np.ones(len(frame), dtype=bool)
+    footer = no_id & first_text.str.match(_FOOTER).to_numpy()
+    keep = filled & ~footer
+    checked = Checked(keep=keep)
+    if footer.any():
+        checked.notes.append(f"跳过 {int(footer.sum())} 行合计 / 落款行（第 {', '.join(map(str, table.rows[footer][:5]))} 行）")
+    return checked
+
+
+def required_columns(table: Table, checked: Checked, *, extra_missing: list[str] = ()) -> bool:
+    missing = [c for c in table.kind.columns if c.required and c.field not in table.fields]
+    for column in missing:
+        names = "、".join(column.aliases[:4])
+        checked.problems.append(table.problem(
+            "column_missing", f"缺少“{column.title}”列",
+            f"请在表头加上这一列（列名可以是：{names}），或检查表头是否写错",
+        ))
+    for message in extra_missing:
+        checked.problems.append(table.problem("column_missing", message, "请在表头加上“学期”列，或在命令中加 --term 2019秋"))
+    return not missing and not extra_missing
+
+
+def required_values(table: Table, checked: Checked, fields: list[str]) -> None:
+    for name in fields:
+        series = table.column(name)
+        if series is None:
+            continue
+        empty = series.isna().to_numpy() & checked.keep
+        title = table.kind.column(name).title
+        for row in table.rows[empty]:
+            checked.problems.append(table.problem(
+                "value_missing", f"“{title}”为空", f"请填写{title}", field_name=name, row=int(row),
+            ))
+
+
+def bad_values(table: Table, checked: Checked, field_name: str, bad: pd.Series, message: str, hint: str,
+               *, code: str = "value_invalid", messages: dict[str, str] | None = None) -> None:
+    """One problem per unreadable cell, naming the cell's text."""
+    series = table.column(field_name)
+    if series is None:
+        return
+    mask = bad.to_numpy(dtype=bool) & checked.keep
+    for row, value in zip(table.rows[mask], series[mask], strict=True):
+        text = messages.get(value, message) if messages else message
+        shown = None if pd.isna(value) else str(value)
+        checked.problems.append(table.problem(code, text.format(value=shown or ""), hint, field_name=field_name,
+                                              row=int(row), value=shown))
+
+
+def id_numbers(table: Table, checked: Checked, field_name: str = "id_number", *, required: bool = True) -> pd.Series:
+    """Normalized ID numbers (None where invalid or empty), problems for the invalid ones; Excel damage refused."""
+    series = table.column(field_name)
+    normalized, codes = idnumber.check_many(series)
+    invalid = codes.notna().to_numpy() & checked.keep
+    if not required:
+        invalid &= (codes != "id_missing").to_numpy()
+    if invalid.any():
+        numeric = excel_numeric_cells(table, table.fields[field_name])
+        for i in np.flatnonzero(invalid):
+            raw = series.iloc[i]
+            result = idnumber.check(float(raw) if numeric is not None and numeric[i] else raw)
+            checked.problems.append(table.problem(
+                result.code, _masked(result.message, raw), result.hint, field_name=field_name,
+                row=int(table.rows[i]), value=None if pd.isna(raw) else idnumber.mask(str(raw)),
+            ))
+    return normalized
+
+
+def excel_numeric_cells(table: Table, pos: int) -> np.ndarray | None:
+    """Which cells of a column Excel stored as numbers (slow path: only when a file is already refused).
+
+    The fast reader hands every cell over as text, so a number that lost its digits looks like digits; the
+    cell's own type says what Excel did.
+    """
+    if table.sheet is None:
+        return None
+    try:
+        from python_calamine import CalamineWorkbook
+
+        sheet = CalamineWorkbook.from_path(str(table.path)).get_sheet_by_name(table.sheet)
+        c = pos - (sheet.start or (0, 0))[1]
+        header = table.headers[pos]
+        numeric = np.zeros(len(table.frame), dtype=bool)
+        # Find the header row in calamine's own numbering (it need not start where the sheet's range does),
+        # then line the data rows up under it.
+        anchor = None
+        for r, row in enumerate(sheet.iter_rows()):
+            if anchor is None:
+                if 0 <= c < len(row) and str(row[c]).strip() == header:
+                    anchor = r
+                continue
+            i = r - anchor - 1
+            if 0 <= i < len(numeric) and 0 <= c < len(row):
+                numeric[i] = isinstance(row[c], int | float) and not isinstance(row[c], bool)
+        return numeric
+    except Exception:  # best effort: without it the ID checks still refuse the value, with a less precise message
+        return None
+
+
+def conflicting_duplicates(table: Table, checked: Checked, key: pd.Series, compare: pd.DataFrame,
+                           field_name: str, what: str) -> np.ndarray:
+    """The same key twice with different data is an error on every such row; identical repeats are merged.
+
+    Returns the mask of rows to drop as identical repeats.
+    """
+    valid = key.notna().to_numpy() & checked.keep
+    sub = compare[valid].copy()
+    sub["__key"] = key[valid].to_numpy()
+    sub["__row"] = table.rows[valid]
+    dup = sub["__key"].duplicated(keep=False)
+    drop = np.zeros(len(key), dtype=bool)
+    if not dup.any():
+        return drop
+    groups = sub[dup.to_numpy()]
+    cols = [c for c in compare.columns]
+    distinct = groups.astype(str).groupby("__key")[cols].nunique(dropna=False).max(axis=1)
+    for k, group in groups.groupby("__key", sort=False):
+        rows = group["__row"].tolist()
+        if distinct[k] > 1:
+            for row in rows:
+                others = "、".join(str(r) for r in rows if r != row)
+                checked.problems.append(table.problem(
+                    "duplicate_conflict", f"同一{what}在本文件中出现多次且内容不一致（另见第 {others} 行）",
+                    "请核对这几行，删除多余的一行或改正错误的内容", field_name=field_name, row=int(row),
+                    value=idnumber.mask(str(k)) if field_name in ("id_number", "student_id") else str(k),
+                ))
+    index_of = {int(r): i for i, r in enumerate(table.rows)}
+    repeats = groups[groups["__key"].duplicated(keep="first").to_numpy()]
+    for k, row in zip(repeats["__key"], repeats["__row"], strict=True):
+        if distinct[k] <= 1:
+            drop[index_of[int(row)]] = True
+    if drop.any():
+        checked.notes.append(f"合并 {int(drop.sum())} 行完全相同的重复行")
+    return drop
+
+
+def _masked(message: str, raw) -> str:
+    """ID module messages quote the value; on screen and in logs an ID number is shown masked."""
+    if raw is None or pd.isna(raw):
+        return message
+    text = str(raw)
+    for candidate in {text, idnumber.normalize(text)}:
+        if len(candidate) >= 10:
+            message = message.replace(candidate, idnumber.mask(candidate))
+    return message

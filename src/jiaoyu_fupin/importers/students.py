@@ -1,0 +1,181 @@
+"""School rolls (学籍, in-county, per term) and registered poor students studying outside the county."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection
+
+from jiaoyu_fupin import idnumber
+from jiaoyu_fupin.importers import store, values
+from jiaoyu_fupin.importers.base import (
+    STAGE_OF_TYPE,
+    BatchMaker,
+    Counts,
+    Options,
+    Prepared,
+    flag,
+    iso,
+    keep_frame,
+    match_schools,
+    terms,
+)
+from jiaoyu_fupin.importers.reader import Table
+from jiaoyu_fupin.importers.rowchecks import (
+    bad_values,
+    conflicting_duplicates,
+    data_rows,
+    id_numbers,
+    required_columns,
+    required_values,
+)
+from jiaoyu_fupin.models import Enrollment, Student
+
+STUDENT_FIELDS = ["name", "sex", "birth_date", "student_number", "family_category", "disability", "is_orphan"]
+ENROLLMENT_FIELDS = ["school_id", "school_name", "stage", "grade", "class_name", "boarding", "status",
+                     "study_place", "place_detail"]
+
+
+def validate_roll(conn: Connection, table: Table, options: Options) -> Prepared:
+    return _validate(conn, table, options, away=False)
+
+
+def validate_away(conn: Connection, table: Table, options: Options) -> Prepared:
+    return _validate(conn, table, options, away=True)
+
+
+def _validate(conn: Connection, table: Table, options: Options, *, away: bool) -> Prepared:
+    checked = data_rows(table)
+    prepared = Prepared(table, checked)
+    term = terms(table, checked, options)
+    if not required_columns(table, checked, extra_missing=[] if term is not None else ["缺少“学期”列，命令中也没有 --term"]):
+        return prepared
+    n = len(table.frame)
+    required_values(table, checked, [c.field for c in table.kind.columns if c.required and c.field != "id_number"])
+    ids = id_numbers(table, checked)
+    col = table.column
+
+    sex, bad = values.map_values(values.blank(col("sex"), n), values.SEX)
+    bad_values(table, checked, "sex", bad, "性别“{value}”无法识别", "请填写“男”或“女”")
+    id_sex = ids.map(lambda v: idnumber.sex(v) if isinstance(v, str) else None)
+    sex = sex.where(sex.notna(), id_sex)
+    birth, bad = values.parse_dates(values.blank(col("birth_date"), n))
+    bad_values(table, checked, "birth_date", bad, "出生日期“{value}”无法识别", "请写成 2008-03-15 这样的日期")
+    id_birth = ids.map(lambda v: idnumber.birth_date(v) if isinstance(v, str) else None)
+    clash = birth.notna() & id_birth.notna() & (birth != id_birth)
+    bad_values(table, checked, "birth_date", clash, "出生日期“{value}”与身份证号中的出生日期不一致",
+               "请核对身份证号和出生日期，以户口簿为准改正", code="birth_date_conflict")
+    birth = id_birth.where(id_birth.notna(), birth)
+
+    school_names = values.blank(col("school"), n)
+    if away:
+        school_ids, school_types = match_schools(conn, school_names)
+        school_ids = school_ids.where(school_ids.notna(), None)
+    else:
+        school_ids, school_types = match_schools(conn, school_names)
+        unknown = school_names.notna() & school_ids.isna()
+        bad_values(table, checked, "school", unknown, "学校“{value}”不在台账的学校名单中",
+                   "请先导入学校名单（fupin import 学校名单.xlsx），或把学校名称改成与名单完全一致", code="school_unknown")
+
+    stage, bad = values.map_values(values.blank(col("stage"), n), values.STAGES)
+    bad_values(table, checked, "stage", bad, "学段“{value}”无法识别", "请填写 学前、小学、初中、普通高中、中职 等")
+    stage = stage.where(stage.notna(), school_types.map(lambda t: STAGE_OF_TYPE.get(t) if isinstance(t, str) else None))
+    stage, grade, bad = values.parse_grade(values.blank(col("grade"), n), stage.astype(object))
+    bad_values(table, checked, "grade", bad, "年级“{value}”无法识别，或与学段不一致",
+               "请核对学段和年级，例如 初中 对应 七年级/八年级/九年级，小学 对应 一年级至六年级", code="grade_invalid")
+
+    boarding, bad = values.map_values(values.blank(col("boarding"), n), values.BOARDING)
+    bad_values(table, checked, "boarding", bad, "就读方式“{value}”无法识别", "请填写“住校”或“走读”")
+    status, bad = values.map_values(values.blank(col("status"), n), values.STATUS)
+    bad_values(table, checked, "status", bad, "学籍状态“{value}”无法识别", "请填写 在校、辍学、休学、转出 或 毕业")
+    status = status.where(status.notna(), "在校")
+    category, bad = values.map_values(values.blank(col("family_category"), n), values.CATEGORY)
+    bad_values(table, checked, "family_category", bad, "家庭经济困难类别“{value}”无法识别",
+               "请填写 建档立卡、低保、特困供养、孤儿、残疾、兜底保障 或 一般困难")
+    orphan, bad = values.map_values(values.blank(col("is_orphan"), n), values.YES_NO)
+    bad_values(table, checked, "is_orphan", bad, "“{value}”无法识别", "请填写“是”或“否”")
+    disability = values.blank(col("disability"), n).map(
+        lambda v: None if not isinstance(v, str) or v in ("否", "无", "非残疾") else ("残疾" if v == "是" else v)
+    )
+
+    if away:
+        place, detail = _study_place(table, checked, n)
+    else:
+        place, detail = pd.Series(["县内"] * n, dtype=object), pd.Series([None] * n, dtype=object)
+
+    key = (ids.astype(str) + "|" + term.astype(str)).where(ids.notna())
+    compare = pd.DataFrame({"name": values.blank(col("name"), n), "school": school_names, "grade": col("grade")})
+    drop = conflicting_duplicates(table, checked, key, compare, "id_number", "学生（身份证号）同一学期")
+
+    prepared.term = _single(term)
+    prepared.frames["students"] = keep_frame(table, checked, {
+        "id_number": ids, "name": values.blank(col("name"), n), "sex": sex, "birth_date": iso(birth),
+        "student_number": values.blank(col("student_number"), n), "family_category": category,
+        "disability": disability, "is_orphan": flag(orphan),
+    }, drop)
+    prepared.frames["enrollments"] = keep_frame(table, checked, {
+        "id_number": ids, "term": term, "school_id": school_ids, "school_name": school_names, "stage": stage,
+        "grade": grade, "class_name": values.blank(col("class_name"), n), "boarding": flag(boarding),
+        "status": status, "study_place": place, "place_detail": detail,
+    }, drop)
+    prepared.frames["present"] = pd.DataFrame({"field": [f for f in STUDENT_FIELDS if f in table.fields]})
+    return prepared
+
+
+def _study_place(table: Table, checked, n: int) -> tuple[pd.Series, pd.Series]:
+    place, bad = values.map_values(values.blank(table.column("study_place"), n), values.STUDY_PLACE)
+    bad_values(table, checked, "study_place", bad, "就读地“{value}”无法识别", "请填写 县外州内 或 州外")
+    scope = values.blank(table.column("province_scope"), n)
+    # A ledger that only says 县外 + 省内/省外: 省外 is surely outside the prefecture; 省内 is taken as 县外州内.
+    place = place.where(place != "县外", scope.map(lambda s: "州外" if s == "省外" else "县外州内"))
+    in_county = place == "县内"
+    bad_values(table, checked, "study_place", in_county, "就读地为“县内”的学生不属于县外就读名单",
+               "县内就读的学生请放在学籍名册中导入", code="study_place_in_county")
+    detail = values.blank(table.column("place_detail"), n)
+    detail = detail.where(detail.notna(), scope)
+    return place.astype(object), detail.astype(object)
+
+
+def _single(term: pd.Series | None) -> str | None:
+    if term is None:
+        return None
+    found = term.dropna().unique()
+    return str(found[0]) if len(found) == 1 else None
+
+
+def write(conn: Connection, prepared: Prepared, batch: BatchMaker) -> Counts:
+    students = prepared.frames["students"]
+    enrollments = prepared.frames["enrollments"]
+    present = set(prepared.frames["present"]["field"]) | {"name", "sex", "birth_date"}
+    compare = [f for f in STUDENT_FIELDS if f in present]
+    # One student may have rows in several terms of one file: the last row speaks for the student.
+    students = students.drop_duplicates("id_number", keep="last")
+    existing = store.fetch(conn, Student.__table__, ["id", "id_number", *compare])
+    merged = store.diff(students[["id_number", "source_row", *STUDENT_FIELDS]], existing, ["id_number"], compare)
+    is_new = merged["id"].isna().to_numpy()
+    new_ids = store.next_ids(conn, Student.__table__, int(is_new.sum()))
+    merged.loc[is_new, "id"] = new_ids
+    student_id = dict(zip(merged["id_number"], merged["id"].astype(np.int64), strict=True))
+    changed_ids = set(merged.loc[merged["_changed"].to_numpy(), "id_number"])
+
+    enroll = enrollments.copy()
+    enroll["student_id"] = enroll["id_number"].map(student_id).astype(object)
+    existing_e = store.fetch(conn, Enrollment.__table__, ["id", "student_id", "term", *ENROLLMENT_FIELDS])
+    existing_e["student_id"] = existing_e["student_id"].astype(object)
+    e = store.diff(enroll[["student_id", "term", "source_row", "id_number", *ENROLLMENT_FIELDS]], existing_e,
+                   ["student_id", "term"], ENROLLMENT_FIELDS)
+    e_new = e["id"].isna().to_numpy()
+    e_changed = e["_changed"].to_numpy() | (~e_new & e["id_number"].isin(changed_ids).to_numpy())
+    counts = Counts(new=int(e_new.sum()), changed=int(e_changed.sum()))
+    counts.unchanged = len(e) - counts.new - counts.changed
+    if not (counts.new or counts.changed or is_new.any() or changed_ids):
+        return counts
+    batch_id = batch()
+    fresh = merged[is_new][["id", "id_number", "source_row", *STUDENT_FIELDS]].assign(batch_id=batch_id)
+    store.insert(conn, Student.__table__, fresh)
+    upd = merged[merged["_changed"].to_numpy()][["id", *compare, "source_row"]].assign(batch_id=batch_id)
+    store.update(conn, Student.__table__, upd)
+    cols = ["student_id", "term", *ENROLLMENT_FIELDS, "source_row"]
+    store.insert(conn, Enrollment.__table__, e[e_new][cols].assign(batch_id=batch_id))
+    store.update(conn, Enrollment.__table__, e[e["_changed"].to_numpy()][["id", *cols]].assign(batch_id=batch_id))
+    return counts

@@ -1,0 +1,180 @@
+"""The blank import template a clerk fills in: an instructions sheet, then the data sheet our importer reads back."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from jiaoyu_fupin.importers.columns import KINDS, Column, Kind
+from jiaoyu_fupin.problems import column_letter
+
+INSTRUCTIONS_SHEET = "填写说明"
+# Rows prepared as Text and covered by dropdowns; a county's largest file (the roll) stays well under this.
+PREPARED_ROWS = 5000
+REQUIRED_FILL = PatternFill("solid", fgColor="FFF2CC")
+# Excel refuses an inline list longer than this; longer choice lists would need a lookup sheet.
+MAX_LIST_FORMULA = 255
+
+# What one row stands for, so the "one row per ..." rule reads right for files that are not about students.
+_ROW_UNIT = {
+    "schools": "一所学校",
+    "registry": "一名建档立卡人员",
+    "payments": "一名学生的一笔资助发放",
+    "helpers": "一名帮扶责任人",
+    "pairings": "一对结对帮扶关系",
+    "population": "一名适龄儿童",
+}
+_DATE_FIELDS = {"birth_date", "paid_on", "start_date", "end_date", "visit_date"}
+_MONTH_FIELDS = {"left_month"}
+
+
+def display_width(text: str) -> int:
+    """Excel column width needed for text: CJK and full-width characters take two cells' worth."""
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
+def save_workbook(workbook: Workbook, path: Path) -> Path:
+    """Save so that a crash or a full disk never leaves a half-written file where the clerk expects one.
+
+    The temporary file sits in the same folder so os.replace is a rename on one file system, and it is
+    created by openpyxl with ordinary permissions (a mkstemp file would stay readable by its owner only).
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    try:
+        workbook.save(tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+def _meaning(column: Column) -> str:
+    notes = [column.title]
+    if column.text:
+        notes.append("按文本填写，不能变成数字")
+    if column.field in _DATE_FIELDS:
+        notes.append("日期，写成 2019-09-01 的形式")
+    elif column.field in _MONTH_FIELDS:
+        notes.append("年月，写成 2019-10 的形式")
+    elif column.field == "amount":
+        notes.append("以元为单位，只写数字")
+    elif column.field == "term":
+        notes.append("写成 2019秋 或 2020春")
+    return "；".join(notes)
+
+
+def _rules(kind: Kind) -> list[str]:
+    fields = {c.field for c in kind.columns}
+    text_headers = "、".join(f"“{c.aliases[0]}”" for c in kind.columns if c.text)
+    rules = [
+        "第一行的列名不要修改；加粗并带底色的列是必填列，其余列可以留空。",
+        f"{text_headers}等编号列已设为文本格式，请直接输入；从别的表格复制过来时请用“选择性粘贴→数值”。"
+        "不要让 Excel 把编号变成数字（例如显示成 4.22822E+17）：那样后几位已经丢失，只能重新输入。",
+    ]
+    if fields & (_DATE_FIELDS | _MONTH_FIELDS):
+        rules.append("日期写成 2019-09-01 的形式（年月写成 2019-10），不要写成 2019.9.1 或 2019年9月1日。")
+    if "amount" in fields:
+        rules.append("金额以元为单位，只写数字，例如 312.5，不要加“元”字。")
+    if "term" in fields:
+        rules.append("学期写成 2019秋 或 2020春。")
+    if any(c.choices for c in kind.columns):
+        rules.append("带下拉框的列请从下拉列表中选择。")
+    rules.append(f"每行填写{_ROW_UNIT.get(kind.name, '一名学生')}；不要合并单元格，不要插入小计、合计或空行。")
+    rules.append(f"数据从“{kind.title}”工作表的第 2 行开始填写；“{INSTRUCTIONS_SHEET}”工作表不会被导入，可以保留。")
+    return rules
+
+
+def _write_instructions(ws, kind: Kind) -> None:
+    ws.append([f"{kind.title}导入模板：填写说明"])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append([f"本文件用于向教育扶贫台账导入“{kind.title}”。请在“{kind.title}”工作表中填写。"])
+    ws.append([])
+    ws.append(["列名", "必填/选填", "含义", "示例", "可选值", "也能识别的列名"])
+    header_row = ws.max_row
+    for column in kind.columns:
+        ws.append([
+            column.aliases[0],
+            "必填" if column.required else "选填",
+            _meaning(column),
+            column.example,
+            "、".join(column.choices),
+            "、".join(column.aliases[1:]),
+        ])
+    for cell in ws[header_row]:
+        cell.font = Font(bold=True)
+    for row in ws.iter_rows(min_row=header_row + 1, max_row=ws.max_row, max_col=2):
+        if row[1].value == "必填":
+            row[0].font = row[1].font = Font(bold=True)
+    ws.append([])
+    ws.append(["填写规则"])
+    ws.cell(ws.max_row, 1).font = Font(bold=True)
+    for number, rule in enumerate(_rules(kind), 1):
+        ws.append([f"{number}. {rule}"])
+    # Examples such as IDs must show as typed, not as 4.22822E+17, in the instructions too.
+    for row in ws.iter_rows(min_row=header_row + 1, max_col=6):
+        for cell in row:
+            cell.number_format = "@"
+    for letter, width in zip("ABCDEF", (22, 10, 44, 22, 40, 40), strict=True):
+        ws.column_dimensions[letter].width = width
+    for row in ws.iter_rows(min_row=header_row + 1, max_row=header_row + len(kind.columns), min_col=3, max_col=6):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _choices_formula(column: Column) -> str:
+    if any("," in choice or '"' in choice for choice in column.choices):
+        raise ValueError(f"choices of {column.field} cannot go into an inline list: {column.choices}")
+    formula = '"' + ",".join(column.choices) + '"'
+    if len(formula) > MAX_LIST_FORMULA:
+        raise ValueError(f"choices of {column.field} are too long for an inline list ({len(formula)} chars)")
+    return formula
+
+
+def _write_data_sheet(ws, kind: Kind) -> None:
+    last = PREPARED_ROWS + 1
+    for index, column in enumerate(kind.columns):
+        letter = column_letter(index)
+        cell = ws.cell(1, index + 1, column.aliases[0])
+        cell.alignment = Alignment(horizontal="center", vertical="center")
+        if column.required:
+            # The header text itself stays the bare alias so the filled template re-imports unchanged.
+            cell.font = Font(bold=True)
+            cell.fill = REQUIRED_FILL
+            cell.comment = Comment("必填", "fupin", width=80, height=24)
+        widest = max(display_width(column.aliases[0]), display_width(column.example), 8)
+        ws.column_dimensions[letter].width = max(widest + 4, 22 if column.text else 0)
+        if column.text:
+            for row in range(2, last + 1):
+                ws.cell(row, index + 1).number_format = "@"
+        if column.choices:
+            validation = DataValidation(
+                type="list", formula1=_choices_formula(column), allow_blank=True,
+                # A warning, not a stop: the importer also understands some other spellings.
+                errorStyle="warning", showErrorMessage=True,
+                errorTitle="不在可选范围内", error=f"“{column.aliases[0]}”请从下拉列表中选择：{'、'.join(column.choices)}",
+            )
+            validation.add(f"{letter}2:{letter}{last}")
+            ws.add_data_validation(validation)
+    ws.freeze_panes = "A2"
+
+
+def write_template(kind: str, path: Path) -> Path:
+    """Write the blank template for `kind` (a key of KINDS) to path, atomically; return the path."""
+    if kind not in KINDS:
+        names = "、".join(f"{name}（{k.title}）" for name, k in KINDS.items())
+        raise ValueError(f"没有“{kind}”这种文件。可用的种类：{names}")
+    spec = KINDS[kind]
+    workbook = Workbook()
+    instructions = workbook.active
+    instructions.title = INSTRUCTIONS_SHEET
+    _write_instructions(instructions, spec)
+    _write_data_sheet(workbook.create_sheet(spec.title), spec)
+    return save_workbook(workbook, path)

@@ -1,0 +1,191 @@
+"""Vectorised parsing of the values clerks write: 是/否, 住校/走读, stage and grade names, dates, amounts, terms.
+
+Each parser takes a Series of text (NA = empty) and returns the parsed Series plus a mask of cells that are
+filled but could not be understood, so the importer can name them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+import numpy as np
+import pandas as pd
+
+from jiaoyu_fupin.terms import Term, TermError
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def map_values(series: pd.Series, table: dict[str, object]) -> tuple[pd.Series, pd.Series]:
+    """Map by a small vocabulary, per unique value (files repeat the same few words a million times)."""
+    uniques = series.dropna().unique()
+    lookup = {u: table.get(_key(u), _MISSING) for u in uniques}
+    mapped = series.map(lambda v: lookup.get(v) if isinstance(v, str) else None)
+    bad = series.notna() & mapped.map(lambda v: v is _MISSING)
+    mapped = mapped.where(~bad, None)
+    return mapped.astype(object), bad
+
+
+_MISSING = object()
+
+YES_NO = {"是": True, "否": False, "y": True, "n": False, "1": True, "0": False, "有": True, "无": False,
+          "√": True, "×": False}
+SEX = {"男": "男", "女": "女", "1": "男", "2": "女", "男性": "男", "女性": "女"}
+BOARDING = {"住校": True, "寄宿": True, "是": True, "住读": True, "寄宿生": True,
+            "走读": False, "否": False, "非寄宿": False, "走读生": False, "非寄宿生": False}
+STAGES = {
+    "学前": "学前", "学前教育": "学前", "幼儿园": "学前", "幼儿": "学前", "学前班": "学前",
+    "小学": "小学", "初中": "初中", "初级中学": "初中",
+    "高中": "普通高中", "普通高中": "普通高中", "普高": "普通高中",
+    "中职": "中职", "中等职业教育": "中职", "中等职业学校": "中职", "职高": "中职", "中专": "中职",
+    "高职": "高职", "大专": "高职", "专科": "高职", "高等职业教育": "高职",
+    "本科": "本科", "大学": "本科", "大学本科": "本科",
+    "特殊教育": "特殊教育", "特教": "特殊教育",
+}
+STATUS = {"在校": "在校", "在读": "在校", "在籍": "在校", "正常": "在校", "在校生": "在校",
+          "辍学": "辍学", "失学": "辍学", "休学": "休学", "转出": "转出", "转学": "转出", "已转出": "转出",
+          "毕业": "毕业", "已毕业": "毕业"}
+CATEGORY = {
+    "建档立卡": "registered_poor", "建档立卡户": "registered_poor", "建档立卡贫困户": "registered_poor",
+    "建档立卡贫困家庭": "registered_poor", "贫困户": "registered_poor", "一般贫困户": "registered_poor",
+    "扶贫低保户": "registered_poor", "建档立卡学生": "registered_poor",
+    "低保": "subsistence_allowance", "低保户": "subsistence_allowance", "纯低保户": "subsistence_allowance",
+    "城乡低保": "subsistence_allowance", "最低生活保障": "subsistence_allowance",
+    "特困供养": "extreme_poverty_support", "特困": "extreme_poverty_support", "五保户": "extreme_poverty_support",
+    "特困供养人员": "extreme_poverty_support",
+    "孤儿": "orphan", "残疾": "disabled", "残疾学生": "disabled", "残疾人家庭": "disabled",
+    "兜底保障": "guaranteed", "兜底保障户": "guaranteed", "兜底户": "guaranteed",
+    "一般困难": "other_hardship", "其他": "other_hardship", "一般困难学生": "other_hardship",
+}
+STUDY_PLACE = {"县内": "县内", "县外州内": "县外州内", "州内县外": "县外州内", "州内": "县外州内",
+               "州外": "州外", "县外州外": "州外", "省外": "州外", "县外": "县外"}
+
+# Grade names -> (stage implied, grade within stage). None for the stage where the name fits several stages
+# (一年级 is 小学 or 中职 or 本科): the stage column or the school then decides.
+_GRADE_WORDS = {"小班": ("学前", 1), "中班": ("学前", 2), "大班": ("学前", 3), "学前班": ("学前", 3),
+                "初一": ("初中", 1), "初二": ("初中", 2), "初三": ("初中", 3),
+                "高一": ("普通高中", 1), "高二": ("普通高中", 2), "高三": ("普通高中", 3)}
+_NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+for _word, _n in _NUMERALS.items():
+    for _no in (_word, str(_n)):
+        _GRADE_WORDS[f"{_no}年级"] = ("初中", _n - 6) if _n >= 7 else (None, _n)
+MAX_GRADE = {"学前": 3, "小学": 6, "初中": 3, "普通高中": 3, "中职": 3, "高职": 3, "本科": 5, "特殊教育": 9}
+
+
+def parse_grade(series: pd.Series, stage: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """(stage, grade number, bad mask). A grade that contradicts its stage is bad."""
+    words, bad_word = map_values(series, _GRADE_WORDS)
+    implied = words.map(lambda v: v[0] if v else None)
+    number = words.map(lambda v: v[1] if v else None)
+    final_stage = stage.where(stage.notna(), implied).astype(object)
+    # 初中 7-9 written as 一年级-三年级 of the junior stage are common in junior schools' own rolls.
+    junior_low = (stage == "初中") & (implied.isna()) & number.isin([1, 2, 3])
+    ok_stage = stage.isna() | implied.isna() | (stage == implied) | junior_low
+    special = stage == "特殊教育"
+    ok_stage = ok_stage | special
+    too_high = pd.Series(
+        [bool(s and n and n > MAX_GRADE.get(s, 9)) for s, n in zip(final_stage, number, strict=True)],
+        index=series.index,
+    )
+    bad = bad_word | (series.notna() & ~bad_word & (~ok_stage | too_high))
+    return final_stage, number.astype(object), bad
+
+
+_DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_COMPACT_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_SERIAL_RE = re.compile(r"^\d{4,5}(?:\.0+)?$")
+_MONTH_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
+_COMPACT_MONTH_RE = re.compile(r"^(\d{4})(\d{2})$")
+EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+
+
+def parse_dates(series: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """2019-09-01, 2019/9/1, 2019年9月1日, 20190901, 2019.9.1, Excel serials -> datetime.date (NA when empty)."""
+    lookup = {}
+    for u in series.dropna().unique():
+        lookup[u] = _one_date(_key(u))
+    parsed = series.map(lambda v: lookup.get(v) if isinstance(v, str) else None)
+    bad = series.notna() & parsed.isna()
+    return parsed.astype(object), bad
+
+
+def _one_date(text: str):
+    m = _DATE_RE.match(text) or _COMPACT_RE.match(text)
+    try:
+        if m:
+            return pd.Timestamp(int(m[1]), int(m[2]), int(m[3])).date()
+        if _SERIAL_RE.match(text) and 1 <= float(text) <= 80000:
+            return (EXCEL_EPOCH + pd.Timedelta(days=int(float(text)))).date()
+    except ValueError:
+        return None
+    return None
+
+
+def parse_months(series: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """辍学年月 such as 2019-10, 2019年10月, 201910 or a full date -> "2019-10"."""
+    lookup = {}
+    for u in series.dropna().unique():
+        k = _key(u)
+        m = _MONTH_RE.match(k) or _COMPACT_MONTH_RE.match(k)
+        value = None
+        if m and 1 <= int(m[2]) <= 12:
+            value = f"{int(m[1]):04d}-{int(m[2]):02d}"
+        else:
+            d = _one_date(k)
+            value = f"{d.year:04d}-{d.month:02d}" if d else None
+        lookup[u] = value
+    parsed = series.map(lambda v: lookup.get(v) if isinstance(v, str) else None)
+    return parsed.astype(object), series.notna() & parsed.isna()
+
+
+_AMOUNT_RE = re.compile(r"^-?\d+(?:\.\d+)?$")
+
+
+def parse_amounts(series: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Amounts in 元 as Decimal: strips 元, ¥ and thousands separators; more than 2 decimals is bad."""
+    lookup = {}
+    for u in series.dropna().unique():
+        k = _key(u).replace(",", "").replace("，", "").replace("元", "").replace("¥", "").replace("￥", "")
+        value = None
+        if _AMOUNT_RE.match(k):
+            try:
+                d = Decimal(k)
+                if d == d.quantize(Decimal("0.01")):
+                    value = d.normalize() if d != d.to_integral_value() else d.quantize(Decimal(1))
+            except InvalidOperation:
+                value = None
+        lookup[u] = value
+    parsed = series.map(lambda v: lookup.get(v) if isinstance(v, str) else None)
+    return parsed.astype(object), series.notna() & parsed.isna()
+
+
+def parse_terms(series: pd.Series) -> tuple[pd.Series, pd.Series, dict[str, str]]:
+    """(term labels, bad mask, {bad text: message})."""
+    lookup, messages = {}, {}
+    for u in series.dropna().unique():
+        try:
+            lookup[u] = str(Term.parse(u))
+        except TermError as exc:
+            lookup[u] = None
+            messages[u] = str(exc)
+    parsed = series.map(lambda v: lookup.get(v) if isinstance(v, str) else None)
+    return parsed.astype(object), series.notna() & parsed.isna(), messages
+
+
+def name_key(series: pd.Series) -> pd.Series:
+    """School and program names compared without spaces and width differences."""
+    uniques = series.dropna().unique()
+    lookup = {u: _key(u) for u in uniques}
+    return series.map(lambda v: lookup.get(v) if isinstance(v, str) else None)
+
+
+def blank(series: pd.Series | None, n: int) -> pd.Series:
+    return series if series is not None else pd.Series([pd.NA] * n, dtype="str")
+
+
+def first_rows(mask: pd.Series | np.ndarray, rows: np.ndarray) -> np.ndarray:
+    return rows[np.asarray(mask, dtype=bool)]

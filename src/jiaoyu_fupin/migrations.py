@@ -1,0 +1,63 @@
+"""Ordered schema steps, recorded in `schema_migrations`; opening a ledger applies what is pending.
+
+A new file and an old one go through the same path. Steps after m001 must tolerate a database created from the
+current models (check before altering), because m001 creates tables from them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy import Column, Connection, DateTime, MetaData, String, Table, select
+from sqlmodel import SQLModel
+
+import jiaoyu_fupin.models  # noqa: F401  (registers the tables)
+from jiaoyu_fupin.policy import install_policy, load_policy
+
+_meta = MetaData()
+schema_migrations = Table(
+    "schema_migrations",
+    _meta,
+    Column("name", String, primary_key=True),
+    Column("applied_at", DateTime, nullable=False),
+)
+
+M001_TABLES = [
+    "batches", "schools", "households", "registry_people", "students", "enrollments", "programs", "standards",
+    "payments", "helpers", "pairings", "population", "dropout_cases", "dropout_visits",
+]
+
+
+def m001_initial(conn: Connection) -> None:
+    tables = [SQLModel.metadata.tables[name] for name in M001_TABLES]
+    SQLModel.metadata.create_all(conn, tables=tables)
+
+
+def m002_default_policy(conn: Connection) -> None:
+    install_policy(conn, load_policy())
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [m001_initial, m002_default_policy]
+
+
+def applied(conn: Connection) -> list[str]:
+    _meta.create_all(conn)
+    return [row[0] for row in conn.execute(select(schema_migrations.c.name))]
+
+
+def migrate(conn: Connection) -> list[str]:
+    """Apply pending steps in order; return the names applied now."""
+    done = set(applied(conn))
+    ran = []
+    for step in MIGRATIONS:
+        if step.__name__ in done:
+            continue
+        step(conn)
+        conn.execute(schema_migrations.insert().values(name=step.__name__, applied_at=datetime.now()))
+        ran.append(step.__name__)
+    return ran
+
+
+def schema_version() -> str:
+    return MIGRATIONS[-1].__name__

@@ -1,0 +1,26 @@
+"""The ledger's tables. Importing this package registers every table with SQLModel's metadata."""
+
+from jiaoyu_fupin.models.batch import Batch
+from jiaoyu_fupin.models.dropout import DropoutCase, DropoutVisit
+from jiaoyu_fupin.models.pairing import Helper, Pairing
+from jiaoyu_fupin.models.population import PopulationChild
+from jiaoyu_fupin.models.school import School
+from jiaoyu_fupin.models.student import Enrollment, Household, RegistryPerson, Student
+from jiaoyu_fupin.models.subsidy import Payment, Program, Standard
+
+__all__ = [
+    "Batch",
+    "DropoutCase",
+    "DropoutVisit",
+    "Enrollment",
+    "Helper",
+    "Household",
+    "Pairing",
+    "Payment",
+    "PopulationChild",
+    "Program",
+    "RegistryPerson",
+    "School",
+    "Standard",
+    "Student",
+]

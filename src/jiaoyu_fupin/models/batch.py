@@ -1,0 +1,23 @@
+"""Import batches: one imported sheet of one file."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel
+
+
+class Batch(SQLModel, table=True):
+    __tablename__ = "batches"
+
+    id: int | None = Field(default=None, primary_key=True)
+    file_name: str
+    sha256: str = Field(index=True)
+    kind: str
+    sheet: str | None = None
+    term: str | None = None
+    imported_at: datetime = Field(index=True)
+    rows: int = 0
+    new_rows: int = 0
+    changed_rows: int = 0
+    unchanged_rows: int = 0

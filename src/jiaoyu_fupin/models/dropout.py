@@ -1,0 +1,41 @@
+"""Dropout cases (辍学) and the visits that bring a child back (劝返). Nothing here is ever deleted."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import Field
+
+from jiaoyu_fupin.models.base import Provenance
+
+
+class DropoutCase(Provenance, table=True):
+    __tablename__ = "dropout_cases"
+
+    id: int | None = Field(default=None, primary_key=True)
+    id_number: str = Field(index=True)
+    name: str
+    student_id: int | None = Field(default=None, foreign_key="students.id", index=True)
+    school_grade: str | None = None  # 就读学校及年级, as written
+    left_month: str | None = None  # 辍学年月, "2019-10"
+    guardian_name: str | None = None
+    guardian_phone: str | None = None  # personal data: stored for the visits, never printed in lists
+    address: str | None = None  # personal data, same
+    reason: str | None = None
+    measures: str | None = None
+    origin: str = "ledger"  # ledger (imported) / scan / roll
+    status: str = "open"
+    opened_on: date | None = None
+    closed_on: date | None = None
+    closed_as: str | None = None
+    close_reason: str | None = None
+
+
+class DropoutVisit(Provenance, table=True):
+    __tablename__ = "dropout_visits"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="dropout_cases.id", index=True)
+    visited_on: date | None = None
+    visitors: str | None = None
+    result: str | None = None

@@ -1,0 +1,112 @@
+"""Subsidy programs and standards as data: read from a TOML policy file, installed into the ledger."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from sqlalchemy import Connection, delete, insert, select, update
+
+from jiaoyu_fupin.models import Program, Standard
+from jiaoyu_fupin.resources import default_policy_path
+from jiaoyu_fupin.terms import Term, TermError
+
+CATEGORIES = {
+    "registered_poor": "建档立卡",
+    "subsistence_allowance": "低保",
+    "extreme_poverty_support": "特困供养",
+    "orphan": "孤儿",
+    "disabled": "残疾",
+    "guaranteed": "兜底保障",
+    "other_hardship": "一般困难",
+}
+PERIODS = ("term", "year", "once")
+
+
+class PolicyError(ValueError):
+    """A policy file that cannot be used; the message names the file and the entry."""
+
+
+@dataclass
+class Policy:
+    source: str
+    programs: list[dict] = field(default_factory=list)
+    standards: list[dict] = field(default_factory=list)
+
+
+def load_policy(path: Path | None = None) -> Policy:
+    path = Path(path) if path else default_policy_path()
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise PolicyError(f"找不到资助标准文件 {path}") from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise PolicyError(f"资助标准文件 {path} 格式有误：{exc}") from exc
+    policy = Policy(source=path.name)
+    codes = set()
+    for i, entry in enumerate(raw.get("program", []), start=1):
+        where = f"{path.name} 第 {i} 个 [[program]]"
+        code, name = entry.get("code"), entry.get("name")
+        if not code or not name:
+            raise PolicyError(f"{where}：缺少 code 或 name")
+        per = entry.get("per", "term")
+        if per not in PERIODS:
+            raise PolicyError(f"{where}：per 只能是 term、year 或 once，现在是“{per}”")
+        codes.add(code)
+        policy.programs.append(
+            {"code": code, "name": name, "aliases": "|".join(entry.get("aliases", [])), "per": per}
+        )
+    for i, entry in enumerate(raw.get("standard", []), start=1):
+        policy.standards.append(_standard(entry, f"{path.name} 第 {i} 个 [[standard]]", codes, path.name))
+    return policy
+
+
+def _standard(entry: dict, where: str, codes: set[str], source: str) -> dict:
+    program = entry.get("program")
+    if program not in codes:
+        raise PolicyError(f"{where}：资助项目“{program}”没有在 [[program]] 中定义")
+    try:
+        amount = Decimal(str(entry["amount"]))
+    except (KeyError, InvalidOperation) as exc:
+        raise PolicyError(f"{where}：amount 必须是金额，例如 \"312.5\"") from exc
+    if amount <= 0:
+        raise PolicyError(f"{where}：amount 必须大于 0")
+    categories = entry.get("categories", [])
+    unknown = [c for c in categories if c not in CATEGORIES]
+    if not categories or unknown:
+        raise PolicyError(f"{where}：categories 取值有误 {unknown or '（为空）'}，可选 {', '.join(CATEGORIES)}")
+    try:
+        term_from = str(Term.parse(entry["term_from"]))
+        term_to = str(Term.parse(entry["term_to"])) if entry.get("term_to") else None
+    except (KeyError, TermError) as exc:
+        raise PolicyError(f"{where}：term_from / term_to 有误：{exc}") from exc
+    grades = entry.get("grades")
+    return {
+        "program": program,
+        "stage": entry["stage"],
+        "categories": ",".join(categories),
+        "boarding": entry.get("boarding"),
+        "grades": ",".join(str(g) for g in grades) if grades else None,
+        "place": entry.get("place"),
+        "term_from": term_from,
+        "term_to": term_to,
+        "amount": amount,
+        "source": source,
+    }
+
+
+def install_policy(conn: Connection, policy: Policy) -> None:
+    """Upsert programs by code (ids stay stable for the payments that point at them); replace all standards."""
+    existing = dict(conn.execute(select(Program.code, Program.id)).all())
+    for program in policy.programs:
+        if program["code"] in existing:
+            conn.execute(update(Program).where(Program.id == existing[program["code"]]).values(**program))
+        else:
+            existing[program["code"]] = conn.execute(insert(Program).values(**program)).inserted_primary_key[0]
+    conn.execute(delete(Standard))
+    for standard in policy.standards:
+        values = dict(standard)
+        values["program_id"] = existing[values.pop("program")]
+        conn.execute(insert(Standard).values(**values))

@@ -1,0 +1,51 @@
+"""Problems are values: where, what is wrong, how to fix it. Collected by the library, rendered by the CLI."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+
+def column_letter(index: int) -> str:
+    """0-based column index -> Excel letters (0 -> A, 26 -> AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: str
+    message: str
+    hint: str = ""
+    file: str | None = None
+    sheet: str | None = None
+    row: int | None = None  # row number as Excel shows it
+    column: str | None = None  # header text as written in the file
+    letter: str | None = None  # Excel column letter
+    value: str | None = None  # the offending value, masked when it is an ID number
+
+    def location(self) -> str:
+        parts = []
+        if self.file:
+            parts.append(f"文件“{self.file}”")
+        if self.sheet:
+            parts.append(f"工作表“{self.sheet}”")
+        if self.row:
+            parts.append(f"第 {self.row} 行")
+        if self.column:
+            parts.append(f"“{self.column}”列" + (f"（{self.letter} 列）" if self.letter else ""))
+        return "，".join(parts)
+
+    def as_dict(self) -> dict:
+        return {k: v for k, v in asdict(self).items() if v not in (None, "")}
+
+
+class ImportRefused(Exception):
+    """A whole file (or command) cannot be imported; carries the problems that say why."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(problems[0].message if problems else "导入被拒绝")
+        self.problems = problems
