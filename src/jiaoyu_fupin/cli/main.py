@@ -108,7 +108,7 @@ def _batch_json(batch) -> dict:
         "kind": batch.kind,
         "sheet": batch.sheet,
         "term": batch.term,
-        "imported_at": batch.imported_at.isoformat(timespec="seconds"),
+        "imported_at": batch.imported_at.astimezone().isoformat(timespec="seconds"),
         "rows": batch.rows,
         "new": batch.new_rows,
         "changed": batch.changed_rows,
@@ -122,7 +122,7 @@ def _print_batches(batches, title: str) -> None:
     table = Table("批次", "文件", "工作表", "类型", "学期", "导入时间", "行数", "新增", "变更", "未变", title=title)
     for b in batches:
         table.add_row(
-            str(b.id), b.file_name, b.sheet or "", b.kind, b.term or "", b.imported_at.strftime("%Y-%m-%d %H:%M"),
+            str(b.id), b.file_name, b.sheet or "", b.kind, b.term or "", b.imported_at.astimezone().strftime("%Y-%m-%d %H:%M"),
             f"{b.rows:,}", f"{b.new_rows:,}", f"{b.changed_rows:,}", f"{b.unchanged_rows:,}",
         )
     out.print(table)

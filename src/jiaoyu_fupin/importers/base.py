@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 import numpy as np
 import pandas as pd
@@ -50,7 +50,7 @@ class BatchMaker:
         if self.id is None:
             self.id = self.conn.execute(insert(Batch.__table__).values(
                 file_name=self.table.file_name, sha256=self.table.sha256, kind=self.table.kind.name,
-                sheet=self.table.sheet, term=self.term, imported_at=datetime.now(), rows=self.rows,
+                sheet=self.table.sheet, term=self.term, imported_at=datetime.now(UTC), rows=self.rows,
             )).inserted_primary_key[0]
         return self.id
 

@@ -122,10 +122,14 @@ class _Writer:
         text = value if isinstance(value, int) and not isinstance(value, bool) else _text(value)
         if (text is None or text == "") and style in ("text", "wrap"):
             return  # an empty cell needs no cell object, unless it is red: a required value left out
-        cell = Cell(ws, row=row, column=column, value=text, style_array=self.styles[style])
-        if isinstance(text, str) and cell.data_type != "s":
-            cell.data_type = "s"  # "=1+1" or "#N/A" from a source file is text, never a formula or error
-        ws._cells[(row, column)] = cell  # what ws.cell() does, minus a second lookup and a second cell
+        cell = Cell(ws, row=row, column=column, style_array=self.styles[style])
+        if isinstance(text, str):
+            # Bound directly, as openpyxl's own reader does: _text() already made it safe, and the value
+            # setter would turn "=1+1" or "#N/A" from a source file into a formula or an error value.
+            cell._value, cell.data_type = text, "s"
+        else:
+            cell.value = text
+        ws._cells[(row, column)] = cell  # what ws.cell() does, minus a lookup and a throwaway cell
 
 
 def _sort_key(item: tuple[int, Problem]) -> tuple:
