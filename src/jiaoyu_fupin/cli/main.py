@@ -21,7 +21,7 @@ app = typer.Typer(
     help=_HELP,
     no_args_is_help=True,
     add_completion=False,
-    rich_markup_mode=None,
+    rich_markup_mode="rich",
     # Tracebacks must never print local variables: they would hold children's ID numbers.
     pretty_exceptions_show_locals=False,
     context_settings={"help_option_names": ["-h", "--help"]},

@@ -23,6 +23,7 @@ SUMMARY_TITLE = "导入未完成：以下问题需要修改后重新导入，本
 SUMMARY_HEADERS = ("文件", "工作表", "行号", "列", "错误的值", "问题", "处理办法")
 ROW_NUMBER_HEADER = "原行号"
 MESSAGES_HEADER = "错误说明"
+FILE_LEVEL_ROW = "（整个文件）"  # the summary's row number for a problem such as a missing column
 # Layout of each file's sheet: a caption naming the source, then the header, then the bad rows.
 HEADER_ROW = 2
 FIRST_DATA_ROW = 3
@@ -80,19 +81,24 @@ def _letter_index(letter: str | None) -> int | None:
     return index - 1
 
 
-def _column_of(problem: Problem, headers: list[str]) -> int | None:
-    """The source column a problem names: its letter when that is inside the sheet, else its header text."""
-    index = _letter_index(problem.letter)
-    if index is not None and index < len(headers):
-        return index
-    if problem.column:
-        if problem.column in headers:
-            return headers.index(problem.column)
-        keys = [header_key(h) for h in headers]
-        key = header_key(problem.column)
-        if key and key in keys:
-            return keys.index(key)
-    return index
+def _locate(problems: list[Problem], headers: list[str]) -> list[tuple[Problem, int | None]]:
+    """Each problem with the 0-based source column it names, in the order a clerk meets them in the file.
+
+    The letter wins when it falls inside the header row; otherwise the header text (as written, then as
+    header_key() compares it) finds the column. File-level problems come first, then by row and column.
+    """
+    exact = {h: i for i, h in reversed(list(enumerate(headers)))}
+    keys = {header_key(h): i for i, h in reversed(list(enumerate(headers))) if header_key(h)}
+    located = []
+    for problem in problems:
+        index = _letter_index(problem.letter)
+        if (index is None or index >= len(headers)) and problem.column:
+            by_text = exact.get(problem.column, keys.get(header_key(problem.column)))
+            index = by_text if by_text is not None else index
+        located.append((problem, index))
+    order = sorted(range(len(located)), key=lambda n: (
+        located[n][0].row is not None, located[n][0].row or 0, -1 if located[n][1] is None else located[n][1], n))
+    return [located[n] for n in order]
 
 
 class _Writer:
@@ -132,12 +138,6 @@ class _Writer:
         ws._cells[(row, column)] = cell  # what ws.cell() does, minus a lookup and a throwaway cell
 
 
-def _sort_key(item: tuple[int, Problem]) -> tuple:
-    order, problem = item
-    index = _letter_index(problem.letter)
-    return (problem.row is not None, problem.row or 0, index if index is not None else -1, order)
-
-
 def _write_summary(ws, writer: _Writer, sheets: list[ErrorSheet]) -> None:
     problems = [(sheet, p) for sheet in sheets for p in sheet.problems]
     ws.title = SUMMARY_SHEET
@@ -150,11 +150,12 @@ def _write_summary(ws, writer: _Writer, sheets: list[ErrorSheet]) -> None:
         writer.put(ws, 3, column, header, "header")
     row = 4
     for sheet in sheets:
-        for _, problem in sorted(enumerate(sheet.problems), key=_sort_key):
+        for problem, _ in _locate(sheet.problems, sheet.headers):
             where = problem.column or ""
             if problem.letter:
                 where = f"{where}（{problem.letter}列）" if where else f"{problem.letter}列"
-            values = (sheet.file_name, problem.sheet or sheet.sheet_name, problem.row, where,
+            row_number = problem.row if problem.row is not None else FILE_LEVEL_ROW
+            values = (sheet.file_name, problem.sheet or sheet.sheet_name, row_number, where,
                       problem.value, problem.message, problem.hint)
             for column, value in enumerate(values, 1):
                 writer.put(ws, row, column, value, "wrap" if column >= 6 else "text")
@@ -172,8 +173,7 @@ def _write_file_sheet(ws, writer: _Writer, sheet: ErrorSheet) -> None:
     bad_cells: dict[int | None, set[int]] = defaultdict(set)
     messages: dict[int, list[str]] = defaultdict(list)
     file_level: list[str] = []
-    for problem in sheet.problems:
-        index = _column_of(problem, headers)
+    for problem, index in _locate(sheet.problems, sheet.headers):
         if index is not None and index < width:
             bad_cells[problem.row].add(index)
         if problem.row is None:
@@ -202,7 +202,8 @@ def _write_file_sheet(ws, writer: _Writer, sheet: ErrorSheet) -> None:
         writer.put(ws, out_row, width + 2, "；".join(messages.get(source_row, ())), "wrap")
         out_row += 1
 
-    ws.freeze_panes = ws.cell(FIRST_DATA_ROW, 2).coordinate
+    # Rows only: a frozen first column would cut the caption in A1 off at the pane's edge.
+    ws.freeze_panes = ws.cell(FIRST_DATA_ROW, 1).coordinate
     sample = list(ws.iter_rows(min_row=HEADER_ROW, max_row=min(out_row - 1, HEADER_ROW + _WIDTH_SAMPLE_ROWS),
                                max_col=width + 1, values_only=True))
     for index in range(width + 1):

@@ -76,11 +76,12 @@ def _rules(kind: Kind) -> list[str]:
     text_headers = "、".join(f"“{c.aliases[0]}”" for c in kind.columns if c.text)
     rules = [
         "第一行的列名不要修改；加粗并带底色的列是必填列，其余列可以留空。",
-        f"{text_headers}等编号列已设为文本格式，请直接输入；从别的表格复制过来时请用“选择性粘贴→数值”。"
-        "不要让 Excel 把编号变成数字（例如显示成 4.22822E+17）：那样后几位已经丢失，只能重新输入。",
+        f"{text_headers}列已设为文本格式，请直接输入；从别的表格复制过来时请用“选择性粘贴→数值”。"
+        "不要让 Excel 把这些号码变成数字（例如显示成 4.22822E+17）：那样后几位已经丢失，只能重新输入。",
     ]
     if fields & (_DATE_FIELDS | _MONTH_FIELDS):
-        rules.append("日期写成 2019-09-01 的形式（年月写成 2019-10），不要写成 2019.9.1 或 2019年9月1日。")
+        months = "（年月写成 2019-10）" if fields & _MONTH_FIELDS else ""
+        rules.append(f"日期写成 2019-09-01 的形式{months}，不要写成 2019.9.1 或 2019年9月1日。")
     if "amount" in fields:
         rules.append("金额以元为单位，只写数字，例如 312.5，不要加“元”字。")
     if "term" in fields:
@@ -157,7 +158,7 @@ def _write_data_sheet(ws, kind: Kind) -> None:
         if column.choices:
             validation = DataValidation(
                 type="list", formula1=_choices_formula(column), allow_blank=True,
-                # A warning, not a stop: the importer also understands some other spellings.
+                # A warning, not a stop: the importer checks every value itself and names the bad ones.
                 errorStyle="warning", showErrorMessage=True,
                 errorTitle="不在可选范围内", error=f"“{column.aliases[0]}”请从下拉列表中选择：{'、'.join(column.choices)}",
             )

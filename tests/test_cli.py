@@ -1,0 +1,98 @@
+"""The command line as a user meets it: Chinese help, exit codes, status JSON, a light start-up."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from jiaoyu_fupin.cli.main import app
+
+
+def _commands():
+    import typer.main
+
+    group = typer.main.get_command(app)
+    return group, sorted(group.commands)
+
+
+def _has_chinese(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def test_every_command_and_option_has_chinese_help():
+    group, names = _commands()
+    assert {"init", "status", "import", "batches", "template", "sample"} <= set(names)
+    assert _has_chinese(group.help)
+    for name in names:
+        command = group.commands[name]
+        assert command.help and _has_chinese(command.help), name
+        for param in command.params:
+            if param.name in ("help",):
+                continue
+            assert getattr(param, "help", None) and _has_chinese(param.help), f"{name} {param.name}"
+
+
+@pytest.mark.parametrize("args", [["--help"], ["import", "--help"], ["status", "--help"]])
+def test_help_reads_in_chinese(args):
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0
+    assert "显示本帮助并退出" in result.output and "选项" in result.output
+
+
+def test_misuse_exits_2(db):
+    runner = CliRunner()
+    assert runner.invoke(app, ["--db", str(db), "no-such-command"]).exit_code == 2
+    assert runner.invoke(app, ["--db", str(db), "import"]).exit_code == 2
+    assert runner.invoke(app, ["--db", str(db), "import", "x.xlsx", "--kind", "bogus"]).exit_code == 2
+
+
+def test_status_json_counts(cli):
+    assert cli("init").exit_code == 0
+    result = cli("status", "--json")
+    assert result.exit_code == 0
+    doc = json.loads(result.stdout)
+    for table in ("schools", "students", "payments", "helpers", "pairings", "batches"):
+        assert doc["counts"][table] == 0
+    assert doc["counts"]["programs"] == 10
+    assert doc["schema_version"] == "m002_default_policy"
+    assert doc["last_batches"] == []
+
+
+def test_fupin_db_env_and_option_agree(tmp_path):
+    """FUPIN_DB=/tmp/x.db fupin init && fupin --db /tmp/x.db status --json"""
+    fupin = os.path.join(os.path.dirname(sys.executable), "fupin")
+    target = tmp_path / "x.db"
+    env = {**os.environ, "FUPIN_DB": str(target)}
+    assert subprocess.run([fupin, "init"], env=env, capture_output=True, check=False).returncode == 0
+    done = subprocess.run([fupin, "--db", str(target), "status", "--json"], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["counts"]["students"] == 0
+
+
+def test_help_does_not_import_pandas_or_openpyxl():
+    code = (
+        "import sys\n"
+        "from jiaoyu_fupin.cli.main import app\n"
+        "from typer.testing import CliRunner\n"
+        "CliRunner().invoke(app, ['--help'])\n"
+        "CliRunner().invoke(app, ['import', '--help'])\n"
+        "heavy = [m for m in ('pandas', 'openpyxl', 'numpy', 'pyarrow', 'fastexcel') if m in sys.modules]\n"
+        "print(','.join(heavy))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == ""
+
+
+def test_unopenable_database_is_misuse(tmp_path):
+    result = CliRunner().invoke(app, ["--db", str(tmp_path / "missing" / "x.db"), "status"])
+    assert result.exit_code == 2
+    assert "文件夹不存在" in result.output
+
+
+def test_traceback_hides_local_variables():
+    assert app.pretty_exceptions_show_locals is False

@@ -1,0 +1,104 @@
+"""The Ledger: one door to the database."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import text
+
+from jiaoyu_fupin import migrations
+from jiaoyu_fupin.ledger import Ledger, LedgerError
+
+
+def test_new_file_is_migrated_private_and_in_wal(db):
+    ledger = Ledger(db)
+    assert ledger.applied_now == [m.__name__ for m in migrations.MIGRATIONS]
+    assert stat.S_IMODE(os.stat(db).st_mode) == 0o600
+    with ledger.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+    assert ledger.counts()["programs"] == 10
+
+
+def test_reopen_applies_nothing_and_keeps_data(db):
+    Ledger(db)
+    again = Ledger(db)
+    assert again.applied_now == []
+    assert again.schema_version() == migrations.schema_version()
+    names = [r[0] for r in sqlite3.connect(db).execute("SELECT name FROM schema_migrations ORDER BY name")]
+    assert names == ["m001_initial", "m002_default_policy"]
+
+
+def test_pending_step_is_applied_on_open(db, monkeypatch):
+    Ledger(db)
+    calls = []
+
+    def m003_probe(conn):
+        calls.append(conn.execute(text("SELECT COUNT(*) FROM programs")).scalar())
+
+    monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, m003_probe])
+    ledger = Ledger(db)
+    assert ledger.applied_now == ["m003_probe"] and calls == [10]
+    assert Ledger(db).applied_now == []
+
+
+def test_transaction_rolls_back_on_error(db):
+    ledger = Ledger(db)
+    with pytest.raises(RuntimeError), ledger.transaction() as conn:
+        conn.execute(text("INSERT INTO schools (name) VALUES ('甲小学')"))
+        raise RuntimeError("boom")
+    assert ledger.counts()["schools"] == 0
+    with ledger.transaction() as conn:
+        conn.execute(text("INSERT INTO schools (name) VALUES ('甲小学')"))
+    assert ledger.counts()["schools"] == 1
+
+
+def test_money_is_exact_decimal(db):
+    from sqlmodel import select
+
+    from jiaoyu_fupin.models import Payment, Program
+
+    ledger = Ledger(db)
+    with ledger.session() as session:
+        program = session.exec(select(Program).where(Program.code == "nonboarding_living")).one()
+        session.add(Payment(payment_key="k", id_number="x", name="甲", program_id=program.id, term="2019秋",
+                            amount=Decimal("312.5"), source_file="f"))
+    with ledger.session() as session:
+        paid = session.exec(select(Payment)).one()
+        assert paid.amount == Decimal("312.5") and str(paid.amount) == "312.5"
+    assert sqlite3.connect(db).execute("SELECT amount FROM payments").fetchone()[0] == 31250
+
+
+def test_default_standards_keep_312_5(db):
+    from sqlmodel import select
+
+    from jiaoyu_fupin.models import Program, Standard
+
+    with Ledger(db).session() as session:
+        rows = session.exec(select(Standard, Program).join(Program)).all()
+        amounts = {(p.code, s.stage): s.amount for s, p in rows}
+    assert amounts[("nonboarding_living", "初中")] == Decimal("312.5")
+    assert amounts[("boarding_living", "初中")] == Decimal("625")
+
+
+def test_env_var_and_default_location(tmp_path, monkeypatch):
+    monkeypatch.setenv("FUPIN_DB", str(tmp_path / "env.db"))
+    assert Ledger().target == str(tmp_path / "env.db")
+    monkeypatch.delenv("FUPIN_DB")
+    assert Ledger().target == "fupin.db"
+    assert (tmp_path / "fupin.db").exists()  # the tests run in tmp_path
+
+
+def test_any_sqlalchemy_url(tmp_path):
+    ledger = Ledger(f"sqlite:///{tmp_path / 'url.db'}")
+    assert ledger.counts()["standards"] == 12
+
+
+def test_missing_folder_is_a_clear_error(tmp_path):
+    with pytest.raises(LedgerError, match="文件夹不存在"):
+        Ledger(tmp_path / "nope" / "x.db")

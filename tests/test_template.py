@@ -1,0 +1,148 @@
+"""The blank import templates: golden descriptions per kind, and the properties a clerk relies on."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from jiaoyu_fupin.importers import template
+from jiaoyu_fupin.importers.columns import KINDS, match_headers
+from jiaoyu_fupin.importers.template import INSTRUCTIONS_SHEET, PREPARED_ROWS, write_template
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def golden_text(data: object, indent: str = "") -> str:
+    """JSON with one line per row of cells: a reviewer reads a golden file like the sheet it describes."""
+    inner = indent + "  "
+    if isinstance(data, dict) and data:
+        items = (f"{inner}{json.dumps(str(k), ensure_ascii=False)}: {golden_text(v, inner)}" for k, v in data.items())
+        return "{\n" + ",\n".join(items) + "\n" + indent + "}"
+    if isinstance(data, (list, tuple)) and any(isinstance(v, (dict, list, tuple)) for v in data):
+        return "[\n" + ",\n".join(inner + golden_text(v, inner) for v in data) + f"\n{indent}]"
+    return json.dumps(data, ensure_ascii=False)
+
+
+def assert_matches_golden(name: str, data: object) -> None:
+    """Compare JSON-able data with tests/golden/<name>.json.
+
+    With FUPIN_UPDATE_GOLDEN=1 the file is (re)written instead and the check passes: review the diff before
+    committing it. Kept self-contained so other golden tests can copy it (or move it to a conftest).
+    """
+    path = GOLDEN / f"{name}.json"
+    text = golden_text(data) + "\n"
+    if os.environ.get("FUPIN_UPDATE_GOLDEN") == "1":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return
+    if not path.exists():
+        pytest.fail(f"golden file {path} is missing: create it with `FUPIN_UPDATE_GOLDEN=1 PYTHONPATH=src "
+                    f".venv/bin/python -m pytest tests/ -k golden`, then read it and check it looks right")
+    # Round-trip through JSON so tuples and lists compare alike; the assert diff then shows what moved.
+    assert json.loads(text) == json.loads(path.read_text(encoding="utf-8")), f"differs from {path}"
+
+
+def sheet_values(ws) -> list[list]:
+    """Every row's values with trailing empty cells dropped: stable across openpyxl's dimension quirks."""
+    rows = []
+    for row in ws.iter_rows(values_only=True):
+        row = list(row)
+        while row and row[-1] is None:
+            row.pop()
+        rows.append(row)
+    while rows and not rows[-1]:
+        rows.pop()
+    return rows
+
+
+def describe_template(path: Path) -> dict:
+    wb = openpyxl.load_workbook(path)
+    data = wb.worksheets[1]
+    headers = [c.value for c in data[1]]
+    return {
+        "sheets": wb.sheetnames,
+        "instructions": sheet_values(wb[INSTRUCTIONS_SHEET]),
+        "headers": headers,
+        "bold_headers": [c.value for c in data[1] if c.font.bold],
+        "header_comments": {c.value: c.comment.text for c in data[1] if c.comment},
+        "row2_number_format": {h: data.cell(2, i + 1).number_format for i, h in enumerate(headers)},
+        "validations": sorted(
+            ({"formula1": v.formula1, "sqref": str(v.sqref), "type": v.type, "errorStyle": v.errorStyle}
+             for v in data.data_validations.dataValidation),
+            key=lambda v: v["sqref"],
+        ),
+        "freeze_panes": data.freeze_panes,
+    }
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_template_matches_golden(kind, tmp_path):
+    path = write_template(kind, tmp_path / f"{kind}.xlsx")
+    assert_matches_golden(f"template_{kind}", describe_template(path))
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_template_headers_import_back_as_every_field(kind, tmp_path):
+    wb = openpyxl.load_workbook(write_template(kind, tmp_path / "t.xlsx"))
+    spec = KINDS[kind]
+    assert wb.sheetnames == [INSTRUCTIONS_SHEET, spec.title]
+    headers = [c.value for c in wb[spec.title][1]]
+    assert match_headers(spec, headers) == {c.field: i for i, c in enumerate(spec.columns)}
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_required_columns_are_marked_and_text_columns_prepared(kind, tmp_path):
+    spec = KINDS[kind]
+    ws = openpyxl.load_workbook(write_template(kind, tmp_path / "t.xlsx"))[spec.title]
+    for index, column in enumerate(spec.columns, 1):
+        header = ws.cell(1, index)
+        assert bool(header.font.bold) == column.required, column.field
+        assert (header.comment is not None and header.comment.text == "必填") == column.required
+        expected = "@" if column.text else "General"
+        assert ws.cell(2, index).number_format == expected
+        assert ws.cell(PREPARED_ROWS + 1, index).number_format == expected
+
+
+def test_instructions_name_every_column_and_the_id_rule(tmp_path):
+    wb = openpyxl.load_workbook(write_template("roll", tmp_path / "t.xlsx"))
+    text = "\n".join(str(v) for row in sheet_values(wb[INSTRUCTIONS_SHEET]) for v in row if v)
+    for column in KINDS["roll"].columns:
+        assert column.aliases[0] in text
+    assert "4.22822E+17" in text and "2019-09-01" in text and "2019秋" in text
+    assert "不要合并单元格" in text
+
+
+def test_unknown_kind_lists_the_kinds_in_chinese(tmp_path):
+    with pytest.raises(ValueError) as caught:
+        write_template("students", tmp_path / "t.xlsx")
+    message = str(caught.value)
+    assert "students" in message and "roll（学籍名册）" in message and "payments（资助发放名册）" in message
+    assert not (tmp_path / "t.xlsx").exists()
+
+
+def test_write_replaces_the_old_file_and_leaves_no_temporary_file(tmp_path):
+    target = tmp_path / "sub" / "t.xlsx"
+    assert write_template("schools", target) == target
+    assert write_template("payments", target) == target
+    assert openpyxl.load_workbook(target).sheetnames == [INSTRUCTIONS_SHEET, "资助发放名册"]
+    assert sorted(p.name for p in target.parent.iterdir()) == ["t.xlsx"]
+
+
+def test_failed_write_keeps_the_previous_file(tmp_path, monkeypatch):
+    target = tmp_path / "t.xlsx"
+    write_template("schools", target)
+    before = target.read_bytes()
+
+    def broken_save(self, filename):
+        Path(filename).write_bytes(b"half a zip")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(template.Workbook, "save", broken_save)
+    with pytest.raises(OSError):
+        write_template("roll", target)
+    assert target.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["t.xlsx"]
