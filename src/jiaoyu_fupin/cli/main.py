@@ -148,15 +148,10 @@ def batches(
 
 
 def _register_groups() -> None:
-    from jiaoyu_fupin.cli import importing
-    try:
-        from jiaoyu_fupin.cli import sample
-    except ImportError:
-        sample = None
+    from jiaoyu_fupin.cli import importing, sample
 
     importing.register(app)
-    if sample is not None:
-        sample.register(app)
+    sample.register(app)
 
 
 def _chinese_help_chrome() -> None:

@@ -95,7 +95,9 @@ def parse_grade(series: pd.Series, stage: pd.Series) -> tuple[pd.Series, pd.Seri
     return final_stage, number.astype(object), bad
 
 
-_DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_DATE_RE = re.compile(
+    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:(?:\s+|T)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+)
 _COMPACT_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _SERIAL_RE = re.compile(r"^\d{4,5}(?:\.0+)?$")
 _MONTH_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
@@ -107,7 +109,8 @@ def parse_dates(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     """2019-09-01, 2019/9/1, 2019年9月1日, 20190901, 2019.9.1, Excel serials -> datetime.date (NA when empty)."""
     lookup = {}
     for u in series.dropna().unique():
-        lookup[u] = _one_date(_key(u))
+        # Keep the space between date and time (a date cell reads as "2019-05-07 00:00:00").
+        lookup[u] = _one_date(unicodedata.normalize("NFKC", u).strip())
     parsed = series.map(lambda v: lookup.get(v) if isinstance(v, str) else None)
     bad = series.notna() & parsed.isna()
     return parsed.astype(object), bad

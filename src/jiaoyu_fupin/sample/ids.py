@@ -5,13 +5,7 @@ from __future__ import annotations
 import random
 from datetime import date
 
-try:  # the project's one ID module, when present
-    from jiaoyu_fupin.idnumber import check_char
-except ImportError:  # until it lands: ISO 7064 MOD 11-2, the same rule
-    _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-
-    def check_char(body17: str) -> str:
-        return "10X98765432"[sum(int(c) * w for c, w in zip(body17, _WEIGHTS, strict=True)) % 11]
+from jiaoyu_fupin.idnumber import check_char
 
 
 class IdAllocator:
