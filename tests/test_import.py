@@ -7,6 +7,7 @@ from datetime import date
 
 import openpyxl
 import pytest
+
 from conftest import ROLL_HEADER, make_id, roll_rows, write_xlsx
 
 

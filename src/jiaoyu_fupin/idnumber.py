@@ -393,3 +393,20 @@ def check_many(values: pd.Series, *, today: date | None = None) -> tuple[pd.Seri
         pd.Series(normalized, index=values.index, dtype=object, name=values.name),
         pd.Series(codes, index=values.index, dtype=object, name=values.name),
     )
+
+
+def birth_dates_iso(ids: pd.Series) -> pd.Series:
+    """Birth dates as ISO text of already-valid 18-character IDs (None where the ID is None), vectorised."""
+    import pandas as pd
+    text = pd.Series(ids, dtype="str")
+    iso = text.str.slice(6, 10) + "-" + text.str.slice(10, 12) + "-" + text.str.slice(12, 14)
+    return iso.astype(object).where(text.notna(), None)
+
+
+def sexes(ids: pd.Series) -> pd.Series:
+    """男 / 女 from the sequence digit of already-valid 18-character IDs (None where the ID is None)."""
+    import pandas as pd
+    digit = pd.Series(ids, dtype="str").str.get(16)
+    codes, uniques = pd.factorize(digit)
+    table = np.array([("男" if int(d) % 2 else "女") for d in uniques] + [None], dtype=object)
+    return pd.Series(table[codes], index=ids.index, dtype=object)

@@ -105,11 +105,11 @@ STAGE_OF_TYPE = {"幼儿园": "学前", "小学": "小学", "教学点": "小学
 
 
 def iso(series: pd.Series) -> pd.Series:
-    return series.map(lambda d: d.isoformat() if d is not None and not pd.isna(d) else None).astype(object)
+    return values.by_unique(series, lambda d: d.isoformat())
 
 
 def flag(series: pd.Series) -> pd.Series:
-    return series.map(lambda b: None if b is None or pd.isna(b) else int(bool(b))).astype(object)
+    return values.by_unique(series, lambda b: int(bool(b)))
 
 
 def keep_frame(table: Table, checked: Checked, columns: dict[str, pd.Series], drop: np.ndarray | None = None) -> pd.DataFrame:

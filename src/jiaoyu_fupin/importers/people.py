@@ -81,17 +81,17 @@ def validate_population(conn: Connection, table: Table, options: Options) -> Pre
     col = lambda f: values.blank(table.column(f), n)  # noqa: E731
     sex, bad = values.map_values(col("sex"), values.SEX)
     bad_values(table, checked, "sex", bad, "性别“{value}”无法识别", "请填写“男”或“女”")
-    sex = sex.where(sex.notna(), ids.map(lambda v: idnumber.sex(v) if isinstance(v, str) else None))
+    sex = sex.where(sex.notna(), idnumber.sexes(ids))
     birth, bad = values.parse_dates(col("birth_date"))
     bad_values(table, checked, "birth_date", bad, "出生日期“{value}”无法识别", "请写成 2012-05-01 这样的日期")
-    id_birth = ids.map(lambda v: idnumber.birth_date(v) if isinstance(v, str) else None)
+    birth, id_birth = iso(birth), idnumber.birth_dates_iso(ids)
     clash = birth.notna() & id_birth.notna() & (birth != id_birth)
     bad_values(table, checked, "birth_date", clash, "出生日期“{value}”与身份证号中的出生日期不一致",
                "请以户口簿为准改正身份证号或出生日期", code="birth_date_conflict")
     compare = pd.DataFrame({"name": col("name")})
     drop = conflicting_duplicates(table, checked, ids, compare, "id_number", "儿童（身份证号）")
     prepared.frames["children"] = keep_frame(table, checked, {
-        "id_number": ids, "name": col("name"), "sex": sex, "birth_date": iso(id_birth),
+        "id_number": ids, "name": col("name"), "sex": sex, "birth_date": id_birth,
         "township": col("township"), "village": col("village"),
     }, drop)
     return prepared

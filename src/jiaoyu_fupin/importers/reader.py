@@ -141,51 +141,66 @@ def _read_excel(path: Path, kind: str | None, sheet: str | None) -> Table:
                            "请检查 --sheet 的拼写")
     best = None
     for name in [sheet] if sheet else names:
-        grid = _sniff_excel(reader, name)
+        # One parse per sheet: calamine reads a whole sheet even for its first rows, so the sheet is loaded
+        # once with absolute row numbers and the header is looked for in its first rows.
+        loaded = _load_excel(reader, name)
+        if loaded is None:
+            continue
+        batch, positions = loaded
+        grid = _grid(batch, positions)
         found = _locate(grid, kinds)
         if found and (best is None or found[0] > best[0][0]):
-            best = (found, name, grid)
+            best = (found, name, grid, batch, positions)
     if best is None:
-        if not any(_sniff_excel(reader, n) for n in names):
+        if all(_load_excel(reader, n) is None for n in names):
             raise file_problem(path, "file_empty", "文件中没有任何数据（所有工作表都是空的）", "请确认选对了文件")
         raise _no_header(path, kinds, sheet)
-    (_, header_index, chosen), name, grid = best
-    loaded = reader.load_sheet(name, header_row=header_index, dtypes="string")
-    batch = loaded.to_arrow()
-    width = max(len(r) for r in grid)
+    (_, header_index, chosen), name, grid, batch, positions = best
+    data = batch.slice(header_index + 1)
+    width = max(positions) + 1
     headers = [""] * width
     for i, v in enumerate(grid[header_index]):
         headers[i] = v
-    columns: dict[int, object] = {}
-    for info, array in zip(loaded.selected_columns, batch.columns, strict=True):
-        pos = info.absolute_index
-        if pos >= len(headers):
-            headers.extend([""] * (pos + 1 - len(headers)))
-        columns[pos] = array
-    n = batch.num_rows
-    frame = pd.DataFrame({pos: _as_text(columns[pos], n) if pos in columns else pd.Series([pd.NA] * n, dtype="str")
-                          for pos in range(len(headers))})
+    n = data.num_rows
+    by_pos = dict(zip(positions, data.columns, strict=True))
+    frame = pd.DataFrame({pos: _as_text(by_pos[pos], n) if pos in by_pos else pd.Series([pd.NA] * n, dtype="str")
+                          for pos in range(width)})
     rows = np.arange(header_index + 2, header_index + 2 + n)
     return _finish(path, name, chosen, header_index + 1, headers, frame, rows)
 
 
-def _sniff_excel(reader, name: str) -> list[list[str]]:
+def _load_excel(reader, name: str):
+    """(Arrow batch of text with row i = Excel row i+1, absolute column positions), or None for an empty sheet."""
     try:
-        sniff = reader.load_sheet(name, header_row=None, skip_rows=0, n_rows=SNIFF_ROWS, dtypes="string")
-        infos, batch = sniff.selected_columns, sniff.to_arrow()
+        sheet = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string")
+        batch = sheet.to_arrow()
     except Exception:  # an empty sheet has no range at all
-        return []
-    width = max((i.absolute_index for i in infos), default=-1) + 1
-    grid = [[""] * width for _ in range(batch.num_rows)]
-    for info, array in zip(infos, batch.columns, strict=True):
+        return None
+    if batch.num_rows == 0 or all(column.null_count == len(column) for column in batch.columns):
+        return None
+    return batch, [info.absolute_index for info in sheet.selected_columns]
+
+
+def _grid(batch, positions: list[int]) -> list[list[str]]:
+    head = batch.slice(0, SNIFF_ROWS)
+    width = max(positions, default=-1) + 1
+    grid = [[""] * width for _ in range(head.num_rows)]
+    for pos, array in zip(positions, head.columns, strict=True):
         for r, v in enumerate(array.to_pylist()):
-            grid[r][info.absolute_index] = (v or "").strip()
+            grid[r][pos] = (v or "").strip()
     return grid
 
 
 def _as_text(array, n: int) -> pd.Series:
-    series = pd.Series(array.to_pandas(), dtype="str") if n else pd.Series([], dtype="str")
-    return series
+    """Trimmed text with empty cells as NA, done in Arrow before pandas sees it."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not n:
+        return pd.Series([], dtype="str")
+    array = pc.utf8_trim_whitespace(array.cast(pa.string()))
+    array = pc.if_else(pc.equal(array, ""), pa.scalar(None, pa.string()), array)
+    return pd.Series(array.to_pandas(), dtype="str")
 
 
 def _read_csv(path: Path, kind: str | None) -> Table:
@@ -208,7 +223,7 @@ def _read_csv(path: Path, kind: str | None) -> Table:
     except (pd.errors.ParserError, ValueError) as exc:
         raise file_problem(path, "csv_malformed", f"CSV 文件格式有误：{exc}",
                            "请用 Excel 打开后另存为 .xlsx 再导入") from None
-    frame = frame.replace("", pd.NA).astype("str")
+    frame = frame.astype("str").apply(lambda s: s.str.strip()).replace("", pd.NA) if len(frame) else frame
     rows = np.arange(header_index + 2, header_index + 2 + len(frame))
     return _finish(path, None, chosen, header_index + 1, grid[header_index], frame, rows)
 
@@ -228,7 +243,6 @@ def _decode(path: Path, raw: bytes) -> str:
 def _finish(path, sheet, kind, header_row, headers, frame, rows) -> Table:
     from jiaoyu_fupin.importers.columns import match_headers
 
-    frame = frame.apply(lambda s: s.str.strip()).replace("", pd.NA) if len(frame) else frame
     return Table(
         path=path, sha256=sha256_of(path), sheet=sheet, kind=kind, header_row=header_row,
         headers=[str(h) for h in headers], letters=[column_letter(i) for i in range(len(headers))],

@@ -31,10 +31,13 @@ def data_rows(table: Table) -> Checked:
         return Checked(keep=np.zeros(0, dtype=bool))
     used = list(table.fields.values())
     filled = frame[used].notna().any(axis=1).to_numpy()
-    first_text = frame.bfill(axis=1).iloc[:, 0].fillna("")
     id_pos = table.fields.get("id_number", table.fields.get("helper_code"))
     no_id = frame[id_pos].isna().to_numpy() if id_pos is not None else np.ones(len(frame), dtype=bool)
-    footer = no_id & first_text.str.match(_FOOTER).to_numpy()
+    # Footer lines have no ID; only those few rows are looked at cell by cell.
+    footer = np.zeros(len(frame), dtype=bool)
+    for i in np.flatnonzero(no_id):
+        first = next((v for v in frame.iloc[i] if isinstance(v, str) and v), "")
+        footer[i] = bool(_FOOTER.match(first))
     keep = filled & ~footer
     checked = Checked(keep=keep)
     if footer.any():

@@ -57,11 +57,10 @@ def _validate(conn: Connection, table: Table, options: Options, *, away: bool) -
 
     sex, bad = values.map_values(values.blank(col("sex"), n), values.SEX)
     bad_values(table, checked, "sex", bad, "性别“{value}”无法识别", "请填写“男”或“女”")
-    id_sex = ids.map(lambda v: idnumber.sex(v) if isinstance(v, str) else None)
-    sex = sex.where(sex.notna(), id_sex)
+    sex = sex.where(sex.notna(), idnumber.sexes(ids))
     birth, bad = values.parse_dates(values.blank(col("birth_date"), n))
     bad_values(table, checked, "birth_date", bad, "出生日期“{value}”无法识别", "请写成 2008-03-15 这样的日期")
-    id_birth = ids.map(lambda v: idnumber.birth_date(v) if isinstance(v, str) else None)
+    birth, id_birth = iso(birth), idnumber.birth_dates_iso(ids)
     clash = birth.notna() & id_birth.notna() & (birth != id_birth)
     bad_values(table, checked, "birth_date", clash, "出生日期“{value}”与身份证号中的出生日期不一致",
                "请核对身份证号和出生日期，以户口簿为准改正", code="birth_date_conflict")
@@ -79,7 +78,7 @@ def _validate(conn: Connection, table: Table, options: Options, *, away: bool) -
 
     stage, bad = values.map_values(values.blank(col("stage"), n), values.STAGES)
     bad_values(table, checked, "stage", bad, "学段“{value}”无法识别", "请填写 学前、小学、初中、普通高中、中职 等")
-    stage = stage.where(stage.notna(), school_types.map(lambda t: STAGE_OF_TYPE.get(t) if isinstance(t, str) else None))
+    stage = stage.where(stage.notna(), values.by_unique(school_types, STAGE_OF_TYPE.get))
     stage, grade, bad = values.parse_grade(values.blank(col("grade"), n), stage.astype(object))
     bad_values(table, checked, "grade", bad, "年级“{value}”无法识别，或与学段不一致",
                "请核对学段和年级，例如 初中 对应 七年级/八年级/九年级，小学 对应 一年级至六年级", code="grade_invalid")
@@ -94,9 +93,8 @@ def _validate(conn: Connection, table: Table, options: Options, *, away: bool) -
                "请填写 建档立卡、低保、特困供养、孤儿、残疾、兜底保障 或 一般困难")
     orphan, bad = values.map_values(values.blank(col("is_orphan"), n), values.YES_NO)
     bad_values(table, checked, "is_orphan", bad, "“{value}”无法识别", "请填写“是”或“否”")
-    disability = values.blank(col("disability"), n).map(
-        lambda v: None if not isinstance(v, str) or v in ("否", "无", "非残疾") else ("残疾" if v == "是" else v)
-    )
+    disability = values.by_unique(values.blank(col("disability"), n),
+                                  lambda v: None if v in ("否", "无", "非残疾") else ("残疾" if v == "是" else v))
 
     if away:
         place, detail = _study_place(table, checked, n)
@@ -109,7 +107,7 @@ def _validate(conn: Connection, table: Table, options: Options, *, away: bool) -
 
     prepared.term = _single(term)
     prepared.frames["students"] = keep_frame(table, checked, {
-        "id_number": ids, "name": values.blank(col("name"), n), "sex": sex, "birth_date": iso(birth),
+        "id_number": ids, "name": values.blank(col("name"), n), "sex": sex, "birth_date": birth,
         "student_number": values.blank(col("student_number"), n), "family_category": category,
         "disability": disability, "is_orphan": flag(orphan),
     }, drop)
@@ -149,7 +147,8 @@ def write(conn: Connection, prepared: Prepared, batch: BatchMaker) -> Counts:
     present = set(prepared.frames["present"]["field"]) | {"name", "sex", "birth_date"}
     compare = [f for f in STUDENT_FIELDS if f in present]
     # One student may have rows in several terms of one file: the last row speaks for the student.
-    students = students.drop_duplicates("id_number", keep="last")
+    # Sorted by ID number, new students get ids in index order: B-tree appends instead of random inserts.
+    students = students.drop_duplicates("id_number", keep="last").sort_values("id_number", kind="stable")
     existing = store.fetch(conn, Student.__table__, ["id", "id_number", *compare])
     merged = store.diff(students[["id_number", "source_row", *STUDENT_FIELDS]], existing, ["id_number"], compare)
     is_new = merged["id"].isna().to_numpy()
@@ -176,6 +175,7 @@ def write(conn: Connection, prepared: Prepared, batch: BatchMaker) -> Counts:
     upd = merged[merged["_changed"].to_numpy()][["id", *compare, "source_row"]].assign(batch_id=batch_id)
     store.update(conn, Student.__table__, upd)
     cols = ["student_id", "term", *ENROLLMENT_FIELDS, "source_row"]
-    store.insert(conn, Enrollment.__table__, e[e_new][cols].assign(batch_id=batch_id))
+    fresh_e = e[e_new].sort_values(["student_id", "term"], kind="stable")
+    store.insert(conn, Enrollment.__table__, fresh_e[cols].assign(batch_id=batch_id))
     store.update(conn, Enrollment.__table__, e[e["_changed"].to_numpy()][["id", *cols]].assign(batch_id=batch_id))
     return counts

@@ -20,17 +20,22 @@ def _key(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
+def by_unique(series: pd.Series, fn) -> pd.Series:
+    """fn applied once per distinct value: files repeat the same few words (and dates) a million times.
+
+    Empty cells give None. The result is an object Series aligned with the input.
+    """
+    codes, uniques = pd.factorize(series)
+    table = np.empty(len(uniques) + 1, dtype=object)
+    table[:-1] = [fn(u) for u in uniques]
+    table[-1] = None  # factorize codes empty cells as -1, which picks this slot
+    return pd.Series(table[codes], index=series.index, dtype=object)
+
+
 def map_values(series: pd.Series, table: dict[str, object]) -> tuple[pd.Series, pd.Series]:
-    """Map by a small vocabulary, per unique value (files repeat the same few words a million times)."""
-    uniques = series.dropna().unique()
-    lookup = {u: table.get(_key(u), _MISSING) for u in uniques}
-    mapped = series.map(lambda v: lookup.get(v) if isinstance(v, str) else None)
-    bad = series.notna() & mapped.map(lambda v: v is _MISSING)
-    mapped = mapped.where(~bad, None)
-    return mapped.astype(object), bad
-
-
-_MISSING = object()
+    """Map by a small vocabulary; filled cells outside it are bad."""
+    mapped = by_unique(series, lambda u: table.get(_key(u)))
+    return mapped, series.notna() & mapped.isna()
 
 YES_NO = {"是": True, "否": False, "y": True, "n": False, "1": True, "0": False, "有": True, "无": False,
           "√": True, "×": False}
@@ -79,8 +84,8 @@ MAX_GRADE = {"学前": 3, "小学": 6, "初中": 3, "普通高中": 3, "中职":
 def parse_grade(series: pd.Series, stage: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     """(stage, grade number, bad mask). A grade that contradicts its stage is bad."""
     words, bad_word = map_values(series, _GRADE_WORDS)
-    implied = words.map(lambda v: v[0] if v else None)
-    number = words.map(lambda v: v[1] if v else None)
+    implied = by_unique(words, lambda v: v[0])
+    number = by_unique(words, lambda v: v[1])
     final_stage = stage.where(stage.notna(), implied).astype(object)
     # 初中 7-9 written as 一年级-三年级 of the junior stage are common in junior schools' own rolls.
     junior_low = (stage == "初中") & (implied.isna()) & number.isin([1, 2, 3])
@@ -107,13 +112,9 @@ EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 
 def parse_dates(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     """2019-09-01, 2019/9/1, 2019年9月1日, 20190901, 2019.9.1, Excel serials -> datetime.date (NA when empty)."""
-    lookup = {}
-    for u in series.dropna().unique():
-        # Keep the space between date and time (a date cell reads as "2019-05-07 00:00:00").
-        lookup[u] = _one_date(unicodedata.normalize("NFKC", u).strip())
-    parsed = series.map(lambda v: lookup.get(v) if isinstance(v, str) else None)
-    bad = series.notna() & parsed.isna()
-    return parsed.astype(object), bad
+    # Keep the space between date and time (a date cell reads as "2019-05-07 00:00:00").
+    parsed = by_unique(series, lambda u: _one_date(unicodedata.normalize("NFKC", u).strip()))
+    return parsed, series.notna() & parsed.isna()
 
 
 def _one_date(text: str):
@@ -130,19 +131,17 @@ def _one_date(text: str):
 
 def parse_months(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     """辍学年月 such as 2019-10, 2019年10月, 201910 or a full date -> "2019-10"."""
-    lookup = {}
-    for u in series.dropna().unique():
-        k = _key(u)
-        m = _MONTH_RE.match(k) or _COMPACT_MONTH_RE.match(k)
-        value = None
-        if m and 1 <= int(m[2]) <= 12:
-            value = f"{int(m[1]):04d}-{int(m[2]):02d}"
-        else:
-            d = _one_date(k)
-            value = f"{d.year:04d}-{d.month:02d}" if d else None
-        lookup[u] = value
-    parsed = series.map(lambda v: lookup.get(v) if isinstance(v, str) else None)
-    return parsed.astype(object), series.notna() & parsed.isna()
+    parsed = by_unique(series, _one_month)
+    return parsed, series.notna() & parsed.isna()
+
+
+def _one_month(text: str) -> str | None:
+    k = _key(text)
+    m = _MONTH_RE.match(k) or _COMPACT_MONTH_RE.match(k)
+    if m and 1 <= int(m[2]) <= 12:
+        return f"{int(m[1]):04d}-{int(m[2]):02d}"
+    d = _one_date(unicodedata.normalize("NFKC", text).strip())
+    return f"{d.year:04d}-{d.month:02d}" if d else None
 
 
 _AMOUNT_RE = re.compile(r"^-?\d+(?:\.\d+)?$")
@@ -150,40 +149,41 @@ _AMOUNT_RE = re.compile(r"^-?\d+(?:\.\d+)?$")
 
 def parse_amounts(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Amounts in 元 as Decimal: strips 元, ¥ and thousands separators; more than 2 decimals is bad."""
-    lookup = {}
-    for u in series.dropna().unique():
-        k = _key(u).replace(",", "").replace("，", "").replace("元", "").replace("¥", "").replace("￥", "")
-        value = None
-        if _AMOUNT_RE.match(k):
-            try:
-                d = Decimal(k)
-                if d == d.quantize(Decimal("0.01")):
-                    value = d.normalize() if d != d.to_integral_value() else d.quantize(Decimal(1))
-            except InvalidOperation:
-                value = None
-        lookup[u] = value
-    parsed = series.map(lambda v: lookup.get(v) if isinstance(v, str) else None)
-    return parsed.astype(object), series.notna() & parsed.isna()
+    parsed = by_unique(series, _one_amount)
+    return parsed, series.notna() & parsed.isna()
+
+
+def _one_amount(text: str) -> Decimal | None:
+    k = _key(text).replace(",", "").replace("，", "").replace("元", "").replace("¥", "").replace("￥", "")
+    if not _AMOUNT_RE.match(k):
+        return None
+    try:
+        d = Decimal(k)
+    except InvalidOperation:
+        return None
+    if d != d.quantize(Decimal("0.01")):
+        return None
+    return d.normalize() if d != d.to_integral_value() else d.quantize(Decimal(1))
 
 
 def parse_terms(series: pd.Series) -> tuple[pd.Series, pd.Series, dict[str, str]]:
     """(term labels, bad mask, {bad text: message})."""
-    lookup, messages = {}, {}
-    for u in series.dropna().unique():
+    messages = {}
+
+    def one(text: str) -> str | None:
         try:
-            lookup[u] = str(Term.parse(u))
+            return str(Term.parse(text))
         except TermError as exc:
-            lookup[u] = None
-            messages[u] = str(exc)
-    parsed = series.map(lambda v: lookup.get(v) if isinstance(v, str) else None)
-    return parsed.astype(object), series.notna() & parsed.isna(), messages
+            messages[text] = str(exc)
+            return None
+
+    parsed = by_unique(series, one)
+    return parsed, series.notna() & parsed.isna(), messages
 
 
 def name_key(series: pd.Series) -> pd.Series:
     """School and program names compared without spaces and width differences."""
-    uniques = series.dropna().unique()
-    lookup = {u: _key(u) for u in uniques}
-    return series.map(lambda v: lookup.get(v) if isinstance(v, str) else None)
+    return by_unique(series, _key)
 
 
 def blank(series: pd.Series | None, n: int) -> pd.Series:

@@ -42,5 +42,6 @@ def from_fen(fen: int) -> Decimal:
 class Provenance(SQLModel):
     """Where an imported row came from: its batch (file, sheet) and the row number as Excel shows it."""
 
-    batch_id: int | None = Field(default=None, foreign_key="batches.id", index=True)
+    # Not indexed: provenance is read row by row, and every index costs a million-row import its share.
+    batch_id: int | None = Field(default=None, foreign_key="batches.id")
     source_row: int | None = None

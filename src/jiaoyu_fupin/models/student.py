@@ -47,7 +47,7 @@ class Student(Provenance, table=True):
     name: str
     sex: str | None = None
     birth_date: date | None = None
-    student_number: str | None = Field(default=None, index=True)  # 全国学籍号
+    student_number: str | None = None  # 全国学籍号
     family_category: str | None = None  # GLOSSARY 家庭经济困难类别 code, e.g. registered_poor
     household_id: int | None = Field(default=None, foreign_key="households.id", index=True)
     disability: str | None = None  # 残疾类型
@@ -65,7 +65,7 @@ class Enrollment(Provenance, table=True):
     __table_args__ = (UniqueConstraint("student_id", "term"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    student_id: int = Field(foreign_key="students.id", index=True)
+    student_id: int = Field(foreign_key="students.id")  # indexed by the (student_id, term) constraint
     term: str = Field(index=True)  # "2019秋": text order equals term order (春 < 秋)
     school_id: int | None = Field(default=None, foreign_key="schools.id", index=True)
     school_name: str | None = None  # as written; the only school reference for students studying away
