@@ -21,7 +21,8 @@ demo: $(STAMP)
 	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin import $(DEMO)/sample/*.xlsx $(DEMO)/sample/*.csv
 	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin status
 	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin batches
-	@echo "示例县的文件在 $(DEMO)/sample/，台账在 $(DEMO)/fupin.db"
+	$(BIN)/fupin template roll --out $(DEMO)/学籍导入模板.xlsx
+	@echo "样例县的文件在 $(DEMO)/sample/，台账在 $(DEMO)/fupin.db，导入模板在 $(DEMO)/学籍导入模板.xlsx"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -10,8 +10,10 @@ import typer
 from rich.console import Console
 
 # Results go to stdout; messages and errors to stderr so cron mails and pipes stay clean.
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+# Off a terminal (cron, pipes, log files) rich would squeeze tables into 80 columns; give them room instead.
+_WIDTH = None if sys.stdout.isatty() else int(os.environ.get("COLUMNS", "160"))
+out = Console(highlight=False, soft_wrap=True, width=_WIDTH)
+err = Console(stderr=True, highlight=False, soft_wrap=True, width=_WIDTH)
 
 EXIT_OK, EXIT_FINDINGS, EXIT_MISUSE = 0, 1, 2
 
