@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
 
 import openpyxl
 import pytest
 
+from conftest import assert_matches_golden
 from jiaoyu_fupin.importers.error_workbook import (
     FIRST_DATA_ROW,
     HEADER_ROW,
@@ -20,35 +19,9 @@ from jiaoyu_fupin.importers.error_workbook import (
 )
 from jiaoyu_fupin.problems import Problem
 
-GOLDEN = Path(__file__).parent / "golden"
 ROLL = "2019秋学籍名册.xlsx"
 CSV = "资助发放.csv"
 DUPLICATE_ID = "422822200803151234"
-
-
-def golden_text(data: object, indent: str = "") -> str:
-    """JSON with one line per row of cells (same as in tests/test_template.py)."""
-    inner = indent + "  "
-    if isinstance(data, dict) and data:
-        items = (f"{inner}{json.dumps(str(k), ensure_ascii=False)}: {golden_text(v, inner)}" for k, v in data.items())
-        return "{\n" + ",\n".join(items) + "\n" + indent + "}"
-    if isinstance(data, (list, tuple)) and any(isinstance(v, (dict, list, tuple)) for v in data):
-        return "[\n" + ",\n".join(inner + golden_text(v, inner) for v in data) + f"\n{indent}]"
-    return json.dumps(data, ensure_ascii=False)
-
-
-def assert_matches_golden(name: str, data: object) -> None:
-    """Same mechanism as tests/test_template.py (copied: test modules should not import each other)."""
-    path = GOLDEN / f"{name}.json"
-    text = golden_text(data) + "\n"
-    if os.environ.get("FUPIN_UPDATE_GOLDEN") == "1":
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        return
-    if not path.exists():
-        pytest.fail(f"golden file {path} is missing: create it with `FUPIN_UPDATE_GOLDEN=1 PYTHONPATH=src "
-                    f".venv/bin/python -m pytest tests/ -k golden`, then read it and check it looks right")
-    assert json.loads(text) == json.loads(path.read_text(encoding="utf-8")), f"differs from {path}"
 
 
 def problem(file, sheet, row, column, letter, value, message, code="x"):
