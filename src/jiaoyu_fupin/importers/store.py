@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Boolean, Connection, Date, Table, select
 
+
 def _is_sqlite(conn: Connection) -> bool:
     return conn.dialect.name == "sqlite"
 
