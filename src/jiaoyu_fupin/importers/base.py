@@ -113,7 +113,8 @@ def flag(series: pd.Series) -> pd.Series:
 
 
 def keep_frame(table: Table, checked: Checked, columns: dict[str, pd.Series], drop: np.ndarray | None = None) -> pd.DataFrame:
-    frame = pd.DataFrame({k: v.to_numpy(dtype=object) if isinstance(v, pd.Series) else v for k, v in columns.items()})
+    # Columns keep their dtype (Arrow-backed text stays Arrow): a million rows of Python strings would cost GBs.
+    frame = pd.DataFrame(dict(columns))
     frame["source_row"] = table.rows
     mask = checked.keep if drop is None else checked.keep & ~drop
     return frame[mask].reset_index(drop=True)

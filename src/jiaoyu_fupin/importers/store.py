@@ -13,6 +13,9 @@ import pandas as pd
 from sqlalchemy import Boolean, Connection, Date, Table, select
 
 
+CHUNK = 50_000
+
+
 def _is_sqlite(conn: Connection) -> bool:
     return conn.dialect.name == "sqlite"
 
@@ -68,7 +71,10 @@ def insert(conn: Connection, table: Table, frame: pd.DataFrame) -> None:
     columns = list(frame.columns)
     if _is_sqlite(conn):
         sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-        conn.connection.driver_connection.executemany(sql, _tuples(frame))
+        driver = conn.connection.driver_connection
+        # In slices, so only one slice of rows is ever held as Python tuples.
+        for start in range(0, len(frame), CHUNK):
+            driver.executemany(sql, _tuples(frame.iloc[start:start + CHUNK]))
     else:
         conn.execute(table.insert(), _python(table, frame))
 
