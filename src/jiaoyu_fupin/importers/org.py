@@ -34,7 +34,7 @@ from jiaoyu_fupin.models import Helper, Pairing, School, Student
 
 SCHOOL_FIELDS = ["school_code", "school_type", "township", "ownership"]
 HELPER_FIELDS = ["name", "school_id", "role", "phone"]
-_BUREAU = re.compile(r"(教育局|教体局|教科局|教育和体育局|资助中心|政府)")
+_BUREAU = re.compile(r"(?:教育局|教体局|教科局|教育和体育局|资助中心|政府)")
 
 
 def validate_schools(conn: Connection, table: Table, options: Options) -> Prepared:

@@ -12,7 +12,6 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Boolean, Connection, Date, Table, select
 
-
 CHUNK = 50_000
 
 
