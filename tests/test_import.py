@@ -322,3 +322,24 @@ def test_batches_lists_imports(tmp_path, cli, schools):
     batches = json.loads(result.stdout)
     assert batches[0]["file_name"] == "学校名单.xlsx" and batches[0]["kind"] == "schools"
     assert len(batches[0]["sha256"]) == 64 and batches[0]["rows"] == 5
+
+
+def test_helpers_by_staff_number_and_pairings(tmp_path, cli, schools):
+    cli("import", write_xlsx(tmp_path / "roll.xlsx", ROLL_HEADER, roll_rows()), "--term", "2019秋")
+    helpers = write_xlsx(tmp_path / "helpers.xlsx", ["序号", "姓名", "教职工号", "工作单位", "职务"],
+                         [[1, "王老师", "T0001", "城关中学", "教师"], [2, "刘局长", "J0001", "县教育局", "局领导"]])
+    student = roll_rows()[0]
+    pairs = write_xlsx(tmp_path / "pairs.xlsx", ["帮扶责任人姓名", "帮扶责任人教职工号", "学生姓名", "学生身份证号", "结对日期"],
+                       [["王老师", "T0001", student[0], student[2], "2019-09-01"]])
+    result = cli("import", helpers, pairs)
+    assert result.exit_code == 0, result.output
+    assert cli.counts()["helpers"] == 2 and cli.counts()["pairings"] == 1
+
+
+def test_pairing_with_unknown_helper_and_student(tmp_path, cli, schools):
+    before = cli.counts()
+    pairs = write_xlsx(tmp_path / "pairs.xlsx", ["帮扶责任人姓名", "帮扶责任人教职工号", "学生姓名", "学生身份证号", "结对日期"],
+                       [["王老师", "T9999", "张小明", make_id(date(2007, 3, 15), 11), "2019-09-01"]])
+    result = cli("import", pairs)
+    _refused(cli, result, "第 2 行", "“帮扶责任人教职工号”列（B 列）", "T9999", "该学生不在台账中")
+    assert cli.counts() == before

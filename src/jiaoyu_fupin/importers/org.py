@@ -75,13 +75,8 @@ def _codes(table: Table, checked, field_name: str) -> pd.Series:
     raw = table.column(field_name)
     looks_like_id = raw.fillna("").str.fullmatch(r"\s*'?\d{15}(\d{2}[\dxX])?\s*") | raw.fillna("").str.contains(
         r"[Ee]\+\d", regex=True)
-    ids = pd.Series([None] * len(raw), dtype=object)
-    if looks_like_id.any():
-        sub_keep = checked.keep.copy()
-        checked.keep = sub_keep & looks_like_id.to_numpy()
-        ids = id_numbers(table, checked, field_name)
-        checked.keep = sub_keep
-    return ids.where(looks_like_id, raw.str.strip()).astype(object)
+    ids = id_numbers(table, checked, field_name, where=looks_like_id.to_numpy())
+    return ids.where(looks_like_id, raw).astype(object)
 
 
 def validate_helpers(conn: Connection, table: Table, options: Options) -> Prepared:

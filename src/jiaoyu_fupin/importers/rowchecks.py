@@ -85,13 +85,17 @@ def bad_values(table: Table, checked: Checked, field_name: str, bad: pd.Series, 
                                               row=int(row), value=shown))
 
 
-def id_numbers(table: Table, checked: Checked, field_name: str = "id_number", *, required: bool = True) -> pd.Series:
-    """Normalized ID numbers (None where invalid or empty), problems for the invalid ones; Excel damage refused."""
+def id_numbers(table: Table, checked: Checked, field_name: str = "id_number", *,
+               where: np.ndarray | None = None) -> pd.Series:
+    """Normalized ID numbers (None where invalid or empty), problems for the invalid ones; Excel damage refused.
+
+    `where` limits the check to some rows (a column that holds ID numbers or staff numbers).
+    """
     series = table.column(field_name)
     normalized, codes = idnumber.check_many(series)
     invalid = codes.notna().to_numpy() & checked.keep
-    if not required:
-        invalid &= (codes != "id_missing").to_numpy()
+    if where is not None:
+        invalid &= where
     if invalid.any():
         numeric = excel_numeric_cells(table, table.fields[field_name])
         for i in np.flatnonzero(invalid):

@@ -188,7 +188,3 @@ def name_key(series: pd.Series) -> pd.Series:
 
 def blank(series: pd.Series | None, n: int) -> pd.Series:
     return series if series is not None else pd.Series([pd.NA] * n, dtype="str")
-
-
-def first_rows(mask: pd.Series | np.ndarray, rows: np.ndarray) -> np.ndarray:
-    return rows[np.asarray(mask, dtype=bool)]
