@@ -59,10 +59,6 @@ class ImportResult:
     def ok(self) -> bool:
         return not self.problems
 
-    @property
-    def written(self) -> bool:
-        return self.ok and not self.dry_run
-
 
 class _Rollback(Exception):
     pass
@@ -88,15 +84,14 @@ def import_files(ledger, paths: list[Path], *, kind: str | None = None, sheet: s
         results.append(result)
     outcome = ImportResult(files=results, dry_run=dry_run)
     readable = sorted((r for r in results if r.table is not None), key=lambda r: ORDER.index(r.kind))
-    if any(r.problems for r in results):
-        # Still validate the readable files, so the clerk gets every problem in one round.
-        dry_run = True
     try:
         with ledger.transaction() as conn:
             for result in readable:
                 if progress:
                     progress(f"校验并写入 {result.path.name}（{result.table.kind.title}）")
                 _one(conn, result, Options(term=term))
+            # Unreadable files were still followed by validating the readable ones, so the clerk gets every
+            # problem in one round; any problem anywhere (or --dry-run) writes nothing.
             if any(r.problems for r in results) or dry_run:
                 raise _Rollback
             _link_households(conn, {r.kind for r in readable})
