@@ -148,7 +148,8 @@ def write(conn: Connection, prepared: Prepared, batch: BatchMaker) -> Counts:
     compare = [f for f in STUDENT_FIELDS if f in present]
     # One student may have rows in several terms of one file: the last row speaks for the student.
     # Sorted by ID number, new students get ids in index order: B-tree appends instead of random inserts.
-    students = students.drop_duplicates("id_number", keep="last").sort_values("id_number", kind="stable")
+    students = students.drop_duplicates("id_number", keep="last")
+    students = students.iloc[pd.Series(students["id_number"], dtype="str").argsort(kind="stable").to_numpy()]
     existing = store.fetch(conn, Student.__table__, ["id", "id_number", *compare])
     merged = store.diff(students[["id_number", "source_row", *STUDENT_FIELDS]], existing, ["id_number"], compare)
     is_new = merged["id"].isna().to_numpy()
@@ -175,7 +176,9 @@ def write(conn: Connection, prepared: Prepared, batch: BatchMaker) -> Counts:
     upd = merged[merged["_changed"].to_numpy()][["id", *compare, "source_row"]].assign(batch_id=batch_id)
     store.update(conn, Student.__table__, upd)
     cols = ["student_id", "term", *ENROLLMENT_FIELDS, "source_row"]
-    fresh_e = e[e_new].sort_values(["student_id", "term"], kind="stable")
+    fresh_e = e[e_new]
+    fresh_e = fresh_e.iloc[np.lexsort((pd.factorize(fresh_e["term"], sort=True)[0],
+                                       fresh_e["student_id"].to_numpy(dtype=np.int64)))]
     store.insert(conn, Enrollment.__table__, fresh_e[cols].assign(batch_id=batch_id))
     store.update(conn, Enrollment.__table__, e[e["_changed"].to_numpy()][["id", *cols]].assign(batch_id=batch_id))
     return counts
