@@ -110,14 +110,10 @@ def diff(new: pd.DataFrame, existing: pd.DataFrame, key: list[str], compare: lis
     changed = np.zeros(len(new), dtype=bool)
     if matched.any():
         for c in compare:
-            a = new[c].to_numpy(dtype=object)[matched]
-            b = existing[c].to_numpy(dtype=object)[pos[matched]]
-            a_na, b_na = pd.isna(a), pd.isna(b)
-            # Both sides are in storage form (text, ints, 0/1), so plain equality is exact.
-            differ = a_na != b_na
-            both = ~a_na & ~b_na
-            differ[both] = a[both] != b[both]
-            changed[matched] |= differ
+            # Both sides in storage form (text, ints, 0/1, None for empty): plain equality is exact.
+            a = new[c].to_numpy(dtype=object, na_value=None)[matched]
+            b = existing[c].to_numpy(dtype=object, na_value=None)[pos[matched]]
+            changed[matched] |= np.asarray(a != b, dtype=bool)
     out["_changed"] = changed
     return out
 

@@ -30,6 +30,7 @@ from jiaoyu_fupin.importers.rowchecks import (
     required_values,
 )
 from jiaoyu_fupin.models import Enrollment, Student
+from jiaoyu_fupin.terms import Term
 
 STUDENT_FIELDS = ["name", "sex", "birth_date", "student_number", "family_category", "disability", "is_orphan"]
 ENROLLMENT_FIELDS = ["school_id", "school_name", "stage", "grade", "class_name", "boarding", "status",
@@ -161,9 +162,9 @@ def write(conn: Connection, prepared: Prepared, batch: BatchMaker) -> Counts:
     enroll = enrollments.copy()
     enroll["student_id"] = enroll["id_number"].map(student_id).astype(object)
     existing_e = store.fetch(conn, Enrollment.__table__, ["id", "student_id", "term", *ENROLLMENT_FIELDS])
-    existing_e["student_id"] = existing_e["student_id"].astype(object)
-    e = store.diff(enroll[["student_id", "term", "source_row", "id_number", *ENROLLMENT_FIELDS]], existing_e,
-                   ["student_id", "term"], ENROLLMENT_FIELDS)
+    enroll["key"], existing_e["key"] = _enrollment_key(enroll), _enrollment_key(existing_e)
+    e = store.diff(enroll[["key", "student_id", "term", "source_row", "id_number", *ENROLLMENT_FIELDS]], existing_e,
+                   ["key"], ENROLLMENT_FIELDS)
     e_new = e["id"].isna().to_numpy()
     e_changed = e["_changed"].to_numpy() | (~e_new & e["id_number"].isin(changed_ids).to_numpy())
     counts = Counts(new=int(e_new.sum()), changed=int(e_changed.sum()))
@@ -182,3 +183,12 @@ def write(conn: Connection, prepared: Prepared, batch: BatchMaker) -> Counts:
     store.insert(conn, Enrollment.__table__, fresh_e[cols].assign(batch_id=batch_id))
     store.update(conn, Enrollment.__table__, e[e["_changed"].to_numpy()][["id", *cols]].assign(batch_id=batch_id))
     return counts
+
+
+def _enrollment_key(frame: pd.DataFrame) -> np.ndarray:
+    """(student, term) as one integer, so a million-row diff hashes ints rather than joined strings."""
+    if not len(frame):
+        return np.zeros(0, dtype=np.int64)
+    terms, labels = pd.factorize(frame["term"])
+    ordinal = np.array([Term.parse(t).year * 2 + Term.parse(t).season for t in labels], dtype=np.int64)[terms]
+    return frame["student_id"].to_numpy(dtype=np.int64) * 10_000 + ordinal
