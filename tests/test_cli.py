@@ -96,3 +96,25 @@ def test_unopenable_database_is_misuse(tmp_path):
 
 def test_traceback_hides_local_variables():
     assert app.pretty_exceptions_show_locals is False
+
+
+def test_template_command(cli, tmp_path):
+    out = tmp_path / "学籍模板.xlsx"
+    result = cli("template", "roll", "--out", out)
+    assert result.exit_code == 0 and "学籍名册模板" in result.output
+    import openpyxl
+
+    wb = openpyxl.load_workbook(out)
+    headers = [c.value for c in wb.worksheets[1][1]]
+    assert "身份证号" in headers and "姓名" in headers and "学期" in headers
+    bad = cli("template", "bogus", "--out", tmp_path / "x.xlsx")
+    assert bad.exit_code == 2 and "roll" in bad.output
+
+
+def test_sheet_option_picks_the_sheet(cli, tmp_path):
+    from conftest import write_xlsx
+
+    path = write_xlsx(tmp_path / "pay.xlsx", ["姓名", "身份证号码", "资助项目", "资助金额", "学期"], [],
+                      sheet="发放名册", before_sheets=["说明"])
+    result = cli("import", path, "--sheet", "不存在")
+    assert result.exit_code == 1 and "没有名为“不存在”的工作表" in result.output
