@@ -84,6 +84,14 @@ def terms(table: Table, checked: Checked, options: Options) -> pd.Series | None:
     return parsed
 
 
+def single_term(term: pd.Series | None) -> str | None:
+    """The file's term when all its rows share one (recorded on the batch), else None."""
+    if term is None:
+        return None
+    found = term.dropna().unique()
+    return str(found[0]) if len(found) == 1 else None
+
+
 def school_index(conn: Connection) -> pd.DataFrame:
     frame = fetch(conn, School.__table__, ["id", "name", "school_type"])
     frame["key"] = values.name_key(frame["name"].astype("str")) if len(frame) else []

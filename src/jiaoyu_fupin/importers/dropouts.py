@@ -36,10 +36,9 @@ def validate(conn: Connection, table: Table, options: Options) -> Prepared:
     prepared = Prepared(table, checked)
     if not required_columns(table, checked):
         return prepared
-    n = len(table.frame)
     required_values(table, checked, ["name"])
     ids = id_numbers(table, checked)
-    col = lambda f: values.blank(table.column(f), n)  # noqa: E731
+    col = table.text
     month, bad = values.parse_months(col("left_month"))
     bad_values(table, checked, "left_month", bad, "辍学年月“{value}”无法识别", "请写成 2019-10 这样的年月")
     visited, bad = values.parse_dates(col("visit_date"))

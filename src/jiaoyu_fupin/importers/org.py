@@ -42,9 +42,8 @@ def validate_schools(conn: Connection, table: Table, options: Options) -> Prepar
     prepared = Prepared(table, checked)
     if not required_columns(table, checked):
         return prepared
-    n = len(table.frame)
     required_values(table, checked, ["name", "school_type"])
-    col = lambda f: values.blank(table.column(f), n)  # noqa: E731
+    col = table.text
     code = col("school_code")
     bad = code.notna() & ~code.fillna("").str.fullmatch(r"\d{10}")
     bad_values(table, checked, "school_code", bad, "学校标识码“{value}”不是 10 位数字",
@@ -84,10 +83,9 @@ def validate_helpers(conn: Connection, table: Table, options: Options) -> Prepar
     prepared = Prepared(table, checked)
     if not required_columns(table, checked):
         return prepared
-    n = len(table.frame)
     required_values(table, checked, ["helper_code", "name"])
     code = _codes(table, checked, "helper_code")
-    col = lambda f: values.blank(table.column(f), n)  # noqa: E731
+    col = table.text
     units = col("school")
     school_ids, _ = match_schools(conn, units)
     unknown = units.notna() & school_ids.isna() & ~units.fillna("").str.contains(_BUREAU)
@@ -116,7 +114,6 @@ def validate_pairings(conn: Connection, table: Table, options: Options) -> Prepa
     prepared = Prepared(table, checked)
     if not required_columns(table, checked):
         return prepared
-    n = len(table.frame)
     required_values(table, checked, ["helper_code", "helper_name", "student_name", "start_date"])
     helper_code = _codes(table, checked, "helper_code")
     student_ids = id_numbers(table, checked, "student_id")
@@ -134,7 +131,7 @@ def validate_pairings(conn: Connection, table: Table, options: Options) -> Prepa
             "student_unknown", "该学生不在台账中", "请先导入学籍名册，或核对学生身份证号", field_name="student_id",
             row=int(row), value=str(mask_ids[np.flatnonzero(table.rows == row)[0]]),
         ))
-    col = lambda f: values.blank(table.column(f), n)  # noqa: E731
+    col = table.text
     start, bad = values.parse_dates(col("start_date"))
     bad_values(table, checked, "start_date", bad, "结对日期“{value}”无法识别", "请写成 2019-09-01 这样的日期")
     end, bad = values.parse_dates(col("end_date"))

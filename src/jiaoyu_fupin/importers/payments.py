@@ -8,11 +8,19 @@ from __future__ import annotations
 
 import hashlib
 
-import pandas as pd
 from sqlalchemy import Connection, select
 
 from jiaoyu_fupin.importers import store, values
-from jiaoyu_fupin.importers.base import BatchMaker, Counts, Options, Prepared, iso, keep_frame, terms
+from jiaoyu_fupin.importers.base import (
+    BatchMaker,
+    Counts,
+    Options,
+    Prepared,
+    iso,
+    keep_frame,
+    single_term,
+    terms,
+)
 from jiaoyu_fupin.importers.reader import Table
 from jiaoyu_fupin.importers.rowchecks import (
     bad_values,
@@ -30,7 +38,7 @@ def program_index(conn: Connection) -> dict[str, int]:
     index: dict[str, int] = {}
     for pid, name, aliases in conn.execute(select(Program.id, Program.name, Program.aliases)):
         for text in [name, *filter(None, aliases.split("|"))]:
-            index[values.name_key(pd.Series([text]))[0]] = pid
+            index[values.text_key(text)] = pid
     return index
 
 
@@ -40,10 +48,9 @@ def validate(conn: Connection, table: Table, options: Options) -> Prepared:
     term = terms(table, checked, options)
     if not required_columns(table, checked, extra_missing=[] if term is not None else ["缺少“学期”列，命令中也没有 --term"]):
         return prepared
-    n = len(table.frame)
     required_values(table, checked, ["name", "program", "amount"])
     ids = id_numbers(table, checked)
-    col = lambda f: values.blank(table.column(f), n)  # noqa: E731
+    col = table.text
     programs = program_index(conn)
     program_id = values.name_key(col("program")).map(programs).astype(object)
     names = "、".join(sorted(conn.execute(select(Program.name)).scalars()))
@@ -71,7 +78,7 @@ def validate(conn: Connection, table: Table, options: Options) -> Prepared:
         for *parts, k in zip(*(frame[c] for c in identity), occurrence, strict=True)
     ]
     prepared.frames["payments"] = frame
-    prepared.term = frame["term"].iloc[0] if len(frame) and frame["term"].nunique() == 1 else None
+    prepared.term = single_term(frame["term"])
     return prepared
 
 

@@ -39,10 +39,9 @@ def validate_registry(conn: Connection, table: Table, options: Options) -> Prepa
     prepared = Prepared(table, checked)
     if not required_columns(table, checked):
         return prepared
-    n = len(table.frame)
     required_values(table, checked, ["name", "household_code"])
     ids = id_numbers(table, checked)
-    col = lambda f: values.blank(table.column(f), n)  # noqa: E731
+    col = table.text
     compare = pd.DataFrame({"name": col("name"), "household": col("household_code")})
     drop = conflicting_duplicates(table, checked, ids, compare, "id_number", "人（身份证号）")
     people = keep_frame(table, checked, {"id_number": ids, **{f: col(f) for f in PERSON_FIELDS}}, drop)
@@ -75,10 +74,9 @@ def validate_population(conn: Connection, table: Table, options: Options) -> Pre
     prepared = Prepared(table, checked)
     if not required_columns(table, checked):
         return prepared
-    n = len(table.frame)
     required_values(table, checked, ["name"])
     ids = id_numbers(table, checked)
-    col = lambda f: values.blank(table.column(f), n)  # noqa: E731
+    col = table.text
     sex, bad = values.map_values(col("sex"), values.SEX)
     bad_values(table, checked, "sex", bad, "性别“{value}”无法识别", "请填写“男”或“女”")
     sex = sex.where(sex.notna(), idnumber.sexes(ids))

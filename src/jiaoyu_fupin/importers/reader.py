@@ -46,6 +46,11 @@ class Table:
         pos = self.fields.get(field_name)
         return None if pos is None else self.frame[pos]
 
+    def text(self, field_name: str) -> pd.Series:
+        """The column's text, or an all-empty column when the file does not have it."""
+        series = self.column(field_name)
+        return series if series is not None else pd.Series([pd.NA] * len(self.frame), dtype="str")
+
     def problem(self, code, message, hint="", *, field_name=None, row=None, value=None) -> Problem:
         pos = self.fields.get(field_name) if field_name else None
         return Problem(

@@ -18,6 +18,7 @@ from jiaoyu_fupin.importers.base import (
     iso,
     keep_frame,
     match_schools,
+    single_term,
     terms,
 )
 from jiaoyu_fupin.importers.reader import Table
@@ -56,10 +57,10 @@ def _validate(conn: Connection, table: Table, options: Options, *, away: bool) -
     ids = id_numbers(table, checked)
     col = table.column
 
-    sex, bad = values.map_values(values.blank(col("sex"), n), values.SEX)
+    sex, bad = values.map_values(table.text("sex"), values.SEX)
     bad_values(table, checked, "sex", bad, "性别“{value}”无法识别", "请填写“男”或“女”")
     sex = sex.where(sex.notna(), idnumber.sexes(ids))
-    birth, bad = values.parse_dates(values.blank(col("birth_date"), n))
+    birth, bad = values.parse_dates(table.text("birth_date"))
     bad_values(table, checked, "birth_date", bad, "出生日期“{value}”无法识别", "请写成 2008-03-15 这样的日期")
     birth, id_birth = iso(birth), idnumber.birth_dates_iso(ids)
     clash = birth.notna() & id_birth.notna() & (birth != id_birth)
@@ -67,7 +68,7 @@ def _validate(conn: Connection, table: Table, options: Options, *, away: bool) -
                "请核对身份证号和出生日期，以户口簿为准改正", code="birth_date_conflict")
     birth = id_birth.where(id_birth.notna(), birth)
 
-    school_names = values.blank(col("school"), n)
+    school_names = table.text("school")
     if away:
         school_ids, school_types = match_schools(conn, school_names)
         school_ids = school_ids.where(school_ids.notna(), None)
@@ -77,69 +78,62 @@ def _validate(conn: Connection, table: Table, options: Options, *, away: bool) -
         bad_values(table, checked, "school", unknown, "学校“{value}”不在台账的学校名单中",
                    "请先导入学校名单（fupin import 学校名单.xlsx），或把学校名称改成与名单完全一致", code="school_unknown")
 
-    stage, bad = values.map_values(values.blank(col("stage"), n), values.STAGES)
+    stage, bad = values.map_values(table.text("stage"), values.STAGES)
     bad_values(table, checked, "stage", bad, "学段“{value}”无法识别", "请填写 学前、小学、初中、普通高中、中职 等")
     stage = stage.where(stage.notna(), values.by_unique(school_types, STAGE_OF_TYPE.get))
-    stage, grade, bad = values.parse_grade(values.blank(col("grade"), n), stage.astype(object))
+    stage, grade, bad = values.parse_grade(table.text("grade"), stage.astype(object))
     bad_values(table, checked, "grade", bad, "年级“{value}”无法识别，或与学段不一致",
                "请核对学段和年级，例如 初中 对应 七年级/八年级/九年级，小学 对应 一年级至六年级", code="grade_invalid")
 
-    boarding, bad = values.map_values(values.blank(col("boarding"), n), values.BOARDING)
+    boarding, bad = values.map_values(table.text("boarding"), values.BOARDING)
     bad_values(table, checked, "boarding", bad, "就读方式“{value}”无法识别", "请填写“住校”或“走读”")
-    status, bad = values.map_values(values.blank(col("status"), n), values.STATUS)
+    status, bad = values.map_values(table.text("status"), values.STATUS)
     bad_values(table, checked, "status", bad, "学籍状态“{value}”无法识别", "请填写 在校、辍学、休学、转出 或 毕业")
     status = status.where(status.notna(), "在校")
-    category, bad = values.map_values(values.blank(col("family_category"), n), values.CATEGORY)
+    category, bad = values.map_values(table.text("family_category"), values.CATEGORY)
     bad_values(table, checked, "family_category", bad, "家庭经济困难类别“{value}”无法识别",
                "请填写 建档立卡、低保、特困供养、孤儿、残疾、兜底保障 或 一般困难")
-    orphan, bad = values.map_values(values.blank(col("is_orphan"), n), values.YES_NO)
+    orphan, bad = values.map_values(table.text("is_orphan"), values.YES_NO)
     bad_values(table, checked, "is_orphan", bad, "“{value}”无法识别", "请填写“是”或“否”")
-    disability = values.by_unique(values.blank(col("disability"), n),
+    disability = values.by_unique(table.text("disability"),
                                   lambda v: None if v in ("否", "无", "非残疾") else ("残疾" if v == "是" else v))
 
     if away:
-        place, detail = _study_place(table, checked, n)
+        place, detail = _study_place(table, checked)
     else:
         place, detail = pd.Series(["县内"] * n, dtype=object), pd.Series([None] * n, dtype=object)
 
     key = (ids.astype(str) + "|" + term.astype(str)).where(ids.notna())
-    compare = pd.DataFrame({"name": values.blank(col("name"), n), "school": school_names, "grade": col("grade")})
+    compare = pd.DataFrame({"name": table.text("name"), "school": school_names, "grade": col("grade")})
     drop = conflicting_duplicates(table, checked, key, compare, "id_number", "学生（身份证号）同一学期")
 
-    prepared.term = _single(term)
+    prepared.term = single_term(term)
     prepared.frames["students"] = keep_frame(table, checked, {
-        "id_number": ids, "name": values.blank(col("name"), n), "sex": sex, "birth_date": birth,
-        "student_number": values.blank(col("student_number"), n), "family_category": category,
+        "id_number": ids, "name": table.text("name"), "sex": sex, "birth_date": birth,
+        "student_number": table.text("student_number"), "family_category": category,
         "disability": disability, "is_orphan": flag(orphan),
     }, drop)
     prepared.frames["enrollments"] = keep_frame(table, checked, {
         "id_number": ids, "term": term, "school_id": school_ids, "school_name": school_names, "stage": stage,
-        "grade": grade, "class_name": values.blank(col("class_name"), n), "boarding": flag(boarding),
+        "grade": grade, "class_name": table.text("class_name"), "boarding": flag(boarding),
         "status": status, "study_place": place, "place_detail": detail,
     }, drop)
     prepared.frames["present"] = pd.DataFrame({"field": [f for f in STUDENT_FIELDS if f in table.fields]})
     return prepared
 
 
-def _study_place(table: Table, checked, n: int) -> tuple[pd.Series, pd.Series]:
-    place, bad = values.map_values(values.blank(table.column("study_place"), n), values.STUDY_PLACE)
+def _study_place(table: Table, checked) -> tuple[pd.Series, pd.Series]:
+    place, bad = values.map_values(table.text("study_place"), values.STUDY_PLACE)
     bad_values(table, checked, "study_place", bad, "就读地“{value}”无法识别", "请填写 县外州内 或 州外")
-    scope = values.blank(table.column("province_scope"), n)
+    scope = table.text("province_scope")
     # A ledger that only says 县外 + 省内/省外: 省外 is surely outside the prefecture; 省内 is taken as 县外州内.
     place = place.where(place != "县外", scope.map(lambda s: "州外" if s == "省外" else "县外州内"))
     in_county = place == "县内"
     bad_values(table, checked, "study_place", in_county, "就读地为“县内”的学生不属于县外就读名单",
                "县内就读的学生请放在学籍名册中导入", code="study_place_in_county")
-    detail = values.blank(table.column("place_detail"), n)
+    detail = table.text("place_detail")
     detail = detail.where(detail.notna(), scope)
     return place.astype(object), detail.astype(object)
-
-
-def _single(term: pd.Series | None) -> str | None:
-    if term is None:
-        return None
-    found = term.dropna().unique()
-    return str(found[0]) if len(found) == 1 else None
 
 
 def write(conn: Connection, prepared: Prepared, batch: BatchMaker) -> Counts:

@@ -16,7 +16,8 @@ import pandas as pd
 from jiaoyu_fupin.terms import Term, TermError
 
 
-def _key(text: str) -> str:
+def text_key(text: str) -> str:
+    """Names compared without spaces and width differences (全角/半角)."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
@@ -34,7 +35,7 @@ def by_unique(series: pd.Series, fn) -> pd.Series:
 
 def map_values(series: pd.Series, table: dict[str, object]) -> tuple[pd.Series, pd.Series]:
     """Map by a small vocabulary; filled cells outside it are bad."""
-    mapped = by_unique(series, lambda u: table.get(_key(u)))
+    mapped = by_unique(series, lambda u: table.get(text_key(u)))
     return mapped, series.notna() & mapped.isna()
 
 YES_NO = {"是": True, "否": False, "y": True, "n": False, "1": True, "0": False, "有": True, "无": False,
@@ -136,7 +137,7 @@ def parse_months(series: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def _one_month(text: str) -> str | None:
-    k = _key(text)
+    k = text_key(text)
     m = _MONTH_RE.match(k) or _COMPACT_MONTH_RE.match(k)
     if m and 1 <= int(m[2]) <= 12:
         return f"{int(m[1]):04d}-{int(m[2]):02d}"
@@ -154,7 +155,7 @@ def parse_amounts(series: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def _one_amount(text: str) -> Decimal | None:
-    k = _key(text).replace(",", "").replace("，", "").replace("元", "").replace("¥", "").replace("￥", "")
+    k = text_key(text).replace(",", "").replace("，", "").replace("元", "").replace("¥", "").replace("￥", "")
     if not _AMOUNT_RE.match(k):
         return None
     try:
@@ -183,8 +184,4 @@ def parse_terms(series: pd.Series) -> tuple[pd.Series, pd.Series, dict[str, str]
 
 def name_key(series: pd.Series) -> pd.Series:
     """School and program names compared without spaces and width differences."""
-    return by_unique(series, _key)
-
-
-def blank(series: pd.Series | None, n: int) -> pd.Series:
-    return series if series is not None else pd.Series([pd.NA] * n, dtype="str")
+    return by_unique(series, text_key)
