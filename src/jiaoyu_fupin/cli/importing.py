@@ -101,7 +101,7 @@ def _report(result) -> None:
 
 
 def _report_problems(result, errors: Path | None) -> None:
-    from jiaoyu_fupin.importers.error_workbook import ErrorSheet, write_error_workbook
+    from jiaoyu_fupin.importers.error_workbook import write_error_workbook
 
     problems = result.problems
     err.print(f"[bold red]导入未完成[/]：发现 {len(problems):,} 个问题，本次没有写入任何数据。", markup=True)
@@ -114,20 +114,10 @@ def _report_problems(result, errors: Path | None) -> None:
             err.print(f"  处理办法：{p.hint}")
     if len(problems) > SHOWN_PROBLEMS:
         err.print(f"……另有 {len(problems) - SHOWN_PROBLEMS:,} 个问题，见错误工作簿。")
-    sheets = []
-    for f in result.files:
-        if not f.problems:
-            continue
-        table = f.table
-        rows = table.original_rows({p.row for p in f.problems if p.row}) if table is not None else {}
-        sheets.append(ErrorSheet(
-            file_name=f.path.name, sheet_name=f.sheet, headers=table.headers if table is not None else [],
-            rows=rows, problems=f.problems,
-        ))
     first = next(f for f in result.files if f.problems)
     path = errors or Path.cwd() / f"导入错误_{first.path.stem}.xlsx"
     try:
-        write_error_workbook(path, sheets)
+        write_error_workbook(path, result.error_sheets())
         err.print(f"错误工作簿：{path}（按其中的说明改正原文件后重新导入）")
     except OSError as exc:
         err.print(f"无法写入错误工作簿 {path}：{exc.strerror}。可用 --errors 指定别的位置。")

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, text
 
 from jiaoyu_fupin.importers import dropouts, org, payments, people, students
 from jiaoyu_fupin.importers.base import BatchMaker, Options, Prepared
+from jiaoyu_fupin.importers.error_workbook import ErrorSheet
 from jiaoyu_fupin.importers.reader import Table, read_table, unknown_headers
 from jiaoyu_fupin.problems import ImportRefused, Problem
 
@@ -58,6 +59,20 @@ class ImportResult:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    def error_sheets(self) -> list[ErrorSheet]:
+        """What the error workbook shows: per file with problems, its header and the original rows at fault."""
+        sheets = []
+        for f in self.files:
+            if not f.problems:
+                continue
+            table = f.table
+            sheets.append(ErrorSheet(
+                file_name=f.path.name, sheet_name=f.sheet, headers=table.headers if table is not None else [],
+                rows=table.original_rows({p.row for p in f.problems if p.row}) if table is not None else {},
+                problems=f.problems,
+            ))
+        return sheets
 
 
 class _Rollback(Exception):
