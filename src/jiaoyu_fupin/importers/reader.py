@@ -6,7 +6,9 @@ without BOM) or GB18030 (a superset of GBK), detected, never asked of the clerk.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import ctypes
 import hashlib
 import io
 from dataclasses import dataclass, field
@@ -49,7 +51,7 @@ class Table:
     def text(self, field_name: str) -> pd.Series:
         """The column's text, or an all-empty column when the file does not have it."""
         series = self.column(field_name)
-        return series if series is not None else pd.Series([pd.NA] * len(self.frame), dtype="str")
+        return series if series is not None else empty_text(len(self.frame))
 
     def problem(self, code, message, hint="", *, field_name=None, row=None, value=None) -> Problem:
         pos = self.fields.get(field_name) if field_name else None
@@ -144,8 +146,28 @@ def _read_excel(path: Path, kind: str | None, sheet: str | None) -> Table:
     if sheet is not None and sheet not in names:
         raise file_problem(path, "sheet_missing", f"文件中没有名为“{sheet}”的工作表（现有：{'、'.join(names)}）",
                            "请检查 --sheet 的拼写")
+    best = _best_sheet(reader, [sheet] if sheet else names, kinds)
+    if best is None:
+        if all(_load_excel(reader, n) is None for n in names):
+            raise file_problem(path, "file_empty", "文件中没有任何数据（所有工作表都是空的）", "请确认选对了文件")
+        raise _no_header(path, kinds, sheet)
+    (_, header_index, chosen), name, grid, batch, positions = best
+    del best
+    width = max(positions) + 1
+    headers = [""] * width
+    for i, v in enumerate(grid[header_index]):
+        headers[i] = v
+    frame = _text_frame(batch.slice(header_index + 1), positions, width)
+    del batch
+    release_freed_memory()
+    rows = np.arange(header_index + 2, header_index + 2 + len(frame))
+    return _finish(path, name, chosen, header_index + 1, headers, frame, rows)
+
+
+def _best_sheet(reader, names: list[str], kinds: list[Kind]):
+    """(header found, sheet name, first rows, Arrow batch, column positions) of the sheet whose header fits best."""
     best = None
-    for name in [sheet] if sheet else names:
+    for name in names:
         # One parse per sheet: calamine reads a whole sheet even for its first rows, so the sheet is loaded
         # once with absolute row numbers and the header is looked for in its first rows.
         loaded = _load_excel(reader, name)
@@ -156,22 +178,14 @@ def _read_excel(path: Path, kind: str | None, sheet: str | None) -> Table:
         found = _locate(grid, kinds)
         if found and (best is None or found[0] > best[0][0]):
             best = (found, name, grid, batch, positions)
-    if best is None:
-        if all(_load_excel(reader, n) is None for n in names):
-            raise file_problem(path, "file_empty", "文件中没有任何数据（所有工作表都是空的）", "请确认选对了文件")
-        raise _no_header(path, kinds, sheet)
-    (_, header_index, chosen), name, grid, batch, positions = best
-    data = batch.slice(header_index + 1)
-    width = max(positions) + 1
-    headers = [""] * width
-    for i, v in enumerate(grid[header_index]):
-        headers[i] = v
+    return best
+
+
+def _text_frame(data, positions: list[int], width: int) -> pd.DataFrame:
+    """Columns 0..width-1 of trimmed text (NA when empty), gaps between used columns included."""
     n = data.num_rows
     by_pos = dict(zip(positions, data.columns, strict=True))
-    frame = pd.DataFrame({pos: _as_text(by_pos[pos], n) if pos in by_pos else pd.Series([pd.NA] * n, dtype="str")
-                          for pos in range(width)})
-    rows = np.arange(header_index + 2, header_index + 2 + n)
-    return _finish(path, name, chosen, header_index + 1, headers, frame, rows)
+    return pd.DataFrame({pos: _as_text(by_pos[pos], n) if pos in by_pos else empty_text(n) for pos in range(width)})
 
 
 def _load_excel(reader, name: str):
@@ -194,6 +208,23 @@ def _grid(batch, positions: list[int]) -> list[list[str]]:
         for r, v in enumerate(array.to_pylist()):
             grid[r][pos] = (v or "").strip()
     return grid
+
+
+def empty_text(n: int) -> pd.Series:
+    """An all-empty text column (built in Arrow: a list of a million NAs costs half a second)."""
+    import pyarrow as pa
+
+    return pd.Series(pd.array(pa.nulls(n, pa.large_string()), dtype="str"))
+
+
+def release_freed_memory() -> None:
+    """Hand memory that is already freed back to the operating system.
+
+    calamine's cell grid (about a gigabyte for a million rows) is freed once the sheet is in Arrow, but glibc keeps
+    those pages; without this the rest of the import would stack its own peak on top of them.
+    """
+    with contextlib.suppress(OSError, AttributeError):  # not glibc (macOS, Windows, musl): nothing to do
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def _as_text(array, n: int) -> pd.Series:
