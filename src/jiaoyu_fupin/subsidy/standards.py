@@ -1,0 +1,77 @@
+"""The standards in force for a term, read from the ledger, and expanded into one rule per category and grade."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pandas as pd
+from sqlalchemy import Connection, select
+
+from jiaoyu_fupin.models import Program, Standard
+from jiaoyu_fupin.policy import CATEGORIES
+from jiaoyu_fupin.terms import Term
+
+
+@dataclass(frozen=True)
+class StandardInForce:
+    program_code: str
+    program: str
+    per: str
+    stage: str
+    categories: tuple[str, ...]
+    boarding: bool | None
+    grades: tuple[int, ...]
+    place: str | None
+    term_from: str
+    term_to: str | None
+    amount: Decimal
+    source: str
+
+    @property
+    def who(self) -> str:
+        return "、".join(CATEGORIES[c] for c in self.categories)
+
+
+def in_force(conn: Connection, term: Term | None = None) -> list[StandardInForce]:
+    """Every standard, or those whose term range covers `term`, in policy order."""
+    rows = conn.execute(
+        select(Standard.stage, Standard.categories, Standard.boarding, Standard.grades, Standard.place,
+               Standard.term_from, Standard.term_to, Standard.amount, Standard.source,
+               Program.code, Program.name, Program.per)
+        .join(Program, Program.id == Standard.program_id)
+        .order_by(Standard.id)
+    ).all()
+    found = []
+    for r in rows:
+        if term is not None and not _covers(r.term_from, r.term_to, term):
+            continue
+        found.append(StandardInForce(
+            program_code=r.code, program=r.name, per=r.per, stage=r.stage,
+            categories=tuple(r.categories.split(",")),
+            boarding=None if r.boarding is None else bool(r.boarding),
+            grades=tuple(int(g) for g in r.grades.split(",")) if r.grades else (),
+            place=r.place, term_from=r.term_from, term_to=r.term_to, amount=r.amount, source=r.source,
+        ))
+    return found
+
+
+def _covers(term_from: str, term_to: str | None, term: Term) -> bool:
+    return Term.parse(term_from) <= term and (term_to is None or term <= Term.parse(term_to))
+
+
+def rules(conn: Connection, term: Term) -> pd.DataFrame:
+    """One row per (program, stage, category, boarding, grade, place) with the amount in 分.
+
+    Columns: program_id, stage, category, boarding (1/0/-1 = any), grade (-1 = any), place (None = any), fen.
+    Integer keys let the coverage check match a million enrollments with one merge.
+    """
+    ids = dict(conn.execute(select(Program.code, Program.id)).all())
+    out = []
+    for s in in_force(conn, term):
+        boarding = -1 if s.boarding is None else int(s.boarding)
+        fen = int(s.amount * 100)
+        for category in s.categories:
+            for grade in s.grades or (-1,):
+                out.append((ids[s.program_code], s.stage, category, boarding, grade, s.place, fen))
+    return pd.DataFrame(out, columns=["program_id", "stage", "category", "boarding", "grade", "place", "fen"])
