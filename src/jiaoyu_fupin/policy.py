@@ -45,6 +45,9 @@ def load_policy(path: Path | None = None) -> Policy:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise PolicyError(f"资助标准文件 {path} 格式有误：{exc}") from exc
     policy = Policy(source=path.name)
+    base = raw.get("extends")
+    if base not in (None, "default"):
+        raise PolicyError(f"{path.name}：extends 只能写 \"default\"（在默认标准上增改），现在是“{base}”")
     codes = set()
     for i, entry in enumerate(raw.get("program", []), start=1):
         where = f"{path.name} 第 {i} 个 [[program]]"
@@ -58,9 +61,46 @@ def load_policy(path: Path | None = None) -> Policy:
         policy.programs.append(
             {"code": code, "name": name, "aliases": "|".join(entry.get("aliases", [])), "per": per}
         )
+    if base:
+        codes |= {p["code"] for p in load_policy().programs}
     for i, entry in enumerate(raw.get("standard", []), start=1):
         policy.standards.append(_standard(entry, f"{path.name} 第 {i} 个 [[standard]]", codes, path.name))
-    return policy
+    return _extend(load_policy(), policy) if base else policy
+
+
+def _extend(default: Policy, county: Policy) -> Policy:
+    """A county file that says extends = "default": its programs are added (or renamed, same code), and a program
+    it gives any standard for takes all its standards from the county file; other programs keep the defaults."""
+    programs = {p["code"]: p for p in default.programs}
+    programs.update({p["code"]: p for p in county.programs})
+    replaced = {s["program"] for s in county.standards}
+    standards = [s for s in default.standards if s["program"] not in replaced] + county.standards
+    return Policy(source=county.source, programs=list(programs.values()), standards=standards)
+
+
+def installed(conn: Connection) -> tuple[list[dict], list[dict]]:
+    """The programs and standards the ledger holds, in the shape load_policy returns, for comparison."""
+    programs = [dict(r._mapping) for r in conn.execute(
+        select(Program.code, Program.name, Program.aliases, Program.per).order_by(Program.id))]
+    code = dict(conn.execute(select(Program.id, Program.code)).all())
+    standards = []
+    for r in conn.execute(select(Standard).order_by(Standard.id)).mappings():
+        row = {k: r[k] for k in ("stage", "categories", "boarding", "grades", "place", "term_from", "term_to",
+                                 "amount", "source")}
+        row["boarding"] = None if row["boarding"] is None else bool(row["boarding"])
+        standards.append({"program": code[r["program_id"]], **row})
+    return programs, standards
+
+
+def apply_policy(conn: Connection, policy: Policy) -> bool:
+    """Install `policy` unless the ledger already holds exactly it; True when the ledger changed."""
+    programs, standards = installed(conn)
+    have = {p["code"]: p for p in programs}
+    same_programs = all(have.get(p["code"]) == p for p in policy.programs)
+    if same_programs and standards == policy.standards:
+        return False
+    install_policy(conn, policy)
+    return True
 
 
 def _standard(entry: dict, where: str, codes: set[str], source: str) -> dict:

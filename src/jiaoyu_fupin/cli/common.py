@@ -35,7 +35,10 @@ def open_ledger(ctx: typer.Context, *, migrate: bool = True):
     from jiaoyu_fupin.policy import PolicyError
 
     try:
-        return Ledger(ctx.obj.get("db") if ctx.obj else None, migrate=migrate)
+        ledger = Ledger(ctx.obj.get("db") if ctx.obj else None, migrate=migrate)
+        if migrate:
+            _use_policy(ledger, ctx.obj.get("policy") if ctx.obj else None)
+        return ledger
     except (LedgerError, PolicyError) as exc:
         fail(str(exc), EXIT_MISUSE)
     except Exception as exc:  # a database that cannot be opened is the user's to fix, not a traceback
@@ -45,3 +48,16 @@ def open_ledger(ctx: typer.Context, *, migrate: bool = True):
             fail(f"无法打开台账数据库：{exc.__class__.__name__}: {str(exc).splitlines()[0]}", EXIT_MISUSE,
                  "请检查 --db 或 FUPIN_DB 指向的文件或地址是否正确、是否有读写权限")
         raise
+
+
+def _use_policy(ledger, path: str | None) -> None:
+    """--policy / FUPIN_POLICY: install the county's standards when they differ from the ledger's, and say so."""
+    if not path:
+        return
+    from jiaoyu_fupin.policy import apply_policy, load_policy
+
+    policy = load_policy(path)
+    with ledger.transaction() as conn:
+        changed = apply_policy(conn, policy)
+    if changed:
+        err.print(f"已启用资助标准文件 {policy.source}：台账中的资助项目和标准已按它更新")

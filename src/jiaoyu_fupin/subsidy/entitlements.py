@@ -19,7 +19,8 @@ _ENROLLED = text(
     "SELECT e.student_id, COALESCE(e.school_id, -1), e.stage, COALESCE(e.grade, -1),"
     " CASE WHEN e.boarding IS NULL THEN -2 WHEN e.boarding THEN 1 ELSE 0 END,"
     " CASE WHEN e.study_place = '县内' THEN 1 ELSE 0 END,"
-    " CASE WHEN e.study_place IN ('县内', '县外州内') THEN 1 ELSE 0 END,"
+    " CASE WHEN e.study_place IN ('县内', '县外州内') OR e.place_detail = '省内' THEN 1"
+    "      WHEN e.place_detail = '省外' THEN 2 ELSE 0 END,"
     " s.family_category,"
     " CASE WHEN s.household_id IS NOT NULL OR s.family_category = 'registered_poor' THEN 1 ELSE 0 END,"
     " CASE WHEN s.is_orphan THEN 1 ELSE 0 END,"
@@ -37,7 +38,7 @@ def enrolled_with_category(conn: Connection, term: Term) -> pd.DataFrame:
     """在校 enrollments of the term whose student has any family category (one row per enrollment).
 
     school_id is -1 where the ledger has no school (studying away), grade -1 where unknown, boarding 1 / 0 / -2
-    (unknown), in_county 1 for 县内, in_province 1 for 县内 and 县外州内 (州外 may be either).
+    (unknown), in_county 1 for 县内, in_province 1 for 县内, 县外州内 and 省内, 2 for 省外, 0 where unknown (州外 alone).
     """
     return query_frame(conn, _ENROLLED, {"term": str(term)}, _COLUMNS,
                        ints=[c for c in _COLUMNS if c not in ("stage", "family_category")])
@@ -76,8 +77,10 @@ def entitlements(enrolled: pd.DataFrame, rules: pd.DataFrame) -> pd.DataFrame:
     matched = long.merge(rules, on=["stage", "category"], suffixes=("", "_rule"))
     keep = ((matched["boarding_rule"] == -1) | (matched["boarding_rule"] == matched["boarding"])) & (
         (matched["grade_rule"] == -1) | (matched["grade_rule"] == matched["grade"]))
-    # 州外 may be in the province or outside it: there both 路费 amounts stay allowed.
-    keep &= matched["place"].isna() | (matched["in_province"] == 0) | (matched["place"] == "省内")
+    # 州外 without 省内/省外 may be either: there both 路费 amounts stay allowed.
+    where = matched["in_province"]
+    keep &= (matched["place"].isna() | (where == 0) | ((matched["place"] == "省内") & (where == 1))
+             | ((matched["place"] == "省外") & (where == 2)))
     matched = matched.loc[keep, ["student_id", "program_id", "fen"]].drop_duplicates()
     grouped = matched.groupby(["student_id", "program_id"], sort=False)["fen"]
     out = grouped.agg(fen_min="min", fen_max="max").reset_index()
