@@ -14,7 +14,7 @@ from sqlalchemy import Connection, text
 
 from jiaoyu_fupin.frames import query_frame
 from jiaoyu_fupin.subsidy import details
-from jiaoyu_fupin.subsidy.entitlements import enrolled_with_category, entitlements
+from jiaoyu_fupin.subsidy.entitlements import boarding_unknown, enrolled_with_category, entitlements
 from jiaoyu_fupin.subsidy.model import CoverageReport
 from jiaoyu_fupin.subsidy.scope import Scope
 from jiaoyu_fupin.subsidy.standards import rules
@@ -48,8 +48,7 @@ def check(conn: Connection, term: Term, scope: Scope | None = None) -> CoverageR
     report = CoverageReport(term=term, scope=scope)
     report.entitled_students = int(wanted["student_id"].nunique())
     in_scope = enrolled["school_id"].isin(scope.school_ids(conn))
-    report.boarding_unknown = int(((enrolled["boarding"] == -2) & in_scope
-                                   & enrolled["stage"].isin(["小学", "初中"])).sum())
+    report.boarding_unknown = int((boarding_unknown(enrolled) & in_scope.to_numpy()).sum())
     report.findings = details.findings(conn, term, payments, missing, duplicates)
     report.by_program, report.by_school = details.summaries(conn, payments, wanted, report.findings)
     if scope.includes_away:

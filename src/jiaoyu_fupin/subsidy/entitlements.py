@@ -2,93 +2,147 @@
 
 A student's family categories are the roll's 家庭经济困难类别, plus 建档立卡 wherever the poverty registry lists the
 student's ID number (the registry, not the roll, decides who is registered poor), plus 孤儿 and 残疾 from the roll's
-own columns. Everything stays in integer columns so a million enrollments match in one merge.
+own columns.
+
+Speed: the database reduces every enrollment to a *profile*, one integer holding everything the standards look at
+(stage, grade, boarding, province, the set of categories, in county or not). A county has a few hundred distinct
+profiles however many students it has, so the standards are matched once per profile in plain Python and the
+result is spread back to the students with numpy indexing.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, text
 
 from jiaoyu_fupin.frames import query_frame
+from jiaoyu_fupin.policy import CATEGORIES
 from jiaoyu_fupin.terms import Term
 
-# Driven from the students (CROSS JOIN keeps SQLite's loop order): only the ~30% with a family category reach the
+STAGES = ("学前", "小学", "初中", "普通高中", "中职", "高职", "本科", "特殊教育")  # code = position + 1; 0 other
+CATEGORY_BITS = {code: 1 << i for i, code in enumerate(CATEGORIES)}
+# Profile layout, low bits first: in_county (1 bit) | province (2: 0 unknown, 1 省内, 2 省外) | boarding (2: 0 走读,
+# 1 住校, 2 unknown) | grade + 1 (5: 0 unknown) | stage code (4) | category set (7, CATEGORY_BITS).
+_SHIFT = {"in_county": 0, "province": 1, "boarding": 3, "grade": 5, "stage": 10, "categories": 14}
+_WIDTH = {"in_county": 1, "province": 2, "boarding": 2, "grade": 5, "stage": 4, "categories": 7}
+
+
+def _case(expression: str, mapping: dict[str, int]) -> str:
+    whens = " ".join(f"WHEN '{key}' THEN {value}" for key, value in mapping.items())
+    return f"(CASE {expression} {whens} ELSE 0 END)"
+
+
+_CATEGORIES_SQL = (
+    f"({_case('s.family_category', CATEGORY_BITS)}"
+    f" | (CASE WHEN s.household_id IS NOT NULL THEN {CATEGORY_BITS['registered_poor']} ELSE 0 END)"
+    f" | (CASE WHEN s.is_orphan THEN {CATEGORY_BITS['orphan']} ELSE 0 END)"
+    f" | (CASE WHEN s.disability IS NOT NULL AND s.disability != '' THEN {CATEGORY_BITS['disabled']} ELSE 0 END))"
+)
+# Driven from the students (CROSS JOIN keeps SQLite's loop order): only those with a family category reach the
 # (student_id, term) index, instead of every enrollment of the term reaching the students' primary key.
 _ENROLLED = text(
-    "SELECT e.student_id, COALESCE(e.school_id, -1), e.stage, COALESCE(e.grade, -1),"
-    " CASE WHEN e.boarding IS NULL THEN -2 WHEN e.boarding THEN 1 ELSE 0 END,"
-    " CASE WHEN e.study_place = '县内' THEN 1 ELSE 0 END,"
-    " CASE WHEN e.study_place IN ('县内', '县外州内') OR e.place_detail = '省内' THEN 1"
-    "      WHEN e.place_detail = '省外' THEN 2 ELSE 0 END,"
-    " s.family_category,"
-    " CASE WHEN s.household_id IS NOT NULL OR s.family_category = 'registered_poor' THEN 1 ELSE 0 END,"
-    " CASE WHEN s.is_orphan THEN 1 ELSE 0 END,"
-    " CASE WHEN s.disability IS NOT NULL AND s.disability != '' THEN 1 ELSE 0 END"
+    "SELECT e.student_id, COALESCE(e.school_id, -1),"
+    " (CASE WHEN e.study_place = '县内' THEN 1 ELSE 0 END)"
+    " + 2 * (CASE WHEN e.study_place IN ('县内', '县外州内') OR e.place_detail = '省内' THEN 1"
+    "             WHEN e.place_detail = '省外' THEN 2 ELSE 0 END)"
+    " + 8 * (CASE WHEN e.boarding IS NULL THEN 2 WHEN e.boarding THEN 1 ELSE 0 END)"
+    " + 32 * (CASE WHEN e.grade BETWEEN 1 AND 30 THEN e.grade + 1 ELSE 0 END)"
+    f" + 1024 * {_case('e.stage', {stage: i + 1 for i, stage in enumerate(STAGES)})}"
+    f" + 16384 * {_CATEGORIES_SQL}"
     " FROM students s CROSS JOIN enrollments e ON e.student_id = s.id AND e.term = :term"
     " WHERE e.status = '在校'"
     " AND (s.family_category IS NOT NULL OR s.household_id IS NOT NULL OR s.is_orphan"
     "      OR (s.disability IS NOT NULL AND s.disability != ''))"
 )
-_COLUMNS = ["student_id", "school_id", "stage", "grade", "boarding", "in_county", "in_province", "family_category",
-            "registered", "orphan", "disabled"]
+
+
+def field(profiles, name: str):
+    """One field of a profile, or of each profile in an array or Series (as a numpy array)."""
+    if isinstance(profiles, pd.Series):
+        profiles = profiles.to_numpy()
+    return (profiles >> _SHIFT[name]) & ((1 << _WIDTH[name]) - 1)
+
+
+@dataclass(frozen=True)
+class Profile:
+    in_county: bool
+    province: int
+    boarding: int
+    grade: int  # 0 unknown
+    stage: str | None
+    categories: frozenset[str]
+
+    @classmethod
+    def decode(cls, value: int) -> Profile:
+        stage = field(value, "stage")
+        bits = field(value, "categories")
+        return cls(in_county=bool(field(value, "in_county")), province=field(value, "province"),
+                   boarding=field(value, "boarding"), grade=field(value, "grade") - 1,
+                   stage=STAGES[stage - 1] if stage else None,
+                   categories=frozenset(c for c, bit in CATEGORY_BITS.items() if bits & bit))
+
+    def allowed(self, rules: list[tuple]) -> dict[int, tuple[int, ...]]:
+        """program_id → the amounts in 分 the standards allow this profile (several only where it cannot tell)."""
+        found: dict[int, set[int]] = {}
+        for program_id, stage, category, boarding, grade, place, fen in rules:
+            if stage != self.stage or category not in self.categories:
+                continue
+            if boarding != -1 and boarding != self.boarding:
+                continue
+            if grade != -1 and grade != self.grade:
+                continue
+            # 州外 without 省内/省外 may be either: there both 路费 amounts stay allowed.
+            if isinstance(place, str) and self.province and place != ("省内" if self.province == 1 else "省外"):
+                continue
+            found.setdefault(int(program_id), set()).add(int(fen))
+        return {program: tuple(sorted(amounts)) for program, amounts in found.items()}
 
 
 def enrolled_with_category(conn: Connection, term: Term) -> pd.DataFrame:
-    """在校 enrollments of the term whose student has any family category (one row per enrollment).
-
-    school_id is -1 where the ledger has no school (studying away), grade -1 where unknown, boarding 1 / 0 / -2
-    (unknown), in_county 1 for 县内, in_province 1 for 县内, 县外州内 and 省内, 2 for 省外, 0 where unknown (州外 alone).
-    """
-    return query_frame(conn, _ENROLLED, {"term": str(term)}, _COLUMNS,
-                       ints=[c for c in _COLUMNS if c not in ("stage", "family_category")])
-
-
-def categories_long(enrolled: pd.DataFrame) -> pd.DataFrame:
-    """One row per (student, category) the student belongs to."""
-    parts = [enrolled.loc[enrolled["family_category"].notna(), ["student_id", "family_category"]]
-             .rename(columns={"family_category": "category"})]
-    for flag, category in (("registered", "registered_poor"), ("orphan", "orphan"), ("disabled", "disabled")):
-        chosen = enrolled.loc[enrolled[flag] == 1, ["student_id"]]
-        parts.append(chosen.assign(category=category))
-    return pd.concat(parts, ignore_index=True).drop_duplicates()
+    """在校 enrollments of the term whose student has any family category: student_id, school_id (-1: none in the
+    ledger, i.e. studying away), profile, plus in_county and registered decoded from the profile."""
+    frame = query_frame(conn, _ENROLLED, {"term": str(term)}, ["student_id", "school_id", "profile"],
+                        ints=["student_id", "school_id", "profile"])
+    frame["in_county"] = field(frame["profile"], "in_county")
+    frame["registered"] = (field(frame["profile"], "categories") & CATEGORY_BITS["registered_poor"]) > 0
+    return frame
 
 
 def entitlements(enrolled: pd.DataFrame, rules: pd.DataFrame) -> pd.DataFrame:
-    """(student_id, program_id) → the amount in 分 the standards allow, with the student's school and place.
+    """One row per (student, program) entitled: student_id, program_id, fen_min, fen_max, amounts, school_id,
+    in_county. fen_min = fen_max but where the ledger cannot tell between standards (路费 for a student whose
+    province is unknown, a county file paying one program differently by category); there `amounts` holds every
+    allowed amount, elsewhere None."""
+    profiles, inverse = np.unique(enrolled["profile"].to_numpy(), return_inverse=True)
+    table = list(rules.itertuples(index=False, name=None))
+    per_profile = [Profile.decode(int(p)).allowed(table) for p in profiles]
+    counts = np.array([len(a) for a in per_profile], dtype=np.int64)
+    program = np.array([p for a in per_profile for p in a], dtype=np.int64)
+    amounts = [v for a in per_profile for v in a.values()]
+    start = np.cumsum(counts) - counts  # where each profile's programs begin in `program`
+    reps = counts[inverse]  # entitlements per student
+    rows = np.repeat(np.arange(len(enrolled)), reps)
+    offset = np.arange(len(rows)) - np.repeat(np.cumsum(reps) - reps, reps)
+    slot = start[inverse[rows]] + offset
+    lo = np.array([a[0] for a in amounts], dtype=np.int64)
+    hi = np.array([a[-1] for a in amounts], dtype=np.int64)
+    several = np.array([a if len(a) > 1 else None for a in amounts], dtype=object)
+    return pd.DataFrame({
+        "student_id": enrolled["student_id"].to_numpy()[rows],
+        "program_id": program[slot],
+        "fen_min": lo[slot],
+        "fen_max": hi[slot],
+        "amounts": several[slot],
+        "school_id": enrolled["school_id"].to_numpy()[rows],
+        "in_county": enrolled["in_county"].to_numpy()[rows],
+    })
 
-    Columns: student_id, program_id, fen_min, fen_max, amounts, school_id, in_county. fen_min = fen_max but where
-    the ledger cannot tell between standards (路费 for a student whose province is unknown, or a county file that
-    pays one program differently by category); there `amounts` holds every allowed amount, elsewhere None.
-    """
-    columns = ["student_id", "program_id", "fen_min", "fen_max", "amounts", "school_id", "in_county"]
-    if enrolled.empty or rules.empty:
-        return pd.DataFrame({name: pd.Series(dtype="int64" if name != "amounts" else object) for name in columns})
-    # Strings become small integers before the merges: a merge on arrow strings costs several times more.
-    stages = {stage: i for i, stage in enumerate(rules["stage"].unique())}
-    categories = {category: i for i, category in enumerate(rules["category"].unique())}
-    rules = rules.assign(stage=rules["stage"].map(stages), category=rules["category"].map(categories))
-    people = enrolled.assign(stage=enrolled["stage"].map(stages).fillna(-1).astype("int64"))
-    people = people[people["stage"] >= 0]
-    long = categories_long(people)
-    long = long.assign(category=long["category"].map(categories)).dropna(subset=["category"])
-    long = long.astype({"category": "int64"}).merge(
-        people[["student_id", "stage", "grade", "boarding", "in_province"]], on="student_id")
-    matched = long.merge(rules, on=["stage", "category"], suffixes=("", "_rule"))
-    keep = ((matched["boarding_rule"] == -1) | (matched["boarding_rule"] == matched["boarding"])) & (
-        (matched["grade_rule"] == -1) | (matched["grade_rule"] == matched["grade"]))
-    # 州外 without 省内/省外 may be either: there both 路费 amounts stay allowed.
-    where = matched["in_province"]
-    keep &= (matched["place"].isna() | (where == 0) | ((matched["place"] == "省内") & (where == 1))
-             | ((matched["place"] == "省外") & (where == 2)))
-    matched = matched.loc[keep, ["student_id", "program_id", "fen"]].drop_duplicates()
-    grouped = matched.groupby(["student_id", "program_id"], sort=False)["fen"]
-    out = grouped.agg(fen_min="min", fen_max="max").reset_index()
-    out["amounts"] = None
-    several = out["fen_min"] != out["fen_max"]
-    if several.any():
-        allowed = grouped.agg(lambda s: tuple(sorted(set(s))))
-        keys = zip(out.loc[several, "student_id"], out.loc[several, "program_id"], strict=True)
-        out.loc[several, "amounts"] = pd.Series([allowed[key] for key in keys], index=out.index[several])
-    out = out.merge(people[["student_id", "school_id", "in_county"]], on="student_id")
-    return out[columns]
+
+def boarding_unknown(enrolled: pd.DataFrame) -> np.ndarray:
+    """Compulsory-stage students in the county whose roll leaves 就读方式 empty: living aid cannot be decided."""
+    profile = enrolled["profile"]
+    compulsory = np.isin(field(profile, "stage"), [STAGES.index("小学") + 1, STAGES.index("初中") + 1])
+    return (field(profile, "boarding") == 2) & compulsory & (enrolled["in_county"].to_numpy() == 1)
