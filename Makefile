@@ -21,6 +21,9 @@ demo: $(STAMP)
 	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin import $(DEMO)/sample/*.xlsx $(DEMO)/sample/*.csv
 	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin status
 	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin batches
+	@# Checks exit 1 when they find problems, as they do on the sample (planted on purpose); 2 or a crash stops demo.
+	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin subsidy check --term 2019秋 --out $(DEMO)/资助核对_2019秋.xlsx || test $$? -eq 1
+	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin subsidy notice --term 2019秋 --out $(DEMO)/资助公示_2019秋.xlsx
 	$(BIN)/fupin template roll --out $(DEMO)/学籍导入模板.xlsx
 	@echo "样例县的文件在 $(DEMO)/sample/，台账在 $(DEMO)/fupin.db，导入模板在 $(DEMO)/学籍导入模板.xlsx"
 
@@ -32,6 +35,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_import.py
+	$(BIN)/python bench/bench_subsidy.py
 
 clean:
 	rm -rf $(VENV) $(DEMO) bench/out .pytest_cache .ruff_cache .hypothesis
