@@ -19,7 +19,7 @@ DEFAULT_FILE = "fupin.db"
 ENV_VAR = "FUPIN_DB"
 COUNTED_TABLES = (
     "schools", "households", "registry_people", "students", "enrollments", "programs", "standards", "payments",
-    "helpers", "pairings", "population", "dropout_cases", "dropout_visits", "batches",
+    "helpers", "pairings", "help_activities", "oversight", "population", "dropout_cases", "dropout_visits", "batches",
 )
 
 

@@ -38,7 +38,13 @@ def m002_default_policy(conn: Connection) -> None:
     install_policy(conn, load_policy())
 
 
-MIGRATIONS: list[Callable[[Connection], None]] = [m001_initial, m002_default_policy]
+def m003_pairing_records(conn: Connection) -> None:
+    """The 六个一 records (help_activities) and the oversight chain (oversight); checkfirst keeps it idempotent."""
+    tables = [SQLModel.metadata.tables[name] for name in ("help_activities", "oversight")]
+    SQLModel.metadata.create_all(conn, tables=tables)
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [m001_initial, m002_default_policy, m003_pairing_records]
 
 
 def applied(conn: Connection) -> list[str]:

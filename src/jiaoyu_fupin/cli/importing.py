@@ -11,7 +11,7 @@ import typer
 from jiaoyu_fupin.cli import common
 from jiaoyu_fupin.cli.common import EXIT_FINDINGS, EXIT_MISUSE, err, fail, out
 
-KIND_HELP = "文件类型：schools 学校名单、roll 学籍名册、away 县外就读、registry 国扶办数据、payments 发放名册、helpers 帮扶责任人、pairings 结对关系、population 户籍适龄儿童、dropouts 辍学台账；不写则按表头自动识别"
+KIND_HELP = "文件类型：schools 学校名单、roll 学籍名册、away 县外就读、registry 国扶办数据、payments 发放名册、helpers 帮扶责任人、pairings 结对关系、activities 结对帮扶记录（六个一）、oversight 包保责任、population 户籍适龄儿童、dropouts 辍学台账；不写则按表头自动识别"
 SHOWN_PROBLEMS = 20
 
 
@@ -134,11 +134,13 @@ _CODE_TITLES = {
     "file_unreadable": "文件无法读取", "file_empty": "文件为空", "header_missing": "找不到表头", "kind_unknown": "无法判断文件类型",
     "file_missing": "文件不存在", "file_format": "文件类型不支持", "csv_encoding": "编码无法识别", "sheet_missing": "工作表不存在",
     "study_place_in_county": "县内学生放错名单",
+    "pairing_unknown": "责任人与学生没有结对关系", "activity_type_unknown": "帮扶类型无法识别",
+    "level_unknown": "包保层级无法识别", "township_unknown": "乡镇不在学校名单中",
 }
 
 
 def template_command(
-    kind: Annotated[str, typer.Argument(help="模板类型：schools、roll、away、registry、payments、helpers、pairings、population、dropouts")],
+    kind: Annotated[str, typer.Argument(help="模板类型：schools、roll、away、registry、payments、helpers、pairings、activities、oversight、population、dropouts")],
     out_path: Annotated[Path, typer.Option("--out", help="模板保存到哪里，如 学籍模板.xlsx")],
 ) -> None:
     """生成某类文件的空白导入模板（含填写说明、下拉选项，身份证号列为文本格式）。"""

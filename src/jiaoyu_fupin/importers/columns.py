@@ -188,6 +188,42 @@ PAIRINGS = Kind(
     ignored=("序号", "备注", "学校", "学校名称", "年级", "班级", "联系电话"),
 )
 
+ACTIVITIES = Kind(
+    "activities", "结对帮扶记录",
+    (
+        Column("helper_code", ("帮扶责任人身份证号", "帮扶责任人证件号", "帮扶责任人教职工号", "责任人教职工号",
+                               "帮扶人身份证号"), "帮扶责任人身份证号或教职工号", True, text=True),
+        Column("helper_name", ("帮扶责任人姓名", "帮扶责任人", "帮扶人姓名", "责任人姓名"), "帮扶责任人姓名"),
+        Column("student_id", ("学生身份证号", "学生身份证号码", "受助学生身份证号", "帮扶对象身份证号"),
+               "学生身份证号", True, text=True),
+        Column("student_name", ("学生姓名", "帮扶对象", "帮扶对象姓名", "受助学生姓名"), "学生姓名"),
+        Column("activity_type", ("帮扶类型", "帮扶项目", "活动类型", "记录类型"), "帮扶类型", True, "家访",
+               ("计划", "家访", "实事", "总结", "帮扶措施", "帮扶活动")),
+        Column("activity_date", ("帮扶日期", "活动日期", "帮扶时间", "日期"), "帮扶日期", True, "2019-10-12"),
+        Column("note", ("帮扶内容", "活动内容", "内容", "情况记录", "备注"), "帮扶内容", example="入户家访，宣讲资助政策"),
+    ),
+    signature=("帮扶类型", "帮扶项目", "活动类型", "帮扶日期", "活动日期", "帮扶内容"),
+    ignored=("序号", "学校", "学校名称", "年级", "班级", "联系电话"),
+)
+
+OVERSIGHT = Kind(
+    "oversight", "包保责任",
+    (
+        Column("helper_code", ("包保责任人身份证号", "包保责任人证件号", "包保责任人教职工号", "包保领导身份证号",
+                               "责任人身份证号", "责任人教职工号"), "包保责任人身份证号或教职工号", True, text=True),
+        Column("helper_name", ("包保责任人姓名", "包保责任人", "包保领导", "责任人姓名"), "包保责任人姓名", example="刘局长"),
+        Column("level", ("包保层级", "包保对象类型", "包保类型", "层级"), "包保层级", example="学校",
+               choices=("乡镇", "学校", "班级")),
+        Column("township", ("包保乡镇", "乡镇", "乡镇(街道)"), "包保乡镇", example="城关镇"),
+        Column("school", ("包保学校", "学校名称", "学校", "学校全称"), "包保学校", example="城关中学"),
+        Column("grade", ("包保年级", "年级"), "年级", example="七年级"),
+        Column("class_name", ("包保班级", "班级"), "班级", example="1班"),
+        Column("term", TERM_ALIASES, "学期", example="2019秋"),
+    ),
+    signature=("包保层级", "包保对象类型", "包保责任人姓名", "包保责任人身份证号", "包保乡镇", "包保学校", "包保班级"),
+    ignored=("序号", "备注", "职务", "工作单位", "联系电话"),
+)
+
 POPULATION = Kind(
     "population", "户籍适龄儿童",
     (
@@ -225,7 +261,8 @@ DROPOUTS = Kind(
     ignored=("序号", "备注"),
 )
 
-KINDS: dict[str, Kind] = {k.name: k for k in (SCHOOLS, ROLL, AWAY, REGISTRY, PAYMENTS, HELPERS, PAIRINGS, POPULATION, DROPOUTS)}
+KINDS: dict[str, Kind] = {k.name: k for k in (SCHOOLS, ROLL, AWAY, REGISTRY, PAYMENTS, HELPERS, PAIRINGS, ACTIVITIES,
+                                                     OVERSIGHT, POPULATION, DROPOUTS)}
 
 
 def match_headers(kind: Kind, headers: list[str]) -> dict[str, int]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, text
 
-from jiaoyu_fupin.importers import dropouts, org, payments, people, students
+from jiaoyu_fupin.importers import dropouts, org, pairing_records, payments, people, students
 from jiaoyu_fupin.importers.base import BatchMaker, Options, Prepared
 from jiaoyu_fupin.importers.error_workbook import ErrorSheet
 from jiaoyu_fupin.importers.reader import Table, read_table, unknown_headers
@@ -23,6 +23,8 @@ IMPORTERS = {
     "population": (people.validate_population, people.write_population),
     "helpers": (org.validate_helpers, org.write_helpers),
     "pairings": (org.validate_pairings, org.write_pairings),
+    "activities": (pairing_records.validate_activities, pairing_records.write_activities),
+    "oversight": (pairing_records.validate_oversight, pairing_records.write_oversight),
     "payments": (payments.validate, payments.write),
     "dropouts": (dropouts.validate, dropouts.write),
 }

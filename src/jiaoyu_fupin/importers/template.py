@@ -28,9 +28,11 @@ _ROW_UNIT = {
     "payments": "一名学生的一笔资助发放",
     "helpers": "一名帮扶责任人",
     "pairings": "一对结对帮扶关系",
+    "activities": "一条帮扶记录（六个一中的一项）",
+    "oversight": "一项包保责任（一名责任人对一个乡镇、学校、年级或班级）",
     "population": "一名适龄儿童",
 }
-_DATE_FIELDS = {"birth_date", "paid_on", "start_date", "end_date", "visit_date"}
+_DATE_FIELDS = {"birth_date", "paid_on", "start_date", "end_date", "visit_date", "activity_date"}
 _MONTH_FIELDS = {"left_month"}
 
 

@@ -2,7 +2,7 @@
 
 from jiaoyu_fupin.models.batch import Batch
 from jiaoyu_fupin.models.dropout import DropoutCase, DropoutVisit
-from jiaoyu_fupin.models.pairing import Helper, Pairing
+from jiaoyu_fupin.models.pairing import HelpActivity, Helper, Oversight, Pairing
 from jiaoyu_fupin.models.population import PopulationChild
 from jiaoyu_fupin.models.school import School
 from jiaoyu_fupin.models.student import Enrollment, Household, RegistryPerson, Student
@@ -13,8 +13,10 @@ __all__ = [
     "DropoutCase",
     "DropoutVisit",
     "Enrollment",
+    "HelpActivity",
     "Helper",
     "Household",
+    "Oversight",
     "Pairing",
     "Payment",
     "PopulationChild",
