@@ -205,6 +205,8 @@ def test_misuse_exits_2(cli, tmp_path):
     assert result.exit_code == 2 and "城关中学" in result.output  # the closest names are suggested
     result = cli("subsidy", "check", "--term", "2019秋", "--out", tmp_path / "x.csv")
     assert result.exit_code == 2
+    result = cli("subsidy", "check", "--term", "2020春")  # no roll imported for that term
+    assert result.exit_code == 2 and "没有 2020春 的学籍记录" in result.output
 
 
 def test_standards_table_in_force(cli):

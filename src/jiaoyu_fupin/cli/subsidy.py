@@ -97,7 +97,7 @@ def check_command(
 
     退出码：0 没有问题；1 发现问题（仅有县外就读名单不算问题）；2 用法错误。
     """
-    from jiaoyu_fupin.subsidy.coverage import check
+    from jiaoyu_fupin.subsidy.coverage import NoRollError, check
 
     chosen = _term(term)
     if out_path is not None:
@@ -105,7 +105,10 @@ def check_command(
     ledger = common.open_ledger(ctx)
     with ledger.engine.connect() as conn:
         scope = _scope(conn, school, township)
-        report = check(conn, chosen, scope)
+        try:
+            report = check(conn, chosen, scope)
+        except NoRollError as exc:
+            fail(str(exc), EXIT_MISUSE, f"请先导入 {chosen} 的学籍名册（fupin import 学籍.xlsx），再核对发放")
     if as_json:
         typer.echo(json.dumps(report.as_json(), ensure_ascii=False))
     else:

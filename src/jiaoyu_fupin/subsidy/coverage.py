@@ -26,8 +26,18 @@ _STATUS = ("SELECT student_id, status, COALESCE(school_id, -1) FROM enrollments"
 _ROSTER_SCHOOL = "SELECT id, school_name FROM payments WHERE id IN ({ids})"
 
 
+class NoRollError(ValueError):
+    """The ledger holds no roll for the term: every payment would look like one to a student not enrolled."""
+
+
+def require_roll(conn: Connection, term: Term) -> None:
+    if conn.execute(text("SELECT 1 FROM enrollments WHERE term = :t LIMIT 1"), {"t": str(term)}).first() is None:
+        raise NoRollError(f"台账中没有 {term} 的学籍记录，无法核对")
+
+
 def check(conn: Connection, term: Term, scope: Scope | None = None) -> CoverageReport:
     scope = scope or Scope.county()
+    require_roll(conn, term)
     enrolled = enrolled_with_category(conn, term)
     entitled = entitlements(enrolled, rules(conn, term))
     payments = _payments(conn, term, enrolled)
