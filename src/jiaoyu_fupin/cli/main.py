@@ -60,6 +60,8 @@ TABLE_TITLES = {
     "payments": "资助发放记录",
     "helpers": "帮扶责任人",
     "pairings": "结对关系",
+    "help_activities": "六个一帮扶记录",
+    "oversight": "包保责任",
     "population": "户籍适龄儿童",
     "dropout_cases": "辍学案例",
     "dropout_visits": "劝返记录",
@@ -148,10 +150,11 @@ def batches(
 
 
 def _register_groups() -> None:
-    from jiaoyu_fupin.cli import importing, sample
+    from jiaoyu_fupin.cli import importing, pairing, sample
 
     importing.register(app)
     sample.register(app)
+    pairing.register(app)
 
 
 def _chinese_help_chrome() -> None:

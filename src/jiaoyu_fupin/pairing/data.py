@@ -1,0 +1,105 @@
+"""What the pairing commands read from the ledger for one term, as frames (dates as ISO text, which sorts as dates)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import Connection, or_, select
+
+from jiaoyu_fupin.importers.values import text_key
+from jiaoyu_fupin.models import Enrollment, HelpActivity, Helper, Oversight, Pairing, School, Student
+from jiaoyu_fupin.pairing import rules
+from jiaoyu_fupin.terms import Term
+
+
+class PairingError(Exception):
+    """The command cannot run as asked (unknown school, a term with no roll); message and hint are Chinese."""
+
+    def __init__(self, message: str, hint: str = ""):
+        super().__init__(message)
+        self.message, self.hint = message, hint
+
+
+@dataclass
+class TermData:
+    term: Term
+    as_of: date
+    ref: date  # the day "current" pairings are judged on
+    schools: pd.DataFrame  # id, name, township, school_type
+    enrolled: pd.DataFrame  # one row per student enrolled in the term, with placed / poor flags
+    helpers: pd.DataFrame  # id, helper_code, name, school_id, role, phone, school
+    pairings: pd.DataFrame  # id, helper_id, student_id, start_date, end_date
+    students: pd.DataFrame  # id, id_number, name of every student with a pairing (enrolled this term or not)
+    activities: pd.DataFrame  # helper_id, student_id, activity_type, activity_date, note (dates that can count)
+    oversight: pd.DataFrame  # links that apply to the term
+
+    def current(self) -> pd.DataFrame:
+        """Pairings in effect on the reference date."""
+        p, ref = self.pairings, self.ref.isoformat()
+        return p[(p["start_date"] <= ref) & (p["end_date"].isna() | (p["end_date"] >= ref))]
+
+    def school_id(self, name: str) -> int:
+        """The ledger's school for a name as a clerk types it; PairingError when there is none."""
+        keys = self.schools["name"].map(text_key)
+        hit = self.schools[keys == text_key(name)]
+        if hit.empty:
+            raise PairingError(f"学校“{name}”不在台账的学校名单中", "请写学校名单中的全称，例如 fupin pair check --school 城关中学")
+        return int(hit["id"].iloc[0])
+
+
+def _frame(conn: Connection, stmt, columns: list[str]) -> pd.DataFrame:
+    rows = conn.execute(stmt).all()
+    return pd.DataFrame([tuple(r) for r in rows], columns=columns, dtype=object)
+
+
+def _iso(frame: pd.DataFrame, *names: str) -> None:
+    for name in names:
+        frame[name] = pd.Series([d.isoformat() if d is not None else None for d in frame[name]],
+                                index=frame.index, dtype=object)
+
+
+def _class_keys(names: pd.Series) -> pd.Series:
+    # A list, not Series.map: map turns the None of "no class given" into NaN, which equals nothing.
+    return pd.Series([rules.class_key(n) for n in names], index=names.index, dtype=object)
+
+
+def load(conn: Connection, term: Term, as_of: date, *, require_roll: bool = True) -> TermData:
+    schools = _frame(conn, select(School.id, School.name, School.township, School.school_type),
+                     ["id", "name", "township", "school_type"])
+    e, s = Enrollment, Student
+    enrolled = _frame(conn, select(
+        e.student_id, s.id_number, s.name, e.school_id, e.school_name, e.stage, e.grade, e.class_name, e.status,
+        e.study_place, s.family_category, s.household_id,
+    ).join(s, s.id == e.student_id).where(e.term == str(term)), [
+        "student_id", "id_number", "name", "school_id", "school_name", "stage", "grade", "class_name", "status",
+        "study_place", "family_category", "household_id"])
+    if require_roll and enrolled.empty:
+        raise PairingError(f"台账中没有 {term} 的学籍记录", f"请先导入 {term} 的学籍名册，或核对 --term")
+    # In-county students still on the roll: the ones a school answers for.
+    enrolled["placed"] = ((enrolled["study_place"] == "县内") & enrolled["school_id"].notna()
+                          & ~enrolled["status"].isin(rules.EXCLUDED_STATUSES))
+    enrolled["poor"] = (enrolled["family_category"] == "registered_poor") | enrolled["household_id"].notna()
+    enrolled["class_key"] = _class_keys(enrolled["class_name"])
+    helpers = _frame(conn, select(Helper.id, Helper.helper_code, Helper.name, Helper.school_id, Helper.role,
+                                  Helper.phone), ["id", "helper_code", "name", "school_id", "role", "phone"])
+    helpers["school"] = helpers["school_id"].map(dict(zip(schools["id"], schools["name"], strict=True))).astype(object)
+    pairings = _frame(conn, select(Pairing.id, Pairing.helper_id, Pairing.student_id, Pairing.start_date,
+                                   Pairing.end_date), ["id", "helper_id", "student_id", "start_date", "end_date"])
+    _iso(pairings, "start_date", "end_date")
+    students = _frame(conn, select(s.id, s.id_number, s.name).where(s.id.in_(select(Pairing.student_id))),
+                      ["id", "id_number", "name"])
+    low, high = rules.record_span(term)
+    a = HelpActivity
+    activities = _frame(conn, select(a.helper_id, a.student_id, a.activity_type, a.activity_date, a.note)
+                        .where(a.activity_date >= low, a.activity_date <= high),
+                        ["helper_id", "student_id", "activity_type", "activity_date", "note"])
+    _iso(activities, "activity_date")
+    o = Oversight
+    oversight = _frame(conn, select(o.helper_id, o.level, o.township, o.school_id, o.stage, o.grade, o.class_name)
+                       .where(or_(o.term.is_(None), o.term == str(term))),
+                       ["helper_id", "level", "township", "school_id", "stage", "grade", "class_name"])
+    oversight["class_key"] = _class_keys(oversight["class_name"])
+    return TermData(term, as_of, rules.reference_date(term, as_of), schools, enrolled, helpers, pairings, students,
+                    activities, oversight)

@@ -1,0 +1,185 @@
+"""`fupin pair handbook`: the 结对帮扶手册 a school archives for a term, one sheet per helper of the school.
+
+Each helper's sheet lists the students paired with them during the term and a grid of the 六个一: the date of the
+first record for each item and month, 逾期 where it is overdue, 未到期 where it is not due yet, — where the pairing
+did not owe it; then every record of the term. Printed and signed, so ID numbers are masked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+from jiaoyu_fupin import idnumber
+from jiaoyu_fupin.importers.template import save_workbook
+from jiaoyu_fupin.pairing import rules, six_ones
+from jiaoyu_fupin.pairing.data import PairingError, load
+from jiaoyu_fupin.terms import Term
+
+CELL_TEXT = {six_ones.OVERDUE: "逾期", six_ones.PENDING: "未到期"}
+NOT_OWED = "—"
+INDEX_SHEET = "目录"
+
+
+@dataclass
+class StudentRow:
+    name: str
+    id_number: str
+    school: str
+    grade: str
+    class_name: str
+    start_date: str
+    end_date: str
+    cells: list[str]  # one per column of Handbook.columns
+
+
+@dataclass
+class HelperBook:
+    code: str
+    name: str
+    role: str
+    phone: str
+    students: list[StudentRow] = field(default_factory=list)
+    records: list[tuple[str, str, str, str]] = field(default_factory=list)  # date, student, item, note
+    tally: dict = field(default_factory=dict)
+    sheet: str = ""
+
+
+@dataclass
+class Handbook:
+    school: str
+    term: str
+    as_of: date
+    columns: list[tuple[str, str, str]]  # (item, period, header text) of the 六个一 grid
+    helpers: list[HelperBook]
+
+
+def build(ledger, school: str, *, term: Term | None = None, as_of: date | None = None) -> Handbook:
+    as_of = as_of or date.today()
+    term = term or Term.of_date(as_of)
+    with ledger.engine.connect() as conn, conn.begin():
+        data = load(conn, term, as_of, require_roll=False)
+    sid = data.school_id(school)
+    name = data.schools.loc[data.schools["id"] == sid, "name"].iloc[0]
+    staff = data.helpers[data.helpers["school_id"] == sid]
+    first, last = rules.first_day(term).isoformat(), rules.last_day(term).isoformat()
+    p = data.pairings
+    p = p[p["helper_id"].isin(set(staff["id"])) & (p["start_date"] <= last)
+          & (p["end_date"].isna() | (p["end_date"] >= first))]
+    if p.empty:
+        raise PairingError(f"{name}在 {term} 没有结对关系，手册无内容可写",
+                           "请先导入帮扶责任人和结对关系，或核对 --term 和 --school")
+    dues = six_ones.statuses(data, p)
+    cells = {(r.helper_id, r.student_id, r.item, r.period): (r.done_on if r.status == six_ones.DONE
+                                                            else CELL_TEXT[r.status]) for r in dues.itertuples()}
+    tallies = six_ones.tallies(dues, ["helper_id"])
+    columns = [(i, str(term), rules.LABELS[i]) for i in rules.TERM_ITEMS]
+    columns += [(i, rules.month_label(y, m), f"{m}月{rules.LABELS[i]}")
+                for y, m in rules.term_months(term) for i in rules.MONTHLY_ITEMS]
+    names = dict(zip(data.schools["id"], data.schools["name"], strict=True))
+    enrolled = data.enrolled.drop_duplicates("student_id").set_index("student_id")
+    students = data.students.set_index("id")
+    acts = data.activities
+
+    books = []
+    for h in staff.sort_values("helper_code").itertuples():
+        mine = p[p["helper_id"] == h.id].sort_values(["start_date", "student_id"])
+        if mine.empty:
+            continue
+        book = HelperBook(h.helper_code, h.name, h.role or "", h.phone or "", tally=tallies.get((h.id,), six_ones.EMPTY))
+        for r in mine.itertuples():
+            e = enrolled.loc[r.student_id] if r.student_id in enrolled.index else None
+            book.students.append(StudentRow(
+                students.at[r.student_id, "name"], idnumber.mask(students.at[r.student_id, "id_number"]),
+                names.get(e["school_id"]) or e["school_name"] if e is not None else "（本学期不在籍）",
+                rules.grade_label(e["stage"], e["grade"]) if e is not None else "",
+                (e["class_name"] or "") if e is not None else "", r.start_date, r.end_date or "",
+                [cells.get((h.id, r.student_id, i, period), NOT_OWED) for i, period, _ in columns],
+            ))
+        records = acts[(acts["helper_id"] == h.id) & acts["student_id"].isin(set(mine["student_id"]))]
+        for r in records.sort_values(["activity_date", "student_id"]).itertuples():
+            book.records.append((r.activity_date, students.at[r.student_id, "name"],
+                                 rules.LABELS.get(r.activity_type, r.activity_type), r.note or ""))
+        books.append(book)
+    return Handbook(name, str(term), as_of, columns, books)
+
+
+_BAD_SHEET_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
+
+
+def _sheet_names(books: list[HelperBook]) -> None:
+    taken = {INDEX_SHEET}
+    for book in books:
+        base = f"{book.name}_{book.code[-4:]}".translate(_BAD_SHEET_CHARS)[:28]
+        name, n = base, 1
+        while name in taken:
+            n += 1
+            name = f"{base}_{n}"
+        taken.add(name)
+        book.sheet = name
+
+
+def write_handbook(path: Path, handbook: Handbook) -> Path:
+    _sheet_names(handbook.helpers)
+    wb = Workbook()
+    index = wb.active
+    index.title = INDEX_SHEET
+    bold = Font(bold=True)
+    index.append([f"{handbook.school}结对帮扶手册（{handbook.term}）"])
+    index["A1"].font = Font(bold=True, size=14)
+    index.append([f"截至 {handbook.as_of.isoformat()}；每名责任人一页，格中日期为该项第一次记录的日期"])
+    index.append(["序号", "帮扶责任人", "职务", "结对学生", "六个一应做", "已做", "逾期", "未到期", "工作表"])
+    for cell in index[3]:
+        cell.font = bold
+    for n, book in enumerate(handbook.helpers, 1):
+        t = book.tally
+        index.append([n, book.name, book.role, len(book.students), t["due"], t["done"], t["overdue"], t["pending"],
+                      book.sheet])
+    for letter, width in zip("ABCDEFGHI", (6, 12, 10, 10, 12, 8, 8, 8, 20), strict=True):
+        index.column_dimensions[letter].width = width
+    for book in handbook.helpers:
+        _helper_sheet(wb.create_sheet(book.sheet), handbook, book)
+    return save_workbook(wb, path)
+
+
+STUDENT_HEADERS = ("学生姓名", "身份证号", "就读学校", "年级", "班级", "结对日期", "结束日期")
+
+
+def _helper_sheet(ws, handbook: Handbook, book: HelperBook) -> None:
+    bold = Font(bold=True)
+    headers = [*STUDENT_HEADERS, *(text for _, _, text in handbook.columns)]
+    ws.append([f"结对帮扶手册（{handbook.term}）"])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
+    ws["A1"].alignment = Alignment(horizontal="center")
+    ws.append(["帮扶责任人", book.name, "工作单位", handbook.school, "职务", book.role, "联系电话", book.phone])
+    ws.append([])
+    ws.append(headers)
+    for cell in ws[4]:
+        cell.font = bold
+        cell.alignment = Alignment(horizontal="center", wrap_text=True)
+    for s in book.students:
+        ws.append([s.name, s.id_number, s.school, s.grade, s.class_name, s.start_date, s.end_date, *s.cells])
+    ws.append([])
+    ws.append(["帮扶记录"])
+    ws.cell(ws.max_row, 1).font = bold
+    ws.append(["日期", "学生", "项目", "内容"])
+    for cell in ws[ws.max_row]:
+        cell.font = bold
+    for record in book.records:
+        ws.append(list(record))
+    ws.append([])
+    ws.append(["责任人签字：", None, None, "学校审核：", None, None, "日期："])
+    for i, width in enumerate((12, 22, 22, 10, 8, 12, 12), 1):
+        ws.column_dimensions[ws.cell(4, i).column_letter].width = width
+    for i in range(len(STUDENT_HEADERS) + 1, len(headers) + 1):
+        ws.column_dimensions[ws.cell(4, i).column_letter].width = 12
+    ws.freeze_panes = "B5"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
