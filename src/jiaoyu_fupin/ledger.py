@@ -20,6 +20,7 @@ ENV_VAR = "FUPIN_DB"
 COUNTED_TABLES = (
     "schools", "households", "registry_people", "students", "enrollments", "programs", "standards", "payments",
     "helpers", "pairings", "help_activities", "oversight", "population", "dropout_cases", "dropout_visits", "batches",
+    "dropout_events", "population_counts", "school_stats",
 )
 
 

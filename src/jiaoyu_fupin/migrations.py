@@ -44,7 +44,15 @@ def m003_pairing_records(conn: Connection) -> None:
     SQLModel.metadata.create_all(conn, tables=tables)
 
 
-MIGRATIONS: list[Callable[[Connection], None]] = [m001_initial, m002_default_policy, m003_pairing_records]
+def m004_dropout_rates(conn: Connection) -> None:
+    """Dropout case history, the aggregated population table and the annual school statistics."""
+    tables = [SQLModel.metadata.tables[name] for name in ("dropout_events", "population_counts", "school_stats")]
+    SQLModel.metadata.create_all(conn, tables=tables)
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [
+    m001_initial, m002_default_policy, m003_pairing_records, m004_dropout_rates,
+]
 
 
 def applied(conn: Connection) -> list[str]:

@@ -11,7 +11,7 @@ import typer
 from jiaoyu_fupin.cli import common
 from jiaoyu_fupin.cli.common import EXIT_FINDINGS, EXIT_MISUSE, err, fail, out
 
-KIND_HELP = "文件类型：schools 学校名单、roll 学籍名册、away 县外就读、registry 国扶办数据、payments 发放名册、helpers 帮扶责任人、pairings 结对关系、activities 结对帮扶记录（六个一）、oversight 包保责任、population 户籍适龄儿童、dropouts 辍学台账；不写则按表头自动识别"
+KIND_HELP = "文件类型：schools 学校名单、roll 学籍名册、away 县外就读、registry 国扶办数据、payments 发放名册、helpers 帮扶责任人、pairings 结对关系、activities 结对帮扶记录（六个一）、oversight 包保责任、population 户籍适龄儿童、dropouts 辍学台账、population_counts 户籍人口分年龄汇总、school_stats 教育事业统计；不写则按表头自动识别"
 SHOWN_PROBLEMS = 20
 
 
@@ -140,7 +140,7 @@ _CODE_TITLES = {
 
 
 def template_command(
-    kind: Annotated[str, typer.Argument(help="模板类型：schools、roll、away、registry、payments、helpers、pairings、activities、oversight、population、dropouts")],
+    kind: Annotated[str, typer.Argument(help="模板类型：schools、roll、away、registry、payments、helpers、pairings、activities、oversight、population、dropouts、population_counts、school_stats")],
     out_path: Annotated[Path, typer.Option("--out", help="模板保存到哪里，如 学籍模板.xlsx")],
 ) -> None:
     """生成某类文件的空白导入模板（含填写说明、下拉选项，身份证号列为文本格式）。"""

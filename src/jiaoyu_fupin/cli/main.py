@@ -65,6 +65,9 @@ TABLE_TITLES = {
     "population": "户籍适龄儿童",
     "dropout_cases": "辍学案例",
     "dropout_visits": "劝返记录",
+    "dropout_events": "辍学案件经过",
+    "population_counts": "户籍人口分年龄汇总",
+    "school_stats": "教育事业统计",
     "batches": "导入批次",
 }
 

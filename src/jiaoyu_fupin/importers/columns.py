@@ -261,8 +261,42 @@ DROPOUTS = Kind(
     ignored=("序号", "备注"),
 )
 
+# Tables without ID numbers: the registered population by birth year, the annual statistics by school and year.
+POPULATION_COUNTS = Kind(
+    "population_counts", "户籍人口分年龄汇总",
+    (
+        Column("township", ("乡镇(街道)", "乡镇", "户籍乡镇", "乡镇名称"), "乡镇（街道）", example="城关镇"),
+        Column("birth", ("出生年份", "出生年月", "出生年度", "出生年"), "出生年份", True, "2013"),
+        Column("count", ("人数", "人口数", "户籍人数", "儿童人数"), "人数", True, "1250"),
+        Column("sex", ("性别",), "性别", choices=("男", "女")),
+        Column("year", ("统计年度", "年度", "统计年份"), "统计年度", example="2019"),
+    ),
+    signature=("出生年份", "出生年月", "人口数", "户籍人数", "统计年度"),
+    ignored=("序号", "备注", "县", "区县", "县(市、区)"),
+)
+
+SCHOOL_STATS = Kind(
+    "school_stats", "教育事业统计",
+    (
+        Column("school_year", ("学年", "学年度", "年度", "统计年度"), "学年", True, "2018-2019学年"),
+        Column("school_code", ("学校标识码", "学校代码", "标识码"), "学校标识码", text=True),
+        Column("school", SCHOOL_ALIASES, "学校名称", True, "城关第一小学"),
+        Column("township", ("所在乡镇", "乡镇", "乡镇(街道)"), "所在乡镇", example="城关镇"),
+        Column("stage", ("学段",), "学段", example="小学", choices=STAGES),
+        Column("grade", ("年级",), "年级", example="一年级"),
+        Column("entrants", ("招生数", "招生人数", "新生数"), "招生数", example="120"),
+        Column("enrolled", ("在校生数", "在校学生数", "在校人数"), "在校生数", example="118"),
+        Column("graduates", ("毕业生数", "毕业人数"), "毕业生数"),
+        Column("transfers_in", ("转入", "转入人数", "转入学生数"), "转入", example="3"),
+        Column("transfers_out", ("转出", "转出人数", "转出学生数"), "转出", example="5"),
+    ),
+    signature=("学年", "学年度", "招生数", "在校生数", "毕业生数", "转入", "转出", "转入人数", "转出人数"),
+    ignored=("序号", "备注", "班数", "教职工数", "专任教师数", "办别", "学校类型"),
+)
+
 KINDS: dict[str, Kind] = {k.name: k for k in (SCHOOLS, ROLL, AWAY, REGISTRY, PAYMENTS, HELPERS, PAIRINGS, ACTIVITIES,
-                                                     OVERSIGHT, POPULATION, DROPOUTS)}
+                                                     OVERSIGHT, POPULATION, DROPOUTS,
+                                                     POPULATION_COUNTS, SCHOOL_STATS)}
 
 
 def match_headers(kind: Kind, headers: list[str]) -> dict[str, int]:

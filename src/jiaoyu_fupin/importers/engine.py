@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, text
 
-from jiaoyu_fupin.importers import dropouts, org, pairing_records, payments, people, students
+from jiaoyu_fupin.importers import dropouts, org, pairing_records, payments, people, statistics, students
 from jiaoyu_fupin.importers.base import BatchMaker, Options, Prepared
 from jiaoyu_fupin.importers.error_workbook import ErrorSheet
 from jiaoyu_fupin.importers.reader import Table, read_table, unknown_headers
@@ -27,6 +27,8 @@ IMPORTERS = {
     "oversight": (pairing_records.validate_oversight, pairing_records.write_oversight),
     "payments": (payments.validate, payments.write),
     "dropouts": (dropouts.validate, dropouts.write),
+    "population_counts": (statistics.validate_population_counts, statistics.write_population_counts),
+    "school_stats": (statistics.validate_school_stats, statistics.write_school_stats),
 }
 ORDER = list(IMPORTERS)
 

@@ -31,6 +31,21 @@ _ROW_UNIT = {
     "activities": "一条帮扶记录（六个一中的一项）",
     "oversight": "一项包保责任（一名责任人对一个乡镇、学校、年级或班级）",
     "population": "一名适龄儿童",
+    "population_counts": "一个乡镇一个出生年份（或年月）的人数",
+    "school_stats": "一所学校一个学年（分年级时为一个年级）的人数",
+}
+# What a row's numbers mean, for the tables of head counts: the rates are only as right as this reading.
+_KIND_RULES = {
+    "population_counts": (
+        "出生年份写 2013；知道出生月份的写 2013-09：年龄按 8 月 31 日计算，9 月至 12 月出生的孩子小一岁。",
+        "同一乡镇同一出生年份只写一行（分男女时每个性别一行）；统计年度写这份汇总是哪一年的。",
+    ),
+    "school_stats": (
+        "学年写成 2018-2019学年（也可只写 2018，表示 2018 年秋季开始的学年）。",
+        "招生数、在校生数是该学年秋季开学时的人数；毕业生数是该学年末（次年夏季）毕业的人数；"
+        "转入、转出是该学年内转入、转出的人数。分年级填写时，转入、转出按学生当时所在的年级填写。",
+        "算九年义务教育巩固率需要九年前的小学一年级招生数、当年的初中毕业生数，以及这一届学生每年的转入、转出。",
+    ),
 }
 _DATE_FIELDS = {"birth_date", "paid_on", "start_date", "end_date", "visit_date", "activity_date"}
 _MONTH_FIELDS = {"left_month"}
@@ -76,11 +91,10 @@ def _meaning(column: Column) -> str:
 def _rules(kind: Kind) -> list[str]:
     fields = {c.field for c in kind.columns}
     text_headers = "、".join(f"“{c.aliases[0]}”" for c in kind.columns if c.text)
-    rules = [
-        "第一行的列名不要修改；加粗并带底色的列是必填列，其余列可以留空。",
-        f"{text_headers}列已设为文本格式，请直接输入；从别的表格复制过来时请用“选择性粘贴→数值”。"
-        "不要让 Excel 把这些号码变成数字（例如显示成 4.22822E+17）：那样后几位已经丢失，只能重新输入。",
-    ]
+    rules = ["第一行的列名不要修改；加粗并带底色的列是必填列，其余列可以留空。"]
+    if text_headers:  # tables of head counts have no number that Excel could damage
+        rules.append(f"{text_headers}列已设为文本格式，请直接输入；从别的表格复制过来时请用“选择性粘贴→数值”。"
+                     "不要让 Excel 把这些号码变成数字（例如显示成 4.22822E+17）：那样后几位已经丢失，只能重新输入。")
     if fields & (_DATE_FIELDS | _MONTH_FIELDS):
         months = "（年月写成 2019-10）" if fields & _MONTH_FIELDS else ""
         rules.append(f"日期写成 2019-09-01 的形式{months}，不要写成 2019.9.1 或 2019年9月1日。")
@@ -90,6 +104,7 @@ def _rules(kind: Kind) -> list[str]:
         rules.append("学期写成 2019秋 或 2020春。")
     if any(c.choices for c in kind.columns):
         rules.append("带下拉框的列请从下拉列表中选择。")
+    rules.extend(_KIND_RULES.get(kind.name, ()))
     rules.append(f"每行填写{_ROW_UNIT.get(kind.name, '一名学生')}；不要合并单元格，不要插入小计、合计或空行。")
     rules.append(f"数据从“{kind.title}”工作表的第 2 行开始填写；“{INSTRUCTIONS_SHEET}”工作表不会被导入，可以保留。")
     return rules

@@ -1,16 +1,18 @@
 """The ledger's tables. Importing this package registers every table with SQLModel's metadata."""
 
 from jiaoyu_fupin.models.batch import Batch
-from jiaoyu_fupin.models.dropout import DropoutCase, DropoutVisit
+from jiaoyu_fupin.models.dropout import DropoutCase, DropoutEvent, DropoutVisit
 from jiaoyu_fupin.models.pairing import HelpActivity, Helper, Oversight, Pairing
 from jiaoyu_fupin.models.population import PopulationChild
 from jiaoyu_fupin.models.school import School
+from jiaoyu_fupin.models.statistics import PopulationCount, SchoolStat
 from jiaoyu_fupin.models.student import Enrollment, Household, RegistryPerson, Student
 from jiaoyu_fupin.models.subsidy import Payment, Program, Standard
 
 __all__ = [
     "Batch",
     "DropoutCase",
+    "DropoutEvent",
     "DropoutVisit",
     "Enrollment",
     "HelpActivity",
@@ -20,9 +22,11 @@ __all__ = [
     "Pairing",
     "Payment",
     "PopulationChild",
+    "PopulationCount",
     "Program",
     "RegistryPerson",
     "School",
+    "SchoolStat",
     "Standard",
     "Student",
 ]

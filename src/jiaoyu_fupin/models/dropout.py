@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from sqlmodel import Field
+from sqlmodel import Field, SQLModel
 
 from jiaoyu_fupin.models.base import Provenance
 
@@ -39,3 +39,25 @@ class DropoutVisit(Provenance, table=True):
     visited_on: date | None = None
     visitors: str | None = None
     result: str | None = None
+
+
+class DropoutEvent(SQLModel, table=True):
+    """A case's history, one row per step (opened by a scan, closed, reopened): rows are only ever added.
+
+    dropout_cases holds the current state; this table keeps every closing and reopening with its date, so a
+    case closed as returned and reopened next term still shows both.
+    """
+
+    __tablename__ = "dropout_events"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="dropout_cases.id", index=True)
+    action: str  # opened / closed / reopened
+    happened_on: date
+    term: str | None = None  # opened: the term whose scan found the child
+    outcome: str | None = None  # closed: returned / home_schooled / exempted / moved / not_a_case
+    reason: str | None = None
+    school: str | None = None  # closed as returned: the school the child went back to
+    teacher: str | None = None  # closed as home_schooled: the visiting teacher (送教上门)
+    valid_until: date | None = None  # closed as home_schooled / exempted: last day the arrangement holds
+    recorded_at: datetime
