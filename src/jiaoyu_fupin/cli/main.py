@@ -153,10 +153,11 @@ def batches(
 
 
 def _register_groups() -> None:
-    from jiaoyu_fupin.cli import importing, pairing, sample
+    from jiaoyu_fupin.cli import dropout, importing, pairing, sample
 
     importing.register(app)
     sample.register(app)
+    dropout.register(app)
     pairing.register(app)
 
 

@@ -1,0 +1,122 @@
+"""Dropout cases: visits, closing with an outcome, reopening, the history, the list; and what is refused."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+import pytest
+
+from county_files import Child, imported, write_county
+
+
+@pytest.fixture
+def cases(tmp_path, cli):
+    kids = [Child("李小花", date(2011, 3, 3), "东乡", poor=True), Child("王小草", date(2009, 4, 4), "西乡"),
+            Child("赵在校", date(2010, 1, 1), "东乡", school="A小学", grade="四年级")]
+    imported(cli, write_county(tmp_path / "files", kids))
+    doc = json.loads(cli("dropout", "scan", "--term", "2019秋", "--json", "--date", "2019-10-08").stdout)
+    return {c["name"]: c for c in doc["cases"]}
+
+
+def _show(cli, case):
+    result = cli("dropout", "show", case, "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_visit_close_reopen_keeps_the_whole_history(cli, cases):
+    case = str(cases["李小花"]["case"])
+    assert cli("dropout", "visit", case, "--date", "2019-10-12", "--by", "王老师、李村长",
+               "--result", "家长同意送回学校").exit_code == 0
+    result = cli("dropout", "visit", case, "--date", "2019/10/20", "--by", "王老师", "--result", "仍未返校")
+    assert result.exit_code == 0 and "共 2 次" in result.stdout
+    result = cli("dropout", "close", case, "--as", "returned", "--reason", "已返校，班主任核实", "--school", "A小学",
+                 "--date", "2019-10-25")
+    assert result.exit_code == 0 and "已销号（劝返复学，2019-10-25）" in result.stdout
+    result = cli("dropout", "reopen", case, "--reason", "2020春开学未到校", "--date", "2020-03-05")
+    assert result.exit_code == 0
+    doc = _show(cli, case)
+    assert doc["case"]["status"] == "open" and doc["case"]["closed_as"] is None and doc["case"]["visits"] == 2
+    assert [(e["action"], e["date"], e["outcome"]) for e in doc["events"]] == [
+        ("opened", "2019-10-08", None), ("closed", "2019-10-25", "returned"), ("reopened", "2020-03-05", None)]
+    assert doc["events"][1]["school"] == "A小学" and doc["events"][0]["term"] == "2019秋"
+    assert [(v["date"], v["by"]) for v in doc["visits"]] == [("2019-10-12", "王老师、李村长"), ("2019-10-20", "王老师")]
+    # The history on screen, in date order.
+    shown = cli("dropout", "show", case).stdout
+    assert shown.index("2019-10-08  立案") < shown.index("2019-10-12  劝返") < shown.index("2019-10-25  销号（劝返复学）")
+    assert "2020-03-05  重新立案" in shown
+    # Closing again after reopening is allowed, and adds to the history.
+    assert cli("dropout", "close", case, "--as", "moved", "--reason", "随父母迁往外省", "--date", "2020-03-20").exit_code == 0
+    assert [e["action"] for e in _show(cli, case)["events"]] == ["opened", "closed", "reopened", "closed"]
+
+
+def test_a_case_can_be_named_by_id_number(cli, cases):
+    id_number = cases["王小草"]["id_number"]
+    result = cli("dropout", "close", id_number, "--as", "home_schooled", "--reason", "重度残疾", "--teacher", "张老师",
+                 "--date", "2019-11-01")
+    assert result.exit_code == 0 and f"案件 {cases['王小草']['case']} 已销号" in result.stdout
+    assert _show(cli, id_number)["events"][-1]["teacher"] == "张老师"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--as", "returned", "--reason", "已返校"], "--school"),
+    (["--as", "home_schooled", "--reason", "送教"], "--teacher"),
+    (["--as", "graduated", "--reason", "x"], "不认识的结案方式"),
+    (["--as", "moved", "--reason", " "], "理由"),
+    (["--as", "moved", "--reason", "迁出", "--until", "2020-01-01"], "--until"),
+    (["--as", "moved", "--reason", "迁出", "--date", "2019-10-01"], "早于立案日期"),
+    (["--as", "moved", "--reason", "迁出", "--date", "2019-13-01"], "无法识别"),
+    (["--as", "moved", "--reason", "迁出", "--date", (date.today() + timedelta(days=2)).isoformat()], "今天"),
+])
+def test_close_misuse_exits_2_and_changes_nothing(cli, cases, args, message):
+    case = str(cases["李小花"]["case"])
+    result = cli("dropout", "close", case, *args)
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert _show(cli, case)["case"]["status"] == "open"
+    assert [e["action"] for e in _show(cli, case)["events"]] == ["opened"]
+
+
+def test_closing_a_closed_case_or_reopening_an_open_one_is_refused(cli, cases):
+    case = str(cases["李小花"]["case"])
+    assert cli("dropout", "close", case, "--as", "not_a_case", "--reason", "户籍已迁出", "--date", "2019-10-09").exit_code == 0
+    result = cli("dropout", "close", case, "--as", "moved", "--reason", "x", "--date", "2019-10-10")
+    assert result.exit_code == 1 and "已于 2019-10-09" in result.output and "reopen" in result.output
+    other = str(cases["王小草"]["case"])
+    result = cli("dropout", "reopen", other, "--reason", "x")
+    assert result.exit_code == 1 and "尚未销号" in result.output
+
+
+@pytest.mark.parametrize("case, message", [("999", "没有编号为 999 的案件"), ("422822201103030010", "身份证号")])
+def test_unknown_cases_exit_2(cli, cases, case, message):
+    result = cli("dropout", "visit", case, "--date", "2019-10-12", "--by", "王老师", "--result", "x")
+    assert result.exit_code == 2 and message in result.output
+    assert "422822201103030010" not in result.output  # an ID number is shown masked, even a wrong one
+
+
+def test_list_filters_and_masks(cli, cases):
+    cli("dropout", "close", str(cases["王小草"]["case"]), "--as", "moved", "--reason", "迁出", "--date", "2019-10-09")
+    every = json.loads(cli("dropout", "list", "--json").stdout)["cases"]
+    assert [c["name"] for c in every] == ["李小花", "王小草"]  # open first
+    assert [c["name"] for c in json.loads(cli("dropout", "list", "--open", "--json").stdout)["cases"]] == ["李小花"]
+    assert [c["name"] for c in json.loads(cli("dropout", "list", "--township", "西乡", "--json").stdout)["cases"]] == [
+        "王小草"]
+    result = cli("dropout", "list")
+    assert result.exit_code == 0 and "未销号 1 件" in result.stdout and "已销号（已迁出）" in result.stdout
+    id_number = cases["李小花"]["id_number"]
+    assert id_number not in result.stdout and f"{id_number[:6]}********{id_number[-4:]}" in result.stdout
+
+
+def test_every_dropout_command_has_chinese_help():
+    import typer.main
+
+    from jiaoyu_fupin.cli.main import app
+
+    group = typer.main.get_command(app).commands["dropout"]
+    assert set(group.commands) == {"scan", "list", "show", "visit", "close", "reopen"}
+    for sub in group.commands.values():
+        assert sub.help and any("\u4e00" <= ch <= "\u9fff" for ch in sub.help), sub.name
+        for param in sub.params:
+            if param.name != "help":
+                assert param.help and any("\u4e00" <= ch <= "\u9fff" for ch in param.help), (sub.name, param.name)
