@@ -7,6 +7,7 @@ integer 分), so a re-import compares like with like and a million rows never go
 from __future__ import annotations
 
 import sqlite3
+from contextlib import contextmanager
 from datetime import date
 
 import numpy as np
@@ -15,6 +16,7 @@ from sqlalchemy import Boolean, Connection, Date, Table, select
 
 CHUNK = 50_000
 ROWS_PER_STATEMENT = 200
+BULK_ROWS = 20_000  # inserts at least this big may rebuild plain indexes instead of updating them
 
 
 def _is_sqlite(conn: Connection) -> bool:
@@ -62,44 +64,129 @@ def _matrix(frame: pd.DataFrame) -> np.ndarray:
         if column.dtype == object:
             values = column.to_numpy()
             out[:, j] = values
-            missing = pd.isna(values)
-            if missing.any():
+            # infer_dtype is a quick pass that settles the common columns without any empty cell.
+            if pd.api.types.infer_dtype(values, skipna=False) not in ("string", "integer", "boolean"):
+                missing = pd.isna(values)
                 out[missing, j] = None
+        elif isinstance(column.dtype, pd.StringDtype) and _repetitive(column):
+            out[:, j] = _shared_objects(column)
         else:
             # Arrow-backed text and numeric columns: Python objects for this slice only.
             out[:, j] = column.to_numpy(dtype=object, na_value=None)
     return out
 
 
-def _values_sql(table: Table, columns: list[str], rows: int) -> str:
-    one = f"({', '.join('?' * len(columns))})"
-    return f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES {', '.join([one] * rows)}"
+def _repetitive(column: pd.Series, sample: int = 2048) -> bool:
+    head = column.iloc[:sample]
+    return len(head.unique()) * 4 <= len(head)
 
 
-def _rows_per_statement(driver, width: int) -> int:
+def _shared_objects(column: pd.Series) -> np.ndarray:
+    """One Python object per distinct text (a school name a million times): made, and later encoded to UTF-8 by
+    the driver, once per distinct value rather than once per row."""
+    codes, uniques = pd.factorize(column)
+    table = np.empty(len(uniques) + 1, dtype=object)
+    table[:-1] = uniques.to_numpy(dtype=object)
+    table[-1] = None  # code -1: empty cell
+    return table[codes]
+
+
+_SAME_KIND = {int: "integer", bool: "boolean", float: "floating"}
+
+
+def _is_constant(column: np.ndarray) -> bool:
+    """Every cell holds the same value, of the same type (1, 1.0 and True are equal in Python, not in a ledger)."""
+    first, kind = column[0], type(column[0])
+    # A few cheap probes first: most columns differ within their first rows.
+    for value in column[1:64]:
+        if type(value) is not kind or value != first:
+            return False
+    if not (column == first).all():
+        return False
+    # Only a str equals a str and only None equals None; numbers need their types checked.
+    return first is None or kind is str or pd.api.types.infer_dtype(column, skipna=False) == _SAME_KIND.get(kind)
+
+
+def _values_sql(table: Table, columns: list[str], varying: list[int], rows: int) -> str:
+    """A multi-row INSERT with numbered parameters: per row for the varying columns, once for the others."""
+    width = len(varying)
+    shared = {j: f"?{rows * width + 1 + i}" for i, j in enumerate(j for j in range(len(columns)) if j not in varying)}
+    slot = {j: i for i, j in enumerate(varying)}
+    groups = [
+        "(" + ", ".join(f"?{r * width + slot[j] + 1}" if j in slot else shared[j] for j in range(len(columns))) + ")"
+        for r in range(rows)
+    ]
+    return f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES {', '.join(groups)}"
+
+
+def _rows_per_statement(driver, varying: int, shared: int) -> int:
     """Rows bound per INSERT: many rows per statement cut the per-statement cost of executemany by about 40 %."""
     limit = driver.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) if hasattr(driver, "getlimit") else 999
-    return max(1, min(ROWS_PER_STATEMENT, limit // width))
+    return max(1, min(ROWS_PER_STATEMENT, (limit - shared) // varying))
 
 
 def insert(conn: Connection, table: Table, frame: pd.DataFrame) -> None:
     if not len(frame):
         return
-    columns = list(frame.columns)
     if not _is_sqlite(conn):
         conn.execute(table.insert(), _python(table, frame))
         return
     driver = conn.connection.driver_connection
-    per = _rows_per_statement(driver, len(columns))
-    many = _values_sql(table, columns, per)
+    with _indexes_rebuilt_when_bulk(driver, table, len(frame)):
+        _insert_sqlite(driver, table, frame)
+
+
+def _insert_sqlite(driver, table: Table, frame: pd.DataFrame) -> None:
+    columns = list(frame.columns)
     # In slices, so only one slice of rows is ever held as Python objects.
     for start in range(0, len(frame), CHUNK):
         matrix = _matrix(frame.iloc[start:start + CHUNK])
+        # A column with one value in the whole slice (the batch, the term, an absent optional column) is bound
+        # once per statement rather than once per row: binding is most of what executemany costs.
+        varying = [j for j in range(len(columns)) if not _is_constant(matrix[:, j])] or [0]
+        shared = [matrix[0, j] for j in range(len(columns)) if j not in varying]
+        per = _rows_per_statement(driver, len(varying), len(shared))
         whole = len(matrix) // per * per
         if whole:
-            driver.executemany(many, matrix[:whole].reshape(-1, per * len(columns)).tolist())
+            _execute_rows(driver, _values_sql(table, columns, varying, per), matrix[:whole, varying], per, shared)
         if whole < len(matrix):
-            driver.execute(_values_sql(table, columns, len(matrix) - whole), matrix[whole:].ravel().tolist())
+            rest = len(matrix) - whole
+            _execute_rows(driver, _values_sql(table, columns, varying, rest), matrix[whole:, varying], rest, shared)
+
+
+def _execute_rows(driver, sql: str, values: np.ndarray, per: int, shared: list) -> None:
+    """Run `sql` once per `per` rows of `values`, the shared values appended to each statement's parameters."""
+    params = values.reshape(-1, per * values.shape[1])
+    if shared:
+        tail = np.empty((len(params), len(shared)), dtype=object)
+        for i, value in enumerate(shared):
+            tail[:, i] = value
+        params = np.concatenate([params, tail], axis=1)
+    driver.executemany(sql, params.tolist())
+
+
+@contextmanager
+def _indexes_rebuilt_when_bulk(driver, table: Table, rows: int):
+    """Drop the table's plain (non-unique) indexes around an insert that at least doubles the table.
+
+    Rows arrive in key order, so the primary key and the unique indexes are appended to, but an index such as
+    enrollments(school_id) takes every row at a random place: about 4 us a row, where building it afresh by
+    sorting afterwards costs a tenth of that. Inside the import's transaction, so all or nothing still holds;
+    unique indexes stay, so a duplicate is refused by the insert itself.
+    """
+    plain = []
+    if rows >= BULK_ROWS:
+        stored = driver.execute(f"SELECT count(*) FROM (SELECT 1 FROM {table.name} LIMIT ?)", (rows,)).fetchone()[0]
+        if stored < rows:
+            plain = driver.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL"
+                " AND sql NOT LIKE 'CREATE UNIQUE%'", (table.name,)
+            ).fetchall()
+    for name, _ in plain:
+        driver.execute(f'DROP INDEX "{name}"')
+    yield
+    for _, sql in plain:
+        driver.execute(sql)
 
 
 def update(conn: Connection, table: Table, frame: pd.DataFrame) -> None:

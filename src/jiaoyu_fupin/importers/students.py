@@ -137,46 +137,69 @@ def _study_place(table: Table, checked) -> tuple[pd.Series, pd.Series]:
 
 
 def write(conn: Connection, prepared: Prepared, batch: BatchMaker) -> Counts:
-    students = prepared.frames["students"]
-    enrollments = prepared.frames["enrollments"]
+    students, enrollments = prepared.frames["students"], prepared.frames["enrollments"]
     present = set(prepared.frames["present"]["field"]) | {"name", "sex", "birth_date"}
     compare = [f for f in STUDENT_FIELDS if f in present]
-    # One student may have rows in several terms of one file: the last row speaks for the student.
-    # Sorted by ID number, new students get ids in index order: B-tree appends instead of random inserts.
-    students = students.drop_duplicates("id_number", keep="last")
-    students = students.iloc[pd.Series(students["id_number"], dtype="str").argsort(kind="stable").to_numpy()]
+    # Row i of both frames is the same file row, so one factorize of the ID numbers links every enrollment
+    # row to its student without a million-entry dict.
+    codes, _ = pd.factorize(students["id_number"])
+    if (codes < 0).any():  # validation refuses such rows; a -1 here would silently pick the last student
+        raise ValueError("roll rows without an ID number reached the writer")
+    people, people_codes = _one_row_per_student(students, codes)
     existing = store.fetch(conn, Student.__table__, ["id", "id_number", *compare])
-    merged = store.diff(students[["id_number", "source_row", *STUDENT_FIELDS]], existing, ["id_number"], compare)
+    merged = store.diff(people[["id_number", "source_row", *STUDENT_FIELDS]], existing, ["id_number"], compare)
+    del existing, people
     is_new = merged["id"].isna().to_numpy()
-    new_ids = store.next_ids(conn, Student.__table__, int(is_new.sum()))
-    merged.loc[is_new, "id"] = new_ids
-    student_id = dict(zip(merged["id_number"], merged["id"].astype(np.int64), strict=True))
-    changed_ids = set(merged.loc[merged["_changed"].to_numpy(), "id_number"])
+    merged.loc[is_new, "id"] = store.next_ids(conn, Student.__table__, int(is_new.sum()))
+    student_of = np.empty(len(merged), dtype=np.int64)
+    student_of[people_codes] = merged["id"].to_numpy(dtype=np.int64)
+    changed_of = np.zeros(len(merged), dtype=bool)
+    changed_of[people_codes] = merged["_changed"].to_numpy()
 
-    enroll = enrollments.copy()
-    enroll["student_id"] = enroll["id_number"].map(student_id).astype(object)
-    existing_e = store.fetch(conn, Enrollment.__table__, ["id", "student_id", "term", *ENROLLMENT_FIELDS])
-    enroll["key"], existing_e["key"] = _enrollment_key(enroll), _enrollment_key(existing_e)
-    e = store.diff(enroll[["key", "student_id", "term", "source_row", "id_number", *ENROLLMENT_FIELDS]], existing_e,
-                   ["key"], ENROLLMENT_FIELDS)
+    e = _diff_enrollments(conn, enrollments, student_of[codes])
     e_new = e["id"].isna().to_numpy()
-    e_changed = e["_changed"].to_numpy() | (~e_new & e["id_number"].isin(changed_ids).to_numpy())
+    e_changed = e["_changed"].to_numpy() | (~e_new & changed_of[codes])
     counts = Counts(new=int(e_new.sum()), changed=int(e_changed.sum()))
     counts.unchanged = len(e) - counts.new - counts.changed
-    if not (counts.new or counts.changed or is_new.any() or changed_ids):
+    if not (counts.new or counts.changed or is_new.any() or changed_of.any()):
         return counts
     batch_id = batch()
-    fresh = merged[is_new][["id", "id_number", "source_row", *STUDENT_FIELDS]].assign(batch_id=batch_id)
-    store.insert(conn, Student.__table__, fresh)
-    upd = merged[merged["_changed"].to_numpy()][["id", *compare, "source_row"]].assign(batch_id=batch_id)
-    store.update(conn, Student.__table__, upd)
-    cols = ["student_id", "term", *ENROLLMENT_FIELDS, "source_row"]
-    fresh_e = e[e_new]
-    fresh_e = fresh_e.iloc[np.lexsort((pd.factorize(fresh_e["term"], sort=True)[0],
-                                       fresh_e["student_id"].to_numpy(dtype=np.int64)))]
-    store.insert(conn, Enrollment.__table__, fresh_e[cols].assign(batch_id=batch_id))
-    store.update(conn, Enrollment.__table__, e[e["_changed"].to_numpy()][["id", *cols]].assign(batch_id=batch_id))
+    store.insert(conn, Student.__table__,
+                 merged[is_new][["id", "id_number", "source_row", *STUDENT_FIELDS]].assign(batch_id=batch_id))
+    store.update(conn, Student.__table__,
+                 merged[merged["_changed"].to_numpy()][["id", *compare, "source_row"]].assign(batch_id=batch_id))
+    del merged
+    _write_enrollments(conn, e, e_new, e["_changed"].to_numpy(), batch_id)
     return counts
+
+
+def _one_row_per_student(students: pd.DataFrame, codes: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
+    """One row per ID number (its last row speaks for the student), sorted by ID number, and each row's code.
+
+    Sorted, new students get ids in index order: the B-tree of ID numbers is appended to, not split at random.
+    """
+    last = ~pd.Series(codes).duplicated(keep="last").to_numpy()
+    people = students[last]
+    order = pd.Series(people["id_number"], dtype="str").argsort(kind="stable").to_numpy()
+    return people.iloc[order].reset_index(drop=True), codes[last][order]
+
+
+def _diff_enrollments(conn: Connection, enrollments: pd.DataFrame, student_ids: np.ndarray) -> pd.DataFrame:
+    """The file's enrollments with `student_id`, aligned with the stored ones on (student, term)."""
+    enroll = enrollments.drop(columns="id_number").assign(student_id=student_ids)
+    existing = store.fetch(conn, Enrollment.__table__, ["id", "student_id", "term", *ENROLLMENT_FIELDS])
+    enroll["key"], existing["key"] = _enrollment_key(enroll), _enrollment_key(existing)
+    return store.diff(enroll[["key", "student_id", "term", "source_row", *ENROLLMENT_FIELDS]], existing,
+                      ["key"], ENROLLMENT_FIELDS)
+
+
+def _write_enrollments(conn: Connection, e: pd.DataFrame, new: np.ndarray, changed: np.ndarray, batch_id: int) -> None:
+    cols = ["student_id", "term", *ENROLLMENT_FIELDS, "source_row"]
+    fresh = e[new]
+    # In (student, term) order, like the unique index they go into.
+    fresh = fresh.iloc[np.lexsort((pd.factorize(fresh["term"], sort=True)[0], fresh["student_id"].to_numpy(dtype=np.int64)))]
+    store.insert(conn, Enrollment.__table__, fresh[cols].assign(batch_id=batch_id))
+    store.update(conn, Enrollment.__table__, e[changed][["id", *cols]].assign(batch_id=batch_id))
 
 
 def _enrollment_key(frame: pd.DataFrame) -> np.ndarray:
