@@ -103,7 +103,7 @@ def _validate(conn: Connection, table: Table, options: Options, *, away: bool) -
     else:
         place, detail = pd.Series(["县内"] * n, dtype=object), pd.Series([None] * n, dtype=object)
 
-    key = (ids.astype(str) + "|" + term.astype(str)).where(ids.notna())
+    key = _student_term_key(ids, term)
     compare = pd.DataFrame({"name": table.text("name"), "school": school_names, "grade": col("grade")})
     drop = conflicting_duplicates(table, checked, key, compare, "id_number", "学生（身份证号）同一学期")
 
@@ -120,6 +120,16 @@ def _validate(conn: Connection, table: Table, options: Options, *, away: bool) -
     }, drop)
     prepared.frames["present"] = pd.DataFrame({"field": [f for f in STUDENT_FIELDS if f in table.fields]})
     return prepared
+
+
+def _student_term_key(ids: pd.Series, term: pd.Series) -> pd.Series:
+    """"ID|term" for rows whose ID number appears more than once, else NA: only those can be duplicates, and a
+    million joined strings cost more than the check itself."""
+    repeated = (ids.notna() & ids.duplicated(keep=False)).to_numpy()
+    key = pd.Series(None, index=ids.index, dtype=object)
+    if repeated.any():
+        key[repeated] = ids[repeated].astype(str) + "|" + term[repeated].astype(str)
+    return key
 
 
 def _study_place(table: Table, checked) -> tuple[pd.Series, pd.Series]:

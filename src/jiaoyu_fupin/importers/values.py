@@ -26,17 +26,23 @@ def by_unique(series: pd.Series, fn) -> pd.Series:
 
     Empty cells give None. The result is an object Series aligned with the input.
     """
+    return parse_unique(series, fn)[0]
+
+
+def parse_unique(series: pd.Series, fn) -> tuple[pd.Series, pd.Series]:
+    """(fn of each cell, bad mask): fn runs once per distinct value; a filled cell that fn gives None for is bad."""
     codes, uniques = pd.factorize(series)
     table = np.empty(len(uniques) + 1, dtype=object)
     table[:-1] = [fn(u) for u in uniques]
     table[-1] = None  # factorize codes empty cells as -1, which picks this slot
-    return pd.Series(table[codes], index=series.index, dtype=object)
+    failed = np.fromiter((v is None for v in table), dtype=bool, count=len(table))
+    failed[-1] = False  # an empty cell is not a bad one
+    return pd.Series(table[codes], index=series.index, dtype=object), pd.Series(failed[codes], index=series.index)
 
 
 def map_values(series: pd.Series, table: dict[str, object]) -> tuple[pd.Series, pd.Series]:
     """Map by a small vocabulary; filled cells outside it are bad."""
-    mapped = by_unique(series, lambda u: table.get(text_key(u)))
-    return mapped, series.notna() & mapped.isna()
+    return parse_unique(series, lambda u: table.get(text_key(u)))
 
 YES_NO = {"是": True, "否": False, "y": True, "n": False, "1": True, "0": False, "有": True, "无": False,
           "√": True, "×": False}
@@ -83,22 +89,37 @@ MAX_GRADE = {"学前": 3, "小学": 6, "初中": 3, "普通高中": 3, "中职":
 
 
 def parse_grade(series: pd.Series, stage: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """(stage, grade number, bad mask). A grade that contradicts its stage is bad."""
-    words, bad_word = map_values(series, _GRADE_WORDS)
-    implied = by_unique(words, lambda v: v[0])
-    number = by_unique(words, lambda v: v[1])
-    final_stage = stage.where(stage.notna(), implied).astype(object)
+    """(stage, grade number, bad mask). A grade that contradicts its stage is bad.
+
+    Worked out once per distinct (stage, grade text) pair: a roll holds a few dozen of them.
+    """
+    grade_codes, grades = pd.factorize(series)
+    stage_codes, stages = pd.factorize(stage)
+    # An empty cell (code -1) becomes the slot past the last distinct value, which reads as None below.
+    grade_codes = np.where(grade_codes < 0, len(grades), grade_codes).astype(np.int64)
+    stage_codes = np.where(stage_codes < 0, len(stages), stage_codes).astype(np.int64)
+    pair_codes, pairs = pd.factorize(stage_codes * (len(grades) + 1) + grade_codes)
+    out = np.empty((len(pairs), 3), dtype=object)
+    for i, p in enumerate(pairs):
+        s, g = divmod(int(p), len(grades) + 1)
+        out[i] = _one_grade(stages[s] if s < len(stages) else None, grades[g] if g < len(grades) else None)
+    picked = out[pair_codes]
+    index = series.index
+    return (pd.Series(picked[:, 0], index=index, dtype=object), pd.Series(picked[:, 1], index=index, dtype=object),
+            pd.Series(picked[:, 2].astype(bool), index=index))
+
+
+def _one_grade(stage: str | None, text: str | None) -> tuple[str | None, int | None, bool]:
+    word = _GRADE_WORDS.get(text_key(text)) if text is not None else None
+    if text is not None and word is None:
+        return stage, None, True
+    implied, number = word if word else (None, None)
+    final_stage = stage if stage is not None else implied
     # 初中 7-9 written as 一年级-三年级 of the junior stage are common in junior schools' own rolls.
-    junior_low = (stage == "初中") & (implied.isna()) & number.isin([1, 2, 3])
-    ok_stage = stage.isna() | implied.isna() | (stage == implied) | junior_low
-    special = stage == "特殊教育"
-    ok_stage = ok_stage | special
-    too_high = pd.Series(
-        [bool(s and n and n > MAX_GRADE.get(s, 9)) for s, n in zip(final_stage, number, strict=True)],
-        index=series.index,
-    )
-    bad = bad_word | (series.notna() & ~bad_word & (~ok_stage | too_high))
-    return final_stage, number.astype(object), bad
+    junior_low = stage == "初中" and implied is None and number in (1, 2, 3)
+    ok_stage = stage is None or implied is None or stage == implied or junior_low or stage == "特殊教育"
+    too_high = bool(final_stage and number and number > MAX_GRADE.get(final_stage, 9))
+    return final_stage, number, text is not None and (not ok_stage or too_high)
 
 
 _DATE_RE = re.compile(
@@ -114,8 +135,7 @@ EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 def parse_dates(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     """2019-09-01, 2019/9/1, 2019年9月1日, 20190901, 2019.9.1, Excel serials -> datetime.date (NA when empty)."""
     # Keep the space between date and time (a date cell reads as "2019-05-07 00:00:00").
-    parsed = by_unique(series, lambda u: _one_date(unicodedata.normalize("NFKC", u).strip()))
-    return parsed, series.notna() & parsed.isna()
+    return parse_unique(series, lambda u: _one_date(unicodedata.normalize("NFKC", u).strip()))
 
 
 def _one_date(text: str):
@@ -132,8 +152,7 @@ def _one_date(text: str):
 
 def parse_months(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     """辍学年月 such as 2019-10, 2019年10月, 201910 or a full date -> "2019-10"."""
-    parsed = by_unique(series, _one_month)
-    return parsed, series.notna() & parsed.isna()
+    return parse_unique(series, _one_month)
 
 
 def _one_month(text: str) -> str | None:
@@ -150,8 +169,7 @@ _AMOUNT_RE = re.compile(r"^-?\d+(?:\.\d+)?$")
 
 def parse_amounts(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Amounts in 元 as Decimal: strips 元, ¥ and thousands separators; more than 2 decimals is bad."""
-    parsed = by_unique(series, _one_amount)
-    return parsed, series.notna() & parsed.isna()
+    return parse_unique(series, _one_amount)
 
 
 def _one_amount(text: str) -> Decimal | None:
@@ -178,8 +196,8 @@ def parse_terms(series: pd.Series) -> tuple[pd.Series, pd.Series, dict[str, str]
             messages[text] = str(exc)
             return None
 
-    parsed = by_unique(series, one)
-    return parsed, series.notna() & parsed.isna(), messages
+    parsed, bad = parse_unique(series, one)
+    return parsed, bad, messages
 
 
 def name_key(series: pd.Series) -> pd.Series:
