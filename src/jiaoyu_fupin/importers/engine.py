@@ -114,6 +114,7 @@ def import_files(ledger, paths: list[Path], *, kind: str | None = None, sheet: s
             if any(r.problems for r in results) or dry_run:
                 raise _Rollback
             _link_households(conn, {r.kind for r in readable})
+            _link_payments(conn, {r.kind for r in readable})
     except _Rollback:
         pass
     return outcome
@@ -151,4 +152,14 @@ def _link_households(conn: Connection, kinds: set[str]) -> None:
         " WHERE p.id_number = students.id_number)"
         " WHERE id_number IN (SELECT id_number FROM registry_people)"
         " OR household_id IS NOT NULL"
+    ))
+
+
+def _link_payments(conn: Connection, kinds: set[str]) -> None:
+    """Point payments at their student once a roll names them: a roster imported before the roll is a fact too."""
+    if not kinds & {"roll", "away"}:
+        return
+    conn.execute(text(
+        "UPDATE payments SET student_id = (SELECT s.id FROM students s WHERE s.id_number = payments.id_number)"
+        " WHERE student_id IS NULL AND id_number IN (SELECT id_number FROM students)"
     ))
