@@ -39,6 +39,10 @@ FILES = {
         "序号", "学校名称", "姓名", "身份证号码", "年级", "资助项目", "资助金额", "学期", "发放日期", "银行卡号")),
     "帮扶责任人.xlsx": ("helpers", 0, 1, ("序号", "姓名", "身份证号", "工作单位", "职务", "联系电话")),
     "结对帮扶.xlsx": ("pairings", 0, 1, ("帮扶责任人姓名", "帮扶责任人身份证号", "学生姓名", "学生身份证号", "结对日期", "结束日期")),
+    "结对帮扶记录_2019秋.xlsx": ("activities", 0, 2, (
+        "帮扶责任人姓名", "帮扶责任人身份证号", "学生姓名", "学生身份证号", "帮扶类型", "帮扶日期", "帮扶内容")),
+    "包保责任.xlsx": ("oversight", 0, 1, (
+        "包保层级", "包保责任人姓名", "包保责任人身份证号", "职务", "包保乡镇", "包保学校", "年级", "班级")),
     "户籍适龄儿童.csv": ("population", None, 1, (
         "公民身份号码", "姓名", "性别", "出生日期", "乡镇（街道）", "村（社区）", "户籍地址")),
     "辍学台账.xlsx": ("dropouts", 0, 1, (
@@ -47,7 +51,8 @@ FILES = {
 }
 SAME_AS = {"学籍_2019春.xlsx": "学籍_2019秋.xlsx", "资助发放_2019春.xlsx": "资助发放_2019秋.xlsx"}
 PLANTED_KINDS = ("payment_missing", "payment_duplicate", "payment_wrong_amount", "payment_to_dropout",
-                 "payment_ineligible", "payment_unknown_student", "out_of_school", "unpaired", "pairing_school_mismatch")
+                 "payment_ineligible", "payment_unknown_student", "out_of_school", "unpaired", "pairing_school_mismatch",
+                 "six_ones_overdue")
 
 
 def _headers(name: str) -> tuple[str, ...]:
@@ -129,6 +134,7 @@ ID_COLUMNS = {
     "学籍_2019春.xlsx": ("身份证件号",), "学籍_2019秋.xlsx": ("身份证件号",), "国扶办_建档立卡人员.xlsx": ("身份证号",),
     "县外就读_建档立卡学生.xlsx": ("身份证号码",), "资助发放_2019春.xlsx": ("身份证号码",), "资助发放_2019秋.xlsx": ("身份证号码",),
     "帮扶责任人.xlsx": ("身份证号",), "结对帮扶.xlsx": ("帮扶责任人身份证号", "学生身份证号"), "户籍适龄儿童.csv": ("公民身份号码",),
+    "结对帮扶记录_2019秋.xlsx": ("帮扶责任人身份证号", "学生身份证号"), "包保责任.xlsx": ("包保责任人身份证号",),
     "辍学台账.xlsx": ("身份证号码",),
 }
 
@@ -172,7 +178,8 @@ def test_note_lists_every_planted_kind(sample):
 
 def test_planted_cases_are_really_in_the_files(sample):
     folder, note = sample
-    planted = {k: {c["id_number"] for c in v["cases"]} for k, v in note["planted"].items()}
+    # Oversight gaps are places, not people: they carry no ID number (test_pairing_sample checks them).
+    planted = {k: {c["id_number"] for c in v["cases"] if "id_number" in c} for k, v in note["planted"].items()}
     fall = {r["身份证件号"]: r for r in _table(folder, "学籍_2019秋.xlsx")}
     away = {r["身份证号码"] for r in _table(folder, "县外就读_建档立卡学生.xlsx")}
     paid = Counter((r["身份证号码"], r["资助项目"]) for r in _table(folder, "资助发放_2019秋.xlsx"))

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jiaoyu_fupin.sample import facts, writers
+from jiaoyu_fupin.sample import facts, pairing_records, writers
 from jiaoyu_fupin.sample.county import (
     assign_categories,
     assign_classes,
@@ -23,6 +23,7 @@ from jiaoyu_fupin.sample.county import (
 )
 from jiaoyu_fupin.sample.households import build_households, build_idle_children, name_and_number
 from jiaoyu_fupin.sample.model import County, Person
+from jiaoyu_fupin.sample.pairing_records import build_activities, build_leaders, build_oversight
 from jiaoyu_fupin.sample.pairings import build_pairings, build_teachers
 from jiaoyu_fupin.sample.payments import Payment, build_payments
 from jiaoyu_fupin.sample.schools import School, build_geography, build_schools, sub_rng
@@ -68,6 +69,9 @@ def build_county(seed: int = 2019, scale: float = 1.0) -> BuiltCounty:
     pay = build_payments(county)
     build_teachers(county)
     build_pairings(county)
+    build_leaders(county)
+    build_oversight(county)
+    build_activities(county)
     rng = sub_rng(seed, "returned")
     back = [p for p in county.students if p.local and p.fall.stage == "初中" and p.fall.grade >= 2
             and p.fall.status == "在校" and not p.tags and p.spring and p.spring.school is p.fall.school]
@@ -123,6 +127,7 @@ def generate(out_dir: Path, *, seed: int = 2019, scale: float = 1.0) -> SampleRe
         writers.payments(county, out_dir, facts.FALL, built.payments[facts.FALL]),
         writers.helpers(county, out_dir),
         writers.pairings(county, out_dir),
+        *pairing_records.write(county, out_dir),
         writers.population(county, out_dir),
         writers.dropouts(county, out_dir, built.returned),
     ]

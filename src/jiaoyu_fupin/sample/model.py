@@ -104,8 +104,8 @@ class Teacher:
     sex: str
     birth: date
     region: str
-    school: School
-    role: str  # 教师 / 班主任 / 校领导
+    school: School | None  # None for the bureau's leaders
+    role: str  # 教师 / 班主任 / 校领导 / 局领导 / 股室负责人
     phone: str
     id_number: str = ""
     students: list[Person] = field(default_factory=list)
@@ -132,6 +132,9 @@ class County:
     idle_children: list[Person] = field(default_factory=list)  # county children aged 3-17 in no school
     teachers: list[Teacher] = field(default_factory=list)
     pairings: list[Pairing] = field(default_factory=list)
+    leaders: list[Teacher] = field(default_factory=list)  # bureau leaders and department heads (包保)
+    activities: list = field(default_factory=list)  # the 六个一 log: sample.pairing_records.Activity
+    oversight: list = field(default_factory=list)  # the oversight chain: sample.pairing_records.Link
     planted: dict[str, dict] = field(default_factory=dict)
     ids: IdAllocator | None = None
     next_seq: int = 0

@@ -134,7 +134,8 @@ def payments(county: County, out: Path, term: str, rows_in: list[Payment]) -> Wr
 
 
 def helpers(county: County, out: Path) -> Written:
-    rows = [[i, t.name, t.id_number, t.school.name, t.role, t.phone] for i, t in enumerate(county.teachers, 1)]
+    rows = [[i, t.name, t.id_number, t.school.name if t.school else f"{COUNTY}教育局", t.role, t.phone]
+            for i, t in enumerate(county.teachers + county.leaders, 1)]
     sheet = Sheet("帮扶责任人", HELPER_HEADERS, rows, text_columns=("身份证号", "联系电话"))
     return _xlsx(out, "帮扶责任人.xlsx", "helpers", [sheet])
 
