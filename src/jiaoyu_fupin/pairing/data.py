@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import Connection, or_, select
+from sqlalchemy import Connection, String, cast, or_, select
 
 from jiaoyu_fupin.importers.values import text_key
 from jiaoyu_fupin.models import Enrollment, HelpActivity, Helper, Oversight, Pairing, School, Student
@@ -62,7 +62,8 @@ def _iso(frame: pd.DataFrame, *names: str) -> None:
 
 def _class_keys(names: pd.Series) -> pd.Series:
     # A list, not Series.map: map turns the None of "no class given" into NaN, which equals nothing.
-    return pd.Series([rules.class_key(n) for n in names], index=names.index, dtype=object)
+    keys = {n: rules.class_key(n) for n in set(names) if isinstance(n, str)}
+    return pd.Series([keys.get(n) for n in names], index=names.index, dtype=object)
 
 
 def load(conn: Connection, term: Term, as_of: date, *, require_roll: bool = True) -> TermData:
@@ -92,10 +93,10 @@ def load(conn: Connection, term: Term, as_of: date, *, require_roll: bool = True
                       ["id", "id_number", "name"])
     low, high = rules.record_span(term)
     a = HelpActivity
-    activities = _frame(conn, select(a.helper_id, a.student_id, a.activity_type, a.activity_date, a.note)
+    # Dates read as text (ISO, as stored): a term's quarter of a million records skip the date parser.
+    activities = _frame(conn, select(a.helper_id, a.student_id, a.activity_type, cast(a.activity_date, String), a.note)
                         .where(a.activity_date >= low, a.activity_date <= high),
                         ["helper_id", "student_id", "activity_type", "activity_date", "note"])
-    _iso(activities, "activity_date")
     o = Oversight
     oversight = _frame(conn, select(o.helper_id, o.level, o.township, o.school_id, o.stage, o.grade, o.class_name)
                        .where(or_(o.term.is_(None), o.term == str(term))),

@@ -83,13 +83,15 @@ def build(ledger, school: str, *, term: Term | None = None, as_of: date | None =
     names = dict(zip(data.schools["id"], data.schools["name"], strict=True))
     enrolled = data.enrolled.drop_duplicates("student_id").set_index("student_id")
     students = data.students.set_index("id")
-    acts = data.activities
+    acts = data.activities[data.activities["activity_date"] <= as_of.isoformat()]
+    acts = dict(tuple(acts[acts["helper_id"].isin(set(staff["id"]))].groupby("helper_id")))
+    by_helper = dict(tuple(p.groupby("helper_id")))
 
     books = []
     for h in staff.sort_values("helper_code").itertuples():
-        mine = p[p["helper_id"] == h.id].sort_values(["start_date", "student_id"])
-        if mine.empty:
+        if h.id not in by_helper:
             continue
+        mine = by_helper[h.id].sort_values(["start_date", "student_id"])
         book = HelperBook(h.helper_code, h.name, h.role or "", h.phone or "", tally=tallies.get((h.id,), six_ones.EMPTY))
         for r in mine.itertuples():
             e = enrolled.loc[r.student_id] if r.student_id in enrolled.index else None
@@ -100,7 +102,8 @@ def build(ledger, school: str, *, term: Term | None = None, as_of: date | None =
                 (e["class_name"] or "") if e is not None else "", r.start_date, r.end_date or "",
                 [cells.get((h.id, r.student_id, i, period), NOT_OWED) for i, period, _ in columns],
             ))
-        records = acts[(acts["helper_id"] == h.id) & acts["student_id"].isin(set(mine["student_id"]))]
+        records = acts.get(h.id, data.activities.iloc[0:0])
+        records = records[records["student_id"].isin(set(mine["student_id"]))]
         for r in records.sort_values(["activity_date", "student_id"]).itertuples():
             book.records.append((r.activity_date, students.at[r.student_id, "name"],
                                  rules.LABELS.get(r.activity_type, r.activity_type), r.note or ""))

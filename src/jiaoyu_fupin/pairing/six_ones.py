@@ -39,7 +39,10 @@ def statuses(data: TermData, pairings: pd.DataFrame) -> pd.DataFrame:
         pairs = acts[["activity_type", "activity_date"]].drop_duplicates()
         pairs["period"] = [_period(i, d) for i, d in zip(pairs["activity_type"], pairs["activity_date"], strict=True)]
         acts = acts.merge(pairs, on=["activity_type", "activity_date"]).rename(columns={"activity_type": "item"})
-        first_done = acts.groupby(KEY, sort=False)["activity_date"].min().rename("done_on").reset_index()
+        # The first record of each item and period; sort + drop_duplicates, since a groupby min over text
+        # falls back to Python per group.
+        first_done = (acts.sort_values("activity_date", kind="stable").drop_duplicates(KEY)[[*KEY, "activity_date"]]
+                      .rename(columns={"activity_date": "done_on"}))
         dues = dues.merge(first_done, how="left", on=KEY)
     else:
         dues["done_on"] = None
