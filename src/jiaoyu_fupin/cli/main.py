@@ -153,11 +153,12 @@ def batches(
 
 
 def _register_groups() -> None:
-    from jiaoyu_fupin.cli import dropout, importing, pairing, sample
+    from jiaoyu_fupin.cli import dropout, importing, pairing, rates, sample
 
     importing.register(app)
     sample.register(app)
     dropout.register(app)
+    rates.register(app)
     pairing.register(app)
 
 

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import Connection, text
 
 from jiaoyu_fupin import ages, idnumber
+from jiaoyu_fupin.grades import grade_label
 from jiaoyu_fupin.importers.values import text_key
 from jiaoyu_fupin.terms import Term
 
@@ -239,20 +240,6 @@ def _id_birth(id_number: str) -> date | None:
 def _chunks(items: list, size: int = 500):
     for start in range(0, len(items), size):
         yield items[start:start + size]
-
-
-_GRADE_NAMES = {"学前": ("小班", "中班", "大班"), "初中": ("七年级", "八年级", "九年级"),
-                "普通高中": ("高一", "高二", "高三")}
-_NUMERALS = "一二三四五六七八九"
-
-
-def grade_label(stage: str | None, grade: int | None) -> str:
-    if not grade:
-        return ""
-    names = _GRADE_NAMES.get(stage or "")
-    if names and grade <= len(names):
-        return names[grade - 1]
-    return f"{_NUMERALS[grade - 1]}年级" if grade <= len(_NUMERALS) else f"{grade}年级"
 
 
 # ---- writing ----------------------------------------------------------------------------------------------------

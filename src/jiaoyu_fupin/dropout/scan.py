@@ -20,7 +20,8 @@ import numpy as np
 from sqlalchemy import Connection, text
 
 from jiaoyu_fupin import ages
-from jiaoyu_fupin.dropout.cases import LASTING, CaseView, describe, grade_label, sort_cases
+from jiaoyu_fupin.dropout.cases import LASTING, CaseView, describe, sort_cases
+from jiaoyu_fupin.grades import grade_label
 from jiaoyu_fupin.terms import Term
 
 COMPULSORY_AGES = (6, 15)

@@ -27,6 +27,7 @@ from jiaoyu_fupin.sample.pairing_records import build_activities, build_leaders,
 from jiaoyu_fupin.sample.pairings import build_pairings, build_teachers
 from jiaoyu_fupin.sample.payments import Payment, build_payments
 from jiaoyu_fupin.sample.schools import School, build_geography, build_schools, sub_rng
+from jiaoyu_fupin.sample.statistics import build_statistics
 
 __all__ = ["SampleResult", "BuiltCounty", "generate", "build_county", "build_schools", "School", "MAX_SCALE", "NOTE_FILE"]
 
@@ -117,6 +118,7 @@ def generate(out_dir: Path, *, seed: int = 2019, scale: float = 1.0) -> SampleRe
     built = build_county(seed, scale)
     county = built.county
     out_dir.mkdir(parents=True, exist_ok=True)
+    stats = build_statistics(county)
     written = [
         writers.schools(county, out_dir),
         writers.roll(county, out_dir, facts.SPRING),
@@ -130,6 +132,7 @@ def generate(out_dir: Path, *, seed: int = 2019, scale: float = 1.0) -> SampleRe
         *pairing_records.write(county, out_dir),
         writers.population(county, out_dir),
         writers.dropouts(county, out_dir, built.returned),
+        writers.statistics(county, out_dir, stats.rows),
     ]
     rows = {w.path.name: w.rows for w in written}
     for p in [p for hh in county.households for p in hh.members if "out_of_school" in p.tags]:
@@ -155,6 +158,8 @@ def generate(out_dir: Path, *, seed: int = 2019, scale: float = 1.0) -> SampleRe
             for status in ("辍学", "休学", "转出")
         },
         "returned_dropouts": [_person_case(p, "2019春辍学，经劝返已返校，列入辍学台账") for p in built.returned],
+        # The 2019 retention cohort as the statistics table gives it: graduates over entrants + transfers.
+        "retention_2019": stats.retention,
     }
     note_path = out_dir / NOTE_FILE
     note_path.write_text(json.dumps(note, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -200,3 +200,11 @@ def dropouts(county: County, out: Path, returned: list[Person]) -> Written:
     sheet = Sheet("辍学台账", DROPOUT_HEADERS, rows, text_columns=("身份证号码", "电话号码"))
     return _xlsx(out, "辍学台账.xlsx", "dropouts", [sheet])
 
+
+def statistics(county: County, out: Path, rows: list[list]) -> Written:
+    """教育事业统计 by school, school year and grade, as the bureau keeps it for primary and junior schools."""
+    from jiaoyu_fupin.sample.statistics import HEADERS
+
+    sheet = Sheet("分学校分年级", HEADERS, rows, banner=(f"{COUNTY}教育事业统计（小学、初中，2009-2020学年）",),
+                  text_columns=("学校标识码",))
+    return _xlsx(out, "教育事业统计_小学初中.xlsx", "school_stats", [sheet])
