@@ -24,6 +24,9 @@ demo: $(STAMP)
 	@# Checks exit 1 when they find problems, as they do on the sample (planted on purpose); 2 or a crash stops demo.
 	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin subsidy check --term 2019秋 --out $(DEMO)/资助核对_2019秋.xlsx || test $$? -eq 1
 	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin subsidy notice --term 2019秋 --out $(DEMO)/资助公示_2019秋.xlsx
+	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin pair check --term 2019秋 --out $(DEMO)/结对帮扶检查_2019秋.xlsx || test $$? -eq 1
+	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin dropout scan --term 2019秋 || test $$? -eq 1
+	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin rates --year 2019 --out $(DEMO)/四项指标_2019.xlsx
 	$(BIN)/fupin template roll --out $(DEMO)/学籍导入模板.xlsx
 	@echo "样例县的文件在 $(DEMO)/sample/，台账在 $(DEMO)/fupin.db，导入模板在 $(DEMO)/学籍导入模板.xlsx"
 
@@ -36,6 +39,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/bench_import.py
 	$(BIN)/python bench/bench_subsidy.py
+	$(BIN)/python bench/bench_dropout.py
 
 clean:
 	rm -rf $(VENV) $(DEMO) bench/out .pytest_cache .ruff_cache .hypothesis
