@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import insert
 
+from jiaoyu_fupin.grades import grade_label
 from jiaoyu_fupin.models import Batch, Pairing
 from jiaoyu_fupin.pairing import rules
 from jiaoyu_fupin.pairing.data import PairingError, load
@@ -84,7 +85,7 @@ def propose(ledger, school: str, *, term: Term | None = None, as_of: date | None
         return min(free, key=lambda h: (carried[h], staff.at[h, "helper_code"])) if free else None
 
     for r in poor.itertuples():
-        p = Proposal(r.student_id, r.id_number, r.name, rules.grade_label(r.stage, r.grade), r.class_name)
+        p = Proposal(r.student_id, r.id_number, r.name, grade_label(r.stage, r.grade), r.class_name)
         key = (r.stage, r.grade, r.class_key)
         helper, reason = pick(teachers.get(key, ())), CLASS_TEACHER
         if helper is None:

@@ -12,6 +12,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from jiaoyu_fupin.grades import grade_label
 from jiaoyu_fupin.importers.values import text_key
 from jiaoyu_fupin.pairing import rules, six_ones
 from jiaoyu_fupin.pairing.data import PairingError, TermData, load
@@ -81,7 +82,7 @@ def run(data: TermData, school_id: int | None, limit: int) -> CheckResult:
     poor = _sorted(scope.poor, names)
     unpaired = poor[~poor["student_id"].isin(set(current["student_id"]))]
     findings += [{"kind": "unpaired", "id_number": r.id_number, "name": r.name, "school": names.get(r.school_id),
-                  "grade": rules.grade_label(r.stage, r.grade), "class_name": r.class_name, "status": r.status}
+                  "grade": grade_label(r.stage, r.grade), "class_name": r.class_name, "status": r.status}
                  for r in unpaired.itertuples()]
     findings += _left_school(current, scope, helpers, names)
 
@@ -175,7 +176,7 @@ def oversight_gaps(data: TermData, poor: pd.DataFrame) -> list[dict]:
         fits = [(st, ck) for st, ck in links.get((r.school_id, r.grade), [])
                 if (st is None or r.stage is None or st == r.stage) and (ck is None or ck == r.class_key)]
         if not fits:
-            grade = rules.grade_label(r.stage, r.grade)
+            grade = grade_label(r.stage, r.grade)
             place = f"{schools.at[r.school_id, 'name']}{grade}{r.class_name or '（未填班级）'}"
             gaps.append(_gap("class", place, schools.at[r.school_id, "township"], schools.at[r.school_id, "name"],
                              grade, r.class_name))

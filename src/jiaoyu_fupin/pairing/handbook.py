@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from jiaoyu_fupin import idnumber
+from jiaoyu_fupin.grades import grade_label
 from jiaoyu_fupin.importers.template import save_workbook
 from jiaoyu_fupin.pairing import rules, six_ones
 from jiaoyu_fupin.pairing.data import PairingError, load
@@ -98,7 +99,7 @@ def build(ledger, school: str, *, term: Term | None = None, as_of: date | None =
             book.students.append(StudentRow(
                 students.at[r.student_id, "name"], idnumber.mask(students.at[r.student_id, "id_number"]),
                 names.get(e["school_id"]) or e["school_name"] if e is not None else "（本学期不在籍）",
-                rules.grade_label(e["stage"], e["grade"]) if e is not None else "",
+                grade_label(e["stage"], e["grade"]) if e is not None else "",
                 (e["class_name"] or "") if e is not None else "", r.start_date, r.end_date or "",
                 [cells.get((h.id, r.student_id, i, period), NOT_OWED) for i, period, _ in columns],
             ))

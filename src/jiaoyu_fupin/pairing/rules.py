@@ -141,22 +141,3 @@ def shown_code(code: str) -> str:
 
     return idnumber.mask(code) if is_id_like(code) else code
 
-
-_GRADE_WORDS = {
-    "学前": ("小班", "中班", "大班"),
-    "小学": ("一年级", "二年级", "三年级", "四年级", "五年级", "六年级"),
-    "初中": ("七年级", "八年级", "九年级"),
-    "普通高中": ("高一", "高二", "高三"),
-}
-
-
-def grade_label(stage: str | None, grade: int | None) -> str:
-    """七年级 for 初中 1, 高一 for 普通高中 1; other stages say their stage: 中职一年级."""
-    if grade is None or grade != grade:
-        return stage or ""
-    grade = int(grade)
-    words = _GRADE_WORDS.get(stage or "")
-    if words and 1 <= grade <= len(words):
-        return words[grade - 1]
-    numeral = "一二三四五六七八九"[grade - 1] if 1 <= grade <= 9 else str(grade)
-    return f"{stage or ''}{numeral}年级"
