@@ -21,6 +21,7 @@ from jiaoyu_fupin.importers.base import (
     single_term,
     terms,
 )
+from jiaoyu_fupin.importers.compare import diff_stored
 from jiaoyu_fupin.importers.reader import Table
 from jiaoyu_fupin.importers.rowchecks import (
     bad_values,
@@ -156,9 +157,9 @@ def write(conn: Connection, prepared: Prepared, batch: BatchMaker) -> Counts:
     if (codes < 0).any():  # validation refuses such rows; a -1 here would silently pick the last student
         raise ValueError("roll rows without an ID number reached the writer")
     people, people_codes = _one_row_per_student(students, codes)
-    existing = store.fetch(conn, Student.__table__, ["id", "id_number", *compare])
-    merged = store.diff(people[["id_number", "source_row", *STUDENT_FIELDS]], existing, ["id_number"], compare)
-    del existing, people
+    merged = diff_stored(conn, Student.__table__, people[["id_number", "source_row", *STUDENT_FIELDS]], ["id_number"],
+                         compare)
+    del people
     is_new = merged["id"].isna().to_numpy()
     merged.loc[is_new, "id"] = store.next_ids(conn, Student.__table__, int(is_new.sum()))
     student_of = np.empty(len(merged), dtype=np.int64)
@@ -197,10 +198,8 @@ def _one_row_per_student(students: pd.DataFrame, codes: np.ndarray) -> tuple[pd.
 def _diff_enrollments(conn: Connection, enrollments: pd.DataFrame, student_ids: np.ndarray) -> pd.DataFrame:
     """The file's enrollments with `student_id`, aligned with the stored ones on (student, term)."""
     enroll = enrollments.drop(columns="id_number").assign(student_id=student_ids)
-    existing = store.fetch(conn, Enrollment.__table__, ["id", "student_id", "term", *ENROLLMENT_FIELDS])
-    enroll["key"], existing["key"] = _enrollment_key(enroll), _enrollment_key(existing)
-    return store.diff(enroll[["key", "student_id", "term", "source_row", *ENROLLMENT_FIELDS]], existing,
-                      ["key"], ENROLLMENT_FIELDS)
+    return diff_stored(conn, Enrollment.__table__, enroll[["student_id", "term", "source_row", *ENROLLMENT_FIELDS]],
+                       ["student_id", "term"], ENROLLMENT_FIELDS, key=_enrollment_key)
 
 
 def _write_enrollments(conn: Connection, e: pd.DataFrame, new: np.ndarray, changed: np.ndarray, batch_id: int) -> None:

@@ -1,0 +1,151 @@
+"""Re-import comparison by fingerprint: one text per row standing for all of its compared columns.
+
+A million stored rows read back as Python objects, one per cell, cost more time and memory than the rest of a
+re-import; the database builds one fingerprint per row instead, and the file's rows get the same fingerprint
+in Arrow. A fingerprint is the row's values as SQL literals ('text' with quotes doubled, NULL) joined by commas, so
+two rows have the same fingerprint exactly when every compared value has the same text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from sqlalchemy import Connection, Integer, Table, select
+
+from jiaoyu_fupin.importers.store import CHUNK, _is_sqlite, _repetitive, _storage
+
+FINGERPRINT = "_fingerprint"
+
+Keys = Callable[[pd.DataFrame], object]  # a frame -> one hashable key per row
+
+
+def diff_stored(conn: Connection, table: Table, new: pd.DataFrame, key_columns: list[str], compare: list[str],
+                key: Keys | None = None) -> pd.DataFrame:
+    """Like store.diff against every stored row of `table`: adds `id` (None when new) and `_changed`.
+
+    `key` turns a frame (the file's, or the stored one with `key_columns`) into one key per row; by default the
+    single key column itself.
+    """
+    key = key or (lambda frame: frame[key_columns[0]].astype(object))
+    stored = fetch_fingerprints(conn, table, key_columns, compare)
+    pos = pd.Index(key(stored)).get_indexer(key(new)) if len(stored) else np.full(len(new), -1)
+    matched = pos >= 0
+    out = new.copy(deep=False)
+    ids = np.full(len(new), None, dtype=object)
+    ids[matched] = stored["id"].to_numpy(dtype=object)[pos[matched]]
+    out["id"] = ids
+    changed = np.zeros(len(new), dtype=bool)
+    if matched.any():
+        mine = fingerprints(new.loc[matched, compare])
+        theirs = _arrow(stored[FINGERPRINT]).take(pa.array(pos[matched]))
+        changed[matched] = ~pc.equal(mine, theirs).to_numpy(zero_copy_only=False)
+    out["_changed"] = changed
+    return out
+
+
+def fetch_fingerprints(conn: Connection, table: Table, key_columns: list[str], compare: list[str]) -> pd.DataFrame:
+    """`id`, the key columns (NOT NULL ones) and the fingerprint of `compare` of every stored row."""
+    if not _is_sqlite(conn):
+        names = ["id", *key_columns, *compare]
+        frame = pd.DataFrame([tuple(_storage(v) for v in row) for row in conn.execute(select(*[table.c[c] for c in names]))],
+                             columns=names, dtype=object)
+        return frame[["id", *key_columns]].assign(**{FINGERPRINT: pd.Series(fingerprints(frame[compare]), dtype="str")})
+    driver = conn.connection.driver_connection
+    exprs = ["id", *key_columns, fingerprint_sql(compare)]
+    numeric = [True, *(isinstance(table.c[c].type, Integer) for c in key_columns), False]
+    parts, last = [], 0
+    while (columns := _slice(driver, table, exprs, last)) is not None:
+        part = pd.DataFrame({
+            name: pd.Series(pc.cast(column, pa.int64()).to_numpy(), dtype=object) if is_number
+            else pd.Series(column.cast(pa.large_string()).to_pandas())
+            for name, column, is_number in zip(["id", *key_columns, FINGERPRINT], columns, numeric, strict=True)
+        })
+        parts.append(part)
+        last = int(part["id"].max())
+    if not parts:
+        return pd.DataFrame({name: pd.Series([], dtype=object) for name in ["id", *key_columns, FINGERPRINT]})
+    return pd.concat(parts, ignore_index=True)
+
+
+def _slice(driver, table: Table, exprs: list[str], after: int) -> list[pa.Array] | None:
+    """The next CHUNK rows by id, each expression as one Arrow text array; None past the last row.
+
+    SQLite joins a slice's values into one text per expression: one Python object per slice instead of one per
+    cell, which is what reading a million rows back otherwise costs. A value holding a line break would split
+    wrongly, so such a slice (the counts do not add up) is read row by row instead.
+    """
+    inner = ", ".join(f"{e} AS c{i}" for i, e in enumerate(exprs))
+    source = f"SELECT {inner} FROM {table.name} WHERE id > ? ORDER BY id LIMIT ?"  # noqa: S608
+    joined = ", ".join(f"group_concat(c{i}, char(10))" for i in range(len(exprs)))
+    count, *texts = driver.execute(f"SELECT count(*), {joined} FROM ({source})", (after, CHUNK)).fetchone()  # noqa: S608
+    if not count:
+        return None
+    columns = [pc.split_pattern(pa.array([text], pa.large_string()), "\n").flatten() for text in texts]
+    if any(len(column) != count for column in columns):
+        rows = driver.execute(source, (after, CHUNK)).fetchall()
+        columns = [pa.array([None if v is None else str(v) for v in values], pa.large_string())
+                   for values in zip(*rows, strict=True)]
+    return columns
+
+
+def fingerprint_sql(columns: list[str]) -> str:
+    """The SQL that writes a row's fingerprint; printf takes at most 127 arguments."""
+    groups = [columns[i:i + 100] for i in range(0, len(columns), 100)]
+    return " || ',' || ".join(f"printf('{','.join(['%Q'] * len(group))}', {', '.join(group)})" for group in groups) or "''"
+
+
+def fingerprints(frame: pd.DataFrame) -> pa.ChunkedArray:
+    """The fingerprint of each row of a frame in storage form, as the database writes it."""
+    if not len(frame.columns):
+        return pa.chunked_array([pa.array([""] * len(frame), type=pa.large_string())])
+    return pc.binary_join_element_wise(*(_literals(frame[name]) for name in frame.columns), _text_scalar(","))
+
+
+def _literals(series: pd.Series) -> pa.ChunkedArray:
+    """Each value as printf's %Q writes it: 'text' with quotes doubled, NULL when empty."""
+    if isinstance(series.dtype, pd.StringDtype) and not _repetitive(series):
+        quote = _text_scalar("'")
+        doubled = pc.replace_substring(_arrow(series), "'", "''")
+        return pc.fill_null(pc.binary_join_element_wise(quote, doubled, quote, _text_scalar("")), _text_scalar("NULL"))
+    # Worked out once per distinct value: most columns repeat a few values.
+    codes, uniques = pd.factorize(series)
+    table = pa.array([*(_literal(u) for u in uniques), "NULL"], type=pa.large_string())
+    return pa.chunked_array([table.take(pa.array(np.where(codes < 0, len(uniques), codes)))])
+
+
+def _literal(value) -> str:
+    return "'" + _text(value).replace("'", "''") + "'"
+
+
+def _text_scalar(text: str) -> pa.Scalar:
+    return pa.scalar(text, pa.large_string())
+
+
+def _arrow(series: pd.Series) -> pa.ChunkedArray:
+    """An Arrow-backed text column as a large_string ChunkedArray, without copying it."""
+    array = pa.array(series.array)
+    array = array if isinstance(array, pa.ChunkedArray) else pa.chunked_array([array])
+    return array.cast(pa.large_string())
+
+
+def _text(value) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool | np.bool_):
+        return "1" if value else "0"
+    if isinstance(value, int | np.integer):
+        return str(int(value))
+    if isinstance(value, float | np.floating):
+        # An INTEGER column stores 12.0 as 12; pandas may hand over an integer column as floats.
+        return str(int(value)) if float(value).is_integer() else repr(float(value))
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return str(value)
