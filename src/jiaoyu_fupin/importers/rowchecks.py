@@ -33,11 +33,17 @@ def data_rows(table: Table) -> Checked:
     filled = frame[used].notna().any(axis=1).to_numpy()
     id_pos = table.fields.get("id_number", table.fields.get("helper_code"))
     no_id = frame[id_pos].isna().to_numpy() if id_pos is not None else np.ones(len(frame), dtype=bool)
-    # Footer lines have no ID; only those few rows are looked at cell by cell.
+    # Footer lines have no ID; only those rows are looked at, by their first filled cell. Whole columns at once:
+    # a kind without an ID column (head-count tables) has every row here, and row by row cost 0.3 ms each.
     footer = np.zeros(len(frame), dtype=bool)
-    for i in np.flatnonzero(no_id):
-        first = next((v for v in frame.iloc[i] if isinstance(v, str) and v), "")
-        footer[i] = bool(_FOOTER.match(first))
+    rows = np.flatnonzero(no_id)
+    if len(rows):
+        first = pd.Series(pd.NA, index=range(len(rows)), dtype=object)
+        for position in frame.columns:
+            cells = frame[position].iloc[rows].reset_index(drop=True).astype(object)
+            first = first.where(first.notna(), cells)
+        footer[rows] = first.map(lambda v: bool(_FOOTER.match(v)) if isinstance(v, str) else False,
+                                 na_action="ignore").fillna(False).to_numpy(dtype=bool)
     keep = filled & ~footer
     checked = Checked(keep=keep)
     if footer.any():
