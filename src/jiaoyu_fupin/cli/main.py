@@ -35,8 +35,14 @@ def main(
         str | None,
         typer.Option("--db", help="台账数据库：SQLite 文件路径或 SQLAlchemy 地址（默认读环境变量 FUPIN_DB，再默认 ./fupin.db）"),
     ] = None,
+    policy: Annotated[
+        str | None,
+        typer.Option("--policy", envvar="FUPIN_POLICY", show_envvar=False,
+                     help="本县的资助标准文件（TOML，见 data/policies/default.toml）；也可设环境变量 FUPIN_POLICY。"
+                          "指定后写入台账，之后不再指定也一直有效"),
+    ] = None,
 ) -> None:
-    ctx.obj = {"db": db}
+    ctx.obj = {"db": db, "policy": policy}
 
 
 @app.command()
@@ -153,13 +159,14 @@ def batches(
 
 
 def _register_groups() -> None:
-    from jiaoyu_fupin.cli import dropout, importing, pairing, rates, sample
+    from jiaoyu_fupin.cli import dropout, importing, pairing, rates, sample, subsidy
 
     importing.register(app)
     sample.register(app)
     dropout.register(app)
     rates.register(app)
     pairing.register(app)
+    subsidy.register(app)
 
 
 def _chinese_help_chrome() -> None:
