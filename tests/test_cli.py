@@ -24,12 +24,23 @@ def _has_chinese(text: str) -> bool:
     return any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
+def _walk(group, path=()):
+    """Every command under the group, sub-groups (subsidy, pair, dropout, report …) included."""
+    for name in sorted(group.commands):
+        command = group.commands[name]
+        yield (*path, name), command
+        if hasattr(command, "commands"):
+            yield from _walk(command, (*path, name))
+
+
 def test_every_command_and_option_has_chinese_help():
     group, names = _commands()
-    assert {"init", "status", "import", "batches", "template", "sample"} <= set(names)
+    assert {"init", "status", "import", "batches", "template", "sample", "subsidy"} <= set(names)
     assert _has_chinese(group.help)
-    for name in names:
-        command = group.commands[name]
+    walked = dict(_walk(group))
+    assert ("subsidy", "check") in walked
+    for path, command in walked.items():
+        name = " ".join(path)
         assert command.help and _has_chinese(command.help), name
         for param in command.params:
             if param.name in ("help",):
