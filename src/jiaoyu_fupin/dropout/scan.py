@@ -176,12 +176,13 @@ def scan(conn: Connection, term: Term, *, today: date | None = None) -> ScanResu
         child["township"] = child.get("township") or township
     result.on_roll = result.children - len(off_roll)
 
-    away = {r[0] for r in conn.execute(text(
-        "SELECT s.id_number FROM enrollments e JOIN students s ON s.id = e.student_id"
-        " WHERE e.term = :term AND e.study_place != '县内'"), params)}
-    dropped = conn.execute(text(
-        "SELECT s.id_number, s.name, s.id, e.school_name, e.stage, e.grade FROM enrollments e JOIN students s ON s.id = e.student_id"
-        " WHERE e.term = :term AND e.study_place = '县内' AND e.status = '辍学' ORDER BY s.id_number"), params).all()
+    # The term's rows that are not plain roll rows, in one pass over the term: studying away, or 辍学.
+    others = conn.execute(text(
+        "SELECT s.id_number, s.name, s.id, e.school_name, e.stage, e.grade, e.study_place FROM enrollments e"
+        " JOIN students s ON s.id = e.student_id WHERE e.term = :term"
+        " AND (e.study_place != '县内' OR e.status = '辍学') ORDER BY s.id_number"), params).all()
+    away = {r[0] for r in others if r[6] != "县内"}
+    dropped = [tuple(r[:6]) for r in others if r[6] == "县内"]
     if not away:
         result.notes.append(f"台账中没有 {label} 的县外就读名单：在县外就读的儿童也会被列为疑似失学")
     result.roll_dropouts = [r[0] for r in dropped]
