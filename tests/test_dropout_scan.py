@@ -136,3 +136,24 @@ def test_no_away_list_is_said(cli, tmp_path):
     result, doc = _scan(cli)
     assert result.exit_code == 0 and doc["cases"] == []
     assert any("县外就读名单" in n for n in doc["notes"])
+
+
+def test_only_the_latest_closing_shields_a_child(cli, county, tmp_path):
+    from conftest import write_xlsx
+
+    _, doc = _scan(cli)
+    six = county["six"].id
+    first = next(c["case"] for c in doc["cases"] if c["id_number"] == six)
+    cli("dropout", "close", first, "--as", "home_schooled", "--teacher", "王老师", "--reason", "送教", "--date", "2019-10-10")
+    # The dropout ledger brings a second case for the same child, closed later as returned.
+    ledger = write_xlsx(tmp_path / "辍学台账.xlsx", ["学生姓名", "身份证号码", "辍学年月"], [["刚满六岁", six, "2019-11"]],
+                        text_columns=(1,))
+    imported(cli, [ledger])
+    second = json.loads(cli("dropout", "list", "--open", "--json").stdout)["cases"]
+    second = next(c["case"] for c in second if c["id_number"] == six)
+    assert cli("dropout", "close", second, "--as", "returned", "--school", "A小学", "--reason", "已返校",
+               "--date", "2019-12-01").exit_code == 0
+    later = [Child("在校生", date(2010, 1, 1), "东乡", school="A小学", grade="四年级")]
+    imported(cli, write_county(tmp_path / "spring", later, term="2020春")[1:2])
+    _, spring = _scan(cli, "2020春", "2020-03-10")
+    assert six in {c["id_number"] for c in spring["cases"] if c["new"]}

@@ -109,6 +109,14 @@ def test_every_rate_by_hand(cli, county):
         assert isinstance(rate["formula"], str) and "÷" in rate["formula"] and rate["name"]
 
 
+def test_a_case_closed_as_moved_is_not_a_dropout(cli, county):
+    case = next(c["case"] for c in json.loads(cli("dropout", "list", "--json").stdout)["cases"]
+                if c["id_number"] == KIDS["c2"].id and c["left_month"] == "2019-11")
+    assert cli("dropout", "close", case, "--as", "moved", "--reason", "随父母迁往外省", "--date", "2019-12-01").exit_code == 0
+    r = _by_key(_rates(cli)["rates"])["dropout_rate"]
+    assert (r["numerator"], r["denominator"], r["value"]) == (1, 7, "14.29")
+
+
 def test_retention_below_the_cap_is_not_capped(cli, tmp_path, county):
     imported(cli, [write_xlsx(tmp_path / "更正.xlsx", STATS_HEADER, stats_rows(90))])
     r = _by_key(_rates(cli)["rates"])["compulsory_retention"]

@@ -257,9 +257,11 @@ def _standing(conn: Connection, term: Term) -> tuple[set[str], dict[str, str], s
         "SELECT c.id_number, c.closed_as, c.closed_on, (SELECT ev.valid_until FROM dropout_events ev"
         "  WHERE ev.case_id = c.id AND ev.action = 'closed' ORDER BY ev.id DESC LIMIT 1)"
         " FROM dropout_cases c WHERE c.status = 'closed' AND c.id_number NOT IN"
-        " (SELECT id_number FROM dropout_cases WHERE status = 'open')"))
+        " (SELECT id_number FROM dropout_cases WHERE status = 'open') ORDER BY c.closed_on, c.id"))
+    # Only a child's latest closing speaks: home schooling that ended when the child returned no longer shields.
+    latest = {n: (outcome, closed_on, until) for n, outcome, closed_on, until in rows}
     start = term.start()
-    for n, outcome, closed_on, until in rows:
+    for n, (outcome, closed_on, until) in latest.items():
         if outcome in LASTING:
             if until is None or date.fromisoformat(str(until)[:10]) >= start:
                 lasting[n] = outcome

@@ -146,7 +146,8 @@ def dropout_rate(conn: Connection, rolls: Rolls, by: str | None) -> tuple[Rate, 
     if len(s):
         dropped |= set(s.loc[(s["status"] == "辍学").to_numpy(dtype=bool) & member(s["stage"], COMPULSORY), "id_number"])
     dropped |= {r[0] for r in conn.execute(text(
-        "SELECT id_number FROM dropout_cases WHERE COALESCE(closed_as, '') != 'not_a_case' AND ("
+        "SELECT id_number FROM dropout_cases"
+        " WHERE COALESCE(closed_as, '') NOT IN ('not_a_case', 'moved', 'home_schooled', 'exempted') AND ("
         " left_month BETWEEN :m1 AND :m2 OR (left_month IS NULL AND opened_on BETWEEN :d1 AND :d2))"),
         {"m1": f"{year}-09", "m2": f"{year + 1}-08", "d1": f"{year}-09-01", "d2": f"{year + 1}-08-31"})}
     left = member(start["id_number"], dropped)
@@ -155,7 +156,8 @@ def dropout_rate(conn: Connection, rolls: Rolls, by: str | None) -> tuple[Rate, 
     rate = Rate("dropout_rate", int(left.sum()), len(start), formula, source="rolls")
     if not len(s):
         rate.notes.append(f"{rolls.spring_term}学籍尚未导入：只计到{rolls.autumn_term}学籍和辍学台账")
-    rate.notes.append("不在学籍上的疑似失学儿童不在分母中，不计入辍学率（见 fupin dropout list）")
+    rate.notes.append("不在学籍上的疑似失学儿童不在分母中，不计入辍学率（见 fupin dropout list）；"
+                      "销号为非失学辍学、已迁出、送教上门、缓学免学的案件不算辍学")
     key = "school" if by == "school" else "township"
     groups = grouped("dropout_rate", Counter(start.loc[left, key].tolist()), Counter(start[key].tolist()),
                      formula + ("；按学校统计" if by == "school" else "；按学校所在乡镇统计"), [], source="rolls")
