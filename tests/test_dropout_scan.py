@@ -116,9 +116,10 @@ def test_scan_with_nothing_open_exits_0(cli, county):
     assert "没有未销号的案件" in result.stdout
 
 
-@pytest.mark.parametrize("term, message", [("2019冬", "学期"), ("2018秋", "没有 2018秋 的学籍名册")])
-def test_scan_misuse_exits_2(cli, county, term, message):
-    result = cli("dropout", "scan", "--term", term)
+@pytest.mark.parametrize("args, message", [(["--term", "2019冬"], "学期"), (["--term", "2018秋"], "没有 2018秋 的学籍名册"),
+                                           (["--term", "2019秋", "--date", "2099-01-01"], "今天之后")])
+def test_scan_misuse_exits_2(cli, county, args, message):
+    result = cli("dropout", "scan", *args)
     assert result.exit_code == 2
     assert message in result.output
 

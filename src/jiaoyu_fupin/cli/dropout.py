@@ -58,10 +58,14 @@ def scan_command(
 
     可反复运行：已有未销号案件的儿童不会重复立案。有未销号案件时退出码为 1。
     """
+    from datetime import date
+
     from jiaoyu_fupin.dropout import ScanError, scan
 
     parsed = _term(term)
     day = _day(on)
+    if day > date.today():
+        fail(f"立案日期 {day.isoformat()} 在今天之后", EXIT_MISUSE, "请写实际比对的日期，或去掉 --date")
     ledger = common.open_ledger(ctx)
     try:
         with ledger.transaction() as conn:
