@@ -82,8 +82,12 @@ class Ledger:
             event.listen(self.engine, "begin", _begin)
         self.applied_now: list[str] = []
         if migrate:
-            with self.transaction() as conn:
-                self.applied_now = migrations.migrate(conn)
+            # Checked with a read first: a report opened while an import holds the write lock must not wait for it.
+            with self.engine.connect() as conn:
+                stale = migrations.pending(conn)
+            if stale:
+                with self.transaction() as conn:
+                    self.applied_now = migrations.migrate(conn)
 
     @property
     def display_name(self) -> str:

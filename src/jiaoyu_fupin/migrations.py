@@ -50,14 +50,27 @@ def m004_dropout_rates(conn: Connection) -> None:
     SQLModel.metadata.create_all(conn, tables=tables)
 
 
+def m005_row_versions(conn: Connection) -> None:
+    """The versions imports replace (row_versions), so reports can be made as of a past date."""
+    SQLModel.metadata.create_all(conn, tables=[SQLModel.metadata.tables["row_versions"]])
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
-    m001_initial, m002_default_policy, m003_pairing_records, m004_dropout_rates,
+    m001_initial, m002_default_policy, m003_pairing_records, m004_dropout_rates, m005_row_versions,
 ]
 
 
 def applied(conn: Connection) -> list[str]:
     _meta.create_all(conn)
     return [row[0] for row in conn.execute(select(schema_migrations.c.name))]
+
+
+def pending(conn: Connection) -> bool:
+    """Whether any step is still to apply, found by reading only: no write lock is taken while an import runs."""
+    if not conn.dialect.has_table(conn, "schema_migrations"):
+        return True
+    done = {row[0] for row in conn.execute(select(schema_migrations.c.name))}
+    return any(step.__name__ not in done for step in MIGRATIONS)
 
 
 def migrate(conn: Connection) -> list[str]:

@@ -14,6 +14,8 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Boolean, Connection, Date, Table, select
 
+from jiaoyu_fupin.importers import history
+
 CHUNK = 50_000
 ROWS_PER_STATEMENT = 200
 BULK_ROWS = 20_000  # inserts at least this big may rebuild plain indexes instead of updating them
@@ -193,6 +195,8 @@ def update(conn: Connection, table: Table, frame: pd.DataFrame) -> None:
     """UPDATE by the frame's `id` column, setting every other column."""
     if not len(frame):
         return
+    if "batch_id" in frame.columns:  # an import replaces these rows: keep what they said (reports --as-of)
+        history.keep_versions(conn, table, frame["id"], frame["batch_id"].iloc[0])
     columns = [c for c in frame.columns if c != "id"]
     if _is_sqlite(conn):
         sql = f"UPDATE {table.name} SET {', '.join(c + ' = ?' for c in columns)} WHERE id = ?"

@@ -2,6 +2,7 @@
 
 from jiaoyu_fupin.models.batch import Batch
 from jiaoyu_fupin.models.dropout import DropoutCase, DropoutEvent, DropoutVisit
+from jiaoyu_fupin.models.history import RowVersion
 from jiaoyu_fupin.models.pairing import HelpActivity, Helper, Oversight, Pairing
 from jiaoyu_fupin.models.population import PopulationChild
 from jiaoyu_fupin.models.school import School
@@ -25,6 +26,7 @@ __all__ = [
     "PopulationCount",
     "Program",
     "RegistryPerson",
+    "RowVersion",
     "School",
     "SchoolStat",
     "Standard",
