@@ -27,26 +27,50 @@ Keys = Callable[[pd.DataFrame], object]  # a frame -> one hashable key per row
 
 def diff_stored(conn: Connection, table: Table, new: pd.DataFrame, key_columns: list[str], compare: list[str],
                 key: Keys | None = None) -> pd.DataFrame:
-    """Like store.diff against every stored row of `table`: adds `id` (None when new) and `_changed`.
+    """Like store.diff against every stored row of `table`: adds `id` (NA when new) and `_changed`.
 
     `key` turns a frame (the file's, or the stored one with `key_columns`) into one key per row; by default the
     single key column itself.
     """
-    key = key or (lambda frame: frame[key_columns[0]].astype(object))
     stored = fetch_fingerprints(conn, table, key_columns, compare)
-    pos = pd.Index(key(stored)).get_indexer(key(new)) if len(stored) else np.full(len(new), -1)
+    return diff_fetched(new, stored, compare, key or (lambda frame: frame[key_columns[0]]))
+
+
+def diff_fetched(new: pd.DataFrame, stored: pd.DataFrame, compare: list[str], key: Keys) -> pd.DataFrame:
+    """diff_stored with the stored side already read by fetch_fingerprints."""
+    pos = _positions(key(stored), key(new)) if len(stored) else np.full(len(new), -1)
     matched = pos >= 0
     out = new.copy(deep=False)
-    ids = np.full(len(new), None, dtype=object)
-    ids[matched] = stored["id"].to_numpy(dtype=object)[pos[matched]]
-    out["id"] = ids
-    changed = np.zeros(len(new), dtype=bool)
-    if matched.any():
-        mine = fingerprints(new.loc[matched, compare])
-        theirs = _arrow(stored[FINGERPRINT]).take(pa.array(pos[matched]))
-        changed[matched] = ~pc.equal(mine, theirs).to_numpy(zero_copy_only=False)
-    out["_changed"] = changed
+    ids = np.zeros(len(new), dtype=np.int64)
+    ids[matched] = stored["id"].to_numpy(dtype=np.int64)[pos[matched]]
+    out["id"] = pd.arrays.IntegerArray(ids, ~matched)
+    out["_changed"] = _changed(new, _arrow(stored[FINGERPRINT]).combine_chunks(), pos, compare)
     return out
+
+
+def _changed(new: pd.DataFrame, stored: pa.Array, pos: np.ndarray, compare: list[str]) -> np.ndarray:
+    """Which new rows differ from the stored row at `pos` (-1: none), compared a slice at a time to bound memory."""
+    changed = np.zeros(len(new), dtype=bool)
+    for start in range(0, len(new), CHUNK):
+        where = pos[start:start + CHUNK]
+        matched = where >= 0
+        if matched.any():
+            mine = fingerprints(new.iloc[start:start + CHUNK].loc[matched, compare])
+            theirs = stored.take(pa.array(where[matched]))
+            changed[start:start + CHUNK][matched] = ~pc.equal(mine, theirs).to_numpy(zero_copy_only=False)
+    return changed
+
+
+def _positions(stored, new) -> np.ndarray:
+    """For each new key, the position of the same key among the stored ones (unique), -1 when absent."""
+    text = [isinstance(getattr(keys, "dtype", None), pd.StringDtype) for keys in (stored, new)]
+    if all(text):
+        # Text keys matched in Arrow: no Python string per key on either side.
+        found = pc.index_in(_arrow(new), value_set=_arrow(stored).combine_chunks())
+        return pc.fill_null(found, -1).to_numpy().astype(np.int64)
+    if any(text):
+        stored, new = pd.Series(stored).astype(object), pd.Series(new).astype(object)
+    return pd.Index(stored).get_indexer(new)
 
 
 def fetch_fingerprints(conn: Connection, table: Table, key_columns: list[str], compare: list[str]) -> pd.DataFrame:
@@ -55,14 +79,14 @@ def fetch_fingerprints(conn: Connection, table: Table, key_columns: list[str], c
         names = ["id", *key_columns, *compare]
         frame = pd.DataFrame([tuple(_storage(v) for v in row) for row in conn.execute(select(*[table.c[c] for c in names]))],
                              columns=names, dtype=object)
-        return frame[["id", *key_columns]].assign(**{FINGERPRINT: pd.Series(fingerprints(frame[compare]), dtype="str")})
+        return frame[["id", *key_columns]].assign(**{FINGERPRINT: fingerprints(frame[compare]).to_pandas()})
     driver = conn.connection.driver_connection
     exprs = ["id", *key_columns, fingerprint_sql(compare)]
     numeric = [True, *(isinstance(table.c[c].type, Integer) for c in key_columns), False]
     parts, last = [], 0
     while (columns := _slice(driver, table, exprs, last)) is not None:
         part = pd.DataFrame({
-            name: pd.Series(pc.cast(column, pa.int64()).to_numpy(), dtype=object) if is_number
+            name: pd.Series(pc.cast(column, pa.int64()).to_numpy()) if is_number
             else pd.Series(column.cast(pa.large_string()).to_pandas())
             for name, column, is_number in zip(["id", *key_columns, FINGERPRINT], columns, numeric, strict=True)
         })

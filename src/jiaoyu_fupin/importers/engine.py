@@ -130,6 +130,7 @@ def _one(conn: Connection, result: FileResult, options: Options) -> None:
         result.problems.extend(sorted(prepared.checked.problems, key=lambda p: (p.row or 0, p.letter or "")))
         return
     batch = BatchMaker(conn, result.table, prepared.term, result.rows)
+    result.table.release_rows()
     counts = write(conn, prepared, batch)
     result.new, result.changed, result.unchanged = counts.new, counts.changed, counts.unchanged
     result.batch_id = batch.id
@@ -163,3 +164,10 @@ def _link_payments(conn: Connection, kinds: set[str]) -> None:
         "UPDATE payments SET student_id = (SELECT s.id FROM students s WHERE s.id_number = payments.id_number)"
         " WHERE student_id IS NULL AND id_number IN (SELECT id_number FROM students)"
     ))
+
+
+def relink(conn: Connection) -> None:
+    """Redo both links from the stored rows alone: a ledger rebuilt as of a past date (reports --as-of) then links
+    exactly as the imports up to that date did."""
+    _link_households(conn, {"registry"})
+    _link_payments(conn, {"roll"})

@@ -61,6 +61,14 @@ class Table:
             letter=self.letters[pos] if pos is not None else None, value=value,
         )
 
+    def release_rows(self) -> None:
+        """Drop the file's cells once its rows are validated into frames of their own.
+
+        Only a file with problems needs its original rows again (for the error workbook); a valid million-row
+        roll would otherwise keep a few hundred MB of text alive while it is written.
+        """
+        self.frame = self.frame.iloc[:0]
+
     def original_rows(self, row_numbers) -> dict[int, list[str | None]]:
         """The original cell texts of the given Excel rows, for the error workbook."""
         index = {int(r): i for i, r in enumerate(self.rows)}
@@ -223,6 +231,9 @@ def release_freed_memory() -> None:
     calamine's cell grid (about a gigabyte for a million rows) is freed once the sheet is in Arrow, but glibc keeps
     those pages; without this the rest of the import would stack its own peak on top of them.
     """
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()  # Arrow's own pool keeps freed blocks too
     with contextlib.suppress(OSError, AttributeError):  # not glibc (macOS, Windows, musl): nothing to do
         ctypes.CDLL("libc.so.6").malloc_trim(0)
 

@@ -244,5 +244,9 @@ def _keys(frame: pd.DataFrame, key: list[str]) -> pd.Index | pd.Series:
 
 def next_ids(conn: Connection, table: Table, n: int) -> np.ndarray:
     """Ids for rows about to be inserted, so the rows that point at them can be written in the same pass."""
-    start = conn.execute(select(table.c.id).order_by(table.c.id.desc()).limit(1)).scalar() or 0
+    start = max_id(conn, table)
     return np.arange(start + 1, start + 1 + n, dtype=np.int64)
+
+
+def max_id(conn: Connection, table: Table) -> int:
+    return conn.execute(select(table.c.id).order_by(table.c.id.desc()).limit(1)).scalar() or 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pandas as pd
 from sqlalchemy import Connection
@@ -21,8 +23,8 @@ from jiaoyu_fupin.importers.base import (
     single_term,
     terms,
 )
-from jiaoyu_fupin.importers.compare import diff_stored
-from jiaoyu_fupin.importers.reader import Table
+from jiaoyu_fupin.importers.compare import diff_fetched, fetch_fingerprints
+from jiaoyu_fupin.importers.reader import Table, release_freed_memory
 from jiaoyu_fupin.importers.rowchecks import (
     bad_values,
     conflicting_duplicates,
@@ -55,7 +57,8 @@ def _validate(conn: Connection, table: Table, options: Options, *, away: bool) -
         return prepared
     n = len(table.frame)
     required_values(table, checked, [c.field for c in table.kind.columns if c.required and c.field != "id_number"])
-    ids = id_numbers(table, checked)
+    # Arrow-backed: a million ID numbers as Python strings cost 75 MB and slow every hash and sort below.
+    ids = pd.Series(id_numbers(table, checked), dtype="str")
     col = table.column
 
     sex, bad = values.map_values(table.text("sex"), values.SEX)
@@ -148,30 +151,30 @@ def _study_place(table: Table, checked) -> tuple[pd.Series, pd.Series]:
 
 
 def write(conn: Connection, prepared: Prepared, batch: BatchMaker) -> Counts:
-    students, enrollments = prepared.frames["students"], prepared.frames["enrollments"]
+    # The writer consumes the frames: a million-row roll's copies are not kept alive while it is written.
+    students, enrollments = prepared.frames.pop("students"), prepared.frames.pop("enrollments")
     present = set(prepared.frames["present"]["field"]) | {"name", "sex", "birth_date"}
     compare = [f for f in STUDENT_FIELDS if f in present]
-    # Row i of both frames is the same file row, so one factorize of the ID numbers links every enrollment
-    # row to its student without a million-entry dict.
-    codes, _ = pd.factorize(students["id_number"])
-    if (codes < 0).any():  # validation refuses such rows; a -1 here would silently pick the last student
-        raise ValueError("roll rows without an ID number reached the writer")
-    people, people_codes = _one_row_per_student(students, codes)
-    merged = diff_stored(conn, Student.__table__, people[["id_number", "source_row", *STUDENT_FIELDS]], ["id_number"],
-                         compare)
-    del people
-    is_new = merged["id"].isna().to_numpy()
-    merged.loc[is_new, "id"] = store.next_ids(conn, Student.__table__, int(is_new.sum()))
-    student_of = np.empty(len(merged), dtype=np.int64)
-    student_of[people_codes] = merged["id"].to_numpy(dtype=np.int64)
-    changed_of = np.zeros(len(merged), dtype=bool)
-    changed_of[people_codes] = merged["_changed"].to_numpy()
-
-    e = _diff_enrollments(conn, enrollments, student_of[codes])
+    first_id = store.max_id(conn, Student.__table__) + 1
+    # The ledger's side is read on a helper thread while this one works on the file's side; SQLite and Arrow
+    # both let go of the GIL, so on two cores the two overlap. Nothing else touches the connection meanwhile.
+    with ThreadPoolExecutor(max_workers=1) as reader:
+        stored = reader.submit(fetch_fingerprints, conn, Student.__table__, ["id_number"], compare)
+        stored_e = reader.submit(fetch_fingerprints, conn, Enrollment.__table__, ["student_id", "term"], ENROLLMENT_FIELDS)
+        codes, people, people_codes = _one_row_per_student(students)
+        del students
+        release_freed_memory()
+        merged = _diff_students(people, stored.result(), compare, first_id)
+        del people, stored  # a future holds its result for as long as it lives
+        student_of, changed_of = _by_code(merged, people_codes)
+        e = _diff_enrollments(enrollments, student_of[codes], stored_e.result())
+        del enrollments, stored_e
+    release_freed_memory()
     e_new = e["id"].isna().to_numpy()
     e_changed = e["_changed"].to_numpy() | (~e_new & changed_of[codes])
     counts = Counts(new=int(e_new.sum()), changed=int(e_changed.sum()))
     counts.unchanged = len(e) - counts.new - counts.changed
+    is_new = merged["_new"].to_numpy()
     if not (counts.new or counts.changed or is_new.any() or changed_of.any()):
         return counts
     batch_id = batch()
@@ -184,22 +187,45 @@ def write(conn: Connection, prepared: Prepared, batch: BatchMaker) -> Counts:
     return counts
 
 
-def _one_row_per_student(students: pd.DataFrame, codes: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
-    """One row per ID number (its last row speaks for the student), sorted by ID number, and each row's code.
+def _one_row_per_student(students: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame, np.ndarray]:
+    """(each file row's code, one row per ID number sorted by ID number, each of those rows' code).
 
-    Sorted, new students get ids in index order: the B-tree of ID numbers is appended to, not split at random.
+    The last row of an ID number speaks for the student. Sorted, new students get ids in index order: the
+    B-tree of ID numbers is appended to, not split at random. Row i of the students and enrollments frames is
+    the same file row, so the codes link every enrollment row to its student without a million-entry dict.
     """
+    codes, _ = pd.factorize(students["id_number"])
+    if (codes < 0).any():  # validation refuses such rows; a -1 here would silently pick the last student
+        raise ValueError("roll rows without an ID number reached the writer")
     last = ~pd.Series(codes).duplicated(keep="last").to_numpy()
-    people = students[last]
+    people = students if last.all() else students[last]
     order = pd.Series(people["id_number"], dtype="str").argsort(kind="stable").to_numpy()
-    return people.iloc[order].reset_index(drop=True), codes[last][order]
+    return codes, people.iloc[order].reset_index(drop=True), codes[last][order]
 
 
-def _diff_enrollments(conn: Connection, enrollments: pd.DataFrame, student_ids: np.ndarray) -> pd.DataFrame:
+def _diff_students(people: pd.DataFrame, stored: pd.DataFrame, compare: list[str], first_id: int) -> pd.DataFrame:
+    """The students with `id` (new ones numbered from first_id, in ID-number order), `_new` and `_changed`."""
+    merged = diff_fetched(people[["id_number", "source_row", *STUDENT_FIELDS]], stored, compare,
+                          key=lambda frame: frame["id_number"])
+    merged["_new"] = merged["id"].isna().to_numpy()
+    merged.loc[merged["_new"], "id"] = np.arange(first_id, first_id + int(merged["_new"].sum()), dtype=np.int64)
+    return merged
+
+
+def _by_code(merged: pd.DataFrame, people_codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each student's id and whether the student changed, indexed by code."""
+    student_of = np.empty(len(merged), dtype=np.int64)
+    student_of[people_codes] = merged["id"].to_numpy(dtype=np.int64)
+    changed_of = np.zeros(len(merged), dtype=bool)
+    changed_of[people_codes] = merged["_changed"].to_numpy()
+    return student_of, changed_of
+
+
+def _diff_enrollments(enrollments: pd.DataFrame, student_ids: np.ndarray, stored: pd.DataFrame) -> pd.DataFrame:
     """The file's enrollments with `student_id`, aligned with the stored ones on (student, term)."""
     enroll = enrollments.drop(columns="id_number").assign(student_id=student_ids)
-    return diff_stored(conn, Enrollment.__table__, enroll[["student_id", "term", "source_row", *ENROLLMENT_FIELDS]],
-                       ["student_id", "term"], ENROLLMENT_FIELDS, key=_enrollment_key)
+    return diff_fetched(enroll[["student_id", "term", "source_row", *ENROLLMENT_FIELDS]], stored, ENROLLMENT_FIELDS,
+                        key=_enrollment_key)
 
 
 def _write_enrollments(conn: Connection, e: pd.DataFrame, new: np.ndarray, changed: np.ndarray, batch_id: int) -> None:
