@@ -61,3 +61,38 @@ def _use_policy(ledger, path: str | None) -> None:
         changed = apply_policy(conn, policy)
     if changed:
         err.print(f"已启用资助标准文件 {policy.source}：台账中的资助项目和标准已按它更新")
+
+
+# ---- option values every group parses the same way: a term, a day, an .xlsx path ------------------------
+
+
+def term_arg(text: str | None):
+    """--term as clerks write it (2019秋, 2019年秋季学期 …); None stays None; a bad term is misuse (exit 2)."""
+    from jiaoyu_fupin.terms import Term, TermError
+
+    if text is None:
+        return None
+    try:
+        return Term.parse(text)
+    except TermError as exc:
+        fail(str(exc), EXIT_MISUSE)
+
+
+def day_arg(text: str | None, what: str = "日期"):
+    """A date option (2019-11-05, 2019/11/5, 2019年11月5日, 20191105); None stays None; a bad date is misuse."""
+    if text is None:
+        return None
+    import pandas as pd
+
+    from jiaoyu_fupin.importers.values import parse_dates
+
+    parsed, bad = parse_dates(pd.Series([str(text).strip() or None], dtype=object))
+    if bool(bad.iloc[0]) or parsed.iloc[0] is None or pd.isna(parsed.iloc[0]):
+        fail(f"{what}“{text}”无法识别", EXIT_MISUSE, "请写成 2019-11-05 这样的日期")
+    return parsed.iloc[0]
+
+
+def xlsx_arg(path, example: str) -> None:
+    """Workbooks we write are .xlsx; anything else is misuse before any work is done."""
+    if path is not None and path.suffix.lower() != ".xlsx":
+        fail(f"输出文件“{path}”须以 .xlsx 结尾", EXIT_MISUSE, f"例如 --out {example}")

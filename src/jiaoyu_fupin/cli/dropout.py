@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Annotated
 
 import typer
@@ -21,28 +22,6 @@ OUTCOME_HELP = ("结案方式：returned 劝返复学（须 --school）、home_s
 CASE_HELP = "案件编号（fupin dropout list 第一列），或儿童的身份证号"
 
 
-def _term(value: str) -> str:
-    from jiaoyu_fupin.terms import Term, TermError
-
-    try:
-        return Term.parse(value)
-    except TermError as exc:
-        fail(str(exc), EXIT_MISUSE)
-
-
-def _day(value: str | None):
-    from datetime import date
-
-    from jiaoyu_fupin.dropout import CaseError, parse_day
-
-    if value is None:
-        return date.today()
-    try:
-        return parse_day(value)
-    except CaseError as exc:
-        fail(exc.message, EXIT_MISUSE, exc.hint)
-
-
 def _case_error(exc) -> None:
     fail(exc.message, EXIT_MISUSE if exc.misuse else EXIT_FINDINGS, exc.hint or None)
 
@@ -58,12 +37,10 @@ def scan_command(
 
     可反复运行：已有未销号案件的儿童不会重复立案。有未销号案件时退出码为 1。
     """
-    from datetime import date
-
     from jiaoyu_fupin.dropout import ScanError, scan
 
-    parsed = _term(term)
-    day = _day(on)
+    parsed = common.term_arg(term)
+    day = common.day_arg(on) or date.today()
     if day > date.today():
         fail(f"立案日期 {day.isoformat()} 在今天之后", EXIT_MISUSE, "请写实际比对的日期，或去掉 --date")
     ledger = common.open_ledger(ctx)
@@ -190,7 +167,7 @@ def visit_command(
     """记录一次劝返（上门动员）。"""
     from jiaoyu_fupin.dropout import CaseError, find_case, record_visit
 
-    day = _day(on)
+    day = common.day_arg(on) or date.today()
     ledger = common.open_ledger(ctx)
     try:
         with ledger.transaction() as conn:
@@ -216,8 +193,8 @@ def close_command(
     from jiaoyu_fupin.dropout import CaseError, close_case, find_case
     from jiaoyu_fupin.dropout.cases import OUTCOMES
 
-    day = _day(on)
-    valid_until = None if until is None else _day(until)
+    day = common.day_arg(on) or date.today()
+    valid_until = common.day_arg(until, "有效期")
     ledger = common.open_ledger(ctx)
     try:
         with ledger.transaction() as conn:
@@ -240,7 +217,7 @@ def reopen_command(
     """重新立案：已销号的案件重新打开；原来的销号记录保留在案件经过中。"""
     from jiaoyu_fupin.dropout import CaseError, find_case, reopen_case
 
-    day = _day(on)
+    day = common.day_arg(on) or date.today()
     ledger = common.open_ledger(ctx)
     try:
         with ledger.transaction() as conn:

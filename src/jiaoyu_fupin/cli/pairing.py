@@ -23,33 +23,6 @@ AsOfOption = Annotated[str | None, typer.Option(
 MaxOption = Annotated[int, typer.Option("--max-per-helper", help="每名责任人最多结对几名学生")]
 
 
-def _term(text: str | None):
-    from jiaoyu_fupin.terms import Term, TermError
-
-    if text is None:
-        return None
-    try:
-        return Term.parse(text)
-    except TermError as exc:
-        fail(str(exc), EXIT_MISUSE)
-
-
-def _as_of(text: str | None):
-    from jiaoyu_fupin.pairing.rules import parse_date
-
-    if text is None:
-        return None
-    try:
-        return parse_date(text)
-    except ValueError as exc:
-        fail(str(exc), EXIT_MISUSE)
-
-
-def _xlsx(path: Path | None) -> None:
-    if path is not None and path.suffix.lower() != ".xlsx":
-        fail(f"输出文件“{path}”须以 .xlsx 结尾", EXIT_MISUSE, "例如 --out 结对帮扶检查_2019秋.xlsx")
-
-
 def _run(fn):
     """Library refusals (unknown school, no roll for the term) are the user's to fix: exit 2 with the hint."""
     from jiaoyu_fupin.pairing.data import PairingError
@@ -84,8 +57,8 @@ def check_command(
     """
     from jiaoyu_fupin.pairing.check import check
 
-    parsed, day = _term(term), _as_of(as_of)
-    _xlsx(out_path)
+    parsed, day = common.term_arg(term), common.day_arg(as_of, "截至日期")
+    common.xlsx_arg(out_path, "结对帮扶检查_2019秋.xlsx")
     ledger = common.open_ledger(ctx)
     result = _run(lambda: check(ledger, parsed, as_of=day, school=school, max_per_helper=max_per_helper))
     if out_path is not None:
@@ -211,7 +184,7 @@ def assign_command(
     """
     from jiaoyu_fupin.pairing.assign import propose, write
 
-    parsed, day = _term(term), _as_of(as_of)
+    parsed, day = common.term_arg(term), common.day_arg(as_of, "截至日期")
     ledger = common.open_ledger(ctx)
     result = _run(lambda: propose(ledger, school, term=parsed, as_of=day, max_per_helper=max_per_helper))
     if not result.proposals:
@@ -249,8 +222,8 @@ def handbook_command(
     """
     from jiaoyu_fupin.pairing.handbook import build, write_handbook
 
-    parsed, day = _term(term), _as_of(as_of)
-    _xlsx(out_path)
+    parsed, day = common.term_arg(term), common.day_arg(as_of, "截至日期")
+    common.xlsx_arg(out_path, "结对帮扶手册_城关中学.xlsx")
     ledger = common.open_ledger(ctx)
     book = _run(lambda: build(ledger, school, term=parsed, as_of=day))
     _save(lambda: write_handbook(out_path, book), out_path)

@@ -23,15 +23,6 @@ SchoolOption = Annotated[str | None, typer.Option("--school", help="只看这所
 TownshipOption = Annotated[str | None, typer.Option("--township", help="只看这个乡镇的学校")]
 
 
-def _term(text: str):
-    from jiaoyu_fupin.terms import Term, TermError
-
-    try:
-        return Term.parse(text)
-    except TermError as exc:
-        fail(str(exc), EXIT_MISUSE)
-
-
 def _scope(conn, school: str | None, township: str | None):
     from jiaoyu_fupin.subsidy.scope import Scope, ScopeError
 
@@ -45,11 +36,6 @@ def _scope(conn, school: str | None, township: str | None):
     return scope
 
 
-def _xlsx(path: Path) -> None:
-    if path.suffix.lower() != ".xlsx":
-        fail(f"输出文件“{path}”须以 .xlsx 结尾", EXIT_MISUSE, "例如 --out 资助核对_2019秋.xlsx")
-
-
 @subsidy_app.command("standards")
 def standards_command(
     ctx: typer.Context,
@@ -61,7 +47,7 @@ def standards_command(
 
     from jiaoyu_fupin.subsidy.standards import in_force
 
-    chosen = _term(term) if term else None
+    chosen = common.term_arg(term)
     ledger = common.open_ledger(ctx)
     with ledger.engine.connect() as conn:
         found = in_force(conn, chosen)
@@ -99,9 +85,9 @@ def check_command(
     """
     from jiaoyu_fupin.subsidy.coverage import NoRollError, check
 
-    chosen = _term(term)
+    chosen = common.term_arg(term)
     if out_path is not None:
-        _xlsx(out_path)
+        common.xlsx_arg(out_path, "资助核对_2019秋.xlsx")
     ledger = common.open_ledger(ctx)
     with ledger.engine.connect() as conn:
         scope = _scope(conn, school, township)
@@ -190,11 +176,11 @@ def notice_command(
     """生成公示名单：只有姓名、学校、年级、班级、资助项目（可选金额），绝不含身份证号、出生日期、住址、电话、银行卡和家庭困难情况。"""
     from jiaoyu_fupin.subsidy.notice import MIN_DAYS, notice_rows, write_notice
 
-    chosen = _term(term)
-    _xlsx(out_path)
+    chosen = common.term_arg(term)
+    common.xlsx_arg(out_path, "资助公示_2019秋.xlsx")
     if days < MIN_DAYS:
         fail(f"公示期不得少于 {MIN_DAYS} 个工作日，现在是 {days}", EXIT_MISUSE)
-    first = _date(start) if start else date.today()
+    first = common.day_arg(start, "公示开始日期") or date.today()
     ledger = common.open_ledger(ctx)
     with ledger.engine.connect() as conn:
         scope = _scope(conn, school, township)
@@ -206,17 +192,6 @@ def notice_command(
                  contact=contact)
     schools = len({r.school for r in rows})
     out.print(f"已写入公示名单 {out_path}：{schools} 所学校，{len(rows)} 人次。")
-
-
-def _date(text: str) -> date:
-    import pandas as pd
-
-    from jiaoyu_fupin.importers.values import parse_dates
-
-    parsed, bad = parse_dates(pd.Series([text], dtype=object))
-    if bool(bad.iloc[0]) or pd.isna(parsed.iloc[0]):
-        fail(f"日期“{text}”无法识别", EXIT_MISUSE, "请写成 2019-11-04")
-    return parsed.iloc[0]
 
 
 def register(app: typer.Typer) -> None:

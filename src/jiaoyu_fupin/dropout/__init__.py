@@ -12,7 +12,6 @@ from jiaoyu_fupin.dropout.cases import (
     close_case,
     find_case,
     list_cases,
-    parse_day,
     record_visit,
     reopen_case,
 )
@@ -29,7 +28,6 @@ __all__ = [
     "close_case",
     "find_case",
     "list_cases",
-    "parse_day",
     "record_visit",
     "reopen_case",
     "scan",

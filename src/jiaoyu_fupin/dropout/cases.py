@@ -80,18 +80,6 @@ class CaseHistory:
     visits: list[dict] = field(default_factory=list)
 
 
-def parse_day(value: str) -> date:
-    """A date as clerks type it (2019-11-05, 2019/11/5, 2019年11月5日, 20191105)."""
-    import pandas as pd
-
-    from jiaoyu_fupin.importers.values import parse_dates
-
-    parsed, bad = parse_dates(pd.Series([str(value).strip() or None], dtype="str"))
-    if bad.iloc[0] or parsed.iloc[0] is None:
-        raise CaseError(f"日期“{value}”无法识别", "请写成 2019-11-05 这样的日期")
-    return parsed.iloc[0]
-
-
 def _iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
 
