@@ -260,6 +260,9 @@ def main(argv: list[str] | None = None) -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     cores = os.cpu_count()
     print(f"machine: {cores} cores (os.cpu_count()), {platform.platform()}, Python {platform.python_version()}")
+    # Other work on the machine slows the baseline and the import alike, but not evenly: say how busy it was.
+    load_before = os.getloadavg()
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in load_before)} (1, 5, 15 min)")
     roll, schools = ensure_files(args.rows)
     small_roll, small_schools = ensure_files(args.small)
     work = Path(tempfile.mkdtemp(prefix="run-", dir=OUT))
@@ -371,7 +374,8 @@ def main(argv: list[str] | None = None) -> int:
     for key, v in verdicts.items():
         value = shown[key](v["value"]) if v["value"] is not None else "n/a (measurement failed)"
         print(f"{'PASS' if v['pass'] else 'FAIL'}  {v['limit']:<52} {value}")
-    print(f"cores: {cores}")
+    load_after = os.getloadavg()
+    print(f"cores: {cores}; load average after: {' '.join(f'{x:.2f}' for x in load_after)} (1, 5, 15 min)")
 
     for key, e in errors.items():
         print(f"\n--- error in '{key}': {e['error']}")
@@ -379,6 +383,7 @@ def main(argv: list[str] | None = None) -> int:
 
     report = {
         "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "cpu_count": cores, "platform": platform.platform(),
+        "load_average": {"before": load_before, "after": load_after},
         "python": platform.python_version(), "versions": _versions(), "rows": n, "small_rows": args.small,
         "repeat": args.repeat, "files": {"roll": str(roll), "roll_bytes": roll.stat().st_size,
                                          "small_roll": str(small_roll)},

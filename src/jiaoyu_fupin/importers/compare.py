@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from decimal import Decimal
 
 import numpy as np
 import pandas as pd
@@ -18,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from sqlalchemy import Connection, Integer, Table, select
 
-from jiaoyu_fupin.importers.store import CHUNK, _is_sqlite, _repetitive, _storage
+from jiaoyu_fupin.importers.store import CHUNK, is_sqlite, repetitive, storage_value
 
 FINGERPRINT = "_fingerprint"
 
@@ -75,9 +74,9 @@ def _positions(stored, new) -> np.ndarray:
 
 def fetch_fingerprints(conn: Connection, table: Table, key_columns: list[str], compare: list[str]) -> pd.DataFrame:
     """`id`, the key columns (NOT NULL ones) and the fingerprint of `compare` of every stored row."""
-    if not _is_sqlite(conn):
+    if not is_sqlite(conn):
         names = ["id", *key_columns, *compare]
-        frame = pd.DataFrame([tuple(_storage(v) for v in row) for row in conn.execute(select(*[table.c[c] for c in names]))],
+        frame = pd.DataFrame([tuple(storage_value(v) for v in row) for row in conn.execute(select(*[table.c[c] for c in names]))],
                              columns=names, dtype=object)
         return frame[["id", *key_columns]].assign(**{FINGERPRINT: fingerprints(frame[compare]).to_pandas()})
     driver = conn.connection.driver_connection
@@ -133,7 +132,7 @@ def fingerprints(frame: pd.DataFrame) -> pa.ChunkedArray:
 
 def _literals(series: pd.Series) -> pa.ChunkedArray:
     """Each value as printf's %Q writes it: 'text' with quotes doubled, NULL when empty."""
-    if isinstance(series.dtype, pd.StringDtype) and not _repetitive(series):
+    if isinstance(series.dtype, pd.StringDtype) and not repetitive(series):
         quote = _text_scalar("'")
         doubled = pc.replace_substring(_arrow(series), "'", "''")
         return pc.fill_null(pc.binary_join_element_wise(quote, doubled, quote, _text_scalar("")), _text_scalar("NULL"))
@@ -170,6 +169,4 @@ def _text(value) -> str:
         return str(int(value)) if float(value).is_integer() else repr(float(value))
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
     return str(value)

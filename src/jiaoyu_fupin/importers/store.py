@@ -21,22 +21,22 @@ ROWS_PER_STATEMENT = 200
 BULK_ROWS = 20_000  # inserts at least this big may rebuild plain indexes instead of updating them
 
 
-def _is_sqlite(conn: Connection) -> bool:
+def is_sqlite(conn: Connection) -> bool:
     return conn.dialect.name == "sqlite"
 
 
 def fetch(conn: Connection, table: Table, columns: list[str]) -> pd.DataFrame:
-    if _is_sqlite(conn):
+    if is_sqlite(conn):
         cursor = conn.connection.driver_connection.execute(
             f"SELECT {', '.join(columns)} FROM {table.name}"  # noqa: S608 (names come from our own tables)
         )
         rows = cursor.fetchall()
     else:
-        rows = [tuple(_storage(v) for v in row) for row in conn.execute(select(*[table.c[c] for c in columns]))]
+        rows = [tuple(storage_value(v) for v in row) for row in conn.execute(select(*[table.c[c] for c in columns]))]
     return pd.DataFrame(rows, columns=columns, dtype=object) if rows else pd.DataFrame(columns=columns, dtype=object)
 
 
-def _storage(value):
+def storage_value(value):
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, date):
@@ -70,7 +70,7 @@ def _matrix(frame: pd.DataFrame) -> np.ndarray:
             if pd.api.types.infer_dtype(values, skipna=False) not in ("string", "integer", "boolean"):
                 missing = pd.isna(values)
                 out[missing, j] = None
-        elif isinstance(column.dtype, pd.StringDtype) and _repetitive(column):
+        elif isinstance(column.dtype, pd.StringDtype) and repetitive(column):
             out[:, j] = _shared_objects(column)
         else:
             # Arrow-backed text and numeric columns: Python objects for this slice only.
@@ -78,7 +78,7 @@ def _matrix(frame: pd.DataFrame) -> np.ndarray:
     return out
 
 
-def _repetitive(column: pd.Series, sample: int = 2048) -> bool:
+def repetitive(column: pd.Series, sample: int = 2048) -> bool:
     head = column.iloc[:sample]
     return len(head.unique()) * 4 <= len(head)
 
@@ -130,7 +130,7 @@ def _rows_per_statement(driver, varying: int, shared: int) -> int:
 def insert(conn: Connection, table: Table, frame: pd.DataFrame) -> None:
     if not len(frame):
         return
-    if not _is_sqlite(conn):
+    if not is_sqlite(conn):
         conn.execute(table.insert(), _python(table, frame))
         return
     driver = conn.connection.driver_connection
@@ -198,7 +198,7 @@ def update(conn: Connection, table: Table, frame: pd.DataFrame) -> None:
     if "batch_id" in frame.columns:  # an import replaces these rows: keep what they said (reports --as-of)
         history.keep_versions(conn, table, frame["id"], frame["batch_id"].iloc[0])
     columns = [c for c in frame.columns if c != "id"]
-    if _is_sqlite(conn):
+    if is_sqlite(conn):
         sql = f"UPDATE {table.name} SET {', '.join(c + ' = ?' for c in columns)} WHERE id = ?"
         conn.connection.driver_connection.executemany(sql, _matrix(frame[[*columns, "id"]]).tolist())
     else:
