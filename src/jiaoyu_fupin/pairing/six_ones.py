@@ -26,31 +26,52 @@ def statuses(data: TermData, pairings: pd.DataFrame) -> pd.DataFrame:
     term = data.term
     first, last = rules.first_day(term).isoformat(), rules.last_day(term).isoformat()
     p = pairings[(pairings["start_date"] <= last) & (pairings["end_date"].isna() | (pairings["end_date"] >= first))]
-    points = pd.DataFrame([(d.item, d.period, d.deadline.isoformat()) for d in rules.due_points(term)],
-                          columns=["item", "period", "deadline"])
-    dues = p[["helper_id", "student_id", "start_date", "end_date"]].merge(points, how="cross")
-    owed = (dues["start_date"] <= dues["deadline"]) & (dues["end_date"].isna() | (dues["end_date"] >= dues["deadline"]))
-    dues = dues[owed].drop_duplicates(KEY)[[*KEY, "deadline"]].reset_index(drop=True)
+    points = rules.due_points(term)
+    point_of = {(d.item, d.period): i for i, d in enumerate(points)}
+    items = np.array([d.item for d in points], dtype=object)
+    periods = np.array([d.period for d in points], dtype=object)
+    deadlines = np.array([d.deadline.isoformat() for d in points], dtype=object)
+    # Every pairing against every due point, joined on integer keys (helper, student, point): merges and
+    # de-duplication over the item and period texts cost most of a county's check.
+    row = np.repeat(np.arange(len(p)), len(points))
+    point = np.tile(np.arange(len(points)), len(p))
+    deadline = deadlines[point]
+    start, end = p["start_date"].to_numpy(dtype=object)[row], p["end_date"].to_numpy(dtype=object)[row]
+    ended = pd.notna(end)
+    owed = start <= deadline
+    owed[ended] &= end[ended] >= deadline[ended]
+    dues = pd.DataFrame({"h": p["helper_id"].to_numpy(dtype=np.int64)[row][owed],
+                         "s": p["student_id"].to_numpy(dtype=np.int64)[row][owed], "point": point[owed]})
+    dues = dues.drop_duplicates(["h", "s", "point"]).reset_index(drop=True)
 
     as_of = data.as_of.isoformat()
     acts = data.activities[data.activities["activity_date"] <= as_of]  # the record as it stood on the as-of date
+    done_on = np.full(len(dues), None, dtype=object)
     if len(acts):
-        # Periods per distinct (item, date): a term's log repeats a few hundred dates over many rows.
-        pairs = acts[["activity_type", "activity_date"]].drop_duplicates()
-        pairs["period"] = [_period(i, d) for i, d in zip(pairs["activity_type"], pairs["activity_date"], strict=True)]
-        acts = acts.merge(pairs, on=["activity_type", "activity_date"]).rename(columns={"activity_type": "item"})
+        # Points per distinct (item, date): a term's log repeats a few hundred dates over many rows. A record whose
+        # period is none of the term's points can match no item owed.
+        kinds = acts[["activity_type", "activity_date"]].drop_duplicates()
+        kinds["point"] = [point_of.get((i, _period(i, d)), -1)
+                          for i, d in zip(kinds["activity_type"], kinds["activity_date"], strict=True)]
+        acts = acts.merge(kinds, on=["activity_type", "activity_date"])
+        acts = acts[acts["point"] >= 0]
         # The first record of each item and period; sort + drop_duplicates, since a groupby min over text
         # falls back to Python per group.
-        first_done = (acts.sort_values("activity_date", kind="stable").drop_duplicates(KEY)[[*KEY, "activity_date"]]
-                      .rename(columns={"activity_date": "done_on"}))
-        dues = dues.merge(first_done, how="left", on=KEY)
-    else:
-        dues["done_on"] = None
-    done = dues["done_on"].notna().to_numpy()
-    late = (dues["deadline"] < as_of).to_numpy()
-    dues["status"] = np.where(done, DONE, np.where(late, OVERDUE, PENDING))
-    dues["done_on"] = dues["done_on"].astype(object).where(done, None)
-    return dues
+        firsts = pd.DataFrame({"h": acts["helper_id"].to_numpy(dtype=np.int64),
+                               "s": acts["student_id"].to_numpy(dtype=np.int64),
+                               "point": acts["point"].to_numpy(dtype=np.int64),
+                               "done_on": acts["activity_date"].to_numpy(dtype=object)})
+        firsts = firsts.sort_values("done_on", kind="stable").drop_duplicates(["h", "s", "point"])
+        found = dues.merge(firsts, how="left", on=["h", "s", "point"])["done_on"]
+        done_on = found.astype(object).where(found.notna(), None).to_numpy()
+    at = dues["point"].to_numpy()
+    out = pd.DataFrame({"helper_id": dues["h"].astype(object), "student_id": dues["s"].astype(object),
+                        "item": pd.Series(items[at], dtype=object), "period": periods[at], "deadline": deadlines[at]})
+    done = pd.notna(done_on)
+    late = out["deadline"].to_numpy() < as_of
+    out["done_on"] = pd.Series(np.where(done, done_on, None), dtype=object)
+    out["status"] = np.where(done, DONE, np.where(late, OVERDUE, PENDING))
+    return out
 
 
 COUNTS = ("due", DONE, OVERDUE, PENDING)
