@@ -159,7 +159,7 @@ def batches(
 
 
 def _register_groups() -> None:
-    from jiaoyu_fupin.cli import dropout, importing, pairing, rates, sample, subsidy
+    from jiaoyu_fupin.cli import dropout, importing, pairing, rates, reports, sample, subsidy
 
     importing.register(app)
     sample.register(app)
@@ -167,6 +167,7 @@ def _register_groups() -> None:
     rates.register(app)
     pairing.register(app)
     subsidy.register(app)
+    reports.register(app)
 
 
 def _chinese_help_chrome() -> None:

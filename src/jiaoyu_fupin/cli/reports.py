@@ -1,0 +1,179 @@
+"""`fupin report monthly | summary`: the work is done in jiaoyu_fupin.reports; here only options and output.
+
+Made for cron: no prompts, no colour or progress off a terminal, messages on stderr, files written whole or not at
+all (temporary file, then renamed), exit 0 written / 1 refused by the data / 2 misuse.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from jiaoyu_fupin.cli import common
+from jiaoyu_fupin.cli.common import EXIT_FINDINGS, EXIT_MISUSE, err, fail, out
+
+report_app = typer.Typer(
+    help="月报和年终总结：按截至时间的台账生成可打印的工作簿（可放进 crontab 定时运行）。",
+    no_args_is_help=True,
+)
+
+AsOfOption = Annotated[str | None, typer.Option(
+    "--as-of", help="数据截至时间，如 2019-11-20（当天结束时）或 2019-11-20 07:00：只用这之前导入的批次和记录，"
+                    "过后重出同一报表得到同样的数字（只支持 SQLite 台账）；默认现在")]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="安静：除错误外什么都不显示（适合 crontab）")]
+
+
+def _as_of(value: str | None, quiet: bool) -> datetime | None:
+    from jiaoyu_fupin.reports.asof import AsOfError, parse_as_of
+
+    if value is None:
+        return None
+    try:
+        moment = parse_as_of(value)
+    except AsOfError as exc:
+        fail(exc.message, EXIT_MISUSE, exc.hint)
+    if moment > datetime.now() and not quiet:
+        err.print(f"注意：截至时间 {moment:%Y-%m-%d %H:%M} 在现在之后，报表按现在的台账生成；此后再导入数据，重出的结果会不同")
+    return moment
+
+
+def _refuse_early(as_of: datetime | None, start, what: str) -> None:
+    if as_of is not None and as_of.date() < start:
+        fail(f"截至时间 {as_of:%Y-%m-%d %H:%M} 早于{what}的第一天 {start:%Y-%m-%d}", EXIT_MISUSE,
+             "--as-of 写该报表实际出表的时间，如月报写当月 20 日")
+
+
+def _errors(exc: Exception) -> None:
+    """The library's refusals as exit codes: no roll for the period is a refusal (1), the rest misuse (2)."""
+    from jiaoyu_fupin.pairing.data import PairingError
+    from jiaoyu_fupin.rates import RatesError
+    from jiaoyu_fupin.reports.asof import AsOfError
+    from jiaoyu_fupin.reports.facts import NoRollError
+    from jiaoyu_fupin.subsidy.scope import ScopeError
+
+    if isinstance(exc, NoRollError):
+        fail(f"截至时间的台账中没有 {exc} 的学籍名册，无法出表，什么也没有写", EXIT_FINDINGS,
+             f"请先导入 {exc} 的学籍（fupin import 学籍.xlsx），或检查 --as-of 是否早于学籍导入的时间")
+    if isinstance(exc, AsOfError | PairingError | RatesError):
+        fail(exc.message, EXIT_MISUSE, exc.hint or None)
+    if isinstance(exc, ScopeError):
+        fail(str(exc), EXIT_MISUSE, "学校名称须与学校名单中的写法完全一致")
+    raise exc
+
+
+def _saved(path: Path, quiet: bool) -> None:
+    if not quiet:
+        err.print(f"已写入 {path}")
+
+
+def _write_failed(path: Path, exc: OSError) -> None:
+    fail(f"无法写入“{path}”：{exc.strerror or exc}", EXIT_MISUSE, "请检查文件夹是否存在、是否可写、文件是否正被 Excel 打开")
+
+
+@report_app.command("monthly")
+def monthly_command(
+    ctx: typer.Context,
+    month: Annotated[str, typer.Option("--month", help="月份，如 2019-11（2019-11 属于 2019秋 学期）")],
+    out_dir: Annotated[Path, typer.Option("--out", help="工作簿放在哪个文件夹（默认当前文件夹），文件名为 月报_2019-11.xlsx")] = Path("."),
+    school: Annotated[str | None, typer.Option("--school", help="只出这所学校的月报（学校全称），文件名带学校名")] = None,
+    as_of: AsOfOption = None,
+    quiet: QuietOption = False,
+) -> None:
+    """月报：全县和各乡镇（或一所学校）的建档立卡在籍人数及比上月增减、本月资助发放、资助核对问题、辍学案件、结对帮扶和六个一。
+
+    退出码：0 已写出；1 截至时间的台账中没有该月所属学期的学籍，未写出；2 用法错误。
+    """
+    from jiaoyu_fupin.reports.period import Month, PeriodError
+
+    try:
+        chosen = Month.parse(month)
+    except PeriodError as exc:
+        fail(exc.message, EXIT_MISUSE, exc.hint)
+    cut = _as_of(as_of, quiet)
+    _refuse_early(cut, chosen.first_day, "该月")
+    if out_dir.exists() and not out_dir.is_dir():
+        fail(f"--out 应是文件夹，“{out_dir}”是一个文件", EXIT_MISUSE, "月报的文件名自动取为 月报_年-月.xlsx")
+    ledger = common.open_ledger(ctx)
+    from jiaoyu_fupin.reports.monthly import build_monthly
+    from jiaoyu_fupin.reports.monthly_sheets import file_name, write_monthly
+
+    try:
+        report = build_monthly(ledger, chosen, as_of=cut, school=school)
+    except Exception as exc:  # noqa: BLE001 (sorted into exit codes; anything else is re-raised)
+        _errors(exc)
+    path = out_dir / file_name(report)
+    try:
+        write_monthly(report, path)
+    except OSError as exc:
+        _write_failed(path, exc)
+    if not quiet:
+        _print_monthly(report)
+    _saved(path, quiet)
+
+
+def _print_monthly(report) -> None:
+    block = report.county or report.blocks[0]
+    f = block.figures
+    change = "" if f["new"] is None else f"（比上月新增 {f['new']:,}，减少 {f['removed']:,}）"
+    out.print(f"{report.title}（{block.name}，数据截至 {report.as_of:%Y-%m-%d %H:%M}，{report.term}）")
+    out.print(f"  建档立卡学生在籍 {f['poor']:,} 人{change}")
+    out.print(f"  本月资助发放 {f['payments']:,} 笔，{f['amount']:,} 元；资助核对问题 {f['findings']:,} 条")
+    out.print(f"  辍学案件：本月新立案 {f['opened']}，劝返复学 {f['returned']}，未销号 {f['open_cases']}")
+    out.print(f"  结对帮扶：未结对 {f['unpaired']:,} 人；本月六个一逾期 {f['overdue_month']:,} 项")
+
+
+@report_app.command("summary")
+def summary_command(
+    ctx: typer.Context,
+    year: Annotated[int, typer.Option("--year", help="年份，如 2019：该年的 春、秋 两个学期，年末的学籍")],
+    out_path: Annotated[Path | None, typer.Option("--out", help="工作簿文件（.xlsx），默认当前文件夹下的 总结_2019.xlsx")] = None,
+    narrative: Annotated[Path | None, typer.Option("--narrative", help="同时写出总结正文初稿（Markdown，.md），数字全部取自台账")] = None,
+    as_of: AsOfOption = None,
+    quiet: QuietOption = False,
+) -> None:
+    """年终总结的附表：基本情况、资助、控辍保学、结对帮扶、扶贫协作，含图表；可同时写出总结正文初稿。
+
+    退出码：0 已写出；1 截至时间的台账中没有该年秋季学期的学籍，未写出；2 用法错误。
+    """
+    from datetime import date
+
+    if not 1990 <= year <= 2100:
+        fail(f"年份 {year} 不在 1990–2100 之间", EXIT_MISUSE, "例：--year 2019")
+    path = out_path or Path(f"总结_{year}.xlsx")
+    common.xlsx_arg(path, f"总结_{year}.xlsx")
+    if narrative is not None and narrative.suffix.lower() != ".md":
+        fail(f"正文初稿“{narrative}”须以 .md 结尾（Markdown）", EXIT_MISUSE,
+             "暂不直接生成 .docx：可用 WPS、Word 或 pandoc 打开 .md 后另存为 .docx")
+    cut = _as_of(as_of, quiet)
+    _refuse_early(cut, date(year, 1, 1), "该年")
+    ledger = common.open_ledger(ctx)
+    from jiaoyu_fupin.reports.narrative import write_narrative
+    from jiaoyu_fupin.reports.summary import build_summary
+    from jiaoyu_fupin.reports.summary_sheets import write_summary
+
+    try:
+        summary = build_summary(ledger, year, as_of=cut)
+    except Exception as exc:  # noqa: BLE001 (sorted into exit codes; anything else is re-raised)
+        _errors(exc)
+    try:
+        write_summary(summary, path)
+    except OSError as exc:
+        _write_failed(path, exc)
+    if narrative is not None:
+        try:
+            write_narrative(summary, narrative)
+        except OSError as exc:
+            _write_failed(narrative, exc)
+    if not quiet:
+        for line in summary.console_lines():
+            out.print(line)
+    _saved(path, quiet)
+    if narrative is not None:
+        _saved(narrative, quiet)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(report_app, name="report")

@@ -1,0 +1,251 @@
+"""Reports as of a past time (--as-of): the ledger as it stood then, rebuilt in a temporary copy.
+
+`snapshot(ledger, as_of)` copies the ledger with SQLite's backup API (one consistent read, so an import running at
+that moment is in the copy entirely or not at all) and, in the copy only:
+  - deletes the import batches made after `as_of`;
+  - puts back, from row_versions, the version current at `as_of` of every row a later import changed;
+  - deletes rows a later import created (no earlier version);
+  - drops what commands recorded after `as_of`: dropout case steps by the time they were recorded, cases a later
+    scan opened, 劝返 visits typed in by their visit date; pairings written by `pair assign` carry a batch already;
+  - recomputes what follows from the rows alone: links to households and students, each case's open/closed state,
+    and references to rows that did not exist yet.
+The report's library functions then run on the copy unchanged. `reading(ledger, as_of)` hands out one read
+transaction on the ledger itself when nothing happened after `as_of` (the default, now), else on a snapshot.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time
+from pathlib import Path
+
+from sqlalchemy import Connection, create_engine, event, text
+from sqlalchemy.engine import make_url
+
+from jiaoyu_fupin.importers.engine import relink
+
+
+class AsOfError(ValueError):
+    """--as-of cannot be honoured (a date that is not one, a database that is not SQLite); message in Chinese."""
+
+    def __init__(self, message: str, hint: str = ""):
+        super().__init__(message)
+        self.message, self.hint = message, hint
+
+
+@dataclass
+class Reading:
+    """An open read of the ledger as of a time: its connection and what the as-of sheet states."""
+
+    conn: Connection
+    as_of: datetime  # local time
+    snapshot: bool  # True: a rebuilt copy; False: the ledger itself, nothing having changed since
+    ledger_name: str
+    batches: list[dict] = field(default_factory=list)  # the import batches the data comes from
+
+
+def parse_as_of(value: str) -> datetime:
+    """2019-11-20 (the end of that day), 2019-11-20 07:00, 2019-11-20T07:00:00, 2019/11/20 … as local time."""
+    cleaned = str(value).strip().replace("/", "-").replace("T", " ")
+    for pattern in ("%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"):
+        try:
+            return datetime.strptime(cleaned, pattern)
+        except ValueError:
+            pass
+    try:
+        day = datetime.strptime(cleaned, "%Y-%m-%d").date()
+    except ValueError:
+        raise AsOfError(f"截至时间“{value}”无法识别", "请写成 2019-11-20（当天结束时）或 2019-11-20 07:00") from None
+    return datetime.combine(day, time.max)
+
+
+def _utc_text(as_of: datetime) -> str:
+    """Batches record their time in UTC (imported_at), as text SQLite compares in order."""
+    return as_of.astimezone().astimezone(UTC).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def _local_text(as_of: datetime) -> str:
+    """Dropout case steps record local time to the second (recorded_at)."""
+    return as_of.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _cut_params(as_of: datetime) -> dict:
+    return {"utc": _utc_text(as_of), "local": _local_text(as_of), "day": as_of.date().isoformat()}
+
+
+# What was written after the cut: later batches, and records of commands that carry no batch.
+_LATER = {
+    "batches": "SELECT 1 FROM batches WHERE imported_at > :utc LIMIT 1",
+    "events": "SELECT 1 FROM dropout_events WHERE recorded_at > :local LIMIT 1",
+    "visits": "SELECT 1 FROM dropout_visits WHERE batch_id IS NULL AND visited_on > :day LIMIT 1",
+    "cases": "SELECT 1 FROM dropout_cases WHERE batch_id IS NULL AND opened_on > :day LIMIT 1",
+}
+
+
+def require_sqlite(ledger) -> None:
+    if not ledger.is_sqlite or make_url(ledger.url).database in (None, "", ":memory:"):
+        raise AsOfError(f"--as-of 只支持 SQLite 台账文件，当前台账是 {ledger.display_name}",
+                        "去掉 --as-of 按当前数据出报表，或把台账导出为 SQLite 文件后再用 --as-of")
+
+
+def changed_since(conn: Connection, as_of: datetime) -> bool:
+    params = _cut_params(as_of)
+    return any(conn.execute(text(sql), params).first() is not None for sql in _LATER.values())
+
+
+def used_batches(conn: Connection) -> list[dict]:
+    rows = conn.execute(text(
+        "SELECT id, file_name, kind, sheet, term, imported_at, rows, new_rows, changed_rows FROM batches ORDER BY id"))
+    out = []
+    for r in rows:
+        imported = r[5] if isinstance(r[5], datetime) else datetime.fromisoformat(str(r[5]))
+        out.append({"id": r[0], "file_name": r[1], "kind": r[2], "sheet": r[3], "term": r[4],
+                    "imported_at": imported.replace(tzinfo=UTC).astimezone().replace(tzinfo=None),
+                    "rows": r[6], "new": r[7], "changed": r[8]})
+    return out
+
+
+@contextmanager
+def reading(ledger, as_of: datetime | None = None) -> Iterator[Reading]:
+    """One read transaction on the ledger as of `as_of` (None: now), from first query to last."""
+    explicit = as_of is not None
+    if explicit:
+        require_sqlite(ledger)
+    as_of = as_of or datetime.now()
+    with ledger.engine.connect() as conn:
+        # The first statement begins the read transaction: everything after it sees the ledger as it was then.
+        later = changed_since(conn, as_of) if explicit else False
+        if not later:
+            yield Reading(conn, as_of, False, ledger.display_name, used_batches(conn))
+            return
+    with snapshot(ledger, as_of) as copy, copy.engine.connect() as conn:
+        yield Reading(conn, as_of, True, ledger.display_name, used_batches(conn))
+
+
+@contextmanager
+def snapshot(ledger, as_of: datetime):
+    """A temporary SQLite ledger holding the data as it stood at `as_of`; deleted when the block ends."""
+    from jiaoyu_fupin.ledger import Ledger
+
+    require_sqlite(ledger)
+    folder = Path(tempfile.mkdtemp(prefix="fupin-asof-"))  # private (0700): the copy holds children's data
+    path = folder / "snapshot.db"
+    copy = None
+    try:
+        _copy(Path(make_url(ledger.url).database), path)
+        _rewind(path, as_of)
+        copy = Ledger(path, migrate=False)
+        yield copy
+    finally:
+        if copy is not None:
+            copy.close()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _copy(source: Path, target: Path) -> None:
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    dst = sqlite3.connect(target)
+    try:
+        src.backup(dst)  # all pages in one step: one read transaction on the source
+    finally:
+        dst.close()
+        src.close()
+
+
+def _rewind(path: Path, as_of: datetime) -> None:
+    # A plain engine: foreign keys stay off while rows are taken out in whatever order, then are repaired.
+    engine = create_engine(f"sqlite:///{path}")
+    # A throwaway copy: no journal to keep and nothing to flush to disk before the report reads it.
+    event.listen(engine, "connect", lambda dbapi, _: (dbapi.execute("PRAGMA journal_mode=OFF"),
+                                                       dbapi.execute("PRAGMA synchronous=OFF")))
+    try:
+        with engine.begin() as conn:
+            params = _cut_params(as_of)
+            later = [r[0] for r in conn.execute(text("SELECT id FROM batches WHERE imported_at > :utc"), params)]
+            if later:
+                _restore_versions(conn, later)
+            _drop_commands(conn, params)
+            conn.execute(text("DELETE FROM batches WHERE imported_at > :utc"), params)
+            _repair_references(conn)
+            relink(conn)
+            _case_states(conn)
+    finally:
+        engine.dispose()
+
+
+def _tables_with_batches(conn: Connection) -> list[str]:
+    names = [r[0] for r in conn.execute(text(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('batches', 'row_versions')"))]
+    return [n for n in names if any(c[1] == "batch_id" for c in conn.exec_driver_sql(f'PRAGMA table_info("{n}")'))]
+
+
+def _restore_versions(conn: Connection, later: list[int]) -> None:
+    """Rows a later batch wrote: back to the version current at the cut, or gone if they had none."""
+    conn.exec_driver_sql("CREATE TEMP TABLE later_batches (id INTEGER PRIMARY KEY)")
+    conn.exec_driver_sql("INSERT INTO later_batches (id) VALUES " + ", ".join(f"({int(b)})" for b in later))
+    # The version current at the cut: written before it (or by a command), replaced after it. The earliest such
+    # version wins should a row's history ever hold two.
+    conn.exec_driver_sql(
+        "CREATE TEMP TABLE restore AS SELECT table_name, row_id, data FROM row_versions WHERE id IN ("
+        " SELECT MIN(id) FROM row_versions WHERE replaced_by_batch IN (SELECT id FROM later_batches)"
+        " AND (batch_id IS NULL OR batch_id NOT IN (SELECT id FROM later_batches)) GROUP BY table_name, row_id)")
+    conn.exec_driver_sql("CREATE INDEX temp.restore_key ON restore (table_name, row_id)")
+    for table in _tables_with_batches(conn):
+        columns = [c[1] for c in conn.exec_driver_sql(f'PRAGMA table_info("{table}")') if c[1] != "id"]
+        targets = ", ".join(f'"{c}"' for c in columns)
+        values = ", ".join(f"json_extract(r.data, '$.{c}')" for c in columns)
+        conn.exec_driver_sql(
+            f'UPDATE "{table}" SET ({targets}) = (SELECT {values} FROM restore r'  # noqa: S608
+            f" WHERE r.table_name = '{table}' AND r.row_id = \"{table}\".id)"
+            f" WHERE id IN (SELECT row_id FROM restore WHERE table_name = '{table}')"
+            " AND batch_id IN (SELECT id FROM later_batches)")
+        conn.exec_driver_sql(f'DELETE FROM "{table}" WHERE batch_id IN (SELECT id FROM later_batches)')  # noqa: S608
+
+
+def _drop_commands(conn: Connection, params: dict) -> None:
+    """Records of commands (no batch) made after the cut."""
+    conn.execute(text("DELETE FROM dropout_events WHERE recorded_at > :local"), params)
+    # A case a scan opened after the cut: its 'opened' step is gone with the line above.
+    conn.execute(text(
+        "DELETE FROM dropout_cases WHERE batch_id IS NULL AND (opened_on > :day OR NOT EXISTS ("
+        " SELECT 1 FROM dropout_events e WHERE e.case_id = dropout_cases.id AND e.action = 'opened'))"), params)
+    # Visits typed in by `dropout visit` carry no time of recording; their date is the best the ledger knows.
+    conn.execute(text("DELETE FROM dropout_visits WHERE batch_id IS NULL AND visited_on > :day"), params)
+
+
+def _repair_references(conn: Connection) -> None:
+    """References to rows that did not exist yet: emptied where the column allows it, else the row goes too."""
+    tables = [r[0] for r in conn.execute(text(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"))]
+    for _ in range(len(tables)):  # a removed row can leave a reference of its own behind: repeat until still
+        touched = 0
+        for table in tables:
+            info = {c[1]: c[3] for c in conn.exec_driver_sql(f'PRAGMA table_info("{table}")')}  # name -> notnull
+            for fk in conn.exec_driver_sql(f'PRAGMA foreign_key_list("{table}")').all():
+                parent, column, key = fk[2], fk[3], fk[4] or "id"
+                dangling = (f'"{column}" IS NOT NULL AND "{column}" NOT IN'
+                            f' (SELECT "{key}" FROM "{parent}" WHERE "{key}" IS NOT NULL)')
+                if info.get(column):
+                    sql = f'DELETE FROM "{table}" WHERE {dangling}'  # noqa: S608
+                else:
+                    sql = f'UPDATE "{table}" SET "{column}" = NULL WHERE {dangling}'  # noqa: S608
+                touched += conn.exec_driver_sql(sql).rowcount
+        if not touched:
+            return
+
+
+def _case_states(conn: Connection) -> None:
+    """Each case's state follows from its last remaining step: closed with that step's outcome, else open."""
+    conn.exec_driver_sql(
+        "UPDATE dropout_cases SET status = 'open', closed_on = NULL, closed_as = NULL, close_reason = NULL")
+    conn.exec_driver_sql(
+        "UPDATE dropout_cases SET (status, closed_on, closed_as, close_reason) = ("
+        " SELECT 'closed', e.happened_on, e.outcome, e.reason FROM dropout_events e WHERE e.id = ("
+        "  SELECT MAX(id) FROM dropout_events WHERE case_id = dropout_cases.id))"
+        " WHERE (SELECT action FROM dropout_events WHERE id = ("
+        "  SELECT MAX(id) FROM dropout_events WHERE case_id = dropout_cases.id)) = 'closed'")

@@ -1,0 +1,41 @@
+"""Native Excel charts over a report table's own cells: Excel redraws them when a clerk corrects a number."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from openpyxl.chart import BarChart, Reference
+from openpyxl.worksheet.worksheet import Worksheet
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    title: str
+    y_title: str
+    columns: list[int]  # 0-based table columns drawn as series; the first column names the categories
+    stacked: bool = False
+    skip_last: bool = True  # the table's last row is its 合计, which a chart leaves out
+
+
+def add_chart(ws: Worksheet, spec: ChartSpec, header_row: int, rows: int) -> BarChart:
+    """A column chart of the table written at `header_row` with `rows` data rows, placed under it (a chart beside
+    the table would shrink the table on a page fitted to width)."""
+    last = header_row + rows - (1 if spec.skip_last else 0)
+    chart = BarChart()
+    chart.type = "col"
+    chart.title = spec.title
+    chart.y_axis.title = spec.y_title
+    chart.y_axis.majorGridlines = None
+    # openpyxl hides both axes unless told otherwise; a printed chart needs its labels.
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    if spec.stacked:
+        chart.grouping = "stacked"
+        chart.overlap = 100
+    for column in spec.columns:
+        data = Reference(ws, min_col=column + 1, min_row=header_row, max_row=last)
+        chart.add_data(data, titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=header_row + 1, max_row=last))
+    chart.height, chart.width = 9, 16
+    ws.add_chart(chart, ws.cell(header_row + rows + 2, 1).coordinate)
+    return chart

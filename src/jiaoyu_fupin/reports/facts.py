@@ -1,0 +1,119 @@
+"""What the reports read from the ledger beyond the checks' own results: rolls, payments by date, case steps.
+
+Every function reads through the caller's connection, so a whole report stays inside one read transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import Connection, text
+
+from jiaoyu_fupin.dropout import list_cases
+from jiaoyu_fupin.frames import query_frame
+from jiaoyu_fupin.pairing.rules import EXCLUDED_STATUSES
+from jiaoyu_fupin.terms import Term
+
+# Registered poor as the checks count them (pairing.data, subsidy.entitlements): the roll's category says so, or
+# the ID number is in the poverty registry (the student is linked to a registered household).
+POOR = "(s.family_category = 'registered_poor' OR s.household_id IS NOT NULL)"
+_OFF_ROLL = ", ".join(f"'{s}'" for s in EXCLUDED_STATUSES)
+
+STAGES = ("学前", "小学", "初中", "普通高中", "中职", "特殊教育", "高职", "本科")
+NO_STAGE = "（学籍中无此人）"
+
+
+class NoRollError(ValueError):
+    """The ledger (as of the report's time) holds no roll for the term the report needs."""
+
+
+def require_roll(conn: Connection, term: Term) -> None:
+    if conn.execute(text("SELECT 1 FROM enrollments WHERE term = :t AND study_place = '县内' LIMIT 1"),
+                    {"t": str(term)}).first() is None:
+        raise NoRollError(str(term))
+
+
+def schools(conn: Connection) -> pd.DataFrame:
+    rows = conn.execute(text("SELECT id, name, township, school_type, ownership FROM schools ORDER BY id")).all()
+    return pd.DataFrame([tuple(r) for r in rows], columns=["id", "name", "township", "school_type", "ownership"],
+                        dtype=object)
+
+
+def townships(conn: Connection) -> list[str]:
+    return [r[0] for r in conn.execute(text(
+        "SELECT DISTINCT township FROM schools WHERE township IS NOT NULL AND township != '' ORDER BY township"))]
+
+
+def poor_on_roll(conn: Connection, term: Term) -> pd.DataFrame:
+    """Registered poor students on the term's roll of a county school, transferred-out and graduated excepted
+    (the students `pair check` answers for): id_number, school_id."""
+    return query_frame(conn, text(
+        "SELECT s.id_number, e.school_id FROM enrollments e JOIN students s ON s.id = e.student_id"
+        f" WHERE e.term = :t AND e.study_place = '县内' AND e.school_id IS NOT NULL AND e.status NOT IN ({_OFF_ROLL})"
+        f" AND {POOR}"), {"t": str(term)}, ["id_number", "school_id"], ints=["school_id"])
+
+
+def poor_away(conn: Connection, term: Term) -> int:
+    return conn.execute(text(
+        "SELECT COUNT(*) FROM enrollments e JOIN students s ON s.id = e.student_id"
+        f" WHERE e.term = :t AND e.study_place != '县内' AND {POOR}"), {"t": str(term)}).scalar_one()
+
+
+def payments_between(conn: Connection, first: date, last: date) -> pd.DataFrame:
+    """Payments dated in [first, last] by program and school: program, school_id (-1: none known), count, fen.
+
+    A payment belongs to the school its student attends that term (the roll), else to the school the roster
+    names when the ledger knows it, as the coverage check places them.
+    """
+    frame = query_frame(conn, text(
+        "SELECT pr.name, COALESCE(e.school_id, sc.id, -1), COUNT(*), SUM(p.amount) FROM payments p"
+        " JOIN programs pr ON pr.id = p.program_id"
+        " LEFT JOIN enrollments e ON e.student_id = p.student_id AND e.term = p.term AND e.study_place = '县内'"
+        " LEFT JOIN schools sc ON sc.name = p.school_name"
+        " WHERE p.paid_on BETWEEN :first AND :last GROUP BY pr.id, 2 ORDER BY pr.id"),
+        {"first": first.isoformat(), "last": last.isoformat()}, ["program", "school_id", "count", "fen"],
+        ints=["school_id", "count", "fen"])
+    return frame
+
+
+def undated_payments(conn: Connection, term: Term) -> int:
+    return conn.execute(text("SELECT COUNT(*) FROM payments WHERE term = :t AND paid_on IS NULL"),
+                        {"t": str(term)}).scalar_one()
+
+
+def case_steps(conn: Connection, term: Term, first: date, last: date) -> pd.DataFrame:
+    """Every case with where it belongs and what happened to it between first and last.
+
+    Columns: case, township, school_id (-1: none), status (at the report's time), opened (cases opened or
+    reopened in the period), returned (closed as 劝返复学), home_schooled, other_closed (other outcomes).
+    A case from the imported dropout ledger counts as opened in its 辍学年月 (else the day it was imported):
+    the ledger carries no step for it.
+    """
+    views = list_cases(conn, today=last)
+    frame = pd.DataFrame({"case": [v.case for v in views], "id_number": [v.id_number for v in views],
+                          "township": [v.township for v in views], "status": [v.status for v in views]},
+                         columns=["case", "id_number", "township", "status"])
+    params = {"first": first.isoformat(), "last": last.isoformat(), "t": str(term),
+              "m1": first.isoformat()[:7], "m2": last.isoformat()[:7]}
+    steps = pd.DataFrame(conn.execute(text(
+        "SELECT case_id, action, outcome FROM dropout_events WHERE happened_on BETWEEN :first AND :last"),
+        params).all(), columns=["case", "action", "outcome"])
+    imported = {r[0] for r in conn.execute(text(
+        "SELECT c.id FROM dropout_cases c JOIN batches b ON b.id = c.batch_id WHERE c.origin = 'ledger' AND"
+        " (c.left_month BETWEEN :m1 AND :m2 OR (c.left_month IS NULL AND date(b.imported_at) BETWEEN :first AND :last))"),
+        params)}
+    opened = set(steps.loc[steps["action"].isin(["opened", "reopened"]), "case"]) | imported
+    closed = steps[steps["action"] == "closed"]
+    frame["opened"] = frame["case"].isin(opened)
+    frame["returned"] = frame["case"].isin(set(closed.loc[closed["outcome"] == "returned", "case"]))
+    frame["home_schooled"] = frame["case"].isin(set(closed.loc[closed["outcome"] == "home_schooled", "case"]))
+    frame["other_closed"] = frame["case"].isin(
+        set(closed.loc[~closed["outcome"].isin(["returned", "home_schooled"]), "case"]))
+    # The school: the child's latest county roll row up to the term (a child found by a scan may have none).
+    latest = dict(conn.execute(text(
+        "SELECT c.id, (SELECT e.school_id FROM students s JOIN enrollments e ON e.student_id = s.id"
+        "  WHERE s.id_number = c.id_number AND e.term <= :t AND e.school_id IS NOT NULL ORDER BY e.term DESC LIMIT 1)"
+        " FROM dropout_cases c"), params).all())
+    frame["school_id"] = [int(latest[c]) if latest.get(c) is not None else -1 for c in frame["case"]]
+    return frame

@@ -1,0 +1,63 @@
+"""The monthly report as a workbook: the county's sheet, a table of the townships, a sheet per township (or the one
+school's sheet), and the sheet stating the data's as-of time and batches."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from jiaoyu_fupin.reports import book
+from jiaoyu_fupin.reports.monthly import Block, MonthlyReport
+from jiaoyu_fupin.sheets import MONEY_FORMAT, save_workbook
+
+HEADERS = ["类别", "项目", "人数（笔数、件数）", "金额（元）", "说明"]
+TOWNSHIP_HEADERS = ["乡镇", "建档立卡在籍", "比上月新增", "比上月减少", "本月发放笔数", "本月发放金额（元）",
+                    "资助核对问题", "本月新立案", "本月劝返复学", "未销号案件", "未结对", "本月六个一逾期"]
+_FIGURES = ("poor", "new", "removed", "payments", "amount", "findings", "opened", "returned", "open_cases",
+            "unpaired", "overdue_month")
+
+
+def file_name(report: MonthlyReport) -> str:
+    """月报_2019-11.xlsx; a school's own report carries its name: 月报_2019-11_城关中学.xlsx."""
+    return f"月报_{report.month.label}" + (f"_{report.school}" if report.school else "") + ".xlsx"
+
+
+def tables(report: MonthlyReport, generated: datetime) -> list[book.Table]:
+    cut = f"数据截至 {report.as_of:%Y-%m-%d %H:%M}；学期 {report.term}"
+    out = []
+    if report.county is not None:
+        out.append(_block_table(report.county, report, cut))
+        rows = [[b.name, *[b.figures[k] for k in _FIGURES]] for b in [*report.blocks, report.county]]
+        rows[-1][0] = "全县合计"
+        notes = [cut, "发放、核对问题、辍学案件中无法确定学校或乡镇的（如名册外人员）只计入全县合计"]
+        out.append(book.Table("乡镇汇总", f"{report.title}（各乡镇汇总）", TOWNSHIP_HEADERS, rows, notes=notes,
+                              formats={5: MONEY_FORMAT}))
+    out += [_block_table(b, report, cut) for b in report.blocks]
+    out.append(book.as_of_table(title=f"{report.title}：数据来源", as_of=report.as_of, snapshot=report.snapshot,
+                                ledger_name=report.ledger_name, batches=report.batches, generated=generated,
+                                extra=_previous(report) + report.notes))
+    return out
+
+
+def _previous(report: MonthlyReport) -> list[str]:
+    if report.previous_as_of is None:
+        return []
+    return [f"比上月新增、减少：与 {report.previous_as_of:%Y-%m-%d %H:%M:%S}（截至时间前推一个月）时台账中的"
+            f" {report.previous_term} 学籍比较"]
+
+
+def _block_table(block: Block, report: MonthlyReport, cut: str) -> book.Table:
+    where = {"county": "全县", "township": block.name, "school": block.name}[block.level]
+    rows = [[line.group, line.item, line.count, line.amount, line.note] for line in block.lines]
+    sheet = "全县" if block.level == "county" else block.name[:31]
+    return book.Table(sheet, f"{report.title}（{where}）", HEADERS, rows, notes=[cut, *report.notes])
+
+
+def write_monthly(report: MonthlyReport, path: Path, *, generated: datetime | None = None) -> Path:
+    wb = Workbook()
+    wb.remove(wb.active)
+    for table in tables(report, generated or datetime.now()):
+        book.write(wb.create_sheet(table.sheet), table)
+    return save_workbook(wb, path)

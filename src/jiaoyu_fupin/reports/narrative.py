@@ -1,0 +1,94 @@
+"""The year-end summary's text, first draft: templates/总结模板.md with every {placeholder} filled from the figures
+the summary's tables were made of, so no number in the text is ever typed by hand."""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from pathlib import Path
+
+from jiaoyu_fupin.reports.summary import YearSummary
+from jiaoyu_fupin.resources import resource_dir
+
+TEMPLATE = "总结模板.md"
+_STAGE_WORDS = (("中职", "名中职生"), ("普通高中", "名高中生"), ("初中", "名初中生"), ("小学", "名小学生"),
+                ("学前", "名幼儿"), ("特殊教育", "名特殊学校学生"))
+_SCHOOL_KEYS = {"schools_vocational": "中职", "schools_senior": "普通高中", "schools_junior": "初中",
+                "schools_primary": "小学", "schools_preschool": "学前", "schools_special": "特殊教育"}
+
+
+class NarrativeError(ValueError):
+    """The template asks for a figure the summary does not have."""
+
+
+def _n(value) -> str:
+    """Numbers as the county writes them in prose: 63406, 2644.2375 (no thousands separators)."""
+    return "—" if value is None else str(value)
+
+
+def _rate(rate) -> str:
+    if rate.value is None:
+        return f"{rate.spec.name}无法计算"
+    sign = "≤" if rate.spec.at_most else "≥"
+    verdict = {True: "达到", False: "未达到"}[rate.met]
+    return f"{rate.spec.name}为{rate.value}%（{verdict}{sign}{rate.spec.target}%的目标）"
+
+
+def values(summary: YearSummary) -> dict[str, str]:
+    f = summary.figures
+    v = {key: _n(f.get(name)) for key, name in (
+        ("year", "year"), ("schools_total", "schools_total"), ("schools_points", "schools_points"),
+        ("schools_kindergarten_public", "schools_kindergarten_public"), ("students_total", "students_total"),
+        ("poor_in_county", "poor_in_county"), ("poor_in_county_other", "poor_in_county_other"),
+        ("poor_home", "poor_home"), ("poor_prefecture", "poor_prefecture"), ("poor_outside", "poor_outside"),
+        ("poor_in_county_home", "poor_in_county_home"), ("aid_wan", "aid_wan"), ("aid_terms", "aid_terms"),
+        ("aid_students", "aid_students"))}
+    v.update({key: _n(f.get(f"schools_{stage}", 0)) for key, stage in _SCHOOL_KEYS.items()})
+    v["county"] = summary.county
+    v["as_of"] = f"{summary.as_of:%Y-%m-%d %H:%M}"
+    v["teachers_sentence"] = (f"现有教职工{f['teachers']}人（帮扶责任人名单中本县学校的人员，【请按人事部门的在编教师数核实】），"
+                              if f.get("teachers") else "【台账中没有教师名单，请补写在编教师人数。】")
+    v["students_sentence"] = "，".join(f"{_n(f['students'].get(stage, 0))}{word}" for stage, word in _STAGE_WORDS)
+    programs = f.get("aid_programs", {})
+    v["aid_programs_sentence"] = "；".join(f"{name}{wan}万元、{terms}人次" for name, (terms, wan) in programs.items()) \
+        or "台账中本年没有发放记录"
+    other = [row for name, row in f.get("other_aid", {}).items() if row[3] is not None]
+    v["other_aid_sentence"] = "".join(f"{row[0]}{row[3]}万元，惠及{row[1]}人次。" for row in other)
+    coverage = f.get("coverage", {})
+    v["coverage_sentence"] = "；".join(
+        f"{term}按资助标准逐人核对，漏发{c['missing']}人次、重复发放{c['duplicate']}人次、错助{c['ineligible']}人次、"
+        f"金额与标准不符{c['amount_mismatch']}笔、发给非在校学生{c['not_enrolled']}笔、名册外人员{c['unknown_student']}笔"
+        for term, c in coverage.items()) + "。【请写明问题的整改情况。】" if coverage else "【台账中没有学籍，无法核对。】"
+    rates = f.get("rates", {})
+    v["rates_sentence"] = ("，".join(_rate(r) for r in rates.values()) + "。") if rates else "【台账中缺少户籍人口数据，主要指标无法计算。】"
+    v["cases_sentence"] = (f"{f['year']}年共排查立案失学辍学案件{f['cases_opened']}件，劝返复学{f['cases_returned']}件，"
+                           f"送教上门{f['cases_home_schooled']}件，截至出稿时仍有{f['cases_open']}件未销号。")
+    v["pair_sentence"] = (f"{f['autumn']}在籍的{f['pair_poor']}名建档立卡学生中，{f['pair_paired']}人已落实帮扶责任人"
+                          f"（结对率{_n(f['pair_rate'])}%），{f['pair_unpaired']}人尚未结对；{f['pair_helpers']}名责任人"
+                          f"截至{f['pair_judged']:%Y年%m月%d日}应做六个一{f['six_due']}项，已做{f['six_done']}项，"
+                          f"逾期{f['six_overdue']}项。")
+    return v
+
+
+def render(summary: YearSummary, template: str | None = None) -> str:
+    text = template if template is not None else (resource_dir("templates") / TEMPLATE).read_text(encoding="utf-8")
+    filled = values(summary)
+    unknown = sorted(set(re.findall(r"\{(\w+)\}", text)) - set(filled))
+    if unknown:
+        raise NarrativeError(f"模板中有台账给不出的占位符：{'、'.join(unknown)}")
+    return text.format_map(filled)
+
+
+def write_narrative(summary: YearSummary, path: Path) -> Path:
+    """Written whole or not at all: a temporary file beside it, then renamed."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = render(summary)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
