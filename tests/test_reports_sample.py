@@ -1,0 +1,131 @@
+"""The sample county end to end: its files imported, then the monthly report and the year-end summary, compared
+cell by cell with golden files, with the counts the sample was shaped on, and the charts opened."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import zipfile
+
+import openpyxl
+import pytest
+
+from conftest import assert_matches_golden, sheet_values
+from jiaoyu_fupin.sample import NOTE_FILE, generate
+
+FAR = "2099-12-31"  # a fixed cut after every import: the cells do not depend on when the test runs
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory):
+    from jiaoyu_fupin.importers.engine import import_files
+    from jiaoyu_fupin.ledger import Ledger
+
+    folder = tmp_path_factory.mktemp("county")
+    generate(folder, seed=2019, scale=0.02)
+    ledger = Ledger(folder / "county.db")
+    result = import_files(ledger, sorted(p for p in folder.iterdir() if p.suffix in (".xlsx", ".csv")))
+    assert result.ok
+    ledger.close()
+    return folder, json.loads((folder / NOTE_FILE).read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def county(imported, cli):
+    folder, note = imported
+    src, dst = sqlite3.connect(folder / "county.db"), sqlite3.connect(cli.db)
+    src.backup(dst)
+    src.close()
+    dst.close()
+    return note
+
+
+def _stable(path) -> dict[str, list[list]]:
+    """Every sheet's cells, the as-of sheet without what differs from run to run (import and print times, path)."""
+    wb = openpyxl.load_workbook(path)
+    sheets = {ws.title: sheet_values(ws) for ws in wb.worksheets}
+    source = []
+    for row in sheets.pop("数据来源"):
+        if row and isinstance(row[0], str) and row[0].startswith(("台账：", "生成时间：")):
+            continue
+        source.append([*row[:5], *row[6:]] if row and isinstance(row[0], int) else row)
+    sheets["数据来源"] = source
+    return sheets
+
+
+def _body(rows: list[list], first: str) -> list[list]:
+    header = next(i for i, r in enumerate(rows) if r and r[0] == first)
+    return rows[header + 1:]
+
+
+def test_summary_shows_the_counts_the_sample_was_shaped_on(cli, county, tmp_path):
+    result = cli("report", "summary", "--year", "2019", "--as-of", FAR, "--narrative", tmp_path / "总结.md")
+    assert result.exit_code == 0, result.output
+    sheets = _stable(tmp_path / "总结_2019.xlsx")
+    counts = county["counts"]
+    assert _body(sheets["学校"], "类型")[-1] == ["合计", counts["schools"]]
+    students = {r[0]: r[1] for r in _body(sheets["学生"], "学段")}
+    for stage in ("学前", "小学", "初中", "普通高中", "中职", "特殊教育"):
+        assert students.get(stage, 0) == counts[f"students_2019秋_{stage}"], stage
+    assert students["合计"] == counts["students_2019秋"]
+    poor = _body(sheets["建档立卡学生"], "学段")[-1]
+    assert poor[1:4] == [counts["poor_in_county"], counts["poor_in_county"] - counts["poor_in_county_other_county"],
+                         counts["poor_in_county_other_county"]]
+    assert poor[4:6] == [counts["poor_away_in_prefecture"], counts["poor_away_outside_prefecture"]]
+    teachers = _body(sheets["教师"], "学校类型")[-1]
+    assert teachers[:2] == ["合计", counts["teachers"]]
+    assert_matches_golden("report_summary_2019", sheets)
+
+
+def test_monthly_report_golden(cli, county, tmp_path):
+    result = cli("report", "monthly", "--month", "2019-11", "--as-of", FAR, "--out", tmp_path)
+    assert result.exit_code == 0, result.output
+    assert_matches_golden("report_monthly_2019-11", _stable(tmp_path / "月报_2019-11.xlsx"))
+
+
+def test_summary_charts_draw_the_tables_they_sit_under(cli, county, tmp_path):
+    path = tmp_path / "总结.xlsx"
+    assert cli("report", "summary", "--year", "2019", "--as-of", FAR, "--out", path, "-q").exit_code == 0
+    wb = openpyxl.load_workbook(path)
+    with zipfile.ZipFile(path) as z:
+        charts = sorted(n for n in z.namelist() if re.fullmatch(r"xl/charts/chart\d+\.xml", n))
+        xml = {n: z.read(n).decode("utf-8") for n in charts}
+    titles = {}
+    for text in xml.values():
+        title = re.search(r"<a:t>([^<]*)</a:t>", text)[1]  # the chart's own title comes first, the axis title after
+        names = re.findall(r"<f>'?([^'!<]+)'?!\$?([A-Z]+)\$?(\d+)</f>", text)  # each series' name: its header cell
+        ranges = re.findall(r"<f>'?([^'!<]+)'?!\$([A-Z]+)\$(\d+):\$([A-Z]+)\$(\d+)</f>", text)
+        titles[title] = (names, ranges)
+    assert set(titles) == {"建档立卡学生（按学段、就读地）", "全年资助金额（万元，按项目）", "主要指标与目标（%）"}
+    series = {}
+    for title, (names, ranges) in titles.items():
+        assert {r[0] for r in names + ranges} == {{"建档立卡学生（按学段、就读地）": "建档立卡学生",
+                                                   "全年资助金额（万元，按项目）": "资助按项目",
+                                                   "主要指标与目标（%）": "控辍保学指标"}[title]}
+        ws = wb[ranges[0][0]]
+        series[title] = [ws[f"{col}{row}"].value for _, col, row in names]
+        for _, col, first, _, last in ranges:
+            cells = [ws[f"{col}{row}"].value for row in range(int(first), int(last) + 1)]
+            if col == "A":  # the categories: the table's rows, its 合计 row left out
+                assert "合计" not in cells and all(isinstance(c, str) for c in cells), title
+            else:  # a series: numbers (a rate that cannot be computed stays empty)
+                assert all(c is None or isinstance(c, int | float) for c in cells), title
+    assert series == {"建档立卡学生（按学段、就读地）": ["在本县就读", "县外州内就读", "州外就读"],
+                      "全年资助金额（万元，按项目）": ["全年金额（万元）"],
+                      "主要指标与目标（%）": ["数值（%）", "目标（%）"]}
+    rates = titles["主要指标与目标（%）"][1]
+    assert rates[0][4] == str(int(rates[0][2]) + 5)  # all six indicators
+
+
+def test_narrative_quotes_the_workbook(cli, county, tmp_path):
+    md = tmp_path / "总结.md"
+    assert cli("report", "summary", "--year", "2019", "--as-of", FAR, "--out", tmp_path / "s.xlsx", "--narrative", md,
+               "-q").exit_code == 0
+    text = md.read_text(encoding="utf-8")
+    sheets = _stable(tmp_path / "s.xlsx")
+    students = _body(sheets["学生"], "学段")[-1][1]
+    aid = _body(sheets["资助按项目"], "资助项目")[-1]
+    assert f"现有{students}名在校学生" in text
+    assert f"发放学生资助资金{aid[6]:.4f}万元，惠及贫困家庭学生{aid[5]}人次" in text
+    assert "{" not in text and "数据截至 2099-12-31 23:59" in text
