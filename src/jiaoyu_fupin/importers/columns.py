@@ -5,6 +5,7 @@ Header text is compared after `header_key()`: NFKC (full-width brackets and digi
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -38,6 +39,7 @@ class Kind:
         return next(c for c in self.columns if c.field == field_name)
 
 
+@functools.lru_cache(maxsize=8192)  # finding a header scores every kind against every early row: ~20,000 calls
 def header_key(text: object) -> str:
     if text is None:
         return ""
