@@ -72,7 +72,8 @@ def _scope(data: TermData, school_id: int | None) -> _Scope:
     return _Scope(placed, placed[placed["poor"]], helpers, school_id)
 
 
-def run(data: TermData, school_id: int | None, limit: int) -> CheckResult:
+def run(data: TermData, school_id: int | None, limit: int, *, details: bool = True) -> CheckResult:
+    """details=False leaves by_helper and by_month empty: the year-end report needs only the summary and schools."""
     scope = _scope(data, school_id)
     names = dict(zip(data.schools["id"], data.schools["name"], strict=True))
     helpers = data.helpers.set_index("id")
@@ -99,6 +100,8 @@ def run(data: TermData, school_id: int | None, limit: int) -> CheckResult:
     findings += gaps
 
     summary = _summary(data, scope, unpaired, current, dues, gaps, findings, limit, names)
+    if not details:
+        return CheckResult(summary, findings, [], summary["schools"], [])
     return CheckResult(summary, findings, _by_helper(dues, current, scope, helpers), summary["schools"],
                        _by_month(dues))
 

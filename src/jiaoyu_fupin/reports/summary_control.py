@@ -119,7 +119,7 @@ def cases_table(conn: Connection, year: int, townships: list[str], figures: dict
 def pairing_tables(conn: Connection, year: int, as_of: date, schools, figures: dict) -> list[Table]:
     term = Term(year, 1)
     judged = min(as_of, date(year, 12, 31))
-    result = pair_check.run(load_pairing(conn, term, judged), None, pair_rules.DEFAULT_MAX_PER_HELPER)
+    result = pair_check.run(load_pairing(conn, term, judged), None, pair_rules.DEFAULT_MAX_PER_HELPER, details=False)
     township_of = dict(zip(schools["name"], schools["township"], strict=True))
     order = {t: i for i, t in enumerate(dict.fromkeys(schools["township"].dropna()))}
     groups: dict[str, list[int]] = {}
