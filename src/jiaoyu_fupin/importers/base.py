@@ -130,7 +130,8 @@ def keep_frame(table: Table, checked: Checked, columns: dict[str, pd.Series], dr
     frame = pd.DataFrame(dict(columns))
     frame["source_row"] = table.rows
     mask = checked.keep if drop is None else checked.keep & ~drop
-    return frame[mask].reset_index(drop=True)
+    kept = frame if mask.all() else frame[mask]  # no copy of a file without blank rows or repeats
+    return kept.reset_index(drop=True)
 
 
 def diff_counts(merged: pd.DataFrame) -> Counts:
