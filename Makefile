@@ -27,6 +27,8 @@ demo: $(STAMP)
 	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin pair check --term 2019秋 --out $(DEMO)/结对帮扶检查_2019秋.xlsx || test $$? -eq 1
 	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin dropout scan --term 2019秋 || test $$? -eq 1
 	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin rates --year 2019 --out $(DEMO)/四项指标_2019.xlsx
+	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin report monthly --month 2019-11 --out $(DEMO)
+	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin report summary --year 2019 --out $(DEMO)/总结_2019.xlsx --narrative $(DEMO)/总结_2019.md
 	$(BIN)/fupin template roll --out $(DEMO)/学籍导入模板.xlsx
 	@echo "样例县的文件在 $(DEMO)/sample/，台账在 $(DEMO)/fupin.db，导入模板在 $(DEMO)/学籍导入模板.xlsx"
 
@@ -40,6 +42,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_import.py
 	$(BIN)/python bench/bench_subsidy.py
 	$(BIN)/python bench/bench_dropout.py
+	$(BIN)/python bench/bench_reports.py
 
 clean:
 	rm -rf $(VENV) $(DEMO) bench/out .pytest_cache .ruff_cache .hypothesis
