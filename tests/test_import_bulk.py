@@ -121,3 +121,21 @@ def test_reimport_sees_changes_in_awkward_text(small_slices, tmp_path, cli, scho
         classes = [r[0] for r in conn.execute(text("SELECT class_name FROM enrollments ORDER BY class_name"))]
         count = conn.execute(text("SELECT count(*) FROM enrollments")).scalar()
     assert "x',y" in classes and "a,b" not in classes and count == 12
+
+
+def test_reimport_reads_only_the_files_terms(small_slices, tmp_path, cli, schools, monkeypatch):
+    path = write_xlsx(tmp_path / "roll.xlsx", ROLL_HEADER, roll_rows())
+    assert "新增 3" in cli("import", path, "--term", "2019春").output
+    assert "新增 3，变更 0，未变 0" in cli("import", path, "--term", "2019秋").output
+    read = []
+    original = compare.fetch_fingerprints
+
+    def spy(conn, table, key_columns, compare_columns, only=None):
+        frame = original(conn, table, key_columns, compare_columns, only)
+        read.append((table.name, len(frame)))
+        return frame
+
+    monkeypatch.setattr("jiaoyu_fupin.importers.students.fetch_fingerprints", spy)
+    again = cli("import", path, "--term", "2019秋")
+    assert "新增 0，变更 0，未变 3" in again.output, again.output
+    assert sorted(read) == [("enrollments", 3), ("students", 3)]  # not the 2019春 enrollments

@@ -72,46 +72,56 @@ def _positions(stored, new) -> np.ndarray:
     return pd.Index(stored).get_indexer(new)
 
 
-def fetch_fingerprints(conn: Connection, table: Table, key_columns: list[str], compare: list[str]) -> pd.DataFrame:
-    """`id`, the key columns (NOT NULL ones) and the fingerprint of `compare` of every stored row."""
+def fetch_fingerprints(conn: Connection, table: Table, key_columns: list[str], compare: list[str],
+                       only: tuple[str, list] | None = None) -> pd.DataFrame:
+    """`id`, the key columns (NOT NULL ones) and the fingerprint of `compare` of every stored row.
+
+    `only` = (column, values) reads just the rows holding one of those values (a roll's terms: a ledger of many
+    terms is not read back whole to re-import one of them).
+    """
     if not is_sqlite(conn):
         names = ["id", *key_columns, *compare]
-        frame = pd.DataFrame([tuple(storage_value(v) for v in row) for row in conn.execute(select(*[table.c[c] for c in names]))],
-                             columns=names, dtype=object)
+        query = select(*[table.c[c] for c in names])
+        if only is not None:
+            query = query.where(table.c[only[0]].in_(only[1]))
+        frame = pd.DataFrame([tuple(storage_value(v) for v in row) for row in conn.execute(query)], columns=names,
+                             dtype=object)
         return frame[["id", *key_columns]].assign(**{FINGERPRINT: fingerprints(frame[compare]).to_pandas()})
     driver = conn.connection.driver_connection
     exprs = ["id", *key_columns, fingerprint_sql(compare)]
     numeric = [True, *(isinstance(table.c[c].type, Integer) for c in key_columns), False]
-    parts, last = [], 0
-    while (columns := _slice(driver, table, exprs, last)) is not None:
-        part = pd.DataFrame({
-            name: pd.Series(pc.cast(column, pa.int64()).to_numpy()) if is_number
-            else pd.Series(column.cast(pa.large_string()).to_pandas())
-            for name, column, is_number in zip(["id", *key_columns, FINGERPRINT], columns, numeric, strict=True)
-        })
-        parts.append(part)
-        last = int(part["id"].max())
+    parts = []
+    for where, args in [("1", ())] if only is None else [(f"{only[0]} = ?", (v,)) for v in only[1]]:
+        last = 0
+        while (columns := _slice(driver, table, exprs, where, (*args, last))) is not None:
+            parts.append(pd.DataFrame({
+                name: pd.Series(pc.cast(column, pa.int64()).to_numpy()) if is_number
+                else pd.Series(column.cast(pa.large_string()).to_pandas())
+                for name, column, is_number in zip(["id", *key_columns, FINGERPRINT], columns, numeric, strict=True)
+            }))
+            last = int(parts[-1]["id"].max())
     if not parts:
         return pd.DataFrame({name: pd.Series([], dtype=object) for name in ["id", *key_columns, FINGERPRINT]})
     return pd.concat(parts, ignore_index=True)
 
 
-def _slice(driver, table: Table, exprs: list[str], after: int) -> list[pa.Array] | None:
-    """The next CHUNK rows by id, each expression as one Arrow text array; None past the last row.
+def _slice(driver, table: Table, exprs: list[str], where: str, args: tuple) -> list[pa.Array] | None:
+    """The next CHUNK rows by id (args end with the last id read), each expression as one Arrow text array;
+    None past the last row.
 
     SQLite joins a slice's values into one text per expression: one Python object per slice instead of one per
     cell, which is what reading a million rows back otherwise costs. A value holding a line break would split
     wrongly, so such a slice (the counts do not add up) is read row by row instead.
     """
     inner = ", ".join(f"{e} AS c{i}" for i, e in enumerate(exprs))
-    source = f"SELECT {inner} FROM {table.name} WHERE id > ? ORDER BY id LIMIT ?"  # noqa: S608
+    source = f"SELECT {inner} FROM {table.name} WHERE {where} AND id > ? ORDER BY id LIMIT ?"  # noqa: S608
     joined = ", ".join(f"group_concat(c{i}, char(10))" for i in range(len(exprs)))
-    count, *texts = driver.execute(f"SELECT count(*), {joined} FROM ({source})", (after, CHUNK)).fetchone()  # noqa: S608
+    count, *texts = driver.execute(f"SELECT count(*), {joined} FROM ({source})", (*args, CHUNK)).fetchone()  # noqa: S608
     if not count:
         return None
     columns = [pc.split_pattern(pa.array([text], pa.large_string()), "\n").flatten() for text in texts]
     if any(len(column) != count for column in columns):
-        rows = driver.execute(source, (after, CHUNK)).fetchall()
+        rows = driver.execute(source, (*args, CHUNK)).fetchall()
         columns = [pa.array([None if v is None else str(v) for v in values], pa.large_string())
                    for values in zip(*rows, strict=True)]
     return columns

@@ -167,7 +167,8 @@ def write(conn: Connection, prepared: Prepared, batch: BatchMaker) -> Counts:
     # both let go of the GIL, so on two cores the two overlap. Nothing else touches the connection meanwhile.
     with ThreadPoolExecutor(max_workers=1) as reader:
         stored = reader.submit(fetch_fingerprints, conn, Student.__table__, ["id_number"], compare)
-        stored_e = reader.submit(fetch_fingerprints, conn, Enrollment.__table__, ["student_id", "term"], ENROLLMENT_FIELDS)
+        stored_e = reader.submit(fetch_fingerprints, conn, Enrollment.__table__, ["student_id", "term"], ENROLLMENT_FIELDS,
+                                 only=("term", sorted(set(enrollments["term"].dropna()))))
         codes, people, people_codes = _one_row_per_student(students)
         del students
         release_freed_memory()
