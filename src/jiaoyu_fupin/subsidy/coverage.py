@@ -41,18 +41,13 @@ def check(conn: Connection, term: Term, scope: Scope | None = None) -> CoverageR
     enrolled = enrolled_with_category(conn, term)
     entitled = entitlements(enrolled, rules(conn, term))
     payments = _payments(conn, term, enrolled)
-    payments = payments.merge(entitled[["student_id", "program_id", "fen_min", "fen_max", "amounts"]],
-                              on=["student_id", "program_id"], how="left")
+    payments = _with_entitlement(payments, entitled)
     payments["kind"] = _payment_kinds(payments)
     # A payment at the wrong amount is still a payment: it counts against missing and towards duplicates.
     valid = payments[payments["kind"].isin(["", "amount_mismatch"])]
-    per_pair = valid.groupby(["student_id", "program_id"], sort=False).agg(
-        times=("id", "size"), fen=("fen", "sum"), school_id=("school_id", "first"),
-        fen_min=("fen_min", "first"), amounts=("amounts", "first"))
-    duplicates = per_pair[per_pair["times"] > 1].reset_index()
+    duplicates = _duplicates(valid)
     wanted = entitled[entitled["in_county"] == 1]
-    paid = pd.MultiIndex.from_frame(valid[["student_id", "program_id"]])
-    missing = wanted[~pd.MultiIndex.from_frame(wanted[["student_id", "program_id"]]).isin(paid)]
+    missing = wanted[~np.isin(pair_key(wanted), pair_key(valid))]
 
     payments, wanted, missing, duplicates = scope.restrict(conn, payments, wanted, missing, duplicates)
     report = CoverageReport(term=term, scope=scope)
@@ -74,8 +69,13 @@ def _payments(conn: Connection, term: Term, enrolled: pd.DataFrame) -> pd.DataFr
     """
     frame = query_frame(conn, _PAYMENTS, {"term": str(term)}, ["id", "program_id", "fen", "student_id"],
                         ints=["id", "program_id", "fen", "student_id"])
-    known = enrolled[["student_id", "school_id"]].drop_duplicates("student_id").assign(status="在校")
-    frame = frame.merge(known, on="student_id", how="left")
+    # Students in `enrolled` (one row each: a student has one enrollment per term) are 在校 that term.
+    order = np.argsort(enrolled["student_id"].to_numpy(), kind="stable")
+    ids = enrolled["student_id"].to_numpy()[order]
+    pos = np.minimum(np.searchsorted(ids, frame["student_id"].to_numpy()), max(len(ids) - 1, 0))
+    hit = (ids[pos] == frame["student_id"].to_numpy()) if len(ids) else np.zeros(len(frame), dtype=bool)
+    frame["school_id"] = np.where(hit, enrolled["school_id"].to_numpy()[order][pos] if len(ids) else -1, -1)
+    frame["status"] = np.where(hit, "在校", None)
     others = frame.loc[frame["status"].isna() & (frame["student_id"] >= 0), "student_id"]
     if len(others):
         found = {sid: (status, school) for sid, status, school in
@@ -90,6 +90,45 @@ def _payments(conn: Connection, term: Term, enrolled: pd.DataFrame) -> pd.DataFr
         names = dict(details.by_ids(conn, _ROSTER_SCHOOL, frame.loc[homeless, "id"]))
         frame.loc[homeless, "school_name"] = frame.loc[homeless, "id"].map(names)
     return frame
+
+
+def pair_key(frame: pd.DataFrame) -> np.ndarray:
+    """(student_id, program_id) as one integer: matching a million pairs is then a sort, not a merge."""
+    return frame["student_id"].to_numpy(dtype=np.int64) * _PROGRAMS + frame["program_id"].to_numpy(dtype=np.int64)
+
+
+_PROGRAMS = 1 << 20  # program ids stay far below this; student ids times it stay far below 2**63
+
+
+def _with_entitlement(payments: pd.DataFrame, entitled: pd.DataFrame) -> pd.DataFrame:
+    """Each payment with what its student is entitled to for that program (fen_min NaN: no entitlement)."""
+    keys = pair_key(entitled)
+    order = np.argsort(keys, kind="stable")
+    keys = keys[order]
+    wanted = pair_key(payments)
+    pos = np.minimum(np.searchsorted(keys, wanted), max(len(keys) - 1, 0))
+    hit = (keys[pos] == wanted) if len(keys) else np.zeros(len(payments), dtype=bool)
+    row = order[pos] if len(keys) else pos
+    out = payments.copy()
+    out["fen_min"] = np.where(hit, entitled["fen_min"].to_numpy(dtype=np.float64)[row] if len(keys) else 0, np.nan)
+    out["fen_max"] = np.where(hit, entitled["fen_max"].to_numpy(dtype=np.float64)[row] if len(keys) else 0, np.nan)
+    several = entitled["amounts"].to_numpy(dtype=object)
+    out["amounts"] = np.where(hit, several[row] if len(keys) else None, None)
+    return out
+
+
+def _duplicates(valid: pd.DataFrame) -> pd.DataFrame:
+    """Student and program paid more than once in the term: times, total 分, school, the standard."""
+    keys = pair_key(valid)
+    _, first, inverse, counts = np.unique(keys, return_index=True, return_inverse=True, return_counts=True)
+    repeated = counts[inverse] > 1
+    twice = valid[repeated]
+    if twice.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in
+                             ("student_id", "program_id", "times", "fen", "school_id", "fen_min", "amounts")})
+    return twice.groupby(["student_id", "program_id"], sort=False).agg(
+        times=("id", "size"), fen=("fen", "sum"), school_id=("school_id", "first"),
+        fen_min=("fen_min", "first"), amounts=("amounts", "first")).reset_index()
 
 
 def _payment_kinds(payments: pd.DataFrame) -> np.ndarray:
