@@ -116,9 +116,11 @@ def reading(ledger, as_of: datetime | None = None) -> Iterator[Reading]:
     explicit = as_of is not None
     if explicit:
         require_sqlite(ledger)
-    as_of = as_of or datetime.now()
     with ledger.engine.connect() as conn:
-        # The first statement begins the read transaction: everything after it sees the ledger as it was then.
+        # The first read begins the transaction: everything after it sees the ledger as it was then, so "now" is
+        # taken after it (an import that commits meanwhile is neither seen nor dated before the cut).
+        conn.execute(text("SELECT id FROM batches LIMIT 1")).first()
+        as_of = as_of or datetime.now()
         later = changed_since(conn, as_of) if explicit else False
         if not later:
             yield Reading(conn, as_of, False, ledger.display_name, used_batches(conn))
