@@ -117,7 +117,8 @@ def _blocks(report: MonthlyReport, inputs: _Inputs, month: Month) -> None:
         report.blocks = [_block(report, inputs, month, report.school, "school", {int(row["id"])}, None)]
         return
     report.county = _block(report, inputs, month, "全县", "county", None, None)
-    for township in sorted(t for t in schools["township"].dropna().unique() if t):
+    # Townships in the order of the school list (the county seat first, as the bureau lists them).
+    for township in dict.fromkeys(t for t in schools["township"] if isinstance(t, str) and t):
         ids = set(schools.loc[schools["township"] == township, "id"].astype(int))
         report.blocks.append(_block(report, inputs, month, township, "township", ids, township))
 
