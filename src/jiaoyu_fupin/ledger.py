@@ -132,7 +132,15 @@ def _disable_pysqlite_transactions(dbapi_connection, _record) -> None:
     dbapi_connection.isolation_level = None
 
 
+_READER_MMAP = 1 << 30
+
+
 def _begin(conn: Connection) -> None:
     # Writers take the write lock up front (waiting on busy_timeout) instead of failing when a read turns into a
     # write; readers begin deferred so a report never waits for an import and sees all of it or none.
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("fupin_write") else "BEGIN")
+    writer = bool(conn.get_execution_options().get("fupin_write"))
+    # Readers (checks, reports) read pages through a memory map instead of a read() per page: a fresh process's first
+    # pass over a large ledger costs a fifth less. Writers keep plain reads, so an import's resident memory is only
+    # its own data (mapped pages would count against it), and the write path is unchanged.
+    conn.exec_driver_sql(f"PRAGMA mmap_size={0 if writer else _READER_MMAP}")
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")

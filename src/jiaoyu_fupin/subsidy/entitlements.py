@@ -28,6 +28,9 @@ CATEGORY_BITS = {code: 1 << i for i, code in enumerate(CATEGORIES)}
 # 1 住校, 2 unknown) | grade + 1 (5: 0 unknown) | stage code (4) | category set (7, CATEGORY_BITS).
 _SHIFT = {"in_county": 0, "province": 1, "boarding": 3, "grade": 5, "stage": 10, "categories": 14}
 _WIDTH = {"in_county": 1, "province": 2, "boarding": 2, "grade": 5, "stage": 4, "categories": 7}
+# Above the profile the same integer carries school_id + 1 (0: no school in the ledger): two columns cross from the
+# database instead of three, which is a tenth of the check's time on a million students.
+_SCHOOL_SHIFT = 21
 
 
 def _case(expression: str, mapping: dict[str, int]) -> str:
@@ -44,7 +47,7 @@ _CATEGORIES_SQL = (
 # Driven from the students (CROSS JOIN keeps SQLite's loop order): only those with a family category reach the
 # (student_id, term) index, instead of every enrollment of the term reaching the students' primary key.
 _ENROLLED = text(
-    "SELECT e.student_id, COALESCE(e.school_id, -1),"
+    "SELECT e.student_id,"
     " (CASE WHEN e.study_place = '县内' THEN 1 ELSE 0 END)"
     " + 2 * (CASE WHEN e.study_place IN ('县内', '县外州内') OR e.place_detail = '省内' THEN 1"
     "             WHEN e.place_detail = '省外' THEN 2 ELSE 0 END)"
@@ -52,6 +55,7 @@ _ENROLLED = text(
     " + 32 * (CASE WHEN e.grade BETWEEN 1 AND 30 THEN e.grade + 1 ELSE 0 END)"
     f" + 1024 * {_case('e.stage', {stage: i + 1 for i, stage in enumerate(STAGES)})}"
     f" + 16384 * {_CATEGORIES_SQL}"
+    f" + {1 << _SCHOOL_SHIFT} * (COALESCE(e.school_id, -1) + 1)"
     " FROM students s CROSS JOIN enrollments e ON e.student_id = s.id AND e.term = :term"
     " WHERE e.status = '在校'"
     " AND (s.family_category IS NOT NULL OR s.household_id IS NOT NULL OR s.is_orphan"
@@ -104,8 +108,10 @@ class Profile:
 def enrolled_with_category(conn: Connection, term: Term) -> pd.DataFrame:
     """在校 enrollments of the term whose student has any family category: student_id, school_id (-1: none in the
     ledger, i.e. studying away), profile, plus in_county and registered decoded from the profile."""
-    frame = query_frame(conn, _ENROLLED, {"term": str(term)}, ["student_id", "school_id", "profile"],
-                        ints=["student_id", "school_id", "profile"])
+    frame = query_frame(conn, _ENROLLED, {"term": str(term)}, ["student_id", "packed"], ints=["student_id", "packed"])
+    packed = frame.pop("packed").to_numpy()
+    frame["school_id"] = (packed >> _SCHOOL_SHIFT) - 1
+    frame["profile"] = packed & ((1 << _SCHOOL_SHIFT) - 1)
     frame["in_county"] = field(frame["profile"], "in_county")
     frame["registered"] = (field(frame["profile"], "categories") & CATEGORY_BITS["registered_poor"]) > 0
     return frame
