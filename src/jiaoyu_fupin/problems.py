@@ -5,6 +5,18 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 
+class ClerkError(Exception):
+    """A request the ledger cannot answer as asked (no roll for the term, an unknown school, a bad date …).
+
+    `message` says what, `hint` how to fix it, both in Chinese for the clerk; the CLI prints them and exits 2
+    (or 1 where it is a refusal rather than a misuse). Every library refusal subclasses this one.
+    """
+
+    def __init__(self, message: str, hint: str = ""):
+        super().__init__(message)
+        self.message, self.hint = message, hint
+
+
 def column_letter(index: int) -> str:
     """0-based column index -> Excel letters (0 -> A, 26 -> AA)."""
     letters = ""

@@ -14,6 +14,7 @@ from sqlalchemy import Connection, text
 from jiaoyu_fupin import ages, idnumber
 from jiaoyu_fupin.grades import grade_label
 from jiaoyu_fupin.importers.values import text_key
+from jiaoyu_fupin.problems import ClerkError
 from jiaoyu_fupin.terms import Term
 
 OUTCOMES = {
@@ -29,12 +30,12 @@ ORIGINS = {"scan": "比对发现", "roll": "学籍辍学", "ledger": "辍学台�
 STATUS_NAMES = {"open": "未销号", "closed": "已销号"}
 
 
-class CaseError(Exception):
+class CaseError(ClerkError):
     """A case command that cannot be done; misuse (exit 2) or refused (exit 1), with a hint in Chinese."""
 
     def __init__(self, message: str, hint: str = "", *, misuse: bool = True):
-        super().__init__(message)
-        self.message, self.hint, self.misuse = message, hint, misuse
+        super().__init__(message, hint)
+        self.misuse = misuse
 
 
 @dataclass

@@ -22,17 +22,14 @@ from sqlalchemy import Connection, text
 from jiaoyu_fupin import ages
 from jiaoyu_fupin.dropout.cases import LASTING, CaseView, describe, sort_cases
 from jiaoyu_fupin.grades import grade_label
+from jiaoyu_fupin.problems import ClerkError
 from jiaoyu_fupin.terms import Term
 
 COMPULSORY_AGES = (6, 15)
 
 
-class ScanError(Exception):
+class ScanError(ClerkError):
     """The ledger cannot answer for this term (no roll, no children); a Chinese message and hint."""
-
-    def __init__(self, message: str, hint: str = ""):
-        super().__init__(message)
-        self.message, self.hint = message, hint
 
 
 @dataclass

@@ -12,15 +12,12 @@ from jiaoyu_fupin.frames import fetch_rows
 from jiaoyu_fupin.importers.values import text_key
 from jiaoyu_fupin.models import Enrollment, HelpActivity, Helper, Oversight, Pairing, School, Student
 from jiaoyu_fupin.pairing import rules
+from jiaoyu_fupin.problems import ClerkError
 from jiaoyu_fupin.terms import Term
 
 
-class PairingError(Exception):
+class PairingError(ClerkError):
     """The command cannot run as asked (unknown school, a term with no roll); message and hint are Chinese."""
-
-    def __init__(self, message: str, hint: str = ""):
-        super().__init__(message)
-        self.message, self.hint = message, hint
 
 
 @dataclass

@@ -16,15 +16,14 @@ from sqlalchemy import Connection, text
 
 from jiaoyu_fupin import ages
 from jiaoyu_fupin.frames import query_frame
+from jiaoyu_fupin.problems import ClerkError
 
 SOURCES = {"list": "户籍适龄儿童名单（逐人，按身份证号中的出生日期计算年龄）",
            "counts": "户籍人口分年龄汇总（按乡镇和出生年份）"}
 
 
-class PopulationError(Exception):
-    def __init__(self, message: str, hint: str = ""):
-        super().__init__(message)
-        self.message, self.hint = message, hint
+class PopulationError(ClerkError):
+    """The population data cannot give this year's denominators; message and hint in Chinese."""
 
 
 @dataclass

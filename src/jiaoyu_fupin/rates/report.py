@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, text
 
+from jiaoyu_fupin.problems import ClerkError
 from jiaoyu_fupin.rates import enrollment, retention
 from jiaoyu_fupin.rates.indicators import INDICATORS, Rate
 from jiaoyu_fupin.rates.population import load_population
@@ -13,10 +14,8 @@ from jiaoyu_fupin.rates.population import load_population
 GROUPINGS = {"township": "乡镇", "school": "学校"}
 
 
-class RatesError(Exception):
-    def __init__(self, message: str, hint: str = ""):
-        super().__init__(message)
-        self.message, self.hint = message, hint
+class RatesError(ClerkError):
+    """The rates cannot be computed as asked (an unknown --by, no usable population data); Chinese message and hint."""
 
 
 @dataclass

@@ -28,14 +28,11 @@ from sqlalchemy import Connection, create_engine, event, text
 from sqlalchemy.engine import make_url
 
 from jiaoyu_fupin.importers.engine import relink
+from jiaoyu_fupin.problems import ClerkError
 
 
-class AsOfError(ValueError):
+class AsOfError(ClerkError, ValueError):
     """--as-of cannot be honoured (a date that is not one, a database that is not SQLite); message in Chinese."""
-
-    def __init__(self, message: str, hint: str = ""):
-        super().__init__(message)
-        self.message, self.hint = message, hint
 
 
 @dataclass

@@ -13,6 +13,7 @@ from sqlalchemy import Connection, text
 from jiaoyu_fupin.dropout import list_cases
 from jiaoyu_fupin.frames import query_frame
 from jiaoyu_fupin.pairing.rules import EXCLUDED_STATUSES
+from jiaoyu_fupin.problems import ClerkError
 from jiaoyu_fupin.terms import Term
 
 # Registered poor as the checks count them (pairing.data, subsidy.entitlements): the roll's category says so, or
@@ -24,7 +25,7 @@ STAGES = ("学前", "小学", "初中", "普通高中", "中职", "特殊教育"
 NO_STAGE = "（学籍中无此人）"
 
 
-class NoRollError(ValueError):
+class NoRollError(ClerkError):
     """The ledger (as of the report's time) holds no roll for the term the report needs."""
 
 

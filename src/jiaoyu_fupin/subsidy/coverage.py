@@ -13,6 +13,7 @@ import pandas as pd
 from sqlalchemy import Connection, text
 
 from jiaoyu_fupin.frames import query_frame
+from jiaoyu_fupin.problems import ClerkError
 from jiaoyu_fupin.subsidy import details
 from jiaoyu_fupin.subsidy.entitlements import boarding_unknown, enrolled_with_category, entitlements
 from jiaoyu_fupin.subsidy.model import CoverageReport
@@ -27,7 +28,7 @@ _STATUS = ("SELECT student_id, status, COALESCE(school_id, -1) FROM enrollments"
 _ROSTER_SCHOOL = "SELECT id, school_name FROM payments WHERE id IN ({ids})"
 
 
-class NoRollError(ValueError):
+class NoRollError(ClerkError):
     """The ledger holds no roll for the term: every payment would look like one to a student not enrolled."""
 
 

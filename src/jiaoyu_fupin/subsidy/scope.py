@@ -8,8 +8,10 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy import Connection, text
 
+from jiaoyu_fupin.problems import ClerkError
 
-class ScopeError(ValueError):
+
+class ScopeError(ClerkError):
     """A school or township the ledger does not know; the message suggests the closest names."""
 
 
