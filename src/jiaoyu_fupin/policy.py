@@ -61,11 +61,12 @@ def load_policy(path: Path | None = None) -> Policy:
         policy.programs.append(
             {"code": code, "name": name, "aliases": "|".join(entry.get("aliases", [])), "per": per}
         )
-    if base:
-        codes |= {p["code"] for p in load_policy().programs}
+    default = load_policy() if base else None
+    if default:
+        codes |= {p["code"] for p in default.programs}
     for i, entry in enumerate(raw.get("standard", []), start=1):
         policy.standards.append(_standard(entry, f"{path.name} 第 {i} 个 [[standard]]", codes, path.name))
-    return _extend(load_policy(), policy) if base else policy
+    return _extend(default, policy) if default else policy
 
 
 def _extend(default: Policy, county: Policy) -> Policy:

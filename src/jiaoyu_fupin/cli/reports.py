@@ -51,12 +51,12 @@ def _errors(exc: Exception) -> None:
     from jiaoyu_fupin.pairing.data import PairingError
     from jiaoyu_fupin.rates import RatesError
     from jiaoyu_fupin.reports.asof import AsOfError
-    from jiaoyu_fupin.reports.facts import NoRollError
+    from jiaoyu_fupin.subsidy.coverage import NoRollError
     from jiaoyu_fupin.subsidy.scope import ScopeError
 
     if isinstance(exc, NoRollError):
-        fail(f"截至时间的台账中没有 {exc} 的学籍名册，无法出表，什么也没有写", EXIT_FINDINGS,
-             f"请先导入 {exc} 的学籍（fupin import 学籍.xlsx），或检查 --as-of 是否早于学籍导入的时间")
+        fail(f"截至时间的台账中没有 {exc.term} 的学籍名册，无法出表，什么也没有写", EXIT_FINDINGS,
+             f"请先导入 {exc.term} 的学籍（fupin import 学籍.xlsx），或检查 --as-of 是否早于学籍导入的时间")
     if isinstance(exc, AsOfError | PairingError | RatesError):
         fail(exc.message, EXIT_MISUSE, exc.hint or None)
     if isinstance(exc, ScopeError):

@@ -13,7 +13,6 @@ from sqlalchemy import Connection, text
 from jiaoyu_fupin.dropout import list_cases
 from jiaoyu_fupin.frames import query_frame
 from jiaoyu_fupin.pairing.rules import EXCLUDED_STATUSES
-from jiaoyu_fupin.problems import ClerkError
 from jiaoyu_fupin.terms import Term
 
 # Registered poor as the checks count them (pairing.data, subsidy.entitlements): the roll's category says so, or
@@ -23,16 +22,6 @@ _OFF_ROLL = ", ".join(f"'{s}'" for s in EXCLUDED_STATUSES)
 
 STAGES = ("学前", "小学", "初中", "普通高中", "中职", "特殊教育", "高职", "本科")
 NO_STAGE = "（学籍中无此人）"
-
-
-class NoRollError(ClerkError):
-    """The ledger (as of the report's time) holds no roll for the term the report needs."""
-
-
-def require_roll(conn: Connection, term: Term) -> None:
-    if conn.execute(text("SELECT 1 FROM enrollments WHERE term = :t AND study_place = '县内' LIMIT 1"),
-                    {"t": str(term)}).first() is None:
-        raise NoRollError(str(term))
 
 
 def schools(conn: Connection) -> pd.DataFrame:

@@ -21,6 +21,7 @@ from jiaoyu_fupin.reports import facts
 from jiaoyu_fupin.reports.asof import AsOfError, reading
 from jiaoyu_fupin.reports.period import Month, month_earlier
 from jiaoyu_fupin.subsidy import coverage
+from jiaoyu_fupin.subsidy.coverage import require_roll
 from jiaoyu_fupin.subsidy.model import KIND_TITLES, KINDS, yuan
 from jiaoyu_fupin.subsidy.scope import Scope
 
@@ -87,7 +88,7 @@ def build_monthly(ledger, month: Month, *, as_of: datetime | None = None, school
     term = month.term
     with reading(ledger, as_of) as now:
         conn = now.conn
-        facts.require_roll(conn, term)
+        require_roll(conn, term, in_county=True)
         if school:
             Scope(school=school).validate(conn)
         judged = min(now.as_of.date(), month.last_day)  # 六个一 and pairings judged at the cut, within the month

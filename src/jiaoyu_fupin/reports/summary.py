@@ -16,6 +16,7 @@ from jiaoyu_fupin.reports import facts, summary_basic, summary_control
 from jiaoyu_fupin.reports.asof import reading
 from jiaoyu_fupin.reports.book import Table
 from jiaoyu_fupin.reports.period import year_terms
+from jiaoyu_fupin.subsidy.coverage import require_roll
 
 
 @dataclass
@@ -53,7 +54,7 @@ def build_summary(ledger, year: int, *, as_of: datetime | None = None) -> YearSu
     spring, autumn = terms = year_terms(year)
     with reading(ledger, as_of) as r:
         conn = r.conn
-        facts.require_roll(conn, autumn)
+        require_roll(conn, autumn, in_county=True)
         summary = YearSummary(year, r.as_of, r.snapshot, r.ledger_name, r.batches)
         f = summary.figures
         schools = facts.schools(conn)

@@ -31,10 +31,16 @@ _ROSTER_SCHOOL = "SELECT id, school_name FROM payments WHERE id IN ({ids})"
 class NoRollError(ClerkError):
     """The ledger holds no roll for the term: every payment would look like one to a student not enrolled."""
 
+    def __init__(self, term: Term):
+        super().__init__(f"台账中没有 {term} 的学籍记录，无法核对")
+        self.term = term
 
-def require_roll(conn: Connection, term: Term) -> None:
-    if conn.execute(text("SELECT 1 FROM enrollments WHERE term = :t LIMIT 1"), {"t": str(term)}).first() is None:
-        raise NoRollError(f"台账中没有 {term} 的学籍记录，无法核对")
+
+def require_roll(conn: Connection, term: Term, *, in_county: bool = False) -> None:
+    """NoRollError unless the ledger holds a roll for the term (with in_county: one of the county's own schools)."""
+    where = " AND study_place = '县内'" if in_county else ""
+    if conn.execute(text(f"SELECT 1 FROM enrollments WHERE term = :t{where} LIMIT 1"), {"t": str(term)}).first() is None:
+        raise NoRollError(term)
 
 
 def check(conn: Connection, term: Term, scope: Scope | None = None) -> CoverageReport:
@@ -74,11 +80,8 @@ def _payments(conn: Connection, term: Term, enrolled: pd.DataFrame) -> pd.DataFr
     packed = frame.pop("packed").to_numpy()
     frame["program_id"], frame["fen"] = packed & ((1 << 20) - 1), packed >> 20
     # Students in `enrolled` (one row each: a student has one enrollment per term) are 在校 that term.
-    order = np.argsort(enrolled["student_id"].to_numpy(), kind="stable")
-    ids = enrolled["student_id"].to_numpy()[order]
-    pos = np.minimum(np.searchsorted(ids, frame["student_id"].to_numpy()), max(len(ids) - 1, 0))
-    hit = (ids[pos] == frame["student_id"].to_numpy()) if len(ids) else np.zeros(len(frame), dtype=bool)
-    frame["school_id"] = np.where(hit, enrolled["school_id"].to_numpy()[order][pos] if len(ids) else -1, -1)
+    hit, row = _lookup(enrolled["student_id"].to_numpy(), frame["student_id"].to_numpy())
+    frame["school_id"] = np.where(hit, enrolled["school_id"].to_numpy()[row] if len(enrolled) else -1, -1)
     frame["status"] = np.where(hit, "在校", None)
     others = frame.loc[frame["status"].isna() & (frame["student_id"] >= 0), "student_id"]
     if len(others):
@@ -96,6 +99,16 @@ def _payments(conn: Connection, term: Term, enrolled: pd.DataFrame) -> pd.DataFr
     return frame
 
 
+def _lookup(keys: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each wanted key: whether `keys` holds it, and its position there (meaningless where not held)."""
+    if not len(keys):
+        return np.zeros(len(wanted), dtype=bool), np.zeros(len(wanted), dtype=np.int64)
+    order = np.argsort(keys, kind="stable")
+    pos = np.minimum(np.searchsorted(keys[order], wanted), len(keys) - 1)
+    row = order[pos]
+    return keys[row] == wanted, row
+
+
 def pair_key(frame: pd.DataFrame) -> np.ndarray:
     """(student_id, program_id) as one integer: matching a million pairs is then a sort, not a merge."""
     return frame["student_id"].to_numpy(dtype=np.int64) * _PROGRAMS + frame["program_id"].to_numpy(dtype=np.int64)
@@ -106,27 +119,19 @@ _PROGRAMS = 1 << 20  # program ids stay far below this; student ids times it sta
 
 def _with_entitlement(payments: pd.DataFrame, entitled: pd.DataFrame) -> pd.DataFrame:
     """Each payment with what its student is entitled to for that program (fen_min NaN: no entitlement)."""
-    keys = pair_key(entitled)
-    order = np.argsort(keys, kind="stable")
-    keys = keys[order]
-    wanted = pair_key(payments)
-    pos = np.minimum(np.searchsorted(keys, wanted), max(len(keys) - 1, 0))
-    hit = (keys[pos] == wanted) if len(keys) else np.zeros(len(payments), dtype=bool)
-    row = order[pos] if len(keys) else pos
+    hit, row = _lookup(pair_key(entitled), pair_key(payments))
+    found = len(entitled) > 0
     out = payments.copy()
-    out["fen_min"] = np.where(hit, entitled["fen_min"].to_numpy(dtype=np.float64)[row] if len(keys) else 0, np.nan)
-    out["fen_max"] = np.where(hit, entitled["fen_max"].to_numpy(dtype=np.float64)[row] if len(keys) else 0, np.nan)
-    several = entitled["amounts"].to_numpy(dtype=object)
-    out["amounts"] = np.where(hit, several[row] if len(keys) else None, None)
+    out["fen_min"] = np.where(hit, entitled["fen_min"].to_numpy(dtype=np.float64)[row] if found else 0, np.nan)
+    out["fen_max"] = np.where(hit, entitled["fen_max"].to_numpy(dtype=np.float64)[row] if found else 0, np.nan)
+    out["amounts"] = np.where(hit, entitled["amounts"].to_numpy(dtype=object)[row] if found else None, None)
     return out
 
 
 def _duplicates(valid: pd.DataFrame) -> pd.DataFrame:
     """Student and program paid more than once in the term: times, total 分, school, the standard."""
-    keys = pair_key(valid)
-    _, first, inverse, counts = np.unique(keys, return_index=True, return_inverse=True, return_counts=True)
-    repeated = counts[inverse] > 1
-    twice = valid[repeated]
+    _, inverse, counts = np.unique(pair_key(valid), return_inverse=True, return_counts=True)
+    twice = valid[counts[inverse] > 1]
     if twice.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in
                              ("student_id", "program_id", "times", "fen", "school_id", "fen_min", "amounts")})

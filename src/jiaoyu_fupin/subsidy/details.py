@@ -14,8 +14,8 @@ from jiaoyu_fupin.policy import CATEGORIES
 from jiaoyu_fupin.subsidy import model as cov
 from jiaoyu_fupin.terms import Term
 
-_CHUNK = 20_000
-UNNAMED = "（未注明学校）"  # ids per IN list: integers inlined, far below SQLite's statement length limit
+_CHUNK = 20_000  # ids per IN list: integers inlined, far below SQLite's statement length limit
+UNNAMED = "（未注明学校）"
 
 
 def by_ids(conn: Connection, sql: str, ids: Iterable[int], params: dict | None = None) -> list[tuple]:
