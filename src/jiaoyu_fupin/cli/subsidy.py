@@ -52,11 +52,8 @@ def standards_command(
     with ledger.engine.connect() as conn:
         found = in_force(conn, chosen)
     if as_json:
-        typer.echo(json.dumps({"term": str(chosen) if chosen else None, "standards": [
-            {"program": s.program, "program_code": s.program_code, "per": s.per, "stage": s.stage,
-             "categories": list(s.categories), "boarding": s.boarding, "grades": list(s.grades), "place": s.place,
-             "term_from": s.term_from, "term_to": s.term_to, "amount": str(s.amount), "source": s.source}
-            for s in found]}, ensure_ascii=False))
+        typer.echo(json.dumps({"term": str(chosen) if chosen else None, "standards": [s.as_json() for s in found]},
+                              ensure_ascii=False))
         return
     per = {"term": "每学期", "year": "每年", "once": "一次性"}
     table = Table(title=f"资助标准（{chosen}适用）" if chosen else "资助标准（全部）")

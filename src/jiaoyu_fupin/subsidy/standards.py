@@ -28,6 +28,12 @@ class StandardInForce:
     amount: Decimal
     source: str
 
+    def as_json(self) -> dict:
+        return {"program": self.program, "program_code": self.program_code, "per": self.per, "stage": self.stage,
+                "categories": list(self.categories), "boarding": self.boarding, "grades": list(self.grades),
+                "place": self.place, "term_from": self.term_from, "term_to": self.term_to,
+                "amount": str(self.amount), "source": self.source}
+
     @property
     def who(self) -> str:
         return "、".join(CATEGORIES[c] for c in self.categories)
