@@ -156,6 +156,19 @@ def show_command(
         out.print(f"{day or '日期不详'}  {line}")
 
 
+def _on_case(ctx: typer.Context, case: str, act):
+    """Find the case and act on it in one transaction; a refusal leaves the ledger as it was and exits."""
+    from jiaoyu_fupin.dropout import CaseError, find_case
+
+    ledger = common.open_ledger(ctx)
+    try:
+        with ledger.transaction() as conn:
+            number = find_case(conn, case)
+            return number, act(conn, number)
+    except CaseError as exc:
+        _case_error(exc)
+
+
 @app.command("visit")
 def visit_command(
     ctx: typer.Context,
@@ -165,16 +178,10 @@ def visit_command(
     result: Annotated[str, typer.Option("--result", help="劝返就读情况记录")],
 ) -> None:
     """记录一次劝返（上门动员）。"""
-    from jiaoyu_fupin.dropout import CaseError, find_case, record_visit
+    from jiaoyu_fupin.dropout import record_visit
 
-    day = common.day_arg(on) or date.today()
-    ledger = common.open_ledger(ctx)
-    try:
-        with ledger.transaction() as conn:
-            number = find_case(conn, case)
-            visits = record_visit(conn, number, day, by, result)
-    except CaseError as exc:
-        _case_error(exc)
+    day = common.day_arg(on)
+    number, visits = _on_case(ctx, case, lambda conn, n: record_visit(conn, n, day, by, result))
     out.print(f"已记录案件 {number} 的劝返（{day.isoformat()}），共 {visits} 次。")
 
 
@@ -190,18 +197,13 @@ def close_command(
     on: Annotated[str | None, typer.Option("--date", help="销号日期（默认今天）")] = None,
 ) -> None:
     """销号：写明结案方式和理由。劝返复学须写学校，送教上门须写送教教师；送教上门和缓学免学的儿童在有效期内不再被比对立案。"""
-    from jiaoyu_fupin.dropout import CaseError, close_case, find_case
+    from jiaoyu_fupin.dropout import close_case
     from jiaoyu_fupin.dropout.cases import OUTCOMES
 
     day = common.day_arg(on) or date.today()
     valid_until = common.day_arg(until, "有效期")
-    ledger = common.open_ledger(ctx)
-    try:
-        with ledger.transaction() as conn:
-            number = find_case(conn, case)
-            notes = close_case(conn, number, outcome, reason, day, school=school, teacher=teacher, until=valid_until)
-    except CaseError as exc:
-        _case_error(exc)
+    number, notes = _on_case(ctx, case, lambda conn, n: close_case(
+        conn, n, outcome, reason, day, school=school, teacher=teacher, until=valid_until))
     for note in notes:
         err.print(f"注意：{note}")
     out.print(f"案件 {number} 已销号（{OUTCOMES[outcome]}，{day.isoformat()}）。")
@@ -215,16 +217,10 @@ def reopen_command(
     on: Annotated[str | None, typer.Option("--date", help="重新立案日期（默认今天）")] = None,
 ) -> None:
     """重新立案：已销号的案件重新打开；原来的销号记录保留在案件经过中。"""
-    from jiaoyu_fupin.dropout import CaseError, find_case, reopen_case
+    from jiaoyu_fupin.dropout import reopen_case
 
     day = common.day_arg(on) or date.today()
-    ledger = common.open_ledger(ctx)
-    try:
-        with ledger.transaction() as conn:
-            number = find_case(conn, case)
-            reopen_case(conn, number, reason, day)
-    except CaseError as exc:
-        _case_error(exc)
+    number, _ = _on_case(ctx, case, lambda conn, n: reopen_case(conn, n, reason, day))
     out.print(f"案件 {number} 已重新立案（{day.isoformat()}）。")
 
 

@@ -24,14 +24,12 @@ def rates_command(
 
     每项给出分子、分母、计算公式、目标和是否达标；百分数四舍五入保留两位小数。只有巩固率按定义封顶 100%，封顶时注明。
     """
-    from jiaoyu_fupin.rates import GROUPINGS, RatesError, compute_rates
+    from jiaoyu_fupin.rates import RatesError, compute_rates
+    from jiaoyu_fupin.terms import MAX_YEAR, MIN_YEAR
 
-    if not 1990 <= year <= 2100:
-        fail(f"年份 {year} 不在 1990–2100 之间", EXIT_MISUSE, "例：--year 2019")
-    if by is not None and by not in GROUPINGS:
-        fail(f"不认识的分组“{by}”", EXIT_MISUSE, "可选：township（按乡镇）、school（按学校）")
-    if population is not None and population not in ("list", "counts"):
-        fail(f"不认识的人口数据“{population}”", EXIT_MISUSE, "可选：list（逐人名单）、counts（分年龄汇总表）")
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        fail(f"年份 {year} 不在 {MIN_YEAR}–{MAX_YEAR} 之间", EXIT_MISUSE, "例：--year 2019")
+    common.xlsx_arg(out_path, f"四项指标_{year}.xlsx")
     ledger = common.open_ledger(ctx)
     try:
         with ledger.engine.connect() as conn:
@@ -44,7 +42,7 @@ def rates_command(
         try:
             write_rates(report, out_path)
         except OSError as exc:
-            fail(f"无法写入“{out_path}”：{exc.strerror or exc}", EXIT_MISUSE, "请检查文件夹是否存在、文件是否正被 Excel 打开")
+            fail(f"无法写入“{out_path}”：{exc.strerror or exc}", EXIT_MISUSE, "请检查是否有写入权限、文件是否正被 Excel 打开")
     if as_json:
         typer.echo(json.dumps(report.as_json(), ensure_ascii=False))
     else:

@@ -48,6 +48,8 @@ def compute_rates(conn: Connection, year: int, *, by: str | None = None, populat
 
     if by not in (None, *GROUPINGS):
         raise RatesError(f"不认识的分组“{by}”", "可选：township（按乡镇）、school（按学校）")
+    if population not in (None, "list", "counts"):
+        raise RatesError(f"不认识的人口数据“{population}”", "可选：list（逐人名单）、counts（分年龄汇总表）")
     try:
         people = load_population(conn, year, population)
     except PopulationError as exc:
