@@ -19,6 +19,7 @@ from jiaoyu_fupin.pairing import rules as pair_rules
 from jiaoyu_fupin.pairing.data import load as load_pairing
 from jiaoyu_fupin.reports import facts
 from jiaoyu_fupin.reports.asof import AsOfError, reading
+from jiaoyu_fupin.reports.book import percent
 from jiaoyu_fupin.reports.period import Month, month_earlier
 from jiaoyu_fupin.subsidy import coverage
 from jiaoyu_fupin.subsidy.coverage import require_roll
@@ -91,7 +92,9 @@ def build_monthly(ledger, month: Month, *, as_of: datetime | None = None, school
         require_roll(conn, term, in_county=True)
         if school:
             Scope(school=school).validate(conn)
-        judged = min(now.as_of.date(), month.last_day)  # 六个一 and pairings judged at the cut, within the month
+        # 六个一 judged at the report's cut: the month's own items fall due on its last day, so a report run on the
+        # 20th of the next month shows the ones still missing as overdue (judging on the last day never could).
+        judged = now.as_of.date()
         pairing = pair_check.run(load_pairing(conn, term, judged), None, pair_rules.DEFAULT_MAX_PER_HELPER)
         inputs = _Inputs(
             schools=facts.schools(conn), poor=facts.poor_on_roll(conn, term), previous=None,
@@ -192,7 +195,7 @@ def _block(report: MonthlyReport, inputs: _Inputs, month: Month, name: str, leve
     else:
         poor, paired = sum(r["registered_poor_enrolled"] for r in rows), sum(r["paired"] for r in rows)
         helpers = sum(r["helpers"] for r in rows)
-    rate = f"结对率 {Decimal(paired * 100) / poor:.2f}%" if poor else ""
+    rate = f"结对率 {percent(paired, poor)}%" if poor else ""
     lines.append(Line("结对帮扶", "应结对的建档立卡学生", poor))
     lines.append(Line("结对帮扶", "已结对", paired, note=rate))
     lines.append(Line("结对帮扶", "未结对", poor - paired))
