@@ -343,3 +343,12 @@ def test_pairing_with_unknown_helper_and_student(tmp_path, cli, schools):
     result = cli("import", pairs)
     _refused(cli, result, "第 2 行", "“帮扶责任人教职工号”列（B 列）", "T9999", "该学生不在台账中")
     assert cli.counts() == before
+
+
+def test_unknown_helper_by_id_number_is_masked_in_messages(tmp_path, cli, schools):
+    helper_id = make_id(date(1980, 5, 6), 21)
+    pairs = write_xlsx(tmp_path / "pairs.xlsx", ["帮扶责任人姓名", "帮扶责任人身份证号", "学生姓名", "学生身份证号", "结对日期"],
+                       [["王老师", helper_id, "张小明", make_id(date(2007, 3, 15), 11), "2019-09-01"]])
+    result = cli("import", pairs)
+    _refused(cli, result, "第 2 行", f"{helper_id[:6]}********{helper_id[-4:]}")
+    assert helper_id not in result.output

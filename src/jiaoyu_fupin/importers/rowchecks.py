@@ -77,6 +77,18 @@ def required_values(table: Table, checked: Checked, fields: list[str]) -> None:
             ))
 
 
+# Columns that may hold a person's ID number (a helper's code is an ID number or a staff number): whatever a
+# message quotes from them is masked, as every ID on screen is.
+_PERSONAL = {"id_number", "student_id", "helper_code"}
+
+
+def shown_value(field_name: str, value: str) -> str:
+    """A cell's text as a message may quote it: ID-number-like values of personal columns masked."""
+    if field_name in _PERSONAL and len(value) in (15, 18):
+        return idnumber.mask(value)
+    return value
+
+
 def bad_values(table: Table, checked: Checked, field_name: str, bad: pd.Series, message: str, hint: str,
                *, code: str = "value_invalid", messages: dict[str, str] | None = None) -> None:
     """One problem per unreadable cell, naming the cell's text."""
@@ -86,7 +98,7 @@ def bad_values(table: Table, checked: Checked, field_name: str, bad: pd.Series, 
     mask = bad.to_numpy(dtype=bool) & checked.keep
     for row, value in zip(table.rows[mask], series[mask], strict=True):
         text = messages.get(value, message) if messages else message
-        shown = None if pd.isna(value) else str(value)
+        shown = None if pd.isna(value) else shown_value(field_name, str(value))
         checked.problems.append(table.problem(code, text.format(value=shown or ""), hint, field_name=field_name,
                                               row=int(row), value=shown))
 
@@ -170,7 +182,7 @@ def conflicting_duplicates(table: Table, checked: Checked, key: pd.Series, compa
                 checked.problems.append(table.problem(
                     "duplicate_conflict", f"同一{what}在本文件中出现多次且内容不一致（另见第 {others} 行）",
                     "请核对这几行，删除多余的一行或改正错误的内容", field_name=field_name, row=int(row),
-                    value=idnumber.mask(str(k)) if field_name in ("id_number", "student_id") else str(k),
+                    value=shown_value(field_name, str(k)),
                 ))
     index_of = {int(r): i for i, r in enumerate(table.rows)}
     repeats = groups[groups["__key"].duplicated(keep="first").to_numpy()]
