@@ -64,6 +64,20 @@ def test_school_stats_school_years_grades_and_townships(cli, tmp_path, schools):
     assert "新增 0，变更 0，未变 3" in cli("import", path).output
 
 
+def test_school_stats_grade_numbers_restart_in_each_stage(cli, tmp_path, schools):
+    # A 完全中学: 七年级 and 高一 are both grade 1 of their stage; they are two rows, and re-import changes nothing.
+    path = write_xlsx(tmp_path / "完全中学.xlsx", STATS_HEADER, [
+        ["2018", "城关中学", None, "初中", "七年级", 50, 50, None, 0, 0],
+        ["2018", "城关中学", None, "普通高中", "高一", 40, 40, None, 0, 0],
+    ])
+    assert "新增 2" in cli("import", path).output
+    assert _rows(cli.db, "SELECT stage, grade, entrants FROM school_stats ORDER BY id") == [
+        ("初中", 1, 50), ("普通高中", 1, 40)]
+    again = cli("import", path)
+    assert again.exit_code == 0, again.output
+    assert "新增 0，变更 0，未变 2" in again.output
+
+
 def test_school_stats_refused(cli, tmp_path, schools):
     path = write_xlsx(tmp_path / "统计.xlsx", STATS_HEADER, [
         ["2018-2020学年", "城关第一小学", None, "小学", "一年级", 1, 1, None, 0, 0],

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection
 
+from jiaoyu_fupin.grades import grade_label
 from jiaoyu_fupin.importers import store, values
 from jiaoyu_fupin.importers.base import (
     STAGE_OF_TYPE,
@@ -192,8 +193,10 @@ def validate_school_stats(conn: Connection, table: Table, options: Options) -> P
         title = table.kind.column(field).title
         bad_values(table, checked, field, bad, f"{title}“{{value}}”不是非负整数", f"请只写{title}，例如 120；没有就写 0 或留空")
     school_key = values.name_key(names)
-    # Readable, because a conflicting duplicate is shown to the clerk by its key.
-    grade_text = col("grade").map(_key, na_action="ignore").fillna("")
+    # Readable, because a conflicting duplicate is shown to the clerk by its key; from the parsed stage and grade,
+    # since grade numbers restart in each stage (七年级 and 高一 are both grade 1 of a 完全中学).
+    grade_text = pd.Series([grade_label(st, g) if isinstance(g, int | np.integer) else (st if isinstance(st, str) else "")
+                            for st, g in zip(stage, grade, strict=True)], index=stage.index, dtype=object)
     key = (school_key.astype(str) + " " + school_year.astype(str) + "学年 " + grade_text).str.strip().where(
         school_year.notna() & names.notna())
     compare = pd.DataFrame({f: col(f) for f in STAT_NUMBERS})
@@ -230,4 +233,6 @@ def _stat_key(frame: pd.DataFrame) -> pd.Series:
     if not len(frame):
         return pd.Series([], dtype=object)
     names = values.name_key(frame["school_name"].astype("str"))
-    return _joined(pd.DataFrame({"y": frame["school_year"], "n": names, "g": frame["grade"]}), ["y", "n", "g"])
+    # The stage belongs to the key: grade numbers restart in each stage.
+    return _joined(pd.DataFrame({"y": frame["school_year"], "n": names, "s": frame["stage"], "g": frame["grade"]}),
+                   ["y", "n", "s", "g"])
