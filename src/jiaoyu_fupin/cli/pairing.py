@@ -45,7 +45,7 @@ def check_command(
     ctx: typer.Context,
     term: Annotated[str, typer.Option("--term", help="要检查的学期，如 2019秋")],
     school: Annotated[str | None, typer.Option("--school", help="只检查这所学校（学校名单中的名称）")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="输出一个 JSON 对象：summary（汇总）和 findings（问题清单）")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="输出一个 JSON 对象：summary（汇总）和 findings（问题清单）；含完整身份证号，仅供内部核对")] = False,
     out_path: Annotated[Path | None, typer.Option(
         "--out", help="同时写出检查工作簿（.xlsx）：汇总、问题清单、六个一逾期明细、按学校、按责任人、按月份")] = None,
     max_per_helper: MaxOption = 5,

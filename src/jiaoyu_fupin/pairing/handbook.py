@@ -19,6 +19,7 @@ from jiaoyu_fupin.grades import grade_label
 from jiaoyu_fupin.importers.template import save_workbook
 from jiaoyu_fupin.pairing import rules, six_ones
 from jiaoyu_fupin.pairing.data import PairingError, load
+from jiaoyu_fupin.sheets import landscape
 from jiaoyu_fupin.terms import Term
 
 CELL_TEXT = {six_ones.OVERDUE: "逾期", six_ones.PENDING: "未到期"}
@@ -183,7 +184,4 @@ def _helper_sheet(ws, handbook: Handbook, book: HelperBook) -> None:
     for i in range(len(STUDENT_HEADERS) + 1, len(headers) + 1):
         ws.column_dimensions[ws.cell(4, i).column_letter].width = 12
     ws.freeze_panes = "B5"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    landscape(ws)

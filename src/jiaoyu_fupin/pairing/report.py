@@ -16,6 +16,7 @@ from openpyxl.styles import Font
 from jiaoyu_fupin.importers.template import display_width, save_workbook
 from jiaoyu_fupin.pairing import rules
 from jiaoyu_fupin.pairing.check import KIND_TITLES, CheckResult
+from jiaoyu_fupin.problems import column_letter
 
 RULES_TEXT = (
     "判定规则：",
@@ -35,7 +36,7 @@ def _sheet(wb: Workbook, title: str, headers: Sequence[str], rows: Iterable[Sequ
     ws = wb.create_sheet(title)
     sized = list(widths) or [max(display_width(h) + 2, 10) for h in headers]
     for i, width in enumerate(sized):
-        ws.column_dimensions[_letter(i)].width = width
+        ws.column_dimensions[column_letter(i)].width = width
     ws.freeze_panes = f"A{len(above) + 2}"
     for line in above:
         ws.append([line])
@@ -48,12 +49,6 @@ def _sheet(wb: Workbook, title: str, headers: Sequence[str], rows: Iterable[Sequ
     ws.append(header)
     for row in rows:
         ws.append(list(row))
-
-
-def _letter(i: int) -> str:
-    from jiaoyu_fupin.problems import column_letter
-
-    return column_letter(i)
 
 
 def _ratio(done: int, due: int) -> str:

@@ -104,20 +104,6 @@ def period_of(item: str, day: date) -> str:
     return str(Term.of_date(day))
 
 
-_DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
-
-
-def parse_date(text: str) -> date:
-    """2019-12-31, 2019/12/31 or 2019年12月31日; ValueError with a Chinese message otherwise."""
-    m = _DATE_RE.match(unicodedata.normalize("NFKC", text).strip())
-    try:
-        if m:
-            return date(int(m[1]), int(m[2]), int(m[3]))
-    except ValueError:
-        pass
-    raise ValueError(f"无法识别的日期“{text}”，请写成 2020-01-31 这样的形式")
-
-
 def class_key(name: object) -> str | None:
     """Class labels compared loosely: “1班”, “(1)班”, “一班” and “1” are one class."""
     if not isinstance(name, str | int):  # None, NaN and pandas' NA: no class given

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
 import pandas as pd
 
@@ -14,7 +16,7 @@ KEY = ["helper_id", "student_id", "item", "period"]
 
 
 def _period(item: str, day: str) -> str:
-    return rules.period_of(item, rules.parse_date(day))
+    return rules.period_of(item, date.fromisoformat(day[:10]))  # ISO text as the ledger stores dates
 
 
 def statuses(data: TermData, pairings: pd.DataFrame) -> pd.DataFrame:

@@ -8,15 +8,12 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from jiaoyu_fupin.problems import ClerkError
 from jiaoyu_fupin.terms import AUTUMN, SPRING, Term
 
 
-class PeriodError(ValueError):
+class PeriodError(ClerkError, ValueError):
     """A month or year that cannot be read; the message is Chinese."""
-
-    def __init__(self, message: str, hint: str = ""):
-        super().__init__(message)
-        self.message, self.hint = message, hint
 
 
 _MONTH_RE = re.compile(r"(\d{4})\s*(?:-|/|\.|年)\s*(\d{1,2})\s*月?")
