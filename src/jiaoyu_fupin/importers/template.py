@@ -56,21 +56,27 @@ def display_width(text: str) -> int:
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
-def save_workbook(workbook: Workbook, path: Path) -> Path:
-    """Save so that a crash or a full disk never leaves a half-written file where the clerk expects one.
+def write_atomic(path: Path, write) -> Path:
+    """Write through `write(temporary_path)`, then rename: a crash or a full disk never leaves a half-written file
+    where the clerk expects one.
 
-    The temporary file sits in the same folder so os.replace is a rename on one file system, and it is
-    created by openpyxl with ordinary permissions (a mkstemp file would stay readable by its owner only).
+    The temporary file sits in the same folder so os.replace is a rename on one file system, and it is created
+    with ordinary permissions (a mkstemp file would stay readable by its owner only).
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:
-        workbook.save(tmp)
+        write(tmp)
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
     return path
+
+
+def save_workbook(workbook: Workbook, path: Path) -> Path:
+    """Save a workbook whole or not at all (write_atomic)."""
+    return write_atomic(path, workbook.save)
 
 
 def _meaning(column: Column) -> str:

@@ -3,11 +3,10 @@ the summary's tables were made of, so no number in the text is ever typed by han
 
 from __future__ import annotations
 
-import os
 import re
-import secrets
 from pathlib import Path
 
+from jiaoyu_fupin.importers.template import write_atomic
 from jiaoyu_fupin.reports.summary import YearSummary
 from jiaoyu_fupin.resources import resource_dir
 
@@ -82,13 +81,5 @@ def render(summary: YearSummary, template: str | None = None) -> str:
 
 def write_narrative(summary: YearSummary, path: Path) -> Path:
     """Written whole or not at all: a temporary file beside it, then renamed."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     text = render(summary)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path
+    return write_atomic(Path(path), lambda tmp: tmp.write_text(text, encoding="utf-8"))
