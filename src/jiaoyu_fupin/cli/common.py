@@ -96,3 +96,12 @@ def xlsx_arg(path, example: str) -> None:
     """Workbooks we write are .xlsx; anything else is misuse before any work is done."""
     if path is not None and path.suffix.lower() != ".xlsx":
         fail(f"输出文件“{path}”须以 .xlsx 结尾", EXIT_MISUSE, f"例如 --out {example}")
+
+
+def write_file(path, write):
+    """Run `write()`; a file that cannot be written (a folder without permission, a workbook open in Excel) is the
+    clerk's to fix: exit 2 with the reason, and the atomic writers have left nothing half-written behind."""
+    try:
+        return write()
+    except OSError as exc:
+        fail(f"无法写入“{path}”：{exc.strerror or exc}", EXIT_MISUSE, "请检查是否有写入权限、文件是否正被 Excel 打开")

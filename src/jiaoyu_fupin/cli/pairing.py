@@ -33,13 +33,6 @@ def _run(fn):
         fail(exc.message, EXIT_MISUSE, exc.hint or None)
 
 
-def _save(write, path: Path):
-    try:
-        return write()
-    except OSError as exc:
-        fail(f"无法写入“{path}”：{exc.strerror or exc}", EXIT_MISUSE, "请检查文件夹是否存在、文件是否正被 Excel 打开")
-
-
 @pair_app.command("check")
 def check_command(
     ctx: typer.Context,
@@ -64,7 +57,7 @@ def check_command(
     if out_path is not None:
         from jiaoyu_fupin.pairing.report import write_check_workbook
 
-        _save(lambda: write_check_workbook(out_path, result), out_path)
+        common.write_file(out_path, lambda: write_check_workbook(out_path, result))
         (err if as_json else out).print(f"检查工作簿：{out_path}")
     if as_json:
         typer.echo(json.dumps(result.to_json(), ensure_ascii=False))
@@ -226,7 +219,7 @@ def handbook_command(
     common.xlsx_arg(out_path, "结对帮扶手册_城关中学.xlsx")
     ledger = common.open_ledger(ctx)
     book = _run(lambda: build(ledger, school, term=parsed, as_of=day))
-    _save(lambda: write_handbook(out_path, book), out_path)
+    common.write_file(out_path, lambda: write_handbook(out_path, book))
     students = sum(len(h.students) for h in book.helpers)
     out.print(f"已生成{book.school}结对帮扶手册（{book.term}）：{out_path}；责任人 {len(book.helpers)} 名，结对学生 {students} 名")
 

@@ -39,10 +39,7 @@ def rates_command(
     if out_path is not None:
         from jiaoyu_fupin.rates.workbook import write_rates
 
-        try:
-            write_rates(report, out_path)
-        except OSError as exc:
-            fail(f"无法写入“{out_path}”：{exc.strerror or exc}", EXIT_MISUSE, "请检查是否有写入权限、文件是否正被 Excel 打开")
+        common.write_file(out_path, lambda: write_rates(report, out_path))
     if as_json:
         typer.echo(json.dumps(report.as_json(), ensure_ascii=False))
     else:

@@ -69,10 +69,6 @@ def _saved(path: Path, quiet: bool) -> None:
         err.print(f"已写入 {path}")
 
 
-def _write_failed(path: Path, exc: OSError) -> None:
-    fail(f"无法写入“{path}”：{exc.strerror or exc}", EXIT_MISUSE, "请检查文件夹是否存在、是否可写、文件是否正被 Excel 打开")
-
-
 @report_app.command("monthly")
 def monthly_command(
     ctx: typer.Context,
@@ -105,10 +101,7 @@ def monthly_command(
     except Exception as exc:  # noqa: BLE001 (sorted into exit codes; anything else is re-raised)
         _errors(exc)
     path = out_dir / file_name(report)
-    try:
-        write_monthly(report, path)
-    except OSError as exc:
-        _write_failed(path, exc)
+    common.write_file(path, lambda: write_monthly(report, path))
     if not quiet:
         _print_monthly(report)
     _saved(path, quiet)
@@ -158,15 +151,9 @@ def summary_command(
         summary = build_summary(ledger, year, as_of=cut)
     except Exception as exc:  # noqa: BLE001 (sorted into exit codes; anything else is re-raised)
         _errors(exc)
-    try:
-        write_summary(summary, path)
-    except OSError as exc:
-        _write_failed(path, exc)
+    common.write_file(path, lambda: write_summary(summary, path))
     if narrative is not None:
-        try:
-            write_narrative(summary, narrative)
-        except OSError as exc:
-            _write_failed(narrative, exc)
+        common.write_file(narrative, lambda: write_narrative(summary, narrative))
     if not quiet:
         for line in summary.console_lines():
             out.print(line)

@@ -99,7 +99,7 @@ def check_command(
     if out_path is not None:
         from jiaoyu_fupin.subsidy.workbook import write_check_workbook
 
-        write_check_workbook(report, out_path, ledger_name=ledger.display_name)
+        common.write_file(out_path, lambda: write_check_workbook(report, out_path, ledger_name=ledger.display_name))
         err.print(f"已写入 {out_path}")
     if report.findings:
         raise typer.Exit(EXIT_FINDINGS)
@@ -185,8 +185,8 @@ def notice_command(
     if not rows:
         fail(f"{chosen}（{scope.label}）没有可公示的学生", EXIT_FINDINGS,
              "请确认该学期的学籍" + ("和发放名册" if paid else "") + "已经导入")
-    write_notice(rows, chosen, out_path, start=first, working_days=days, with_amount=with_amount, paid=paid,
-                 contact=contact)
+    common.write_file(out_path, lambda: write_notice(rows, chosen, out_path, start=first, working_days=days,
+                                                     with_amount=with_amount, paid=paid, contact=contact))
     schools = len({r.school for r in rows})
     out.print(f"已写入公示名单 {out_path}：{schools} 所学校，{len(rows)} 人次。")
 
