@@ -85,7 +85,8 @@ def _iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
 
 
-def _date(value) -> date | None:
+def as_date(value) -> date | None:
+    """A stored date: SQLite hands back ISO text, other databases dates."""
     if value is None or isinstance(value, date):
         return value
     return date.fromisoformat(str(value)[:10])
@@ -93,7 +94,7 @@ def _date(value) -> date | None:
 
 # ---- reading ----------------------------------------------------------------------------------------------------
 
-_CASE_COLUMNS = ("id, id_number, name, origin, status, reason, school_grade, left_month, opened_on, closed_on, "
+CASE_COLUMNS = ("id, id_number, name, origin, status, reason, school_grade, left_month, opened_on, closed_on, "
                  "closed_as, close_reason")
 
 
@@ -101,7 +102,7 @@ def list_cases(conn: Connection, *, open_only: bool = False, township: str | Non
                today: date | None = None) -> list[CaseView]:
     """Open cases first, registered poor children first within them, then by township, village and case number."""
     where = " WHERE status = 'open'" if open_only else ""
-    rows = conn.execute(text(f"SELECT {_CASE_COLUMNS} FROM dropout_cases{where}")).all()  # noqa: S608
+    rows = conn.execute(text(f"SELECT {CASE_COLUMNS} FROM dropout_cases{where}")).all()  # noqa: S608
     views = describe(conn, rows, _school_year(conn, today))
     if township:
         wanted = text_key(township)
@@ -145,20 +146,20 @@ def find_case(conn: Connection, ref: str) -> int:
 
 
 def case_history(conn: Connection, case_id: int, today: date | None = None) -> CaseHistory:
-    rows = conn.execute(text(f"SELECT {_CASE_COLUMNS} FROM dropout_cases WHERE id = :id"),  # noqa: S608
+    rows = conn.execute(text(f"SELECT {CASE_COLUMNS} FROM dropout_cases WHERE id = :id"),  # noqa: S608
                         {"id": case_id}).all()
     if not rows:
         raise CaseError(f"没有编号为 {case_id} 的案件", "用 fupin dropout list 查看案件编号")
     view = describe(conn, rows, _school_year(conn, today))[0]
     events = [
-        {"action": r[0], "date": _iso(_date(r[1])), "term": r[2], "outcome": r[3], "reason": r[4], "school": r[5],
-         "teacher": r[6], "valid_until": _iso(_date(r[7]))}
+        {"action": r[0], "date": _iso(as_date(r[1])), "term": r[2], "outcome": r[3], "reason": r[4], "school": r[5],
+         "teacher": r[6], "valid_until": _iso(as_date(r[7]))}
         for r in conn.execute(text(
             "SELECT action, happened_on, term, outcome, reason, school, teacher, valid_until FROM dropout_events"
             " WHERE case_id = :id ORDER BY happened_on, id"), {"id": case_id})
     ]
     visits = [
-        {"date": _iso(_date(r[0])), "by": r[1], "result": r[2]}
+        {"date": _iso(as_date(r[0])), "by": r[1], "result": r[2]}
         for r in conn.execute(text(
             "SELECT visited_on, visitors, result FROM dropout_visits WHERE case_id = :id ORDER BY visited_on, id"),
             {"id": case_id})
@@ -167,9 +168,9 @@ def case_history(conn: Connection, case_id: int, today: date | None = None) -> C
 
 
 def describe(conn: Connection, rows, school_year: int) -> list[CaseView]:
-    """Case rows (in _CASE_COLUMNS order) with where the child lives, their age, visits and latest roll row."""
+    """Case rows (in CASE_COLUMNS order) with where the child lives, their age, visits and latest roll row."""
     views = [CaseView(case=r[0], id_number=r[1], name=r[2], origin=r[3], status=r[4], reason=r[5],
-                      school_grade=r[6], left_month=r[7], opened_on=_date(r[8]), closed_on=_date(r[9]),
+                      school_grade=r[6], left_month=r[7], opened_on=as_date(r[8]), closed_on=as_date(r[9]),
                       closed_as=r[10], close_reason=r[11]) for r in rows]
     if not views:
         return views
@@ -185,7 +186,7 @@ def describe(conn: Connection, rows, school_year: int) -> list[CaseView]:
                 f"SELECT id_number, township, village, birth_date FROM population WHERE id_number IN ({marks})"),
                 params):
             places[n] = (township, village)
-            births[n] = _date(born)
+            births[n] = as_date(born)
         for n, township, village in conn.execute(text(
                 f"SELECT id_number, township, village FROM registry_people WHERE id_number IN ({marks})"), params):
             poor.add(n)
@@ -202,7 +203,7 @@ def describe(conn: Connection, rows, school_year: int) -> list[CaseView]:
                 f" LEFT JOIN schools sc ON sc.id = e.school_id WHERE s.id_number IN ({marks})"), params):
             if n not in rolls or term > rolls[n][0]:
                 rolls[n] = (term, status, place, school, stage, grade, township)
-    visits = {r[0]: (r[1], _date(r[2])) for r in conn.execute(text(
+    visits = {r[0]: (r[1], as_date(r[2])) for r in conn.execute(text(
         "SELECT case_id, COUNT(*), MAX(visited_on) FROM dropout_visits GROUP BY case_id"))}
     for v in views:
         v.township, v.village = places.get(v.id_number, (None, None))
@@ -278,9 +279,9 @@ def close_case(conn: Connection, case_id: int, outcome: str, reason: str, on: da
     _check_day(on, today or date.today(), "结案日期")
     row = _case_row(conn, case_id)
     if row.status != "open":
-        raise CaseError(f"案件 {case_id} 已于 {_iso(_date(row.closed_on)) or '此前'} 以“{OUTCOMES.get(row.closed_as, row.closed_as)}”销号",
+        raise CaseError(f"案件 {case_id} 已于 {_iso(as_date(row.closed_on)) or '此前'} 以“{OUTCOMES.get(row.closed_as, row.closed_as)}”销号",
                         f"如需重新处理，先用 fupin dropout reopen {case_id} --reason … 重新立案", misuse=False)
-    opened = _date(row.opened_on)
+    opened = as_date(row.opened_on)
     if opened and on < opened:
         raise CaseError(f"结案日期 {on.isoformat()} 早于立案日期 {opened.isoformat()}", "请核对 --date")
     notes = []
@@ -305,7 +306,7 @@ def reopen_case(conn: Connection, case_id: int, reason: str, on: date, *, today:
     row = _case_row(conn, case_id)
     if row.status == "open":
         raise CaseError(f"案件 {case_id} 尚未销号，无需重新立案", "用 fupin dropout show 查看案件经过", misuse=False)
-    closed = _date(row.closed_on)
+    closed = as_date(row.closed_on)
     if closed and on < closed:
         raise CaseError(f"重新立案日期 {on.isoformat()} 早于销号日期 {closed.isoformat()}", "请核对 --date")
     conn.execute(text("UPDATE dropout_cases SET status = 'open', closed_on = NULL, closed_as = NULL,"

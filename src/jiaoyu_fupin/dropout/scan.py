@@ -20,7 +20,7 @@ import numpy as np
 from sqlalchemy import Connection, text
 
 from jiaoyu_fupin import ages
-from jiaoyu_fupin.dropout.cases import LASTING, CaseView, describe, sort_cases
+from jiaoyu_fupin.dropout.cases import CASE_COLUMNS, LASTING, CaseView, as_date, describe, sort_cases
 from jiaoyu_fupin.grades import grade_label
 from jiaoyu_fupin.problems import ClerkError
 from jiaoyu_fupin.terms import Term
@@ -222,9 +222,7 @@ def scan(conn: Connection, term: Term, *, today: date | None = None) -> ScanResu
     found.sort(key=lambda f: (not f[0].get("poor"), f[0].get("township") or "\uffff", f[0].get("village") or "",
                               f[1]["id_number"]))
     result.new_cases = _open_cases(conn, [row for _, row in found], label, today)
-    rows = conn.execute(text(
-        "SELECT id, id_number, name, origin, status, reason, school_grade, left_month, opened_on, closed_on,"
-        " closed_as, close_reason FROM dropout_cases WHERE status = 'open'")).all()
+    rows = conn.execute(text(f"SELECT {CASE_COLUMNS} FROM dropout_cases WHERE status = 'open'")).all()  # noqa: S608
     new = set(result.new_cases)
     result.cases = sort_cases(describe(conn, rows, term.school_year))
     for view in result.cases:
@@ -237,11 +235,11 @@ def _preconditions(conn: Connection, label: str, result: ScanResult) -> None:
                     {"t": label}).first() is None:
         raise ScanError(f"台账中没有 {label} 的学籍名册，无法判断哪些儿童不在学",
                         f"请先导入该学期的学籍：fupin import 学籍.xlsx --term {label}")
-    if conn.execute(text("SELECT 1 FROM population LIMIT 1")).first() is None and \
-            conn.execute(text("SELECT 1 FROM registry_people LIMIT 1")).first() is None:
+    no_population = conn.execute(text("SELECT 1 FROM population LIMIT 1")).first() is None
+    if no_population and conn.execute(text("SELECT 1 FROM registry_people LIMIT 1")).first() is None:
         raise ScanError("台账中既没有户籍适龄儿童名单，也没有国扶办建档立卡数据，没有可比对的儿童",
                         "请先导入户籍适龄儿童（公安户籍导出）或国扶办数据：fupin import 文件")
-    if conn.execute(text("SELECT 1 FROM population LIMIT 1")).first() is None:
+    if no_population:
         result.notes.append("台账中没有户籍适龄儿童名单，本次只比对了国扶办建档立卡儿童")
 
 
@@ -260,9 +258,9 @@ def _standing(conn: Connection, term: Term) -> tuple[set[str], dict[str, str], s
     start = term.start()
     for n, (outcome, closed_on, until) in latest.items():
         if outcome in LASTING:
-            if until is None or date.fromisoformat(str(until)[:10]) >= start:
+            if until is None or as_date(until) >= start:
                 lasting[n] = outcome
-        elif closed_on is not None and Term.of_date(date.fromisoformat(str(closed_on)[:10])) >= term:
+        elif closed_on is not None and Term.of_date(as_date(closed_on)) >= term:
             settled.add(n)
     return open_ids, lasting, settled
 
