@@ -66,7 +66,7 @@ def _validate(conn: Connection, table: Table, options: Options, *, away: bool) -
     sex = sex.where(sex.notna(), idnumber.sexes(ids))
     birth, bad = values.parse_dates(table.text("birth_date"))
     bad_values(table, checked, "birth_date", bad, "出生日期“{value}”无法识别", "请写成 2008-03-15 这样的日期")
-    birth, id_birth = iso(birth), _birth_dates(ids)
+    birth, id_birth = iso(birth), idnumber.birth_dates_iso(ids)
     clash = birth.notna() & id_birth.notna() & (birth != id_birth)
     bad_values(table, checked, "birth_date", clash, "出生日期“{value}”与身份证号中的出生日期不一致",
                "请核对身份证号和出生日期，以户口簿为准改正", code="birth_date_conflict")
@@ -135,12 +135,6 @@ def _student_term_key(ids: pd.Series, term: pd.Series) -> pd.Series:
     if repeated.any():
         key[repeated] = ids[repeated].astype(str) + "|" + term[repeated].astype(str)
     return key
-
-
-def _birth_dates(ids: pd.Series) -> pd.Series:
-    """ISO birth dates of valid ID numbers (characters 7-14, GB 11643), None where there is no ID: formatted once
-    per distinct date rather than once per student."""
-    return values.by_unique(ids.str.slice(6, 14), lambda d: f"{d[:4]}-{d[4:6]}-{d[6:8]}")
 
 
 def _study_place(table: Table, checked) -> tuple[pd.Series, pd.Series]:
