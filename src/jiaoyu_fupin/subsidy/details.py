@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, text
 
@@ -132,10 +133,10 @@ def summaries(conn: Connection, payments: pd.DataFrame, entitled: pd.DataFrame,
     schools = {i: (name, township) for i, name, township in fetch_rows(
         conn, text("SELECT id, name, township FROM schools"))}
     by_program = {name: cov.Line(name) for name in programs.values()}
-    for program_id, n, fen in entitled.groupby("program_id")["fen_min"].agg(["size", "sum"]).itertuples():
-        by_program[programs[program_id]].entitled, by_program[programs[program_id]].expected = int(n), int(fen)
-    for program_id, n, fen in payments.groupby("program_id")["fen"].agg(["size", "sum"]).itertuples():
-        by_program[programs[program_id]].paid_count, by_program[programs[program_id]].paid = int(n), int(fen)
+    for program_id, (n, fen) in _by_key(entitled["program_id"], entitled["fen_min"]).items():
+        by_program[programs[program_id]].entitled, by_program[programs[program_id]].expected = n, fen
+    for program_id, (n, fen) in _by_key(payments["program_id"], payments["fen"]).items():
+        by_program[programs[program_id]].paid_count, by_program[programs[program_id]].paid = n, fen
     for program, n in Counter(f.program for f in found).items():
         by_program[program].findings = n
 
@@ -144,13 +145,16 @@ def summaries(conn: Connection, payments: pd.DataFrame, entitled: pd.DataFrame,
     def school_line(name: str, township: str | None = None) -> cov.Line:
         return by_school.setdefault(name, cov.Line(name, township=township))
 
-    for school_id, group in entitled.groupby("school_id"):
+    # Students, not entitlements, per school: one (school, student) pair each, counted by school.
+    pairs = np.unique(entitled["school_id"].to_numpy(dtype=np.int64) << 32 | entitled["student_id"].to_numpy(dtype=np.int64))
+    students = dict(zip(*np.unique(pairs >> 32, return_counts=True), strict=True))
+    for school_id, (_, fen) in _by_key(entitled["school_id"], entitled["fen_min"]).items():
         line = school_line(*schools[school_id])
-        line.entitled, line.expected = int(group["student_id"].nunique()), int(group["fen_min"].sum())
+        line.entitled, line.expected = int(students[school_id]), fen
     at_school = payments[payments["school_id"] >= 0]
-    for school_id, n, fen in at_school.groupby("school_id")["fen"].agg(["size", "sum"]).itertuples():
+    for school_id, (n, fen) in _by_key(at_school["school_id"], at_school["fen"]).items():
         line = school_line(*schools[school_id])
-        line.paid_count, line.paid = int(n), int(fen)
+        line.paid_count, line.paid = n, fen
     # Payments to nobody the ledger places this term: under the school the roster names.
     elsewhere = payments[payments["school_id"] < 0].fillna({"school_name": UNNAMED})
     townships = {name: township for name, township in schools.values()}
@@ -161,6 +165,17 @@ def summaries(conn: Connection, payments: pd.DataFrame, entitled: pd.DataFrame,
         school_line(school, townships.get(school)).findings = n
     lines = [line for line in by_program.values() if line.entitled or line.paid_count or line.findings]
     return lines, sorted(by_school.values(), key=lambda line: (line.township or "\uffff", line.key))
+
+
+def _by_key(keys: pd.Series, fen: pd.Series) -> dict[int, tuple[int, int]]:
+    """key → (rows, total 分), by sorting integer keys (a groupby per school cost a fifth of the check)."""
+    if not len(keys):
+        return {}
+    uniq, inverse = np.unique(keys.to_numpy(dtype=np.int64), return_inverse=True)
+    counts = np.bincount(inverse)
+    totals = np.zeros(len(uniq), dtype=np.int64)
+    np.add.at(totals, inverse, fen.to_numpy(dtype=np.int64))
+    return {int(k): (int(n), int(t)) for k, n, t in zip(uniq, counts, totals, strict=True)}
 
 
 def away_students(conn: Connection, term: Term, away: pd.DataFrame, scope) -> list[cov.AwayStudent]:
