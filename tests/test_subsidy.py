@@ -112,6 +112,20 @@ def test_each_finding_kind_once_with_precedence(cli, tmp_path):
     assert doc["summary"]["paid_amount"] == "2287"  # 312.5 + 312 + 250 + 250 + 600 + 312.5 + 250
 
 
+def test_school_check_keeps_payments_to_nobody_in_the_ledger_under_the_school_the_roster_names(cli, tmp_path):
+    ledger(cli, tmp_path, [student("A", "甲", "城关中学", "初中", "七年级", "走读", "建档立卡")], [
+        paid("A", "甲", NONBOARD, "312.5"),
+        paid(UNKNOWN, "己", NONBOARD, "312.5"),  # the ledger places this ID nowhere: the roster says 城关中学
+        paid(IDS["N"], "癸", NONBOARD, "312.5", school="河口中学"),
+    ])
+    code, doc = check(cli, "--school", "城关中学")
+    assert code == 1
+    assert kinds(doc) == [("unknown_student", "己", NONBOARD)]
+    assert doc["summary"]["payments"] == 2 and doc["summary"]["paid_amount"] == "625"
+    _, doc = check(cli, "--township", "河口乡")
+    assert kinds(doc) == [("unknown_student", "癸", NONBOARD)]
+
+
 def test_vocational_third_year_gets_no_national_grant(cli, tmp_path):
     ledger(cli, tmp_path, [
         student("H", "辛", "县职业教育中心", "中职", "三年级", "走读", "建档立卡"),

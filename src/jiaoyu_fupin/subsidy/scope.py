@@ -61,8 +61,8 @@ class Scope:
         if self.school is None and self.township is None:
             return [payments, *frames]
         ids, names = self.school_ids(conn), self.school_names(conn)
-        own = payments["school_id"].isin(ids) | (payments["school_id"].isna()
-                                                 & payments["school_name"].isin(names))
+        # school_id -1: the ledger places the student in no school this term.
+        own = payments["school_id"].isin(ids) | ((payments["school_id"] < 0) & payments["school_name"].isin(names))
         return [payments[own], *(frame[frame["school_id"].isin(ids)] for frame in frames)]
 
 
