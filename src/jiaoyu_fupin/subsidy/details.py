@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, text
 
+from jiaoyu_fupin.arrays import distinct
 from jiaoyu_fupin.frames import fetch_rows
 from jiaoyu_fupin.grades import grade_label
 from jiaoyu_fupin.policy import CATEGORIES
@@ -146,7 +147,7 @@ def summaries(conn: Connection, payments: pd.DataFrame, entitled: pd.DataFrame,
         return by_school.setdefault(name, cov.Line(name, township=township))
 
     # Students, not entitlements, per school: one (school, student) pair each, counted by school.
-    pairs = np.unique(entitled["school_id"].to_numpy(dtype=np.int64) << 32 | entitled["student_id"].to_numpy(dtype=np.int64))
+    pairs = distinct(entitled["school_id"].to_numpy(dtype=np.int64) << 32 | entitled["student_id"].to_numpy(dtype=np.int64))
     students = dict(zip(*np.unique(pairs >> 32, return_counts=True), strict=True))
     for school_id, (_, fen) in _by_key(entitled["school_id"], entitled["fen_min"]).items():
         line = school_line(*schools[school_id])

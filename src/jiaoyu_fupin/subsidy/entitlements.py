@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, text
 
-from jiaoyu_fupin.frames import query_frame
+from jiaoyu_fupin.frames import Query, query_int_frames
 from jiaoyu_fupin.policy import CATEGORIES
 from jiaoyu_fupin.terms import Term
 
@@ -57,7 +57,7 @@ _ENROLLED = text(
     f" + 16384 * {_CATEGORIES_SQL}"
     f" + {1 << _SCHOOL_SHIFT} * (COALESCE(e.school_id, -1) + 1)"
     " FROM students s CROSS JOIN enrollments e ON e.student_id = s.id AND e.term = :term"
-    " WHERE e.status = '在校'"
+    " WHERE s.id BETWEEN :first AND :last AND e.status = '在校'"
     " AND (s.family_category IS NOT NULL OR s.household_id IS NOT NULL OR s.is_orphan"
     "      OR (s.disability IS NOT NULL AND s.disability != ''))"
 )
@@ -105,16 +105,29 @@ class Profile:
         return {program: tuple(sorted(amounts)) for program, amounts in found.items()}
 
 
-def enrolled_with_category(conn: Connection, term: Term) -> pd.DataFrame:
+def enrolled_queries(conn: Connection, term: Term, parts: int = 1) -> list[Query]:
+    """The query behind enrolled_with_category, cut into `parts` ranges of student id to be read side by side."""
+    first, last = conn.execute(text("SELECT min(id), max(id) FROM students")).one()
+    first, last = first or 0, last or 0
+    step = (last - first) // parts + 1
+    return [(_ENROLLED, {"term": str(term), "first": first + i * step, "last": first + (i + 1) * step - 1},
+             ["student_id", "packed"]) for i in range(parts)]
+
+
+def enrolled_frame(parts: list[pd.DataFrame]) -> pd.DataFrame:
     """在校 enrollments of the term whose student has any family category: student_id, school_id (-1: none in the
     ledger, i.e. studying away), profile, plus in_county and registered decoded from the profile."""
-    frame = query_frame(conn, _ENROLLED, {"term": str(term)}, ["student_id", "packed"], ints=["student_id", "packed"])
+    frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
     packed = frame.pop("packed").to_numpy()
     frame["school_id"] = (packed >> _SCHOOL_SHIFT) - 1
     frame["profile"] = packed & ((1 << _SCHOOL_SHIFT) - 1)
     frame["in_county"] = field(frame["profile"], "in_county")
     frame["registered"] = (field(frame["profile"], "categories") & CATEGORY_BITS["registered_poor"]) > 0
     return frame
+
+
+def enrolled_with_category(conn: Connection, term: Term) -> pd.DataFrame:
+    return enrolled_frame(query_int_frames(conn, enrolled_queries(conn, term)))
 
 
 def entitlements(enrolled: pd.DataFrame, rules: pd.DataFrame) -> pd.DataFrame:
