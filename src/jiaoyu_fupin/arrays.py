@@ -7,6 +7,14 @@ numpy 2's np.unique without counts or inverse, and np.isin on wide-ranged keys, 
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
+
+_PROGRAMS = 1 << 20  # program ids stay far below this; student ids times it stay far below 2**63
+
+
+def pair_key(frame: pd.DataFrame) -> np.ndarray:
+    """A frame's (student_id, program_id) as one integer: matching a million pairs is then a sort, not a merge."""
+    return frame["student_id"].to_numpy(dtype=np.int64) * _PROGRAMS + frame["program_id"].to_numpy(dtype=np.int64)
 
 
 def distinct(keys: np.ndarray) -> np.ndarray:

@@ -14,12 +14,18 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, text
 
-from jiaoyu_fupin.arrays import contains, lookup
+from jiaoyu_fupin.arrays import contains, lookup, pair_key
 from jiaoyu_fupin.frames import Query, query_int_frames
 from jiaoyu_fupin.problems import ClerkError
 from jiaoyu_fupin.subsidy import details
 from jiaoyu_fupin.subsidy.entitlements import boarding_unknown, enrolled_frame, enrolled_queries, entitlements
-from jiaoyu_fupin.subsidy.model import CoverageReport
+from jiaoyu_fupin.subsidy.model import (
+    AMOUNT_MISMATCH,
+    INELIGIBLE,
+    NOT_ENROLLED,
+    UNKNOWN_STUDENT,
+    CoverageReport,
+)
 from jiaoyu_fupin.subsidy.scope import Scope
 from jiaoyu_fupin.subsidy.standards import rules
 from jiaoyu_fupin.terms import Term
@@ -58,10 +64,10 @@ def check(conn: Connection, term: Term, scope: Scope | None = None) -> CoverageR
     payments = _with_entitlement(payments, entitled)
     payments["kind"] = _payment_kinds(payments)
     # A payment at the wrong amount is still a payment: it counts against missing and towards duplicates.
-    valid = payments[payments["kind"].isin(["", "amount_mismatch"])]
-    duplicates = _duplicates(valid)
+    paid = details.counts_as_paid(payments)
+    duplicates = _duplicates(payments, paid)
     wanted = entitled[entitled["in_county"] == 1]
-    missing = wanted[~contains(pair_key(valid), pair_key(wanted))]
+    missing = wanted[~contains(pair_key(payments)[paid], pair_key(wanted))]
 
     payments, wanted, missing, duplicates = scope.restrict(conn, payments, wanted, missing, duplicates)
     report = CoverageReport(term=term, scope=scope)
@@ -81,39 +87,33 @@ def _payments_query(term: Term) -> Query:
 
 
 def _payments(conn: Connection, term: Term, frame: pd.DataFrame, enrolled: pd.DataFrame) -> pd.DataFrame:
-    """The term's payments (as read by _payments_query) with the paid student's status and school that term
-    (school_id -1: none known).
+    """The term's payments (as read by _payments_query) with whether the paid student is 在校 that term and at
+    which school (school_id -1: none known), and for those the ledger places nowhere, the school the roster names.
 
     Students in `enrolled` are 在校 by construction; the few others paid (no category, not 在校) are looked up.
     """
     packed = frame.pop("packed").to_numpy()
     frame["program_id"], frame["fen"] = packed & ((1 << 20) - 1), packed >> 20
+    student = frame["student_id"].to_numpy()
     # Students in `enrolled` (one row each: a student has one enrollment per term) are 在校 that term.
-    hit, row = lookup(enrolled["student_id"].to_numpy(), frame["student_id"].to_numpy())
-    frame["school_id"] = np.where(hit, enrolled["school_id"].to_numpy()[row] if len(enrolled) else -1, -1)
-    frame["status"] = np.where(hit, "在校", None)
-    others = frame.loc[frame["status"].isna() & (frame["student_id"] >= 0), "student_id"]
-    if len(others):
-        found = {sid: (status, school) for sid, status, school in
-                 details.by_ids(conn, _STATUS, others, {"term": str(term)})}
-        rows = frame.index[frame["status"].isna() & (frame["student_id"] >= 0)]
-        frame.loc[rows, "status"] = [found.get(s, (None, -1))[0] for s in frame.loc[rows, "student_id"]]
-        frame.loc[rows, "school_id"] = [found.get(s, (None, -1))[1] for s in frame.loc[rows, "student_id"]]
-    frame["school_id"] = frame["school_id"].fillna(-1).astype("int64")
-    frame["school_name"] = None
-    homeless = frame["school_id"] < 0
-    if homeless.any():
-        names = dict(details.by_ids(conn, _ROSTER_SCHOOL, frame.loc[homeless, "id"]))
-        frame.loc[homeless, "school_name"] = frame.loc[homeless, "id"].map(names)
+    in_school, row = lookup(enrolled["student_id"].to_numpy(), student)
+    school = np.where(in_school, enrolled["school_id"].to_numpy()[row] if len(enrolled) else -1, -1)
+    others = ~in_school & (student >= 0)
+    if others.any():
+        rows = details.by_ids(conn, _STATUS, student[others], {"term": str(term)})
+        ids = np.array([r[0] for r in rows], dtype=np.int64)
+        hit, at = lookup(ids, student[others])
+        in_school[others] = hit & np.array([r[1] == "在校" for r in rows], dtype=bool)[at] if len(rows) else False
+        school[others] = np.where(hit, np.array([r[2] for r in rows], dtype=np.int64)[at] if len(rows) else -1, -1)
+    frame["school_id"], frame["in_school"] = school, in_school
+    # Object, not text: pandas would otherwise copy the whole column into an Arrow string array.
+    names = np.full(len(frame), None, dtype=object)
+    homeless = np.flatnonzero(school < 0)
+    if len(homeless):
+        found = dict(details.by_ids(conn, _ROSTER_SCHOOL, frame["id"].to_numpy()[homeless]))
+        names[homeless] = [found.get(i) for i in frame["id"].to_numpy()[homeless].tolist()]
+    frame["school_name"] = pd.Series(names, index=frame.index, dtype=object)
     return frame
-
-
-def pair_key(frame: pd.DataFrame) -> np.ndarray:
-    """(student_id, program_id) as one integer: matching a million pairs is then a sort, not a merge."""
-    return frame["student_id"].to_numpy(dtype=np.int64) * _PROGRAMS + frame["program_id"].to_numpy(dtype=np.int64)
-
-
-_PROGRAMS = 1 << 20  # program ids stay far below this; student ids times it stay far below 2**63
 
 
 def _with_entitlement(payments: pd.DataFrame, entitled: pd.DataFrame) -> pd.DataFrame:
@@ -127,10 +127,12 @@ def _with_entitlement(payments: pd.DataFrame, entitled: pd.DataFrame) -> pd.Data
     return out
 
 
-def _duplicates(valid: pd.DataFrame) -> pd.DataFrame:
-    """Student and program paid more than once in the term: times, total 分, school, the standard."""
-    _, inverse, counts = np.unique(pair_key(valid), return_inverse=True, return_counts=True)
-    twice = valid[counts[inverse] > 1]
+def _duplicates(payments: pd.DataFrame, paid: np.ndarray) -> pd.DataFrame:
+    """Student and program paid more than once in the term (among the `paid` rows): times, total 分, school, the
+    standard."""
+    rows = np.flatnonzero(paid)
+    _, inverse, counts = np.unique(pair_key(payments)[rows], return_inverse=True, return_counts=True)
+    twice = payments.iloc[rows[counts[inverse] > 1]]
     if twice.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in
                              ("student_id", "program_id", "times", "fen", "school_id", "fen_min", "amounts")})
@@ -140,12 +142,12 @@ def _duplicates(valid: pd.DataFrame) -> pd.DataFrame:
 
 
 def _payment_kinds(payments: pd.DataFrame) -> np.ndarray:
-    """The one finding each payment row gets ("" for none), by precedence."""
-    kinds = np.full(len(payments), "", dtype=object)
+    """The one finding each payment row gets (a code above, 0 for none), by precedence."""
+    kinds = np.zeros(len(payments), dtype=np.int8)
     if payments.empty:
         return kinds
     unknown = (payments["student_id"] < 0).to_numpy()
-    not_enrolled = ~unknown & (payments["status"] != "在校").to_numpy()
+    not_enrolled = ~unknown & ~payments["in_school"].to_numpy()
     entitled = payments["fen_min"].notna().to_numpy()
     ineligible = ~unknown & ~not_enrolled & ~entitled
     fen = payments["fen"].to_numpy()
@@ -154,8 +156,8 @@ def _payment_kinds(payments: pd.DataFrame) -> np.ndarray:
     several = np.flatnonzero(entitled & payments["amounts"].notna().to_numpy())
     for i in several:
         wrong[i] = fen[i] not in payments["amounts"].iat[i]
-    kinds[unknown] = "unknown_student"
-    kinds[not_enrolled] = "not_enrolled"
-    kinds[ineligible] = "ineligible"
-    kinds[~unknown & ~not_enrolled & ~ineligible & wrong] = "amount_mismatch"
+    kinds[unknown] = UNKNOWN_STUDENT
+    kinds[not_enrolled] = NOT_ENROLLED
+    kinds[ineligible] = INELIGIBLE
+    kinds[~unknown & ~not_enrolled & ~ineligible & wrong] = AMOUNT_MISMATCH
     return kinds

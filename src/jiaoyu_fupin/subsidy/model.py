@@ -9,6 +9,8 @@ from jiaoyu_fupin.subsidy.scope import Scope
 from jiaoyu_fupin.terms import Term
 
 KINDS = ("unknown_student", "not_enrolled", "ineligible", "amount_mismatch", "duplicate", "missing")
+# The check's payment frame carries each row's finding as a small integer, by precedence: KINDS[code - 1]; 0 none.
+UNKNOWN_STUDENT, NOT_ENROLLED, INELIGIBLE, AMOUNT_MISMATCH = range(1, 5)
 KIND_TITLES = {
     "unknown_student": "名册外人员",
     "not_enrolled": "非在校学生",
