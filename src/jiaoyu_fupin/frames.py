@@ -56,6 +56,11 @@ def query_frame(conn: Connection, sql: TextClause, params: dict | None, columns:
     return pd.DataFrame({name: table[name] for name in columns})
 
 
+def cores() -> int:
+    """The cores this process may run on (an affinity mask or container limit can be below the machine's count)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 Query = tuple[TextClause, dict | None, Sequence[str]]  # statement, parameters, column names (all integers)
 
 
@@ -63,7 +68,7 @@ def query_int_frames(conn: Connection, queries: Sequence[Query]) -> list[pd.Data
     """Several all-integer queries, side by side where the ledger allows (one connection per core, each reading the
     state `conn` reads: see ledger.sibling_readers), else one after the other on `conn`. SQLite runs a whole
     aggregate query without holding Python's lock, so two cores read two queries at once."""
-    workers = min(len(queries), os.cpu_count() or 1)
+    workers = min(len(queries), cores())
     with sibling_readers(conn, workers - 1) as others:
         if not others:
             return [query_frame(conn, sql, params, columns, ints=columns) for sql, params, columns in queries]

@@ -8,14 +8,12 @@ Payments of other terms never count: a term's check looks at that term's payment
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, text
 
 from jiaoyu_fupin.arrays import contains, lookup, pair_key
-from jiaoyu_fupin.frames import Query, query_int_frames
+from jiaoyu_fupin.frames import Query, cores, query_int_frames
 from jiaoyu_fupin.problems import ClerkError
 from jiaoyu_fupin.subsidy import details
 from jiaoyu_fupin.subsidy.entitlements import boarding_unknown, enrolled_frame, enrolled_queries, entitlements
@@ -56,8 +54,7 @@ def check(conn: Connection, term: Term, scope: Scope | None = None) -> CoverageR
     scope = scope or Scope.county()
     require_roll(conn, term)
     # The two large reads, the enrollments cut in halves, go side by side on a machine's cores.
-    parts = os.cpu_count() or 1
-    *enrolled, paid = query_int_frames(conn, [*enrolled_queries(conn, term, parts), _payments_query(term)])
+    *enrolled, paid = query_int_frames(conn, [*enrolled_queries(conn, term, cores()), _payments_query(term)])
     enrolled = enrolled_frame(enrolled)
     entitled = entitlements(enrolled, rules(conn, term))
     payments = _payments(conn, term, paid, enrolled)
