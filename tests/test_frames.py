@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pandas as pd
+import pytest
 from sqlalchemy import text
 
+from jiaoyu_fupin import frames
 from jiaoyu_fupin.arrays import contains, distinct, lookup
 from jiaoyu_fupin.frames import query_frame, query_int_frames
 from jiaoyu_fupin.ledger import Ledger, sibling_readers
@@ -37,6 +41,19 @@ def test_integer_columns_read_through_text_equal_the_rows(db):
     assert len(empty) == 0 and list(empty.columns) == ["n", "m"]
 
 
+def test_a_number_that_is_not_an_integer_never_puts_columns_out_of_step(db):
+    ledger = _ledger_with_numbers(db, count=5)
+    with ledger.transaction() as conn:
+        conn.exec_driver_sql("UPDATE numbers SET m = 2.5 WHERE n = 1")  # a REAL where an integer belongs
+    with ledger.engine.connect() as conn:
+        frame = query_frame(conn, NUMBERS, {"low": 0}, ["n", "m"], ints=["n", "m"])
+    assert frame["n"].tolist() == [0, 1, 2, 3, 4]
+    assert frame["m"].tolist()[2:] == [2 * 7 - 500, 3 * 7 - 500, 4 * 7 - 500]
+    holed = text("SELECT n, CASE WHEN n = 3 THEN NULL ELSE n END FROM numbers")  # breaks the no-NULL contract
+    with ledger.engine.connect() as conn, pytest.raises(TypeError):
+        query_frame(conn, holed, {}, ["n", "m"], ints=["n", "m"])
+
+
 def test_side_by_side_reads_see_what_the_first_connection_sees(db):
     ledger = _ledger_with_numbers(db)
     queries = [(NUMBERS, {"low": low}, ["n", "m"]) for low in (0, 500, 900)]
@@ -45,6 +62,15 @@ def test_side_by_side_reads_see_what_the_first_connection_sees(db):
             assert len(others) == 1
         frames = query_int_frames(conn, queries)
     assert [len(f) for f in frames] == [1000, 500, 100]
+
+
+def test_a_machine_with_many_cores_reads_with_a_few_connections(db, monkeypatch):
+    ledger = _ledger_with_numbers(db)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: set(range(64)), raising=False)
+    assert frames.cores() == 4  # SQLAlchemy's pool holds 15 connections at most: 64 would wait for one forever
+    queries = [(NUMBERS, {"low": low}, ["n", "m"]) for low in range(0, 1000, 50)]
+    with ledger.engine.connect() as conn:
+        assert [len(f) for f in query_int_frames(conn, queries)] == [1000 - low for low in range(0, 1000, 50)]
 
 
 def test_an_import_committed_in_between_means_reading_on_one_connection(db):

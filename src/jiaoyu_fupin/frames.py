@@ -47,6 +47,11 @@ def query_frame(conn: Connection, sql: TextClause, params: dict | None, columns:
     """
     if conn.dialect.name == "sqlite" and set(columns) <= set(ints):
         return _int_columns(conn, sql, params, columns)
+    return _rows_frame(conn, sql, params, columns, ints)
+
+
+def _rows_frame(conn: Connection, sql: TextClause, params: dict | None, columns: Sequence[str],
+                ints: Sequence[str]) -> pd.DataFrame:
     dtype = np.dtype([(name, np.int64 if name in ints else object) for name in columns])
     cursor = _execute(conn, sql, params)
     try:
@@ -56,9 +61,14 @@ def query_frame(conn: Connection, sql: TextClause, params: dict | None, columns:
     return pd.DataFrame({name: table[name] for name in columns})
 
 
+_MOST_READERS = 4  # connections at once: well inside SQLAlchemy's default pool (5 + 10 overflow)
+
+
 def cores() -> int:
-    """The cores this process may run on (an affinity mask or container limit can be below the machine's count)."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    """How many reads to run at once: the cores this process may run on (an affinity mask or container limit can be
+    below the machine's count), at most _MOST_READERS."""
+    mine = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(mine, _MOST_READERS))
 
 
 Query = tuple[TextClause, dict | None, Sequence[str]]  # statement, parameters, column names (all integers)
@@ -99,5 +109,13 @@ def _int_columns(conn: Connection, sql: TextClause, params: dict | None, columns
         texts = cursor.fetchone()
     finally:
         cursor.close()
-    return pd.DataFrame({name: np.fromstring(texts[i] or "", dtype=np.int64, sep=",")
-                         for i, name in enumerate(columns)})
+    # A number numpy cannot read as an integer (a REAL stored where an integer belongs) makes it raise, and a NULL
+    # leaves its column shorter: then read the rows one by one, as any other query, rather than return columns out
+    # of step (a NULL then fails loudly there).
+    try:
+        arrays = [np.fromstring(joined or "", dtype=np.int64, sep=",") for joined in texts]
+    except ValueError:
+        return _rows_frame(conn, sql, params, columns, columns)
+    if len({len(a) for a in arrays}) > 1:
+        return _rows_frame(conn, sql, params, columns, columns)
+    return pd.DataFrame(dict(zip(columns, arrays, strict=True)))
