@@ -29,9 +29,13 @@ M001_TABLES = [
 ]
 
 
+def _create(conn: Connection, *names: str) -> None:
+    """Create the named tables from the current models; checkfirst keeps a step idempotent."""
+    SQLModel.metadata.create_all(conn, tables=[SQLModel.metadata.tables[name] for name in names])
+
+
 def m001_initial(conn: Connection) -> None:
-    tables = [SQLModel.metadata.tables[name] for name in M001_TABLES]
-    SQLModel.metadata.create_all(conn, tables=tables)
+    _create(conn, *M001_TABLES)
 
 
 def m002_default_policy(conn: Connection) -> None:
@@ -39,20 +43,18 @@ def m002_default_policy(conn: Connection) -> None:
 
 
 def m003_pairing_records(conn: Connection) -> None:
-    """The 六个一 records (help_activities) and the oversight chain (oversight); checkfirst keeps it idempotent."""
-    tables = [SQLModel.metadata.tables[name] for name in ("help_activities", "oversight")]
-    SQLModel.metadata.create_all(conn, tables=tables)
+    """The 六个一 records (help_activities) and the oversight chain (oversight)."""
+    _create(conn, "help_activities", "oversight")
 
 
 def m004_dropout_rates(conn: Connection) -> None:
     """Dropout case history, the aggregated population table and the annual school statistics."""
-    tables = [SQLModel.metadata.tables[name] for name in ("dropout_events", "population_counts", "school_stats")]
-    SQLModel.metadata.create_all(conn, tables=tables)
+    _create(conn, "dropout_events", "population_counts", "school_stats")
 
 
 def m005_row_versions(conn: Connection) -> None:
     """The versions imports replace (row_versions), so reports can be made as of a past date."""
-    SQLModel.metadata.create_all(conn, tables=[SQLModel.metadata.tables["row_versions"]])
+    _create(conn, "row_versions")
 
 
 MIGRATIONS: list[Callable[[Connection], None]] = [
