@@ -17,21 +17,19 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from workers import emit, median, peak_bytes, spawn, times
+
 BENCH = Path(__file__).resolve().parent
 OUT = BENCH / "out"
-MARK = "@@BENCH-RESULT@@ "
 SECONDS_LIMIT = 2.0
 MEMORY_LIMIT = 1e9  # bytes
 
 
-def _peak() -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
 def worker_baseline(db: Path) -> dict:
@@ -44,7 +42,7 @@ def worker_baseline(db: Path) -> dict:
         " FROM students s CROSS JOIN enrollments e ON e.student_id = s.id AND e.term = '2019秋'"
         " WHERE e.status = '在校' AND s.family_category IS NOT NULL").fetchall()
     paid = conn.execute("SELECT id, program_id, amount, student_id FROM payments WHERE term = '2019秋'").fetchall()
-    return {"seconds": time.perf_counter() - t, "peak_bytes": _peak(), "rows": len(enrolled) + len(paid)}
+    return {"seconds": time.perf_counter() - t, "peak_bytes": peak_bytes(), "rows": len(enrolled) + len(paid)}
 
 
 def worker_check(db: Path) -> dict:
@@ -58,20 +56,13 @@ def worker_check(db: Path) -> dict:
         t = time.perf_counter()
         report = check(conn, term)
         seconds = time.perf_counter() - t
-    return {"seconds": seconds, "peak_bytes": _peak(), "findings": report.counts(),
+    return {"seconds": seconds, "peak_bytes": peak_bytes(), "findings": report.counts(),
             "entitled_students": report.entitled_students}
 
 
 WORKERS = {"baseline": worker_baseline, "check": worker_check}
 
 
-def spawn(kind: str, db: Path) -> dict:
-    done = subprocess.run([sys.executable, __file__, "--worker", kind, "--db", str(db)], capture_output=True,
-                          text=True, env={**os.environ, "CI": "1"})
-    lines = [line for line in done.stdout.splitlines() if line.startswith(MARK)]
-    if not lines:
-        return {"error": f"worker exited {done.returncode}", "stderr": done.stderr[-4000:]}
-    return json.loads(lines[-1][len(MARK):])
 
 
 def ensure_ledger(students: int) -> tuple[Path, dict]:
@@ -84,19 +75,17 @@ def ensure_ledger(students: int) -> tuple[Path, dict]:
     return db, json.loads(facts.read_text(encoding="utf-8"))
 
 
-def _times(results: list[dict]) -> str:
-    return ", ".join(f"{r['seconds']:.2f}" for r in results)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Coverage-check benchmark (see the module docstring).")
     parser.add_argument("--students", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=3, help="runs of each worker; the best time is kept")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each worker; the median is judged")
     parser.add_argument("--worker", choices=sorted(WORKERS), help=argparse.SUPPRESS)
     parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
-        print(MARK + json.dumps(WORKERS[args.worker](args.db), ensure_ascii=False), flush=True)
+        emit(WORKERS[args.worker](args.db))
         return 0
 
     OUT.mkdir(parents=True, exist_ok=True)
@@ -104,26 +93,28 @@ def main(argv: list[str] | None = None) -> int:
     runs = {"baseline": [], "check": []}
     for _ in range(args.repeat):
         for kind in runs:  # interleaved, so machine load falls on both alike
-            result = spawn(kind, db)
+            result = spawn(__file__, kind, db)
             if "error" in result:
                 print(f"{kind} failed: {result['error']}\n{result.get('stderr', '')}")
                 return 1
             runs[kind].append(result)
     base = min(r["seconds"] for r in runs["baseline"])
     best = min(runs["check"], key=lambda r: r["seconds"])
+    typical = median(runs["check"])
     peak = max(r["peak_bytes"] for r in runs["check"])
-    right = best["findings"] == facts["expected_2019秋"]
+    wrong = [r["findings"] for r in runs["check"] if r["findings"] != facts["expected_2019秋"]]
     load = os.getloadavg()[0]
     print(f"ledger: {facts['students']:,} students, {facts['entitled_students']:,} with a paid category, "
           f"{facts['payments']:,} payments over 2019春 and 2019秋; load average {load:.2f} on {os.cpu_count()} cores")
     print(f"baseline read (sqlite3, rows only): {base:.2f} s   "
-          f"(runs: {_times(runs['baseline'])})")
-    print(f"subsidy check --term 2019秋:        {best['seconds']:.2f} s = {best['seconds'] / base:.2f}× baseline   "
-          f"(runs: {_times(runs['check'])})")
+          f"(runs: {times(runs['baseline'])})")
+    print(f"subsidy check --term 2019秋:        {best['seconds']:.2f} s = {best['seconds'] / base:.2f}× baseline, "
+          f"median {typical:.2f} s   (runs: {times(runs['check'])})")
     print(f"peak memory of the check process:   {peak / 1e6:,.0f} MB")
-    print(f"findings: {best['findings']}  {'= planted' if right else '≠ planted ' + str(facts['expected_2019秋'])}")
-    verdicts = {f"time ≤ {SECONDS_LIMIT:.0f} s": best["seconds"] <= SECONDS_LIMIT,
-                "memory < 1 GB": peak < MEMORY_LIMIT, "findings = planted": right}
+    print(f"findings: {best['findings']}  {'= planted' if not wrong else '≠ planted ' + str(facts['expected_2019秋'])}")
+    # The median, not the best run: the target is what a clerk sees on an ordinary run.
+    verdicts = {f"median time ≤ {SECONDS_LIMIT:.0f} s": typical <= SECONDS_LIMIT,
+                "memory < 1 GB": peak < MEMORY_LIMIT, "findings = planted in every run": not wrong}
     for name, ok in verdicts.items():
         print(f"  {'PASS' if ok else 'FAIL'}  {name}")
     return 0 if all(verdicts.values()) else 1
