@@ -39,6 +39,7 @@ class Table:
     frame: pd.DataFrame  # columns 0..n-1 as str (NA for empty), one row per data row
     rows: np.ndarray  # Excel row number of each frame row
     fields: dict[str, int] = field(default_factory=dict)  # field -> position
+    header_above: frozenset[int] = frozenset()  # positions whose header text is in the row above header_row
 
     @property
     def file_name(self) -> str:
@@ -113,17 +114,45 @@ def _candidates(kind: str | None) -> list[Kind]:
     return [KINDS[kind]]
 
 
-def _locate(grid: list[list[str]], kinds: list[Kind]) -> tuple[tuple, int, Kind] | None:
-    """The best (score, row index, kind) over the first rows of a sheet; a header must have its required fields."""
+@dataclass
+class Header:
+    """Where a table's header was found: its last row (0-based), its texts by position, and which positions took
+    their text from the row above (a two-line header whose group cells span both lines)."""
+
+    row: int
+    cells: list[str]
+    above: frozenset[int] = frozenset()
+
+
+def _two_line(upper: list[str], lower: list[str]) -> tuple[list[str], frozenset[int]]:
+    """A two-line header read as one: 序号、姓名、身份证号码 merged down over both lines sit in the upper line,
+    资助项目、资助金额 under a merged 资助情况 sit in the lower one; each column takes the lower text when it has one."""
+    width = max(len(upper), len(lower))
+    upper, lower = upper + [""] * (width - len(upper)), lower + [""] * (width - len(lower))
+    cells = [b or a for a, b in zip(upper, lower, strict=True)]
+    return cells, frozenset(i for i, (a, b) in enumerate(zip(upper, lower, strict=True)) if a and not b)
+
+
+def _locate(grid: list[list[str]], kinds: list[Kind]) -> tuple[tuple, Header, Kind] | None:
+    """The best (score, header, kind) over the first rows of a sheet; a header must have its required fields.
+
+    Each row is tried alone and together with the row below it; on equal scores one line beats two, and the
+    earlier row beats the later one.
+    """
     best = None
     for r, row in enumerate(grid):
         if sum(1 for v in row if v) < 2:
             continue
+        tries = [(Header(r, row), 1)]
+        if r + 1 < len(grid) and any(grid[r + 1]):
+            cells, above = _two_line(row, grid[r + 1])
+            tries.append((Header(r + 1, cells, above), 0))
         for k in kinds:
-            s = score(k, row)
-            if s[0] and (best is None or s > best[0]):
-                best = (s, r, k)
-    return best
+            for header, one_line in tries:
+                s = score(k, header.cells)
+                if s[0] and (best is None or (s, one_line) > best[0]):
+                    best = ((s, one_line), header, k)
+    return None if best is None else (best[0][0], best[1], best[2])
 
 
 def _no_header(path: Path, kinds: list[Kind], sheet: str | None) -> ImportRefused:
@@ -159,17 +188,17 @@ def _read_excel(path: Path, kind: str | None, sheet: str | None) -> Table:
         if all(_load_excel(reader, n) is None for n in names):
             raise file_problem(path, "file_empty", "文件中没有任何数据（所有工作表都是空的）", "请确认选对了文件")
         raise _no_header(path, kinds, sheet)
-    (_, header_index, chosen), name, grid, batch, positions = best
+    (_, header, chosen), name, grid, batch, positions = best
     del best
     width = max(positions) + 1
     headers = [""] * width
-    for i, v in enumerate(grid[header_index]):
+    for i, v in enumerate(header.cells[:width]):
         headers[i] = v
-    frame = _text_frame(batch.slice(header_index + 1), positions, width)
+    frame = _text_frame(batch.slice(header.row + 1), positions, width)
     del batch
     release_freed_memory()
-    rows = np.arange(header_index + 2, header_index + 2 + len(frame))
-    return _finish(path, name, chosen, header_index + 1, headers, frame, rows)
+    rows = np.arange(header.row + 2, header.row + 2 + len(frame))
+    return _finish(path, name, chosen, header, headers, frame, rows)
 
 
 def _best_sheet(reader, names: list[str], kinds: list[Kind]):
@@ -261,18 +290,18 @@ def _read_csv(path: Path, kind: str | None) -> Table:
     found = _locate(grid, kinds)
     if not found:
         raise _no_header(path, kinds, None)
-    _, header_index, chosen = found
+    _, header, chosen = found
     try:
         frame = pd.read_csv(
-            io.StringIO(text), skiprows=header_index + 1, header=None, dtype="str", keep_default_na=False,
-            na_values=[], skip_blank_lines=False, names=range(len(grid[header_index])), index_col=False,
+            io.StringIO(text), skiprows=header.row + 1, header=None, dtype="str", keep_default_na=False,
+            na_values=[], skip_blank_lines=False, names=range(len(header.cells)), index_col=False,
         )
     except (pd.errors.ParserError, ValueError) as exc:
         raise file_problem(path, "csv_malformed", f"CSV 文件格式有误：{exc}",
                            "请用 Excel 打开后另存为 .xlsx 再导入") from None
     frame = frame.astype("str").apply(lambda s: s.str.strip()).replace("", pd.NA) if len(frame) else frame
-    rows = np.arange(header_index + 2, header_index + 2 + len(frame))
-    return _finish(path, None, chosen, header_index + 1, grid[header_index], frame, rows)
+    rows = np.arange(header.row + 2, header.row + 2 + len(frame))
+    return _finish(path, None, chosen, header, header.cells, frame, rows)
 
 
 def _decode(path: Path, raw: bytes) -> str:
@@ -287,13 +316,13 @@ def _decode(path: Path, raw: bytes) -> str:
                        "请用 Excel 打开后另存为 .xlsx，或另存为“CSV UTF-8”格式")
 
 
-def _finish(path, sheet, kind, header_row, headers, frame, rows) -> Table:
+def _finish(path, sheet, kind, header: Header, headers, frame, rows) -> Table:
     from jiaoyu_fupin.importers.columns import match_headers
 
     return Table(
-        path=path, sha256=sha256_of(path), sheet=sheet, kind=kind, header_row=header_row,
+        path=path, sha256=sha256_of(path), sheet=sheet, kind=kind, header_row=header.row + 1,
         headers=[str(h) for h in headers], letters=[column_letter(i) for i in range(len(headers))],
-        frame=frame, rows=rows, fields=match_headers(kind, [str(h) for h in headers]),
+        frame=frame, rows=rows, fields=match_headers(kind, [str(h) for h in headers]), header_above=header.above,
     )
 
 

@@ -142,14 +142,16 @@ def excel_numeric_cells(table: Table, pos: int) -> np.ndarray | None:
         header = table.headers[pos]
         numeric = np.zeros(len(table.frame), dtype=bool)
         # Find the header row in calamine's own numbering (it need not start where the sheet's range does),
-        # then line the data rows up under it.
+        # then line the data rows up under it (one line further down when the header's text sits in the upper
+        # line of a two-line header).
+        below = 1 if pos in table.header_above else 0
         anchor = None
         for r, row in enumerate(sheet.iter_rows()):
             if anchor is None:
                 if 0 <= c < len(row) and str(row[c]).strip() == header:
                     anchor = r
                 continue
-            i = r - anchor - 1
+            i = r - anchor - 1 - below
             if 0 <= i < len(numeric) and 0 <= c < len(row):
                 numeric[i] = isinstance(row[c], int | float) and not isinstance(row[c], bool)
         return numeric

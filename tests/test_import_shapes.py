@@ -1,0 +1,79 @@
+"""`fupin import` on files shaped the way counties really send them (not the way `fupin sample` writes them):
+two-line headers with merged cells, one sheet per school, 合计 and 签字 lines under the table, copies of a file
+under another name, grades written with their stage."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import openpyxl
+
+from conftest import make_id
+
+ZHANG = make_id(date(2007, 3, 15), 11)
+LI = make_id(date(2006, 5, 2), 22)
+
+
+def _workbook(path, sheets: dict[str, list[list]], merges: dict[str, list[str]] | None = None):
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+        for cells in (merges or {}).get(name, []):
+            ws.merge_cells(cells)
+    wb.save(path)
+    return path
+
+
+# A payment roster as schools make it: 序号、姓名、身份证号码、学校名称 merged down over two header lines,
+# 资助项目、资助金额、发放日期 under a merged 资助情况.
+TWO_LINE = [
+    ["2019年秋季学期资助发放名册"],
+    ["序号", "姓名", "身份证号码", "学校名称", "资助情况", None, None, "备注"],
+    [None, None, None, None, "资助项目", "资助金额", "发放日期", None],
+]
+TWO_LINE_MERGES = ["A1:H1", "A2:A3", "B2:B3", "C2:C3", "D2:D3", "E2:G2", "H2:H3"]
+
+
+def _two_line_roster(path, rows):
+    return _workbook(path, {"发放名册": TWO_LINE + rows}, {"发放名册": TWO_LINE_MERGES})
+
+
+def test_two_line_header_with_merged_cells_is_a_payment_roster(tmp_path, cli):
+    path = _two_line_roster(tmp_path / "发放.xlsx", [
+        [1, "张小明", ZHANG, "城关中学", "义务教育非寄宿生生活补助", "312.5", "2019-11-05", None],
+        [2, "李小红", LI, "城关中学", "义务教育寄宿生生活补助", "625", "2019-11-05", None],
+    ])
+    result = cli("import", path, "--term", "2019秋")
+    assert result.exit_code == 0, result.output
+    # Read as one header: a payment roster, not a list of helpers (姓名 + 身份证号码 alone fit those too).
+    assert "→ 资助发放名册，学期 2019秋：2 行，新增 2" in result.output
+    assert "第 3 行为表头" in result.output
+    counts = cli.counts()
+    assert counts["payments"] == 2 and counts["helpers"] == 0
+
+
+def test_two_line_header_names_the_cell_excel_turned_into_a_number(tmp_path, cli):
+    damaged = int(LI[:15]) * 1000  # what Excel keeps of an 18-digit number typed into a General cell
+    path = _two_line_roster(tmp_path / "发放.xlsx", [
+        [1, "张小明", ZHANG, "城关中学", "义务教育非寄宿生生活补助", "312.5", "2019-11-05", None],
+        [2, "李小红", damaged, "城关中学", "义务教育寄宿生生活补助", "625", "2019-11-05", None],
+    ])
+    result = cli("import", path, "--term", "2019秋")
+    assert result.exit_code == 1, result.output
+    # The data start under the second header line, so the damaged cell is row 5 and is known to be a number.
+    assert "第 5 行，“身份证号码”列（C 列）：身份证号被 Excel 存成了数字" in result.output
+    assert cli.counts()["payments"] == 0
+
+
+def test_two_line_header_in_a_csv(tmp_path, cli):
+    text = ("序号,姓名,身份证号码,资助情况,,\n"
+            ",,,资助项目,资助金额,学期\n"
+            f"1,张小明,{ZHANG},义务教育非寄宿生生活补助,312.5,2019秋\n")
+    path = tmp_path / "发放.csv"
+    path.write_bytes(text.encode("gbk"))
+    result = cli("import", path)
+    assert result.exit_code == 0, result.output
+    assert "→ 资助发放名册，学期 2019秋：1 行，新增 1" in result.output
