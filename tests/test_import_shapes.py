@@ -77,3 +77,53 @@ def test_two_line_header_in_a_csv(tmp_path, cli):
     result = cli("import", path)
     assert result.exit_code == 0, result.output
     assert "→ 资助发放名册，学期 2019秋：1 行，新增 1" in result.output
+
+
+PAY = ["姓名", "身份证号码", "学校名称", "资助项目", "资助金额", "学期"]
+
+
+def _pay(name, kid, school="城关中学", amount="312.5"):
+    return [name, kid, school, "义务教育非寄宿生生活补助", amount, "2019秋"]
+
+
+def _per_school_roster(path):
+    wang = make_id(date(2012, 1, 9), 31)
+    return _workbook(path, {
+        "填表说明": [["每所学校填一页，不要改动表头"]],
+        "城关中学": [PAY, _pay("张小明", ZHANG), _pay("李小红", LI)],
+        "城关第一小学": [PAY, _pay("王小刚", wang, "城关第一小学", "250"),
+                         _pay("李小红", LI)],  # paid by both schools: a duplicate the coverage check must see
+        "汇总": [["学校", "人数", "金额"], ["城关中学", 2, 625], ["城关第一小学", 2, 562.5]],
+    })
+
+
+def test_one_sheet_per_school_imports_every_sheet(tmp_path, cli):
+    path = _per_school_roster(tmp_path / "发放名册_2019秋.xlsx")
+    result = cli("import", path)
+    assert result.exit_code == 0, result.output
+    assert "（工作表“城关中学”，第 1 行为表头）→ 资助发放名册，学期 2019秋：2 行，新增 2" in result.output
+    assert "（工作表“城关第一小学”，第 1 行为表头）→ 资助发放名册，学期 2019秋：2 行，新增 2" in result.output
+    assert cli.counts()["payments"] == 4  # 李小红's two payments are both recorded
+
+    again = cli("import", path)
+    assert again.exit_code == 0, again.output
+    assert again.output.count("新增 0，变更 0，未变 2；与台账已有内容相同") == 2
+    assert cli.counts()["payments"] == 4
+
+
+def test_sheet_option_still_picks_one_sheet(tmp_path, cli):
+    result = cli("import", _per_school_roster(tmp_path / "发放名册_2019秋.xlsx"), "--sheet", "城关第一小学")
+    assert result.exit_code == 0, result.output
+    assert "城关中学”" not in result.output
+    assert cli.counts()["payments"] == 2
+
+
+def test_a_bad_row_on_one_sheet_refuses_the_whole_workbook(tmp_path, cli):
+    path = _per_school_roster(tmp_path / "发放名册_2019秋.xlsx")
+    wb = openpyxl.load_workbook(path)
+    wb["城关第一小学"]["E3"] = "-250"
+    wb.save(path)
+    result = cli("import", path)
+    assert result.exit_code == 1, result.output
+    assert "工作表“城关第一小学”，第 3 行，“资助金额”列（E 列）" in result.output
+    assert cli.counts()["payments"] == 0

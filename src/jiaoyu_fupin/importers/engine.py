@@ -11,7 +11,7 @@ from sqlalchemy import Connection, text
 from jiaoyu_fupin.importers import dropouts, org, pairing_records, payments, people, statistics, students
 from jiaoyu_fupin.importers.base import BatchMaker, Options, Prepared
 from jiaoyu_fupin.importers.error_workbook import ErrorSheet
-from jiaoyu_fupin.importers.reader import Table, read_table, unknown_headers
+from jiaoyu_fupin.importers.reader import Table, read_tables, unknown_headers
 from jiaoyu_fupin.problems import ImportRefused, Problem
 
 # Kind -> (validate, write), in the order files are applied within one command: what others point at comes first.
@@ -89,18 +89,19 @@ def import_files(ledger, paths: list[Path], *, kind: str | None = None, sheet: s
     """Read, validate and write every file in one transaction; any problem (or --dry-run) rolls all back."""
     results = []
     for path in paths:
-        result = FileResult(path=Path(path))
         if progress:
-            progress(f"读取 {result.path.name}")
+            progress(f"读取 {Path(path).name}")
         try:
-            table = read_table(result.path, kind=kind, sheet=sheet)
+            tables = read_tables(Path(path), kind=kind, sheet=sheet)
         except ImportRefused as refused:
-            result.problems = refused.problems
-        else:
-            result.table, result.kind, result.sheet = table, table.kind.name, table.sheet
-            result.header_row = table.header_row
-            result.ignored_columns = unknown_headers(table)
-        results.append(result)
+            results.append(FileResult(path=Path(path), problems=refused.problems))
+            continue
+        # A workbook with one sheet per school gives one result (and one batch) per sheet.
+        for table in tables:
+            results.append(FileResult(
+                path=Path(path), kind=table.kind.name, sheet=table.sheet, header_row=table.header_row,
+                ignored_columns=unknown_headers(table), table=table,
+            ))
     outcome = ImportResult(files=results, dry_run=dry_run)
     readable = sorted((r for r in results if r.table is not None), key=lambda r: ORDER.index(r.kind))
     try:

@@ -70,11 +70,14 @@ def validate(conn: Connection, table: Table, options: Options) -> Prepared:
         "id_number": ids, "name": col("name"), "program_id": program_id, "term": term, "amount": fen,
         "paid_on": iso(paid_on), "school_name": col("school"),
     })
-    # Identical rows of one file are separate payments (paid twice is a fact to flag), told apart by occurrence.
+    # Identical rows of one file are separate payments (paid twice is a fact to flag), told apart by occurrence;
+    # so are identical rows on two sheets of one workbook (a student on two schools' sheets). The first sheet
+    # keeps the file name alone, as keys made before workbooks were read sheet by sheet have it.
     identity = ["id_number", "program_id", "term", "amount", "paid_on"]
     occurrence = frame.astype(str).groupby(identity[:4] + ["paid_on"], sort=False).cumcount()
+    source = table.file_name if not table.part else f"{table.file_name}|{table.sheet}"
     frame["payment_key"] = [
-        hashlib.sha1("|".join([table.file_name, *map(str, parts), str(k)]).encode()).hexdigest()
+        hashlib.sha1("|".join([source, *map(str, parts), str(k)]).encode()).hexdigest()
         for *parts, k in zip(*(frame[c] for c in identity), occurrence, strict=True)
     ]
     prepared.frames["payments"] = frame

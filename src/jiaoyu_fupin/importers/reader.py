@@ -40,6 +40,7 @@ class Table:
     rows: np.ndarray  # Excel row number of each frame row
     fields: dict[str, int] = field(default_factory=dict)  # field -> position
     header_above: frozenset[int] = frozenset()  # positions whose header text is in the row above header_row
+    part: int = 0  # which of the file's data sheets this is (0 = the first, or the only one)
 
     @property
     def file_name(self) -> str:
@@ -93,7 +94,9 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def read_table(path: Path, *, kind: str | None = None, sheet: str | None = None) -> Table:
+def read_tables(path: Path, *, kind: str | None = None, sheet: str | None = None) -> list[Table]:
+    """The file's tables: a CSV's one, or every sheet of a workbook that holds the kind of table found (a roster
+    split into one sheet per school or township is one roster; reading only its best sheet lost the rest)."""
     path = Path(path)
     if not path.is_file():
         raise file_problem(path, "file_missing", f"找不到文件 {path}", "请检查文件名和所在文件夹")
@@ -101,7 +104,7 @@ def read_table(path: Path, *, kind: str | None = None, sheet: str | None = None)
     if suffix in EXCEL_SUFFIXES:
         return _read_excel(path, kind, sheet)
     if suffix in CSV_SUFFIXES:
-        return _read_csv(path, kind)
+        return [_read_csv(path, kind)]
     raise file_problem(path, "file_format", f"不支持的文件类型“{path.suffix}”",
                        "请另存为 .xlsx（推荐）、.xls 或 .csv 后再导入")
 
@@ -170,7 +173,7 @@ def _no_header(path: Path, kinds: list[Kind], sheet: str | None) -> ImportRefuse
     )
 
 
-def _read_excel(path: Path, kind: str | None, sheet: str | None) -> Table:
+def _read_excel(path: Path, kind: str | None, sheet: str | None) -> list[Table]:
     import fastexcel
 
     kinds = _candidates(kind)
@@ -183,27 +186,30 @@ def _read_excel(path: Path, kind: str | None, sheet: str | None) -> Table:
     if sheet is not None and sheet not in names:
         raise file_problem(path, "sheet_missing", f"文件中没有名为“{sheet}”的工作表（现有：{'、'.join(names)}）",
                            "请检查 --sheet 的拼写")
-    best = _best_sheet(reader, [sheet] if sheet else names, kinds)
-    if best is None:
+    sheets = _data_sheets(reader, [sheet] if sheet else names, kinds)
+    if not sheets:
         if all(_load_excel(reader, n) is None for n in names):
             raise file_problem(path, "file_empty", "文件中没有任何数据（所有工作表都是空的）", "请确认选对了文件")
         raise _no_header(path, kinds, sheet)
-    (_, header, chosen), name, grid, batch, positions = best
-    del best
-    width = max(positions) + 1
-    headers = [""] * width
-    for i, v in enumerate(header.cells[:width]):
-        headers[i] = v
-    frame = _text_frame(batch.slice(header.row + 1), positions, width)
-    del batch
-    release_freed_memory()
-    rows = np.arange(header.row + 2, header.row + 2 + len(frame))
-    return _finish(path, name, chosen, header, headers, frame, rows)
+    tables = []
+    for part, ((_, header, chosen), name, batch, positions) in enumerate(sheets):
+        sheets[part] = None  # each sheet's cells are let go of once it is a frame
+        width = max(positions) + 1
+        headers = [""] * width
+        for i, v in enumerate(header.cells[:width]):
+            headers[i] = v
+        frame = _text_frame(batch.slice(header.row + 1), positions, width)
+        del batch
+        release_freed_memory()
+        rows = np.arange(header.row + 2, header.row + 2 + len(frame))
+        tables.append(_finish(path, name, chosen, header, headers, frame, rows, part=part))
+    return tables
 
 
-def _best_sheet(reader, names: list[str], kinds: list[Kind]):
-    """(header found, sheet name, first rows, Arrow batch, column positions) of the sheet whose header fits best."""
-    best = None
+def _data_sheets(reader, names: list[str], kinds: list[Kind]) -> list:
+    """(header found, sheet name, Arrow batch, column positions) of every sheet whose table is of the kind that fits
+    best anywhere in the file, in workbook order."""
+    found_sheets = []
     for name in names:
         # One parse per sheet: calamine reads a whole sheet even for its first rows, so the sheet is loaded
         # once with absolute row numbers and the header is looked for in its first rows.
@@ -211,11 +217,13 @@ def _best_sheet(reader, names: list[str], kinds: list[Kind]):
         if loaded is None:
             continue
         batch, positions = loaded
-        grid = _grid(batch, positions)
-        found = _locate(grid, kinds)
-        if found and (best is None or found[0] > best[0][0]):
-            best = (found, name, grid, batch, positions)
-    return best
+        found = _locate(_grid(batch, positions), kinds)
+        if found:
+            found_sheets.append((found, name, batch, positions))
+    if not found_sheets:
+        return []
+    best = max(found_sheets, key=lambda f: f[0][0])[0][2]
+    return [f for f in found_sheets if f[0][2] is best]
 
 
 def _text_frame(data, positions: list[int], width: int) -> pd.DataFrame:
@@ -316,13 +324,14 @@ def _decode(path: Path, raw: bytes) -> str:
                        "请用 Excel 打开后另存为 .xlsx，或另存为“CSV UTF-8”格式")
 
 
-def _finish(path, sheet, kind, header: Header, headers, frame, rows) -> Table:
+def _finish(path, sheet, kind, header: Header, headers, frame, rows, part: int = 0) -> Table:
     from jiaoyu_fupin.importers.columns import match_headers
 
     return Table(
         path=path, sha256=sha256_of(path), sheet=sheet, kind=kind, header_row=header.row + 1,
         headers=[str(h) for h in headers], letters=[column_letter(i) for i in range(len(headers))],
         frame=frame, rows=rows, fields=match_headers(kind, [str(h) for h in headers]), header_above=header.above,
+        part=part,
     )
 
 
