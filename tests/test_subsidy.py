@@ -252,6 +252,30 @@ def test_county_policy_extends_the_defaults(cli, tmp_path):
     assert cli("--policy", bad, "subsidy", "standards").exit_code == 2
 
 
+@pytest.mark.parametrize("text, named", [
+    # [[standards]] for [[standard]]: read as "no standards at all", it used to wipe every standard in the ledger.
+    ('[[standards]]\nprogram = "nonboarding_living"\nstage = "初中"\ncategories = ["registered_poor"]\n'
+     'amount = "400"\nterm_from = "2019秋"\n', "standards"),
+    # boardng for boarding: silently ignored, the standard would have paid boarders and day pupils alike.
+    ('extends = "default"\n[[standard]]\nprogram = "nonboarding_living"\nstage = "初中"\nboardng = false\n'
+     'categories = ["registered_poor"]\namount = "400"\nterm_from = "2019秋"\n', "boardng"),
+    # 高中 is not a stage the roll holds (it says 普通高中): the standard would never have matched anyone.
+    ('extends = "default"\n[[standard]]\nprogram = "senior_grant"\nstage = "高中"\n'
+     'categories = ["registered_poor"]\namount = "1500"\nterm_from = "2019秋"\n', "高中"),
+    ('extends = "default"\n[[standard]]\nprogram = "senior_grant"\ncategories = ["registered_poor"]\n'
+     'amount = "1500"\nterm_from = "2019秋"\n', "stage"),
+])
+def test_a_policy_file_with_a_slip_is_refused_and_the_ledger_keeps_its_standards(cli, tmp_path, text, named):
+    assert cli("init").exit_code == 0
+    policy = tmp_path / "本县标准.toml"
+    policy.write_text(text, encoding="utf-8")
+    result = cli("--policy", policy, "subsidy", "standards", "--json")
+    assert result.exit_code == 2 and named in result.output and "本县标准.toml" in result.output
+    assert "Traceback" not in result.output
+    rows = json.loads(cli("subsidy", "standards", "--json").stdout)["standards"]
+    assert len(rows) == 12 and {r["source"] for r in rows} == {"default.toml"}
+
+
 # ---- the public notice -----------------------------------------------------------------------------------
 
 

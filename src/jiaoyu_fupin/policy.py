@@ -23,6 +23,14 @@ CATEGORIES = {
     "other_hardship": "一般困难",
 }
 PERIODS = ("term", "year", "once")
+# The stages as the roll stores them (code = position + 1 in the coverage check); a standard for any other word,
+# 高中 for 普通高中 say, would never match a student.
+STAGES = ("学前", "小学", "初中", "普通高中", "中职", "高职", "本科", "特殊教育")
+# Every key a policy file may use: a misspelt one (boardng, [[standards]]) must stop the file, not be skipped, or
+# the county's standard silently means something else, or, with no [[standard]] read at all, every standard goes.
+_FILE_KEYS = {"extends", "program", "standard"}
+_PROGRAM_KEYS = {"code", "name", "aliases", "per"}
+_STANDARD_KEYS = {"program", "stage", "categories", "boarding", "grades", "place", "term_from", "term_to", "amount"}
 
 
 class PolicyError(ValueError):
@@ -45,12 +53,14 @@ def load_policy(path: Path | None = None) -> Policy:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise PolicyError(f"资助标准文件 {path} 格式有误：{exc}") from exc
     policy = Policy(source=path.name)
+    _known_keys(raw, _FILE_KEYS, path.name)
     base = raw.get("extends")
     if base not in (None, "default"):
         raise PolicyError(f"{path.name}：extends 只能写 \"default\"（在默认标准上增改），现在是“{base}”")
     codes = set()
     for i, entry in enumerate(raw.get("program", []), start=1):
         where = f"{path.name} 第 {i} 个 [[program]]"
+        _known_keys(entry, _PROGRAM_KEYS, where)
         code, name = entry.get("code"), entry.get("name")
         if not code or not name:
             raise PolicyError(f"{where}：缺少 code 或 name")
@@ -66,6 +76,8 @@ def load_policy(path: Path | None = None) -> Policy:
         codes |= {p["code"] for p in default.programs}
     for i, entry in enumerate(raw.get("standard", []), start=1):
         policy.standards.append(_standard(entry, f"{path.name} 第 {i} 个 [[standard]]", codes, path.name))
+    if not base and not policy.standards:
+        raise PolicyError(f"{path.name}：没有任何 [[standard]]（资助标准）；不写 extends = \"default\" 时文件要给出全部标准")
     return _extend(default, policy) if default else policy
 
 
@@ -104,7 +116,16 @@ def apply_policy(conn: Connection, policy: Policy) -> bool:
     return True
 
 
+def _known_keys(entry: dict, allowed: set[str], where: str) -> None:
+    unknown = sorted(set(entry) - allowed)
+    if unknown:
+        raise PolicyError(f"{where}：不认识的项 {'、'.join(unknown)}（可用的项：{'、'.join(sorted(allowed))}）")
+
+
 def _standard(entry: dict, where: str, codes: set[str], source: str) -> dict:
+    _known_keys(entry, _STANDARD_KEYS, where)
+    if entry.get("stage") not in STAGES:
+        raise PolicyError(f"{where}：stage 有误“{entry.get('stage', '（未写）')}”，可选 {'、'.join(STAGES)}")
     program = entry.get("program")
     if program not in codes:
         raise PolicyError(f"{where}：资助项目“{program}”没有在 [[program]] 中定义")

@@ -19,10 +19,9 @@ import pandas as pd
 from sqlalchemy import Connection, text
 
 from jiaoyu_fupin.frames import Query, query_int_frames
-from jiaoyu_fupin.policy import CATEGORIES
+from jiaoyu_fupin.policy import CATEGORIES, STAGES
 from jiaoyu_fupin.terms import Term
 
-STAGES = ("学前", "小学", "初中", "普通高中", "中职", "高职", "本科", "特殊教育")  # code = position + 1; 0 other
 CATEGORY_BITS = {code: 1 << i for i, code in enumerate(CATEGORIES)}
 # Profile layout, low bits first: in_county (1 bit) | province (2: 0 unknown, 1 省内, 2 省外) | boarding (2: 0 走读,
 # 1 住校, 2 unknown) | grade + 1 (5: 0 unknown) | stage code (4) | category set (7, CATEGORY_BITS).
