@@ -127,3 +127,28 @@ def test_a_bad_row_on_one_sheet_refuses_the_whole_workbook(tmp_path, cli):
     assert result.exit_code == 1, result.output
     assert "工作表“城关第一小学”，第 3 行，“资助金额”列（E 列）" in result.output
     assert cli.counts()["payments"] == 0
+
+
+def test_two_identical_payments_without_a_date_are_two_payments(tmp_path, cli):
+    # No 发放日期 column, the same payment twice: paid twice is a fact the coverage check must flag.
+    path = _workbook(tmp_path / "发放.xlsx", {"发放名册": [PAY, _pay("张小明", ZHANG), _pay("李小红", LI), _pay("李小红", LI)]})
+    result = cli("import", path)
+    assert result.exit_code == 0, result.output
+    assert "3 行，新增 3" in result.output
+    assert cli.counts()["payments"] == 3
+    again = cli("import", path)
+    assert "新增 0，变更 0，未变 3" in again.output
+    assert cli.counts()["payments"] == 3
+
+
+def test_payment_keys_without_a_date_are_those_ledgers_already_hold(tmp_path, cli, db):
+    """A roster without dates imported before the fix must re-import unchanged, not doubled."""
+    import hashlib
+    import sqlite3
+
+    path = _workbook(tmp_path / "发放.xlsx", {"发放名册": [PAY, _pay("张小明", ZHANG)]})
+    assert cli("import", path).exit_code == 0
+    program, amount = sqlite3.connect(db).execute("SELECT program_id, amount FROM payments").fetchone()
+    key = "|".join(["发放.xlsx", ZHANG, str(program), "2019秋", str(amount), "None", "nan"])
+    assert sqlite3.connect(db).execute("SELECT payment_key FROM payments").fetchone()[0] == \
+        hashlib.sha1(key.encode()).hexdigest()

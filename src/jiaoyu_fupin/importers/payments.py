@@ -74,7 +74,11 @@ def validate(conn: Connection, table: Table, options: Options) -> Prepared:
     # so are identical rows on two sheets of one workbook (a student on two schools' sheets). The first sheet
     # keeps the file name alone, as keys made before workbooks were read sheet by sheet have it.
     identity = ["id_number", "program_id", "term", "amount", "paid_on"]
-    occurrence = frame.astype(str).groupby(identity[:4] + ["paid_on"], sort=False).cumcount()
+    # dropna=False: an empty 发放日期 is a value like any other. Grouped away, every such row counted as "nan"
+    # and two identical rows collided on one key (a crash); the first such row keeps "nan", the key ledgers
+    # already hold for it, so their rosters re-import unchanged.
+    occurrence = frame.astype(str).groupby(identity, sort=False, dropna=False).cumcount()
+    occurrence = occurrence.astype(str).where(~(frame["paid_on"].isna() & (occurrence == 0)), "nan")
     source = table.file_name if not table.part else f"{table.file_name}|{table.sheet}"
     frame["payment_key"] = [
         hashlib.sha1("|".join([source, *map(str, parts), str(k)]).encode()).hexdigest()
