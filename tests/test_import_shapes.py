@@ -152,3 +152,23 @@ def test_payment_keys_without_a_date_are_those_ledgers_already_hold(tmp_path, cl
     key = "|".join(["发放.xlsx", ZHANG, str(program), "2019秋", str(amount), "None", "nan"])
     assert sqlite3.connect(db).execute("SELECT payment_key FROM payments").fetchone()[0] == \
         hashlib.sha1(key.encode()).hexdigest()
+
+
+def test_a_copy_of_a_roster_under_another_name_is_not_paid_twice(tmp_path, cli):
+    first = _workbook(tmp_path / "资助发放_2019秋.xlsx", {"发放名册": [PAY, _pay("张小明", ZHANG), _pay("李小红", LI)]})
+    copy = tmp_path / "资助发放_2019秋(1).xlsx"  # what a second download from a chat group is called
+    copy.write_bytes(first.read_bytes())
+    assert cli("import", first).exit_code == 0
+    result = cli("import", copy)
+    assert result.exit_code == 0, result.output
+    assert "新增 0，变更 0，未变 2" in result.output
+    assert "与已导入的文件“资助发放_2019秋.xlsx”内容完全相同" in result.output
+    assert cli.counts()["payments"] == 2
+
+    # A roster that differs (one more payment) is a roster of its own: all its rows are recorded.
+    other = _workbook(tmp_path / "资助发放_补发.xlsx",
+                      {"发放名册": [PAY, _pay("张小明", ZHANG), _pay("李小红", LI), _pay("李小红", LI)]})
+    result = cli("import", other)
+    assert result.exit_code == 0, result.output
+    assert "新增 3" in result.output
+    assert cli.counts()["payments"] == 5

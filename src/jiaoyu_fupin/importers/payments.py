@@ -29,7 +29,7 @@ from jiaoyu_fupin.importers.rowchecks import (
     required_columns,
     required_values,
 )
-from jiaoyu_fupin.models import Payment, Program, Student
+from jiaoyu_fupin.models import Batch, Payment, Program, Student
 from jiaoyu_fupin.models.base import to_fen
 
 
@@ -79,7 +79,8 @@ def validate(conn: Connection, table: Table, options: Options) -> Prepared:
     # already hold for it, so their rosters re-import unchanged.
     occurrence = frame.astype(str).groupby(identity, sort=False, dropna=False).cumcount()
     occurrence = occurrence.astype(str).where(~(frame["paid_on"].isna() & (occurrence == 0)), "nan")
-    source = table.file_name if not table.part else f"{table.file_name}|{table.sheet}"
+    name = _first_name_of(conn, table, prepared.checked)
+    source = name if not table.part else f"{name}|{table.sheet}"
     frame["payment_key"] = [
         hashlib.sha1("|".join([source, *map(str, parts), str(k)]).encode()).hexdigest()
         for *parts, k in zip(*(frame[c] for c in identity), occurrence, strict=True)
@@ -87,6 +88,20 @@ def validate(conn: Connection, table: Table, options: Options) -> Prepared:
     prepared.frames["payments"] = frame
     prepared.term = single_term(frame["term"])
     return prepared
+
+
+def _first_name_of(conn: Connection, table: Table, checked) -> str:
+    """The name this very file (same SHA-256) was first imported under, else its own name.
+
+    Payments are told apart by file name; a roster saved again as 发放名册(1).xlsx from a chat download would
+    otherwise be recorded a second time, every payment doubled.
+    """
+    first = conn.execute(select(Batch.file_name).where(Batch.sha256 == table.sha256, Batch.kind == "payments")
+                         .order_by(Batch.id).limit(1)).scalar()
+    if first is None or first == table.file_name:
+        return table.file_name
+    checked.notes.append(f"与已导入的文件“{first}”内容完全相同：按同一份名册对待，已有的发放记录不会重复记入")
+    return first
 
 
 def write(conn: Connection, prepared: Prepared, batch: BatchMaker) -> Counts:
