@@ -172,3 +172,27 @@ def test_a_copy_of_a_roster_under_another_name_is_not_paid_twice(tmp_path, cli):
     assert result.exit_code == 0, result.output
     assert "新增 3" in result.output
     assert cli.counts()["payments"] == 5
+
+
+def test_lines_under_the_table_are_not_payments(tmp_path, cli):
+    wang = make_id(date(2012, 1, 9), 31)
+    rows = [PAY, _pay("张小明", ZHANG), [None] * 6, _pay("李小红", LI), _pay("王小刚", wang),
+            ["本页合计", None, None, None, "937.5", None],
+            ["共计 3 人", None, None, None, "937.5", None],
+            ["填报人：张三", None, "审核人：李四", None, None, None],
+            ["注：本表一式三份，学校、中心学校、县资助中心各存一份", None, None, None, None, None],
+            ["学校（盖章）：", None, None, "校长签字：", None, None],
+            ["领导签字：", None, None, None, None, None]]
+    result = cli("import", _workbook(tmp_path / "发放.xlsx", {"发放名册": rows}))
+    assert result.exit_code == 0, result.output
+    assert "3 行，新增 3" in result.output
+    assert "跳过 6 行合计 / 落款行（第 6, 7, 8, 9, 10 行）" in result.output
+    assert cli.counts()["payments"] == 3
+
+
+def test_a_row_without_id_that_is_not_a_footer_is_still_refused(tmp_path, cli):
+    rows = [PAY, _pay("张小明", ZHANG), _pay("李小红", None), ["本页合计", None, None, None, "625", None]]
+    result = cli("import", _workbook(tmp_path / "发放.xlsx", {"发放名册": rows}))
+    assert result.exit_code == 1, result.output
+    assert "第 3 行，“身份证号码”列（B 列）：身份证号为空" in result.output
+    assert "第 4 行" not in result.output

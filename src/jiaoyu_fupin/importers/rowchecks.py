@@ -12,7 +12,9 @@ from jiaoyu_fupin import idnumber
 from jiaoyu_fupin.importers.reader import Table
 from jiaoyu_fupin.problems import Problem
 
-_FOOTER = re.compile(r"^(合\s*计|总\s*计|小\s*计|制表|填表|审核|负责人|校长|单位负责人|经办人|说明|备注[:：])")
+# The lines under a table: totals (本页合计, 共计 3 人), who filled in and checked it, notes, stamps and signatures.
+_FOOTER = re.compile(r"^(合\s*计|总\s*计|小\s*计|共\s*计|累\s*计|本页|制表|填表|填报|审核|审批|负责人|校长|单位负责人|经办人"
+                     r"|联系人|说明|注\s*[:：]|备注[:：])|盖\s*章|签\s*字|签\s*名|[（(]\s*章\s*[)）]")
 
 
 @dataclass
@@ -42,7 +44,7 @@ def data_rows(table: Table) -> Checked:
         for position in frame.columns:
             cells = frame[position].iloc[rows].reset_index(drop=True).astype(object)
             first = first.where(first.notna(), cells)
-        footer[rows] = first.map(lambda v: bool(_FOOTER.match(v)) if isinstance(v, str) else False,
+        footer[rows] = first.map(lambda v: bool(_FOOTER.search(v)) if isinstance(v, str) else False,
                                  na_action="ignore").fillna(False).to_numpy(dtype=bool)
     keep = filled & ~footer
     checked = Checked(keep=keep)
