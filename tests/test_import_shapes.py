@@ -196,3 +196,27 @@ def test_a_row_without_id_that_is_not_a_footer_is_still_refused(tmp_path, cli):
     assert result.exit_code == 1, result.output
     assert "第 3 行，“身份证号码”列（B 列）：身份证号为空" in result.output
     assert "第 4 行" not in result.output
+
+
+def test_grades_written_with_their_stage(tmp_path, cli, schools, db):
+    import sqlite3
+
+    header = ["姓名", "身份证件号", "学校名称", "年级", "学期"]
+    rows = [["甲", make_id(date(2003, 1, 1), 1), "县职业教育中心", "中职一年级", "2019秋"],
+            ["乙", make_id(date(2006, 1, 1), 1), "城关中学", "初中一年级", "2019秋"],
+            ["丙", make_id(date(2004, 1, 1), 1), "县第一高级中学", "高中二年级", "2019秋"],
+            ["丁", make_id(date(2006, 2, 1), 1), "城关中学", "初二年级", "2019秋"],
+            ["戊", make_id(date(2015, 1, 1), 1), "城关幼儿园", "幼儿园大班", "2019秋"]]
+    result = cli("import", _workbook(tmp_path / "学籍.xlsx", {"学生名册": [header, *rows]}))
+    assert result.exit_code == 0, result.output
+    stored = dict(sqlite3.connect(db).execute(
+        "SELECT s.name, e.stage || e.grade FROM enrollments e JOIN students s ON s.id = e.student_id"))
+    assert stored == {"甲": "中职1", "乙": "初中1", "丙": "普通高中2", "丁": "初中2", "戊": "学前3"}
+
+
+def test_a_grade_whose_stage_contradicts_the_stage_column_is_refused(tmp_path, cli, schools):
+    header = ["姓名", "身份证件号", "学校名称", "学段", "年级", "学期"]
+    rows = [["甲", make_id(date(2012, 1, 1), 1), "城关第一小学", "小学", "初中一年级", "2019秋"]]
+    result = cli("import", _workbook(tmp_path / "学籍.xlsx", {"学生名册": [header, *rows]}))
+    assert result.exit_code == 1, result.output
+    assert "第 2 行，“年级”列（E 列）：年级“初中一年级”无法识别，或与学段不一致" in result.output

@@ -85,6 +85,8 @@ _NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 
 for _word, _n in _NUMERALS.items():
     for _no in (_word, str(_n)):
         _GRADE_WORDS[f"{_no}年级"] = ("初中", _n - 6) if _n >= 7 else (None, _n)
+for _word in ("初一", "初二", "初三", "高一", "高二", "高三"):
+    _GRADE_WORDS[f"{_word}年级"] = _GRADE_WORDS[_word]
 MAX_GRADE = {"学前": 3, "小学": 6, "初中": 3, "普通高中": 3, "中职": 3, "高职": 3, "本科": 5, "特殊教育": 9}
 
 
@@ -109,10 +111,23 @@ def parse_grade(series: pd.Series, stage: pd.Series) -> tuple[pd.Series, pd.Seri
             pd.Series(picked[:, 2].astype(bool), index=index))
 
 
+def _stage_prefixed(key: str) -> tuple[str | None, tuple | None]:
+    """中职一年级, 初中一年级, 高中二年级, 幼儿园大班: (the stage named, the grade word after it)."""
+    for prefix in sorted(STAGES, key=len, reverse=True):
+        if key.startswith(prefix) and key[len(prefix):] in _GRADE_WORDS:
+            return STAGES[prefix], _GRADE_WORDS[key[len(prefix):]]
+    return None, None
+
+
 def _one_grade(stage: str | None, text: str | None) -> tuple[str | None, int | None, bool]:
     word = _GRADE_WORDS.get(text_key(text)) if text is not None else None
     if text is not None and word is None:
-        return stage, None, True
+        named, word = _stage_prefixed(text_key(text))
+        if word is None:
+            return stage, None, True
+        if stage is not None and stage != named and stage != "特殊教育":
+            return stage, word[1], True
+        stage = stage or named
     implied, number = word if word else (None, None)
     final_stage = stage if stage is not None else implied
     # 初中 7-9 written as 一年级-三年级 of the junior stage are common in junior schools' own rolls.
