@@ -107,6 +107,26 @@ def test_unopenable_database_is_misuse(tmp_path):
     assert "文件夹不存在" in result.output
 
 
+@pytest.mark.parametrize("args", [
+    ["status"], ["subsidy", "standards"], ["subsidy", "check", "--term", "2019秋"], ["dropout", "list"],
+    ["rates", "--year", "2019"], ["pair", "check", "--term", "2019秋"], ["report", "monthly", "--month", "2019-11"],
+])
+def test_a_ledger_file_that_does_not_exist_is_misuse_and_is_not_created(tmp_path, args):
+    """A mistyped --db used to create an empty ledger and then report "no roll for 2019秋", sending the clerk to
+    re-import what is already in the real ledger; only init (and import) create a ledger."""
+    typo = tmp_path / "fupin2019.db"
+    result = CliRunner().invoke(app, ["--db", str(typo), *args])
+    assert result.exit_code == 2
+    assert f"台账文件“{typo}”不存在" in result.output and "fupin init" in result.output
+    assert not typo.exists() and not list(tmp_path.glob("*.xlsx"))
+
+
+def test_init_creates_the_ledger_a_later_command_opens(tmp_path):
+    target = tmp_path / "fupin.db"
+    assert CliRunner().invoke(app, ["--db", str(target), "init"]).exit_code == 0
+    assert CliRunner().invoke(app, ["--db", str(target), "subsidy", "standards"]).exit_code == 0
+
+
 def test_traceback_hides_local_variables():
     assert app.pretty_exceptions_show_locals is False
 

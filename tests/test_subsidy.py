@@ -224,6 +224,7 @@ def test_misuse_exits_2(cli, tmp_path):
 
 
 def test_standards_table_in_force(cli):
+    assert cli("init").exit_code == 0
     result = cli("subsidy", "standards", "--term", "2019秋", "--json")
     assert result.exit_code == 0
     rows = json.loads(result.stdout)["standards"]

@@ -30,12 +30,17 @@ def interactive() -> bool:
     return sys.stderr.isatty() and not os.environ.get("CI")
 
 
-def open_ledger(ctx: typer.Context, *, migrate: bool = True):
+def open_ledger(ctx: typer.Context, *, migrate: bool = True, create: bool = False):
+    """The ledger --db / FUPIN_DB / ./fupin.db names. Only `create` (init, import) may bring a new SQLite file into
+    being: anywhere else a mistyped path would open an empty ledger and send the clerk off to re-import."""
     from jiaoyu_fupin.ledger import Ledger, LedgerError
     from jiaoyu_fupin.policy import PolicyError
 
+    target = ctx.obj.get("db") if ctx.obj else None
+    if not create:
+        _refuse_missing_file(target)
     try:
-        ledger = Ledger(ctx.obj.get("db") if ctx.obj else None, migrate=migrate)
+        ledger = Ledger(target, migrate=migrate)
         if migrate:
             _use_policy(ledger, ctx.obj.get("policy") if ctx.obj else None)
         return ledger
@@ -48,6 +53,26 @@ def open_ledger(ctx: typer.Context, *, migrate: bool = True):
             fail(f"无法打开台账数据库：{exc.__class__.__name__}: {str(exc).splitlines()[0]}", EXIT_MISUSE,
                  "请检查 --db 或 FUPIN_DB 指向的文件或地址是否正确、是否有读写权限")
         raise
+
+
+def _refuse_missing_file(target) -> None:
+    from pathlib import Path
+
+    from sqlalchemy.engine import make_url
+
+    from jiaoyu_fupin.ledger import LedgerError, resolve_target, to_url
+
+    try:
+        url = make_url(to_url(resolve_target(target)))
+    except LedgerError as exc:
+        fail(str(exc), EXIT_MISUSE)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return
+    path = Path(url.database)
+    if not path.exists():
+        where = "台账所在的文件夹不存在" if not path.parent.exists() else "没有这个文件"
+        fail(f"台账文件“{path}”不存在（{where}）", EXIT_MISUSE,
+             "请检查 --db 或环境变量 FUPIN_DB 是否写对；新建台账请先运行 fupin init")
 
 
 def _use_policy(ledger, path: str | None) -> None:

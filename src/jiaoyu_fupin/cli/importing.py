@@ -40,7 +40,7 @@ def import_command(
             term = str(Term.parse(term))
         except TermError as exc:
             fail(str(exc), EXIT_MISUSE)
-    ledger = common.open_ledger(ctx)
+    ledger = common.open_ledger(ctx, create=True)
     with _progress(len(files), quiet) as step:
         result = import_files(ledger, files, kind=kind, sheet=sheet, term=term, dry_run=dry_run, progress=step)
     if result.ok:

@@ -48,7 +48,7 @@ def main(
 @app.command()
 def init(ctx: typer.Context) -> None:
     """创建台账（已存在则只补齐结构），写入默认资助项目和标准。"""
-    ledger = common.open_ledger(ctx)
+    ledger = common.open_ledger(ctx, create=True)
     if ledger.applied_now:
         out.print(f"已创建台账：{ledger.display_name}（结构版本 {ledger.schema_version()}）")
     else:
