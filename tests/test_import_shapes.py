@@ -220,3 +220,33 @@ def test_a_grade_whose_stage_contradicts_the_stage_column_is_refused(tmp_path, c
     result = cli("import", _workbook(tmp_path / "学籍.xlsx", {"学生名册": [header, *rows]}))
     assert result.exit_code == 1, result.output
     assert "第 2 行，“年级”列（E 列）：年级“初中一年级”无法识别，或与学段不一致" in result.output
+
+
+REGISTRY = ["户编号", "人编号", "姓名", "身份证号", "与户主关系", "贫困户属性"]
+
+
+def test_household_code_excel_turned_into_a_number_is_refused(tmp_path, cli):
+    kid, sister = make_id(date(2008, 1, 1), 1), make_id(date(2010, 1, 1), 2)
+    rows = [REGISTRY,
+            ["522634010100001", "P1", "甲", kid, "之子", "一般贫困户"],  # 15 digits: a number keeps them all
+            [5.22634010100001e17, "P2", "乙", sister, "之女", "一般贫困户"]]  # all Excel keeps of 18 digits
+    result = cli("import", _workbook(tmp_path / "国扶办.xlsx", {"人员": rows}))
+    assert result.exit_code == 1, result.output
+    assert "第 3 行，“户编号”列（A 列）：户编号被 Excel 存成了数字（显示为 5.22634010100001E+17）" in result.output
+    assert "第 2 行" not in result.output
+    assert cli.counts()["registry_people"] == 0
+
+
+def test_household_code_in_scientific_notation_is_refused(tmp_path, cli):
+    text = "户编号,姓名,身份证号,与户主关系\n" f"5.22634E+17,甲,{make_id(date(2008, 1, 1), 1)},之子\n"
+    path = tmp_path / "国扶办.csv"
+    path.write_bytes(text.encode("gbk"))
+    result = cli("import", path)
+    assert result.exit_code == 1, result.output
+    assert "第 2 行，“户编号”列（A 列）：户编号被 Excel 存成了数字（显示为 5.22634E+17）" in result.output
+
+
+def test_long_household_code_kept_as_text_is_accepted(tmp_path, cli):
+    rows = [REGISTRY, ["522634010100001000", "P1", "甲", make_id(date(2008, 1, 1), 1), "之子", "一般贫困户"]]
+    result = cli("import", _workbook(tmp_path / "国扶办.xlsx", {"人员": rows}))
+    assert result.exit_code == 0, result.output

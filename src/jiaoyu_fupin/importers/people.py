@@ -21,6 +21,7 @@ from jiaoyu_fupin.importers.reader import Table
 from jiaoyu_fupin.importers.rowchecks import (
     bad_values,
     conflicting_duplicates,
+    damaged_codes,
     data_rows,
     id_numbers,
     required_columns,
@@ -40,6 +41,7 @@ def validate_registry(conn: Connection, table: Table, options: Options) -> Prepa
     if not required_columns(table, checked):
         return prepared
     required_values(table, checked, ["name", "household_code"])
+    damaged_codes(table, checked, "household_code")
     ids = id_numbers(table, checked)
     col = table.text
     compare = pd.DataFrame({"name": col("name"), "household": col("household_code")})

@@ -128,6 +128,38 @@ def id_numbers(table: Table, checked: Checked, field_name: str = "id_number", *,
     return normalized
 
 
+_SCIENTIFIC = r"^\d+(?:\.\d+)?[eE]\+?\d+$"
+
+
+def damaged_codes(table: Table, checked: Checked, field_name: str) -> None:
+    """Refuse code cells (户编号) that Excel turned into numbers and so lost their digits past the 15th.
+
+    A household code that lost its last digits is silently another household's (or one shared by many), and
+    every student would be linked to the wrong family: like an ID number, such a code is refused, not repaired.
+    More than 15 digits in a cell that is itself a number have lost some, whatever they end in (the reader
+    spells out the binary float: 5.22634010100001E+17 reads as 522634010100001024); in a CSV only the
+    4.22E+17 form can be told apart from a code kept as text.
+    """
+    series = table.column(field_name)
+    if series is None:
+        return
+    text = series.fillna("").astype(str)
+    scientific = text.str.match(_SCIENTIFIC).to_numpy(dtype=bool)
+    long = (text.str.len().to_numpy() > 15) & text.str.fullmatch(r"\d+").to_numpy(dtype=bool)
+    if long.any():
+        numeric = excel_numeric_cells(table, table.fields[field_name])
+        long &= numeric if numeric is not None else False
+    title = table.kind.column(field_name).title
+    for i in np.flatnonzero((scientific | long) & checked.keep):
+        shown = series.iloc[i] if scientific[i] else f"{float(series.iloc[i]):.15G}"
+        checked.problems.append(table.problem(
+            "value_invalid",
+            f"{title}被 Excel 存成了数字（显示为 {shown}）：Excel 的数字只保留 15 位有效数字，后几位已经丢失，无法恢复",
+            f"请把该列设置为“文本”格式，再从原始导出文件重新粘贴{title}",
+            field_name=field_name, row=int(table.rows[i]), value=str(series.iloc[i]),
+        ))
+
+
 def excel_numeric_cells(table: Table, pos: int) -> np.ndarray | None:
     """Which cells of a column Excel stored as numbers (slow path: only when a file is already refused).
 
