@@ -127,6 +127,27 @@ def test_init_creates_the_ledger_a_later_command_opens(tmp_path):
     assert CliRunner().invoke(app, ["--db", str(target), "subsidy", "standards"]).exit_code == 0
 
 
+@pytest.mark.parametrize("args, expected", [
+    (["subsidy", "chek"], "没有“chek”这个命令；是不是 check？"),
+    (["issues"], "没有“issues”这个命令"),
+    (["subsidy", "check"], "缺少必填的选项 --term"),
+    (["subsidy", "check", "--term"], "选项 --term 后面要写一个值"),
+    (["subsidy", "check", "--term", "2019秋", "--bogus"], "没有 --bogus 这个选项"),
+    (["subsidy", "check", "--term", "2019秋", "--json=1"], "选项 --json 后面不写值"),
+    (["subsidy", "check", "--term", "2019秋", "extra"], "多余的参数：extra"),
+    (["rates", "--year", "abc"], "--year 的值不对：须为整数"),
+    (["sample", "--out", "x", "--scale", "abc"], "--scale 的值不对：须为数字"),
+    (["dropout", "show"], "缺少必填的参数：案件编号"),
+])
+def test_usage_errors_are_in_chinese(tmp_path, args, expected):
+    result = CliRunner().invoke(app, ["--db", str(tmp_path / "x.db"), *args])
+    assert result.exit_code == 2
+    text = " ".join(result.output.split())  # the error panel wraps long lines
+    assert expected in text
+    for english in ("No such", "Missing", "Invalid value", "requires an argument", "Got unexpected", "take a value"):
+        assert english not in text
+
+
 def test_traceback_hides_local_variables():
     assert app.pretty_exceptions_show_locals is False
 

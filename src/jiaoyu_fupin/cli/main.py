@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from jiaoyu_fupin.cli import common
+from jiaoyu_fupin.cli import common, usage_errors
 from jiaoyu_fupin.cli.common import out
 
 _HELP = """fupin：县教育局的教育扶贫台账工具。
@@ -200,6 +200,7 @@ def _chinese_help_chrome() -> None:
 
 _register_groups()
 _chinese_help_chrome()
+usage_errors.install()
 
 
 def run() -> None:
