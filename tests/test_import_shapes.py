@@ -250,3 +250,18 @@ def test_long_household_code_kept_as_text_is_accepted(tmp_path, cli):
     rows = [REGISTRY, ["522634010100001000", "P1", "甲", make_id(date(2008, 1, 1), 1), "之子", "一般贫困户"]]
     result = cli("import", _workbook(tmp_path / "国扶办.xlsx", {"人员": rows}))
     assert result.exit_code == 0, result.output
+
+
+def test_scientific_notation_is_quoted_as_excel_shows_it(tmp_path, cli, schools):
+    text = ("姓名,身份证件号,学校名称,年级,学期\n"
+            "张小明,4.22822E+17,城关中学,七年级,2019秋\n"
+            "李小红,4.22822200605022E+17,城关中学,七年级,2019秋\n")
+    path = tmp_path / "学籍.csv"
+    path.write_bytes(text.encode("utf-8-sig"))
+    result = cli("import", path)
+    assert result.exit_code == 1, result.output
+    assert "第 2 行，“身份证件号”列（B 列）：身份证号被 Excel 存成了数字（科学计数法 4.22822E+17）" in result.output
+    assert "（值：4.22822E+17）" in result.output
+    # Past the region code the digits are a birth date: hidden, the shape kept.
+    assert "科学计数法 4.22822*********E+17" in result.output
+    assert "200605022" not in result.output

@@ -123,7 +123,7 @@ def id_numbers(table: Table, checked: Checked, field_name: str = "id_number", *,
             result = idnumber.check(float(raw) if numeric is not None and numeric[i] else raw)
             checked.problems.append(table.problem(
                 result.code, _masked(result.message, raw), result.hint, field_name=field_name,
-                row=int(table.rows[i]), value=None if pd.isna(raw) else idnumber.mask(str(raw)),
+                row=int(table.rows[i]), value=None if pd.isna(raw) else _mask_id_text(str(raw)),
             ))
     return normalized
 
@@ -230,6 +230,15 @@ def conflicting_duplicates(table: Table, checked: Checked, key: pd.Series, compa
     return drop
 
 
+def _mask_id_text(text: str) -> str:
+    """An ID cell's text as shown on screen. Excel's 4.22822E+17 keeps its shape with only the digits past the
+    region code hidden: the usual first-6-last-4 mask turned it into 4.2282*E+17, a value the clerk never typed."""
+    m = re.fullmatch(r"(\d\.\d{0,5})(\d*)([eE]\+?\d+)", text.strip())
+    if m:
+        return m[1] + "*" * len(m[2]) + m[3]
+    return idnumber.mask(text)
+
+
 def _masked(message: str, raw) -> str:
     """ID module messages quote the value; on screen and in logs an ID number is shown masked."""
     if raw is None or pd.isna(raw):
@@ -237,5 +246,5 @@ def _masked(message: str, raw) -> str:
     text = str(raw)
     for candidate in {text, idnumber.normalize(text)}:
         if len(candidate) >= 10:
-            message = message.replace(candidate, idnumber.mask(candidate))
+            message = message.replace(candidate, _mask_id_text(candidate))
     return message
