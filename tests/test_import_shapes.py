@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 import openpyxl
+import pytest
 
 from conftest import make_id
 
@@ -265,3 +266,12 @@ def test_scientific_notation_is_quoted_as_excel_shows_it(tmp_path, cli, schools)
     # Past the region code the digits are a birth date: hidden, the shape kept.
     assert "科学计数法 4.22822*********E+17" in result.output
     assert "200605022" not in result.output
+
+
+@pytest.mark.parametrize("rows", [[], [["合计", None, None, None, "0", None]], [[None] * 6, [None] * 6]])
+def test_a_header_with_no_rows_under_it_says_so(tmp_path, cli, rows):
+    result = cli("import", _workbook(tmp_path / "发放.xlsx", {"发放名册": [["2019年秋季学期资助发放名册"], PAY, *rows]}))
+    assert result.exit_code == 0, result.output
+    assert "资助发放名册：0 行" in result.output
+    assert "表头下面没有数据行：这个文件什么也没有导入" in result.output
+    assert cli.counts()["payments"] == 0

@@ -17,6 +17,11 @@ _FOOTER = re.compile(r"^(合\s*计|总\s*计|小\s*计|共\s*计|累\s*计|本�
                      r"|联系人|说明|注\s*[:：]|备注[:：])|盖\s*章|签\s*字|签\s*名|[（(]\s*章\s*[)）]")
 
 
+# A header with nothing under it is not refused (a school with no dropouts sends an empty 辍学台账), but the
+# clerk is told, since it is as often the wrong file or an unfilled template.
+NO_DATA_ROWS = "表头下面没有数据行：这个文件什么也没有导入（如果不是有意的，请检查是否选错了文件或工作表）"
+
+
 @dataclass
 class Checked:
     """What validation found: the rows kept, the problems, and notes for the clerk."""
@@ -30,7 +35,7 @@ def data_rows(table: Table) -> Checked:
     """Blank rows and the 合计 / 制表人 lines under a table are not data."""
     frame = table.frame
     if not len(frame):
-        return Checked(keep=np.zeros(0, dtype=bool))
+        return Checked(keep=np.zeros(0, dtype=bool), notes=[NO_DATA_ROWS])
     used = list(table.fields.values())
     filled = frame[used].notna().any(axis=1).to_numpy()
     id_pos = table.fields.get("id_number", table.fields.get("helper_code"))
@@ -50,6 +55,8 @@ def data_rows(table: Table) -> Checked:
     checked = Checked(keep=keep)
     if footer.any():
         checked.notes.append(f"跳过 {int(footer.sum())} 行合计 / 落款行（第 {', '.join(map(str, table.rows[footer][:5]))} 行）")
+    if not keep.any():
+        checked.notes.append(NO_DATA_ROWS)
     return checked
 
 
