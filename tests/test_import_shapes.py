@@ -275,3 +275,16 @@ def test_a_header_with_no_rows_under_it_says_so(tmp_path, cli, rows):
     assert "资助发放名册：0 行" in result.output
     assert "表头下面没有数据行：这个文件什么也没有导入" in result.output
     assert cli.counts()["payments"] == 0
+
+
+@pytest.mark.filterwarnings("error::pandas.errors.ParserWarning")  # what the clerk saw on stderr
+def test_csv_rows_longer_than_the_header(tmp_path, cli):
+    text = (",".join(PAY) + "\n"
+            + ",".join(_pay("张小明", ZHANG)) + ",,\n"  # Excel's trailing commas
+            + ",".join(_pay("李小红", LI)) + ",已核对\n")  # a note beside the table, under no header
+    path = tmp_path / "发放.csv"
+    path.write_bytes(text.encode("gbk"))
+    result = cli("import", path)
+    assert result.exit_code == 0, result.output
+    assert "2 行，新增 2" in result.output
+    assert "Warning" not in result.output

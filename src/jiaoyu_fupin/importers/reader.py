@@ -11,6 +11,7 @@ import csv
 import ctypes
 import hashlib
 import io
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -300,10 +301,14 @@ def _read_csv(path: Path, kind: str | None) -> Table:
         raise _no_header(path, kinds, None)
     _, header, chosen = found
     try:
-        frame = pd.read_csv(
-            io.StringIO(text), skiprows=header.row + 1, header=None, dtype="str", keep_default_na=False,
-            na_values=[], skip_blank_lines=False, names=range(len(header.cells)), index_col=False,
-        )
+        with warnings.catch_warnings():
+            # A row longer than the header (a trailing comma, a note beside the table) loses only cells that
+            # have no column; pandas says so on stderr in English, which the clerk can do nothing with.
+            warnings.simplefilter("ignore", pd.errors.ParserWarning)
+            frame = pd.read_csv(
+                io.StringIO(text), skiprows=header.row + 1, header=None, dtype="str", keep_default_na=False,
+                na_values=[], skip_blank_lines=False, names=range(len(header.cells)), index_col=False,
+            )
     except (pd.errors.ParserError, ValueError) as exc:
         raise file_problem(path, "csv_malformed", f"CSV 文件格式有误：{exc}",
                            "请用 Excel 打开后另存为 .xlsx 再导入") from None
