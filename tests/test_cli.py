@@ -148,6 +148,27 @@ def test_usage_errors_are_in_chinese(tmp_path, args, expected):
         assert english not in text
 
 
+@pytest.mark.parametrize("args", [
+    ["subsidy", "check", "--term", "2019秋", "--out", "{gone}/资助核对.xlsx"],
+    ["subsidy", "notice", "--term", "2019秋", "--out", "{gone}/公示.xlsx"],
+    ["pair", "check", "--term", "2019秋", "--out", "{gone}/结对.xlsx"],
+    ["pair", "handbook", "--school", "城关中学", "--term", "2019秋", "--out", "{gone}/手册.xlsx"],
+    ["rates", "--year", "2019", "--out", "{gone}/指标.xlsx"],
+    ["report", "summary", "--year", "2019", "--out", "{gone}/总结.xlsx"],
+    ["report", "summary", "--year", "2019", "--out", "总结.xlsx", "--narrative", "{gone}/总结.md"],
+    ["report", "monthly", "--month", "2019-11", "--out", "{gone}"],
+    ["report", "monthly", "--month", "2019-11", "--out", "月报.xlsx"],
+])
+def test_output_into_a_folder_that_does_not_exist_is_misuse_and_creates_nothing(tmp_path, args):
+    db = tmp_path / "fupin.db"
+    assert CliRunner().invoke(app, ["--db", str(db), "init"]).exit_code == 0
+    gone = tmp_path / "没有这个文件夹"
+    result = CliRunner().invoke(app, ["--db", str(db), *(a.format(gone=gone) for a in args)])
+    assert result.exit_code == 2
+    assert "不存在" in result.output and "文件夹" in result.output
+    assert not gone.exists() and not (tmp_path / "月报.xlsx").exists()
+
+
 def test_traceback_hides_local_variables():
     assert app.pretty_exceptions_show_locals is False
 

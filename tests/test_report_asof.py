@@ -141,6 +141,7 @@ def test_a_past_report_gives_the_same_cells_after_later_imports(cli, sample, tmp
     time.sleep(0.01)
 
     def reports(out: Path, *as_of: str) -> dict[str, dict]:
+        out.mkdir()  # reports go into a folder that exists
         assert cli("report", "monthly", "--month", "2019-11", "--out", out, *as_of, "-q").exit_code == 0
         assert cli("report", "summary", "--year", "2019", "--out", out / "总结.xlsx", *as_of, "-q").exit_code == 0
         return {"monthly": _cells(out / "月报_2019-11.xlsx"), "summary": _cells(out / "总结.xlsx")}

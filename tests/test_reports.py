@@ -96,6 +96,7 @@ def test_monthly_county_and_township_sheets(cli, county):
 
 def test_monthly_for_one_school(cli, county, tmp_path):
     out = tmp_path / "各校月报"
+    out.mkdir()  # --out names a folder that exists (a missing one is misuse: tests/test_cli.py)
     result = cli("report", "monthly", "--month", "2019年11月", "--school", "河口中学", "--out", out, "--quiet")
     assert result.exit_code == 0 and result.output == ""
     sheets = _sheets(out / "月报_2019-11_河口中学.xlsx")

@@ -118,9 +118,24 @@ def day_arg(text: str | None, what: str = "日期"):
 
 
 def xlsx_arg(path, example: str) -> None:
-    """Workbooks we write are .xlsx; anything else is misuse before any work is done."""
-    if path is not None and path.suffix.lower() != ".xlsx":
+    """Workbooks we write are .xlsx, into a folder that exists; anything else is misuse before any work is done."""
+    if path is None:
+        return
+    if path.suffix.lower() != ".xlsx":
         fail(f"输出文件“{path}”须以 .xlsx 结尾", EXIT_MISUSE, f"例如 --out {example}")
+    folder_arg(path.parent, f"输出文件“{path}”")
+
+
+def folder_arg(folder, what: str) -> None:
+    """Output goes into a folder that exists: a mistyped path used to be created silently, so the workbook landed
+    somewhere the clerk never looks (and a cron job kept filling it)."""
+    from pathlib import Path
+
+    folder = Path(folder)
+    if not folder.exists():
+        fail(f"{what}所在的文件夹“{folder}”不存在", EXIT_MISUSE, "请先建好该文件夹，或检查路径是否写对")
+    if not folder.is_dir():
+        fail(f"{what}所在的“{folder}”不是文件夹", EXIT_MISUSE, "请检查路径是否写对")
 
 
 def write_file(path, write):

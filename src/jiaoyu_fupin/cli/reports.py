@@ -92,6 +92,10 @@ def monthly_command(
     _refuse_early(cut, chosen.first_day, "该月")
     if out_dir.exists() and not out_dir.is_dir():
         fail(f"--out 应是文件夹，“{out_dir}”是一个文件", EXIT_MISUSE, "月报的文件名自动取为 月报_年-月.xlsx")
+    if not out_dir.exists():
+        # --out 月报.xlsx used to become a folder named 月报.xlsx with the workbook inside it.
+        hint = "--out 写文件夹，月报的文件名自动取为 月报_年-月.xlsx" if out_dir.suffix else "请先建好该文件夹，或检查路径是否写对"
+        fail(f"--out 的文件夹“{out_dir}”不存在", EXIT_MISUSE, hint)
     ledger = common.open_ledger(ctx)
     from jiaoyu_fupin.reports.monthly import build_monthly
     from jiaoyu_fupin.reports.monthly_sheets import file_name, write_monthly
@@ -140,6 +144,8 @@ def summary_command(
     if narrative is not None and narrative.suffix.lower() != ".md":
         fail(f"正文初稿“{narrative}”须以 .md 结尾（Markdown）", EXIT_MISUSE,
              "暂不直接生成 .docx：可用 WPS、Word 或 pandoc 打开 .md 后另存为 .docx")
+    if narrative is not None:
+        common.folder_arg(narrative.parent, f"正文初稿“{narrative}”")
     cut = _as_of(as_of, quiet)
     _refuse_early(cut, date(year, 1, 1), "该年")
     ledger = common.open_ledger(ctx)
