@@ -288,3 +288,14 @@ def test_csv_rows_longer_than_the_header(tmp_path, cli):
     assert result.exit_code == 0, result.output
     assert "2 行，新增 2" in result.output
     assert "Warning" not in result.output
+
+
+@pytest.mark.parametrize(("name", "sep"), [("发放.txt", "\t"), ("发放.csv", ";")])
+def test_tab_and_semicolon_separated_text(tmp_path, cli, name, sep):
+    text = "\n".join(sep.join(row) for row in [["2019年秋季学期资助发放名册"], PAY, _pay("张小明", ZHANG),
+                                                _pay("李小红", LI, amount="1,000.00")]) + "\n"
+    path = tmp_path / name
+    path.write_bytes(text.encode("gbk"))
+    result = cli("import", path)
+    assert result.exit_code == 0, result.output
+    assert "（第 2 行为表头）→ 资助发放名册，学期 2019秋：2 行，新增 2" in result.output

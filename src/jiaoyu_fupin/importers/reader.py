@@ -24,6 +24,7 @@ from jiaoyu_fupin.problems import ImportRefused, Problem, column_letter
 SNIFF_ROWS = 30
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 CSV_SUFFIXES = {".csv", ".txt"}
+CSV_SEPARATORS = (",", "\t", ";", "|")
 
 
 @dataclass
@@ -295,9 +296,13 @@ def _read_csv(path: Path, kind: str | None) -> Table:
     lines = text.splitlines()
     if not any(line.strip(", \t") for line in lines):
         raise file_problem(path, "file_empty", "文件中没有任何数据", "请确认选对了文件")
-    grid = [[c.strip() for c in row] for row in csv.reader(io.StringIO("\n".join(lines[:SNIFF_ROWS])))]
-    found = _locate(grid, kinds)
-    if not found:
+    # Comma first; tab-separated .txt exports and semicolon CSVs from European-locale Excel are the others seen.
+    for sep in CSV_SEPARATORS:
+        grid = [[c.strip() for c in row] for row in csv.reader(io.StringIO("\n".join(lines[:SNIFF_ROWS])), delimiter=sep)]
+        found = _locate(grid, kinds)
+        if found:
+            break
+    else:
         raise _no_header(path, kinds, None)
     _, header, chosen = found
     try:
@@ -306,7 +311,7 @@ def _read_csv(path: Path, kind: str | None) -> Table:
             # have no column; pandas says so on stderr in English, which the clerk can do nothing with.
             warnings.simplefilter("ignore", pd.errors.ParserWarning)
             frame = pd.read_csv(
-                io.StringIO(text), skiprows=header.row + 1, header=None, dtype="str", keep_default_na=False,
+                io.StringIO(text), sep=sep, skiprows=header.row + 1, header=None, dtype="str", keep_default_na=False,
                 na_values=[], skip_blank_lines=False, names=range(len(header.cells)), index_col=False,
             )
     except (pd.errors.ParserError, ValueError) as exc:
