@@ -299,3 +299,17 @@ def test_tab_and_semicolon_separated_text(tmp_path, cli, name, sep):
     result = cli("import", path)
     assert result.exit_code == 0, result.output
     assert "（第 2 行为表头）→ 资助发放名册，学期 2019秋：2 行，新增 2" in result.output
+
+
+def test_csv_cells_written_as_excel_text_formulas(tmp_path, cli, db):
+    import sqlite3
+
+    text = (",".join(PAY) + "\n"
+            + f'张小明,="{ZHANG}",城关中学,义务教育非寄宿生生活补助,312.5,2019秋\n'
+            + f'李小红,="{LI}",="",义务教育非寄宿生生活补助,="625",2019秋\n')
+    path = tmp_path / "发放.csv"
+    path.write_bytes(text.encode("utf-8-sig"))
+    result = cli("import", path)
+    assert result.exit_code == 0, result.output
+    stored = sqlite3.connect(db).execute("SELECT id_number, amount, school_name FROM payments ORDER BY id").fetchall()
+    assert stored == [(ZHANG, 31250, "城关中学"), (LI, 62500, None)]

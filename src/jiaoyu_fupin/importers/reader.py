@@ -318,6 +318,10 @@ def _read_csv(path: Path, kind: str | None) -> Table:
         raise file_problem(path, "csv_malformed", f"CSV 文件格式有误：{exc}",
                            "请用 Excel 打开后另存为 .xlsx 再导入") from None
     frame = frame.astype("str").apply(lambda s: s.str.strip()).replace("", pd.NA) if len(frame) else frame
+    if '="' in text and len(frame):
+        # ="422822200703150119" is how exports keep a number as text in a CSV (Excel shows the digits only):
+        # unwrapping it is reading the cell as Excel does, not repairing it.
+        frame = frame.apply(lambda s: s.str.replace(r'^="(.*)"$', r"\1", regex=True)).replace("", pd.NA)
     rows = np.arange(header.row + 2, header.row + 2 + len(frame))
     return _finish(path, None, chosen, header, header.cells, frame, rows)
 
