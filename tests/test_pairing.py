@@ -250,6 +250,14 @@ def test_misuse_exits_2(cli, tmp_path, county, args, message):
     assert message in result.output
 
 
+@pytest.mark.parametrize("command", [["check"], ["assign", "--dry-run"], ["handbook", "--out", "手册.xlsx"]])
+def test_unknown_school_suggests_the_closest_names(cli, tmp_path, county, command):
+    county.load(cli, tmp_path / "in")
+    result = cli("pair", *command, "--term", "2019秋", "--school", "城关小学")
+    assert result.exit_code == 2
+    assert "学校“城关小学”不在台账的学校名单中；相近的有：城关第一小学" in result.output
+
+
 def test_every_pair_command_has_chinese_help():
     import typer.main
 

@@ -43,7 +43,11 @@ class TermData:
         keys = self.schools["name"].map(text_key)
         hit = self.schools[keys == text_key(name)]
         if hit.empty:
-            raise PairingError(f"学校“{name}”不在台账的学校名单中", "请写学校名单中的全称，例如 fupin pair check --school 城关中学")
+            from jiaoyu_fupin.subsidy.scope import close_names
+
+            close = close_names(name, self.schools["name"])
+            raise PairingError(f"学校“{name}”不在台账的学校名单中" + (f"；相近的有：{'、'.join(close)}" if close else ""),
+                               "学校名称须与学校名单中的写法完全一致")
         return int(hit["id"].iloc[0])
 
 

@@ -66,7 +66,12 @@ class Scope:
         return [payments[own], *(frame[frame["school_id"].isin(ids)] for frame in frames)]
 
 
+def close_names(given: str, names) -> list[str]:
+    """Up to three names a clerk probably meant (城关小学 → 城关第一小学), for every "no such school" message."""
+    return difflib.get_close_matches(given, list(names), n=3, cutoff=0.4)
+
+
 def _unknown(what: str, given: str, names: list[str]) -> str:
-    close = difflib.get_close_matches(given, names, n=3, cutoff=0.4)
+    close = close_names(given, names)
     hint = f"；相近的有：{'、'.join(close)}" if close else ""
     return f"台账中没有{what}“{given}”{hint}"
