@@ -325,6 +325,13 @@ def test_notice_refuses_a_short_posting_period(cli, noticed):
     assert not noticed.exists()
 
 
+def test_notice_for_a_term_with_no_roll_is_misuse_like_the_check(cli, noticed):
+    """The check says exit 2 for a term whose roll is not imported; the notice said exit 1 "nobody to post"."""
+    result = cli("subsidy", "notice", "--term", "2020春", "--out", noticed)
+    assert result.exit_code == 2 and "台账中没有 2020春 的学籍记录" in result.output
+    assert not noticed.exists()
+
+
 # ---- the sample county: the check finds exactly the mistakes planted in its payment rosters ---------------
 
 PLANTED = {"payment_missing": "missing", "payment_duplicate": "duplicate", "payment_wrong_amount": "amount_mismatch",

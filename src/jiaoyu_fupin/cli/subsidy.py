@@ -171,6 +171,7 @@ def notice_command(
     contact: Annotated[str | None, typer.Option("--contact", help="受理异议的部门和办公电话，印在名单下方")] = None,
 ) -> None:
     """生成公示名单：只有姓名、学校、年级、班级、资助项目（可选金额），绝不含身份证号、出生日期、住址、电话、银行卡和家庭困难情况。"""
+    from jiaoyu_fupin.subsidy.coverage import NoRollError
     from jiaoyu_fupin.subsidy.notice import MIN_DAYS, notice_rows, write_notice
 
     chosen = common.term_arg(term)
@@ -181,7 +182,11 @@ def notice_command(
     ledger = common.open_ledger(ctx)
     with ledger.engine.connect() as conn:
         scope = _scope(conn, school, township)
-        rows = notice_rows(conn, chosen, scope, paid=paid)
+        try:
+            rows = notice_rows(conn, chosen, scope, paid=paid)
+        except NoRollError as exc:
+            fail(f"台账中没有 {exc.term} 的学籍记录，无法生成公示名单", EXIT_MISUSE,
+                 f"请先导入 {chosen} 的学籍名册（fupin import 学籍.xlsx）")
     if not rows:
         fail(f"{chosen}（{scope.label}）没有可公示的学生", EXIT_FINDINGS,
              "请确认该学期的学籍" + ("和发放名册" if paid else "") + "已经导入")

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, text
 from jiaoyu_fupin.grades import grade_label
 from jiaoyu_fupin.importers.error_workbook import unique_sheet_title
 from jiaoyu_fupin.sheets import save_workbook, write_table
+from jiaoyu_fupin.subsidy.coverage import require_roll
 from jiaoyu_fupin.subsidy.details import by_ids
 from jiaoyu_fupin.subsidy.entitlements import enrolled_with_category, entitlements
 from jiaoyu_fupin.subsidy.model import yuan
@@ -70,7 +71,10 @@ _PAID = text(
 
 
 def notice_rows(conn: Connection, term: Term, scope: Scope, *, paid: bool = False) -> list[NoticeRow]:
-    """The students to post: entitled this term under the standards in force, or (paid=True) those paid."""
+    """The students to post: entitled this term under the standards in force, or (paid=True) those paid.
+
+    NoRollError for a term whose roll is not in the ledger, as for the check: "nobody to post" would mislead."""
+    require_roll(conn, term)
     schools = scope.school_ids(conn)
     programs = dict(conn.execute(text("SELECT id, name FROM programs")).all())
     out = []
