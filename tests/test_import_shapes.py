@@ -313,3 +313,18 @@ def test_csv_cells_written_as_excel_text_formulas(tmp_path, cli, db):
     assert result.exit_code == 0, result.output
     stored = sqlite3.connect(db).execute("SELECT id_number, amount, school_name FROM payments ORDER BY id").fetchall()
     assert stored == [(ZHANG, 31250, "城关中学"), (LI, 62500, None)]
+
+
+def test_a_sheet_of_another_kind_is_named_not_silently_skipped(tmp_path, cli, schools):
+    roll = [["姓名", "身份证件号", "学校名称", "年级", "就读方式", "学期"],
+            ["张小明", ZHANG, "城关中学", "七年级", "走读", "2019秋"]]
+    path = _workbook(tmp_path / "城关中学资助材料.xlsx", {"学生名册": roll, "发放名册": [PAY, _pay("张小明", ZHANG)]})
+    result = cli("import", path)
+    assert result.exit_code == 0, result.output
+    assert "（工作表“发放名册”，第 1 行为表头）→ 资助发放名册" in result.output
+    assert "工作表“学生名册”像是学籍名册，没有导入" in result.output and "--sheet 学生名册" in result.output
+    assert cli.counts()["enrollments"] == 0
+
+    result = cli("import", path, "--sheet", "学生名册")
+    assert result.exit_code == 0, result.output
+    assert cli.counts()["enrollments"] == 1

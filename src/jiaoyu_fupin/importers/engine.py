@@ -100,7 +100,7 @@ def import_files(ledger, paths: list[Path], *, kind: str | None = None, sheet: s
         for table in tables:
             results.append(FileResult(
                 path=Path(path), kind=table.kind.name, sheet=table.sheet, header_row=table.header_row,
-                ignored_columns=unknown_headers(table), table=table,
+                ignored_columns=unknown_headers(table), notes=list(table.notes), table=table,
             ))
     outcome = ImportResult(files=results, dry_run=dry_run)
     readable = sorted((r for r in results if r.table is not None), key=lambda r: ORDER.index(r.kind))

@@ -43,6 +43,7 @@ class Table:
     fields: dict[str, int] = field(default_factory=dict)  # field -> position
     header_above: frozenset[int] = frozenset()  # positions whose header text is in the row above header_row
     part: int = 0  # which of the file's data sheets this is (0 = the first, or the only one)
+    notes: list[str] = field(default_factory=list)  # for the clerk, e.g. sheets of another kind left alone
 
     @property
     def file_name(self) -> str:
@@ -188,7 +189,7 @@ def _read_excel(path: Path, kind: str | None, sheet: str | None) -> list[Table]:
     if sheet is not None and sheet not in names:
         raise file_problem(path, "sheet_missing", f"文件中没有名为“{sheet}”的工作表（现有：{'、'.join(names)}）",
                            "请检查 --sheet 的拼写")
-    sheets = _data_sheets(reader, [sheet] if sheet else names, kinds)
+    sheets, others = _data_sheets(reader, [sheet] if sheet else names, kinds)
     if not sheets:
         if all(_load_excel(reader, n) is None for n in names):
             raise file_problem(path, "file_empty", "文件中没有任何数据（所有工作表都是空的）", "请确认选对了文件")
@@ -205,12 +206,17 @@ def _read_excel(path: Path, kind: str | None, sheet: str | None) -> list[Table]:
         release_freed_memory()
         rows = np.arange(header.row + 2, header.row + 2 + len(frame))
         tables.append(_finish(path, name, chosen, header, headers, frame, rows, part=part))
+    tables[0].notes.extend(f"工作表“{name}”像是{other.title}，没有导入：一次只导入一个文件中同一类的表，"
+                           f"需要时请另用 --sheet {name} 导入" for name, other in others)
     return tables
 
 
-def _data_sheets(reader, names: list[str], kinds: list[Kind]) -> list:
+def _data_sheets(reader, names: list[str], kinds: list[Kind]) -> tuple[list, list[tuple[str, Kind]]]:
     """(header found, sheet name, Arrow batch, column positions) of every sheet whose table is of the kind that fits
-    best anywhere in the file, in workbook order."""
+    best anywhere in the file, in workbook order; and (sheet name, kind) of the sheets that hold another kind.
+
+    Sheets of another kind are named, not imported: a 汇总 sheet with 学校名称 and 学段 would read as a school
+    list, and a guess there would change the ledger's schools."""
     found_sheets = []
     for name in names:
         # One parse per sheet: calamine reads a whole sheet even for its first rows, so the sheet is loaded
@@ -223,9 +229,10 @@ def _data_sheets(reader, names: list[str], kinds: list[Kind]) -> list:
         if found:
             found_sheets.append((found, name, batch, positions))
     if not found_sheets:
-        return []
+        return [], []
     best = max(found_sheets, key=lambda f: f[0][0])[0][2]
-    return [f for f in found_sheets if f[0][2] is best]
+    return ([f for f in found_sheets if f[0][2] is best],
+            [(f[1], f[0][2]) for f in found_sheets if f[0][2] is not best])
 
 
 def _text_frame(data, positions: list[int], width: int) -> pd.DataFrame:
