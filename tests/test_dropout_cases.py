@@ -102,6 +102,10 @@ def test_list_filters_and_masks(cli, cases):
     assert [c["name"] for c in json.loads(cli("dropout", "list", "--open", "--json").stdout)["cases"]] == ["李小花"]
     assert [c["name"] for c in json.loads(cli("dropout", "list", "--township", "西乡", "--json").stdout)["cases"]] == [
         "王小草"]
+    # A township the ledger has never heard of is a slip, not "no cases there": exit 2 with the closest names.
+    result = cli("dropout", "list", "--township", "西", "--open")
+    assert result.exit_code == 2 and "台账中没有乡镇“西”；相近的有：西乡" in result.output
+    assert cli("dropout", "list", "--township", "西乡", "--open").stdout.strip() == "没有符合条件的案件。"
     result = cli("dropout", "list")
     assert result.exit_code == 0 and "未销号 1 件" in result.stdout and "已销号（已迁出）" in result.stdout
     id_number = cases["李小花"]["id_number"]

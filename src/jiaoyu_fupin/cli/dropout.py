@@ -109,11 +109,14 @@ def list_command(
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON：{\"cases\": [...]}（含完整身份证号，供程序使用）")] = False,
 ) -> None:
     """列出辍学案件：未销号的在前，建档立卡儿童在前；身份证号打码显示。"""
-    from jiaoyu_fupin.dropout import list_cases
+    from jiaoyu_fupin.dropout import CaseError, list_cases
 
     ledger = common.open_ledger(ctx)
     with ledger.engine.connect() as conn:
-        cases = list_cases(conn, open_only=open_only, township=township)
+        try:
+            cases = list_cases(conn, open_only=open_only, township=township)
+        except CaseError as exc:
+            fail(exc.message, EXIT_MISUSE, exc.hint or None)
     if as_json:
         typer.echo(json.dumps({"cases": [c.as_json() for c in cases]}, ensure_ascii=False))
         return

@@ -105,9 +105,25 @@ def list_cases(conn: Connection, *, open_only: bool = False, township: str | Non
     rows = conn.execute(text(f"SELECT {CASE_COLUMNS} FROM dropout_cases{where}")).all()  # noqa: S608
     views = describe(conn, rows, _school_year(conn, today))
     if township:
+        _require_township(conn, township, {v.township for v in views if v.township})
         wanted = text_key(township)
         views = [v for v in views if v.township and text_key(v.township) == wanted]
     return sort_cases(views)
+
+
+def _require_township(conn: Connection, township: str, seen: set[str]) -> None:
+    """A township no list in the ledger names is a slip (城关 for 城关镇), not a township without cases: an empty
+    list would read as "no child out of school there"."""
+    known = set(seen)
+    for table in ("schools", "population", "registry_people"):
+        known |= {t for (t,) in conn.execute(text(f"SELECT DISTINCT township FROM {table}")) if t}  # noqa: S608
+    if text_key(township) in {text_key(t) for t in known}:
+        return
+    from jiaoyu_fupin.subsidy.scope import close_names
+
+    close = close_names(township, sorted(known))
+    raise CaseError(f"台账中没有乡镇“{township}”" + (f"；相近的有：{'、'.join(close)}" if close else ""),
+                    "乡镇按儿童户籍，写法须与户籍适龄儿童名单、国扶办数据或学校名单中的一致")
 
 
 def _school_year(conn: Connection, today: date | None) -> int:
