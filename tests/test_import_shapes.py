@@ -328,3 +328,11 @@ def test_a_sheet_of_another_kind_is_named_not_silently_skipped(tmp_path, cli, sc
     result = cli("import", path, "--sheet", "学生名册")
     assert result.exit_code == 0, result.output
     assert cli.counts()["enrollments"] == 1
+
+
+def test_headers_with_notes_in_brackets_and_line_breaks(tmp_path, cli):
+    header = ["学生\n姓名", "身份证号码（18位）", "学校名称", "资助项目（按文件全称）", "发放金额\n（元）", "学期（如2019秋）"]
+    result = cli("import", _workbook(tmp_path / "发放.xlsx", {"发放名册": [header, _pay("张小明", ZHANG)]}))
+    assert result.exit_code == 0, result.output
+    assert "→ 资助发放名册，学期 2019秋：1 行，新增 1" in result.output
+    assert "未使用的列" not in result.output

@@ -6,6 +6,7 @@ Header text is compared after `header_key()`: NFKC (full-width brackets and digi
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -301,17 +302,33 @@ KINDS: dict[str, Kind] = {k.name: k for k in (SCHOOLS, ROLL, AWAY, REGISTRY, PAY
                                                      POPULATION_COUNTS, SCHOOL_STATS)}
 
 
+_NOTE = re.compile(r"\([^()]*\)$")
+
+
+def bare_key(key: str) -> str:
+    """A header key without a trailing note in brackets: 身份证号码（18位）, 学期（如2019秋）, 姓名（必填）."""
+    return _NOTE.sub("", key) or key
+
+
 def match_headers(kind: Kind, headers: list[str]) -> dict[str, int]:
-    """Field -> column position, taking for each field the first alias found (aliases are in preference order)."""
+    """Field -> column position, taking for each field the first alias found (aliases are in preference order).
+
+    A header matches an alias as written or, failing that, without a trailing note in brackets; notes that are
+    part of a name (乡镇(街道), 金额(元)) match as written first.
+    """
     keys = [header_key(h) for h in headers]
+    bare = [bare_key(k) for k in keys]
     found: dict[str, int] = {}
     taken: set[int] = set()
     for column in kind.columns:
         for alias in column.aliases:
             key = header_key(alias)
-            if key in keys and keys.index(key) not in taken:
-                found[column.field] = keys.index(key)
-                taken.add(keys.index(key))
+            for candidates in (keys, bare):
+                if key in candidates and candidates.index(key) not in taken:
+                    found[column.field] = candidates.index(key)
+                    taken.add(candidates.index(key))
+                    break
+            if column.field in found:
                 break
     return found
 
@@ -320,6 +337,7 @@ def score(kind: Kind, headers: list[str]) -> tuple[int, int, int]:
     """How well headers fit a kind: (all required present, signature hits, fields matched)."""
     found = match_headers(kind, headers)
     keys = {header_key(h) for h in headers}
+    keys |= {bare_key(k) for k in keys}
     required = all(c.field in found for c in kind.columns if c.required)
     signature = sum(1 for s in kind.signature if header_key(s) in keys)
     return (int(required), signature, len(found))
