@@ -336,3 +336,23 @@ def test_headers_with_notes_in_brackets_and_line_breaks(tmp_path, cli):
     assert result.exit_code == 0, result.output
     assert "→ 资助发放名册，学期 2019秋：1 行，新增 1" in result.output
     assert "未使用的列" not in result.output
+
+
+DROPOUTS = ["学生姓名", "身份证号码", "就读学校及年级", "辍学年月", "劝返人员姓名", "劝返时间", "劝返就读情况记录"]
+
+
+def test_several_visit_dates_in_one_cell_are_refused_with_the_form_that_works(tmp_path, cli):
+    kid = make_id(date(2006, 6, 6), 41)
+    rows = [DROPOUTS, ["辍甲", kid, "城关中学八年级", "2019年10月", "王老师、李村长", "2019.10.20、2019.11.05", "已返校"]]
+    result = cli("import", _workbook(tmp_path / "辍学台账.xlsx", {"台账": rows}))
+    assert result.exit_code == 1, result.output
+    assert "第 2 行，“劝返时间”列（F 列）：劝返时间“2019.10.20、2019.11.05”无法识别" in result.output
+    assert "劝返多次的，每次写一行" in result.output
+
+    # The form the hint describes: one row per visit.
+    rows = [DROPOUTS, ["辍甲", kid, "城关中学八年级", "2019年10月", "王老师、李村长", "2019.10.20", "未返校"],
+            ["辍甲", kid, "城关中学八年级", "2019年10月", "王老师", "2019.11.05", "已返校"]]
+    result = cli("import", _workbook(tmp_path / "辍学台账.xlsx", {"台账": rows}))
+    assert result.exit_code == 0, result.output
+    counts = cli.counts()
+    assert counts["dropout_cases"] == 1 and counts["dropout_visits"] == 2

@@ -42,7 +42,11 @@ def validate(conn: Connection, table: Table, options: Options) -> Prepared:
     month, bad = values.parse_months(col("left_month"))
     bad_values(table, checked, "left_month", bad, "辍学年月“{value}”无法识别", "请写成 2019-10 这样的年月")
     visited, bad = values.parse_dates(col("visit_date"))
-    bad_values(table, checked, "visit_date", bad, "劝返时间“{value}”无法识别", "请写成 2019-11-05 这样的日期")
+    # Ledgers often list every visit's date in one cell; which visitors and result go with which date cannot
+    # be told, so the clerk is shown the one-row-per-visit form this importer reads.
+    bad_values(table, checked, "visit_date", bad, "劝返时间“{value}”无法识别",
+               "请写成 2019-11-05 这样的日期；一个单元格只写一次劝返。劝返多次的，每次写一行"
+               "（学生的信息照抄，劝返时间、劝返人员、劝返就读情况写这一次的）")
     students = store.fetch(conn, Student.__table__, ["id", "id_number"])
     student_id = ids.map(dict(zip(students["id_number"], students["id"], strict=True))).astype(object)
     frame = keep_frame(table, checked, {
