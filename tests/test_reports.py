@@ -94,6 +94,21 @@ def test_monthly_county_and_township_sheets(cli, county):
     assert "建档立卡学生在籍 3 人（比上月新增 3，减少 0）" in result.stdout
 
 
+def test_monthly_places_a_payment_to_nobody_on_the_roll_where_subsidy_check_does(cli, county, tmp_path):
+    """A payment to an ID on no roll, on 河口中学's roster: subsidy check --township 河口乡 counts the finding there,
+    and so did the monthly report's 河口中学 sheet, but its 河口乡 sheet counted it only in the county total."""
+    stranger = make_id(date(2007, 6, 6), 99)
+    extra = write_xlsx(tmp_path / "补发.xlsx", PAY, [["河口中学", "某", stranger, NONBOARD, "312.5", "2019秋", "2019-11-08"]])
+    assert cli("import", extra).exit_code == 0
+    assert cli("subsidy", "check", "--term", "2019秋", "--township", "河口乡").exit_code == 1
+    assert cli("report", "monthly", "--month", "2019-11", "-q").exit_code == 0
+    sheets = _sheets(county / "月报_2019-11.xlsx")
+    river = _lines(sheets["河口乡"])
+    assert river[("资助核对问题", "名册外人员")] == (1, None) and river[("资助核对问题", "合计")] == (1, None)
+    assert river[("本月资助发放", "合计")] == (2, 937.5)  # 丁's 625 and the stranger's 312.5, by the roster's school
+    assert _body(sheets["乡镇汇总"], "乡镇")[-1][6] == 1  # 全县合计 of 资助核对问题: counted once, not twice
+
+
 def test_monthly_for_one_school(cli, county, tmp_path):
     out = tmp_path / "各校月报"
     out.mkdir()  # --out names a folder that exists (a missing one is misuse: tests/test_cli.py)

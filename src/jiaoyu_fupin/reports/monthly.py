@@ -164,7 +164,9 @@ def _block(report: MonthlyReport, inputs: _Inputs, month: Month, name: str, leve
     # Coverage findings of the term, as the check finds them at the cut.
     found = inputs.coverage.findings
     if level == "township":
-        found = [f for f in found if f.township == township]
+        # A finding the ledger places in no township (a payment to an ID on no roll) goes where its roster's school
+        # is, as in subsidy check --township and in this report's school sheets.
+        found = [f for f in found if f.township == township or (f.township is None and f.school in names)]
     elif level == "school":
         found = [f for f in found if f.school in names]
     counts = {k: sum(1 for f in found if f.kind == k) for k in KINDS}

@@ -31,7 +31,7 @@ def tables(report: MonthlyReport, generated: datetime) -> list[book.Table]:
         out.append(_block_table(report.county, report, cut))
         rows = [[b.name, *[b.figures[k] for k in _FIGURES]] for b in [*report.blocks, report.county]]
         rows[-1][0] = "全县合计"
-        notes = [cut, "发放、核对问题、辍学案件中无法确定学校或乡镇的（如名册外人员）只计入全县合计"]
+        notes = [cut, "发放、核对问题、辍学案件中无法确定学校或乡镇的（如名册外人员，且名册上的学校不在学校名单中）只计入全县合计"]
         out.append(book.Table("乡镇汇总", f"{report.title}（各乡镇汇总）", TOWNSHIP_HEADERS, rows, notes=notes,
                               formats={5: MONEY_FORMAT}))
     out += [_block_table(b, report, cut) for b in report.blocks]
