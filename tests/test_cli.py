@@ -169,6 +169,14 @@ def test_output_into_a_folder_that_does_not_exist_is_misuse_and_creates_nothing(
     assert not gone.exists() and not (tmp_path / "月报.xlsx").exists()
 
 
+def test_output_onto_an_existing_folder_is_refused_before_anything_is_printed(tmp_path):
+    db = tmp_path / "fupin.db"
+    assert CliRunner().invoke(app, ["--db", str(db), "init"]).exit_code == 0
+    (tmp_path / "核对.xlsx").mkdir()
+    result = CliRunner().invoke(app, ["--db", str(db), "rates", "--year", "2019", "--json", "--out", str(tmp_path / "核对.xlsx")])
+    assert result.exit_code == 2 and "是一个已有的文件夹" in result.output and result.stdout == ""
+
+
 def test_traceback_hides_local_variables():
     assert app.pretty_exceptions_show_locals is False
 

@@ -124,6 +124,9 @@ def xlsx_arg(path, example: str) -> None:
     if path.suffix.lower() != ".xlsx":
         fail(f"输出文件“{path}”须以 .xlsx 结尾", EXIT_MISUSE, f"例如 --out {example}")
     folder_arg(path.parent, f"输出文件“{path}”")
+    if path.is_dir():
+        # Found out only when saving, after the check had already printed (or a --json object gone out) as if all was well.
+        fail(f"输出文件“{path}”是一个已有的文件夹", EXIT_MISUSE, f"请写文件名，例如 --out {example}")
 
 
 def folder_arg(folder, what: str) -> None:
