@@ -88,6 +88,14 @@ def test_closing_a_closed_case_or_reopening_an_open_one_is_refused(cli, cases):
     assert result.exit_code == 1 and "尚未销号" in result.output
 
 
+def test_close_at_a_school_not_in_the_list_names_the_closest_ones(cli, cases):
+    """An out-of-county school is recorded as written; a slip for a county school says which one was meant."""
+    result = cli("dropout", "close", str(cases["李小花"]["case"]), "--as", "returned", "--reason", "已返校",
+                 "--school", "A小", "--date", "2019-10-25")
+    assert result.exit_code == 0
+    assert "学校“A小”不在台账的学校名单中（可能在县外），按所写记录；相近的有：A小学" in " ".join(result.output.split())
+
+
 @pytest.mark.parametrize("case, message", [("999", "没有编号为 999 的案件"), ("422822201103030010", "身份证号")])
 def test_unknown_cases_exit_2(cli, cases, case, message):
     result = cli("dropout", "visit", case, "--date", "2019-10-12", "--by", "王老师", "--result", "x")

@@ -306,7 +306,12 @@ def close_case(conn: Connection, case_id: int, outcome: str, reason: str, on: da
         if text_key(school) in known:
             school = known[text_key(school)]
         else:
-            notes.append(f"学校“{school}”不在台账的学校名单中（可能在县外），按所写记录")
+            from jiaoyu_fupin.subsidy.scope import close_names
+
+            # Recorded as written (it may be outside the county), but a slip for a county school should show.
+            close = close_names(school, sorted(known.values()))
+            notes.append(f"学校“{school}”不在台账的学校名单中（可能在县外），按所写记录"
+                         + (f"；相近的有：{'、'.join(close)}" if close else ""))
     conn.execute(text("UPDATE dropout_cases SET status = 'closed', closed_on = :d, closed_as = :o, close_reason = :r"
                       " WHERE id = :id"), {"d": on.isoformat(), "o": outcome, "r": reason.strip(), "id": case_id})
     _event(conn, case_id, "closed", on, outcome=outcome, reason=reason.strip(), school=school, teacher=teacher,
