@@ -356,3 +356,25 @@ def test_several_visit_dates_in_one_cell_are_refused_with_the_form_that_works(tm
     assert result.exit_code == 0, result.output
     counts = cli.counts()
     assert counts["dropout_cases"] == 1 and counts["dropout_visits"] == 2
+
+
+def test_school_and_grade_merged_down_over_a_class(tmp_path, cli, schools, db):
+    import sqlite3
+
+    wang = make_id(date(2006, 5, 3), 22)
+    rows = [["姓名", "身份证件号", "学校名称", "年级", "学期"],
+            ["张小明", ZHANG, "城关中学", "七年级", "2019秋"],
+            ["李小红", LI, None, None, None],
+            [None, None, None, None, None],  # a blank line inside the merged block stays blank
+            ["王小刚", wang, None, None, None],
+            ["合计", None, None, "3人", None]]
+    path = _workbook(tmp_path / "学籍.xlsx", {"学生名册": rows},
+                     {"学生名册": ["C2:C5", "D2:D5", "E2:E5", "A6:C6"]})
+    result = cli("import", path)
+    assert result.exit_code == 0, result.output
+    assert "学期 2019秋：3 行，新增 3" in result.output and "跳过 1 行合计" in result.output
+    stored = sqlite3.connect(db).execute(
+        "SELECT s.name, e.school_name, e.grade, e.term FROM enrollments e JOIN students s ON s.id = e.student_id"
+        " ORDER BY e.source_row").fetchall()
+    assert stored == [("张小明", "城关中学", 1, "2019秋"), ("李小红", "城关中学", 1, "2019秋"),
+                      ("王小刚", "城关中学", 1, "2019秋")]

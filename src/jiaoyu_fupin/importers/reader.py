@@ -206,9 +206,39 @@ def _read_excel(path: Path, kind: str | None, sheet: str | None) -> list[Table]:
         release_freed_memory()
         rows = np.arange(header.row + 2, header.row + 2 + len(frame))
         tables.append(_finish(path, name, chosen, header, headers, frame, rows, part=part))
+        _fill_merged_down(tables[-1])
     tables[0].notes.extend(f"工作表“{name}”像是{other.title}，没有导入：一次只导入一个文件中同一类的表，"
                            f"需要时请另用 --sheet {name} 导入" for name, other in others)
     return tables
+
+
+def _fill_merged_down(table: Table) -> None:
+    """A cell merged down over a block of rows (学校、年级、学期 written once for a class) reads as empty below its
+    first row, though Excel shows it on every row: its value is copied down, as Excel shows it.
+
+    Looked for only when a required column (or 学期) has empty cells: finding merges parses the sheet once more,
+    which a clean million-row roll should not pay for. Only single-column merges, and only into rows that hold
+    data: a 合计 line merged across columns must stay a 合计 line.
+    """
+    frame = table.frame
+    watched = [table.fields[c.field] for c in table.kind.columns
+               if (c.required or c.field == "term") and c.field in table.fields]
+    if not len(frame) or not watched or not frame[watched].isna().to_numpy().any():
+        return
+    try:
+        from python_calamine import CalamineWorkbook
+
+        ranges = CalamineWorkbook.from_path(str(table.path)).get_sheet_by_name(table.sheet).merged_cell_ranges or []
+    except Exception:  # best effort: without it the empty cells are refused by name, as before
+        return
+    index = {int(r): i for i, r in enumerate(table.rows)}  # Excel row number -> frame row
+    has_data = frame[list(table.fields.values())].notna().any(axis=1).to_numpy()
+    for (r1, c1), (r2, c2) in ranges:
+        top = index.get(r1 + 1)
+        if c1 != c2 or r2 <= r1 or c1 >= frame.shape[1] or top is None or pd.isna(frame.iat[top, c1]):
+            continue
+        below = [i for i in (index.get(r + 1) for r in range(r1 + 1, r2 + 1)) if i is not None and has_data[i]]
+        frame.iloc[below, c1] = frame.iat[top, c1]
 
 
 def _data_sheets(reader, names: list[str], kinds: list[Kind]) -> tuple[list, list[tuple[str, Kind]]]:
