@@ -57,3 +57,13 @@ def test_handbook_misuse(cli, tmp_path):
     assert result.exit_code == 2 and "城关幼儿园在 2019秋 没有结对关系" in result.output
     assert not (tmp_path / "x.xlsx").exists()
     assert cli("pair", "handbook", "--school", "城关中学", "--term", "2019秋", "--out", tmp_path / "x.txt").exit_code == 2
+
+
+def test_handbook_for_a_term_with_no_roll_is_refused(cli, tmp_path):
+    """Pairings run on from term to term, so a handbook for 2020春 (no roll imported yet, or a --term left out at
+    the start of a term) was written with every student shown as （本学期不在籍）: wrong, and printed for the archive."""
+    County().load(cli, tmp_path / "in")
+    out = tmp_path / "手册.xlsx"
+    result = cli("pair", "handbook", "--school", "城关中学", "--term", "2020春", "--out", out)
+    assert result.exit_code == 2 and "台账中没有 2020春 的学籍记录" in result.output
+    assert not out.exists()

@@ -70,7 +70,7 @@ def _class_keys(names: pd.Series) -> pd.Series:
     return pd.Series([keys.get(n) for n in names], index=names.index, dtype=object)
 
 
-def load(conn: Connection, term: Term, as_of: date, *, require_roll: bool = True) -> TermData:
+def load(conn: Connection, term: Term, as_of: date) -> TermData:
     schools = _frame(conn, select(School.id, School.name, School.township, School.school_type),
                      ["id", "name", "township", "school_type"])
     e, s = Enrollment, Student
@@ -80,7 +80,7 @@ def load(conn: Connection, term: Term, as_of: date, *, require_roll: bool = True
     ).join(s, s.id == e.student_id).where(e.term == str(term)), [
         "student_id", "id_number", "name", "school_id", "school_name", "stage", "grade", "class_name", "status",
         "study_place", "family_category", "household_id"])
-    if require_roll and enrolled.empty:
+    if enrolled.empty:  # every pair command reads a term's roll; pairings alone would show no one enrolled
         raise PairingError(f"台账中没有 {term} 的学籍记录", f"请先导入 {term} 的学籍名册，或核对 --term")
     # In-county students still on the roll: the ones a school answers for.
     enrolled["placed"] = ((enrolled["study_place"] == "县内") & enrolled["school_id"].notna()
