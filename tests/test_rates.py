@@ -209,6 +209,22 @@ def test_rates_misuse_exits_2(cli, county, args, message):
     assert result.exit_code == 2 and message in result.output
 
 
+def test_a_year_whose_roll_is_not_imported_gives_no_enrollment_rate(cli, county):
+    """2020秋's roll is not in the ledger: the children are (the denominators), the pupils are not. The rates used to
+    read 0.00% 未达标, figures a clerk could forward; they cannot be computed, and say so."""
+    result = cli("rates", "--year", "2020", "--json", "--by", "township")
+    assert result.exit_code == 0
+    doc = json.loads(result.stdout)
+    r = _by_key(doc["rates"])
+    for key in ("preschool_gross_enrollment", "primary_net_enrollment", "junior_net_enrollment",
+                "senior_gross_enrollment"):
+        assert r[key]["numerator"] is None and r[key]["value"] is None and r[key]["met"] is None, key
+        assert all(g["value"] is None for group in doc["groups"] for g in group["rates"] if g["indicator"] == key)
+    assert any("没有 2020秋 的学籍" in n and "无法计算" in n for n in doc["notes"])
+    screen = cli("rates", "--year", "2020").stdout
+    assert "0.00%" not in screen and "无法计算" in screen
+
+
 def test_an_empty_ledger_says_what_is_missing(cli):
     assert cli("init").exit_code == 0  # an empty ledger is one init made: a file that is not there is misuse
     doc = _rates(cli)

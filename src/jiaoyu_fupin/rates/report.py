@@ -57,7 +57,7 @@ def compute_rates(conn: Connection, year: int, *, by: str | None = None, populat
     rolls = enrollment.load_rolls(conn, year)
     notes = list(people.notes)
     if not len(rolls.autumn):
-        notes.append(f"台账中没有 {rolls.autumn_term} 的学籍：入学率和辍学率的分子为 0，请先导入学籍")
+        notes.append(f"台账中没有 {rolls.autumn_term} 的学籍：入学率和辍学率无法计算，请先导入学籍")
     townships = _townships(conn, people)
     results = {
         "preschool_gross_enrollment": enrollment.gross(
@@ -69,6 +69,13 @@ def compute_rates(conn: Connection, year: int, *, by: str | None = None, populat
             "senior_gross_enrollment", rolls, people, ("普通高中", "中职"), 15, 17, "普通高中和中职", townships),
         "dropout_rate": enrollment.dropout_rate(conn, rolls, by),
     }
+    if not len(rolls.autumn):
+        # No pupils read is not "no pupils": a 0.00% 未达标 against the children's count would be a figure a clerk
+        # could forward. The enrollment rates are left uncomputed (shown as 无法计算) instead.
+        for key in _ROLL_COUNTED:
+            rate, groups = results[key]
+            for r in (rate, *groups.values()):
+                r.numerator = None
     report = RatesReport(year, people.source, people.title, [results[k][0] for k in INDICATORS], by=by, notes=notes)
     if by == "township":
         names = sorted({name for _, groups in results.values() for name in groups})
@@ -78,6 +85,10 @@ def compute_rates(conn: Connection, year: int, *, by: str | None = None, populat
         report.groups = {name: [rate] for name, rate in sorted(groups.items())}
         report.notes.append("按学校只计算辍学率：入学率的分母是户籍人口，不属于某一所学校；巩固率跨小学和初中两所学校")
     return report
+
+
+_ROLL_COUNTED = ("preschool_gross_enrollment", "primary_net_enrollment", "junior_net_enrollment",
+                 "senior_gross_enrollment")
 
 
 def _townships(conn: Connection, people) -> list[str]:
