@@ -378,3 +378,16 @@ def test_school_and_grade_merged_down_over_a_class(tmp_path, cli, schools, db):
         " ORDER BY e.source_row").fetchall()
     assert stored == [("张小明", "城关中学", 1, "2019秋"), ("李小红", "城关中学", 1, "2019秋"),
                       ("王小刚", "城关中学", 1, "2019秋")]
+
+
+def test_a_web_page_named_xls_and_an_excel_lock_file_are_explained(tmp_path, cli):
+    page = tmp_path / "学籍导出.xls"
+    page.write_text("<html><body><table><tr><td>姓名</td><td>身份证件号</td></tr></table></body></html>",
+                    encoding="utf-8")
+    lock = tmp_path / "~$资助发放.xlsx"
+    lock.write_bytes(b"\x06Zhang " + b"\x00" * 150)
+    result = cli("import", page, lock)
+    assert result.exit_code == 1, result.output
+    assert "文件“学籍导出.xls”：文件扩展名是 .xls，但内容其实是网页（HTML/XML）表格" in result.output
+    assert "另存为” Excel 工作簿（.xlsx）" in result.output
+    assert "文件“~$资助发放.xlsx”：这是 Excel 或 WPS 打开“资助发放.xlsx”时自动生成的临时文件" in result.output

@@ -184,8 +184,7 @@ def _read_excel(path: Path, kind: str | None, sheet: str | None) -> list[Table]:
         reader = fastexcel.read_excel(str(path))
         names = reader.sheet_names
     except Exception as exc:  # fastexcel raises its own error classes for every kind of broken file
-        raise file_problem(path, "file_unreadable", f"无法读取该 Excel 文件（{type(exc).__name__}），文件可能已损坏或并不是 Excel 文件",
-                           "请用 Excel 或 WPS 打开确认，另存为 .xlsx 后重新导入") from None
+        raise _unreadable(path, exc) from None
     if sheet is not None and sheet not in names:
         raise file_problem(path, "sheet_missing", f"文件中没有名为“{sheet}”的工作表（现有：{'、'.join(names)}）",
                            "请检查 --sheet 的拼写")
@@ -210,6 +209,23 @@ def _read_excel(path: Path, kind: str | None, sheet: str | None) -> list[Table]:
     tables[0].notes.extend(f"工作表“{name}”像是{other.title}，没有导入：一次只导入一个文件中同一类的表，"
                            f"需要时请另用 --sheet {name} 导入" for name, other in others)
     return tables
+
+
+def _unreadable(path: Path, exc: Exception) -> ImportRefused:
+    """Why a workbook cannot be read, in the clerk's terms where the cause is a common one."""
+    if path.name.startswith("~$"):
+        return file_problem(path, "file_unreadable",
+                            f"这是 Excel 或 WPS 打开“{path.name[2:]}”时自动生成的临时文件，不是数据文件",
+                            "不要导入它：关闭 Excel 或 WPS 后它会自动消失，或者把它从命令中去掉")
+    with path.open("rb") as fh:
+        head = fh.read(2048).lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith(b"<") and any(tag in head for tag in (b"<html", b"<table", b"urn:schemas-microsoft-com")):
+        # Business systems (学籍, 国扶办, banks) often export a web page or XML named .xls.
+        return file_problem(path, "file_unreadable",
+                            f"文件扩展名是 {path.suffix}，但内容其实是网页（HTML/XML）表格，不是 Excel 工作簿（常见于业务系统导出的文件）",
+                            "请用 Excel 或 WPS 打开它，“另存为” Excel 工作簿（.xlsx）后重新导入")
+    return file_problem(path, "file_unreadable", f"无法读取该 Excel 文件（{type(exc).__name__}），文件可能已损坏或并不是 Excel 文件",
+                        "请用 Excel 或 WPS 打开确认，另存为 .xlsx 后重新导入")
 
 
 def _fill_merged_down(table: Table) -> None:
