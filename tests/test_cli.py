@@ -169,6 +169,16 @@ def test_output_into_a_folder_that_does_not_exist_is_misuse_and_creates_nothing(
     assert not gone.exists() and not (tmp_path / "月报.xlsx").exists()
 
 
+def test_narrative_onto_an_existing_folder_is_refused_before_the_workbook_is_written(tmp_path):
+    db = tmp_path / "fupin.db"
+    assert CliRunner().invoke(app, ["--db", str(db), "init"]).exit_code == 0
+    (tmp_path / "总结.md").mkdir()
+    result = CliRunner().invoke(app, ["--db", str(db), "report", "summary", "--year", "2019",
+                                      "--out", str(tmp_path / "总结.xlsx"), "--narrative", str(tmp_path / "总结.md")])
+    assert result.exit_code == 2 and "是一个已有的文件夹" in result.output
+    assert not (tmp_path / "总结.xlsx").exists()
+
+
 def test_output_onto_an_existing_folder_is_refused_before_anything_is_printed(tmp_path):
     db = tmp_path / "fupin.db"
     assert CliRunner().invoke(app, ["--db", str(db), "init"]).exit_code == 0

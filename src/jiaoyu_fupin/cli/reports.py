@@ -146,6 +146,8 @@ def summary_command(
              "暂不直接生成 .docx：可用 WPS、Word 或 pandoc 打开 .md 后另存为 .docx")
     if narrative is not None:
         common.folder_arg(narrative.parent, f"正文初稿“{narrative}”")
+        if narrative.is_dir():  # found only after the workbook was written, it left one of the pair behind
+            fail(f"正文初稿“{narrative}”是一个已有的文件夹", EXIT_MISUSE, f"请写文件名，例如 --narrative 总结_{year}.md")
     cut = _as_of(as_of, quiet)
     _refuse_early(cut, date(year, 1, 1), "该年")
     ledger = common.open_ledger(ctx)
