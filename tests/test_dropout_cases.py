@@ -88,6 +88,18 @@ def test_closing_a_closed_case_or_reopening_an_open_one_is_refused(cli, cases):
     assert result.exit_code == 1 and "尚未销号" in result.output
 
 
+def test_list_keeps_ids_names_and_dates_whole_on_a_100_column_terminal(cli, cases, monkeypatch):
+    """At 100 columns the masked ID showed as "42282…" and the name as one character: what tells cases apart."""
+    from jiaoyu_fupin.cli import common
+
+    cli("dropout", "visit", str(cases["李小花"]["case"]), "--date", "2019-10-12", "--by", "王老师", "--result", "x")
+    monkeypatch.setattr(common.out, "width", 100)
+    result = cli("dropout", "list")
+    id_number = cases["李小花"]["id_number"]
+    assert f"{id_number[:6]}********{id_number[-4:]}" in result.stdout
+    assert "李小花" in result.stdout and "2019-10-12" in result.stdout
+
+
 def test_close_at_a_school_not_in_the_list_names_the_closest_ones(cli, cases):
     """An out-of-county school is recorded as written; a slip for a county school says which one was meant."""
     result = cli("dropout", "close", str(cases["李小花"]["case"]), "--as", "returned", "--reason", "已返校",

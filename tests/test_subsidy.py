@@ -211,6 +211,16 @@ def test_console_masks_ids_and_workbook_has_a_sheet_per_kind(cli, tmp_path):
     assert summary[-1] == ("合计", 1, 500, 0, 0, 1)
 
 
+def test_findings_keep_the_masked_id_whole_on_an_80_column_terminal(cli, tmp_path, monkeypatch):
+    from jiaoyu_fupin.cli import common
+
+    ledger(cli, tmp_path, [student("A", "甲", "城关中学", "初中", "七年级", "走读", "建档立卡")], [])
+    monkeypatch.setattr(common.out, "width", 80)
+    result = cli("subsidy", "check", "--term", "2019秋")
+    assert result.exit_code == 1
+    assert f"{IDS['A'][:6]}********{IDS['A'][-4:]}" in result.stdout and "│ 甲" in result.stdout
+
+
 def test_misuse_exits_2(cli, tmp_path):
     ledger(cli, tmp_path, [student("A", "甲", "城关中学", "初中", "七年级", "走读", "建档立卡")], [])
     result = cli("subsidy", "check", "--term", "2019冬")

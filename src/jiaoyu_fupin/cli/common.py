@@ -18,6 +18,21 @@ err = Console(stderr=True, highlight=False, soft_wrap=True, width=_WIDTH)
 EXIT_OK, EXIT_FINDINGS, EXIT_MISUSE = 0, 1, 2
 
 
+def print_table(table) -> None:
+    """A table that keeps what tells rows apart on a narrow terminal. Rich shrinks every column to fit and cuts
+    with "…": at 100 columns a masked ID became "42282…", a name "林…", a date "2019…". ID, name and date columns
+    stay whole (the other columns give way); the full lists are in --json and --out."""
+    for column in table.columns:
+        header = str(column.header)
+        if "身份证号" in header or "工号" in header:
+            column.no_wrap, column.min_width = True, 18
+        elif "日期" in header or "时间" in header or header == "最近劝返":
+            column.no_wrap, column.min_width = True, 10
+        elif header in ("姓名", "学生", "责任人", "推荐责任人"):
+            column.no_wrap, column.min_width = True, 6
+    out.print(table)
+
+
 def fail(message: str, code: int = EXIT_FINDINGS, hint: str | None = None) -> NoReturn:
     err.print(f"[bold red]错误：[/]{message}", markup=True)
     if hint:

@@ -87,7 +87,7 @@ def _print_cases(cases, title: str) -> None:
             f"{c.case}{' 新' if c.new else ''}", c.name, mask(c.id_number), c.township or "", c.village or "",
             "" if c.age is None else str(c.age), "是" if c.registered_poor else "", _situation(c, ORIGINS), str(c.visits), c.last_visit.isoformat() if c.last_visit else "", c.roll or "", status,
         )
-    out.print(table)
+    common.print_table(table)
 
 
 def _situation(case, origins: dict) -> str:

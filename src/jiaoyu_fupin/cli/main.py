@@ -104,7 +104,7 @@ def status(
     table = Table("内容", "记录数", title="各表记录数")
     for name, count in counts.items():
         table.add_row(TABLE_TITLES.get(name, name), f"{count:,}")
-    out.print(table)
+    common.print_table(table)
     if batches:
         _print_batches(batches, "最近导入的批次")
     else:
@@ -136,7 +136,7 @@ def _print_batches(batches, title: str) -> None:
             str(b.id), b.file_name, b.sheet or "", b.kind, b.term or "", b.imported_at.astimezone().strftime("%Y-%m-%d %H:%M"),
             f"{b.rows:,}", f"{b.new_rows:,}", f"{b.changed_rows:,}", f"{b.unchanged_rows:,}",
         )
-    out.print(table)
+    common.print_table(table)
 
 
 @app.command()

@@ -98,7 +98,7 @@ def _table(title: str, headers: tuple[str, ...], rows: list[tuple], total: int) 
     table = Table(*headers, title=f"{title}{more}")
     for row in rows[:SHOWN]:
         table.add_row(*(str(v) if v is not None else "" for v in row))
-    out.print(table)
+    common.print_table(table)
 
 
 def _masked(id_number: str) -> str:
@@ -158,7 +158,7 @@ def _print_months(s: dict) -> None:
         m, a = items["帮扶措施"], items["帮扶活动"]
         table.add_row(month, f"{m['done']:,}/{m['due']:,}", f"{m['overdue']:,}", f"{a['done']:,}/{a['due']:,}",
                       f"{a['overdue']:,}")
-    out.print(table)
+    common.print_table(table)
 
 
 @pair_app.command("assign")
@@ -190,7 +190,7 @@ def assign_command(
     for p in result.proposals:
         table.add_row(p.grade, p.class_name or "", p.name, _masked(p.id_number), p.helper_name or "（无）",
                       _code(p.helper_code) if p.helper_code else "", p.reason, str(p.load_after or ""))
-    out.print(table)
+    common.print_table(table)
     if dry_run:
         out.print(f"试分配（--dry-run）：推荐 {len(result.assigned)} 对，台账没有任何改动。")
     elif result.assigned:

@@ -66,7 +66,7 @@ def _print(report) -> None:
         table.add_row(r.spec.name, "—" if r.numerator is None else f"{r.numerator:,}",
                       "—" if r.denominator is None else f"{r.denominator:,}",
                       "—" if r.value is None else f"{r.value}%", target, met[r.met])
-    out.print(table)
+    common.print_table(table)
     for r in report.rates:
         out.print(f"{r.spec.name} = {r.formula}")
         for note in r.all_notes():
@@ -81,7 +81,7 @@ def _print(report) -> None:
         for name, rates in report.groups.items():
             found = {r.indicator: r for r in rates}
             grid.add_row(name, *[_cell(found[k]) if k in found else "" for k in keys])
-        out.print(grid)
+        common.print_table(grid)
 
 
 def register(app: typer.Typer) -> None:

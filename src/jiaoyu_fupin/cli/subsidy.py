@@ -120,7 +120,7 @@ def _print_report(report) -> None:
     for line in report.by_program:
         programs.add_row(line.key, f"{line.entitled:,}", f"{yuan(line.expected):,}", f"{line.paid_count:,}",
                          f"{yuan(line.paid):,}", str(line.findings))
-    out.print(programs)
+    common.print_table(programs)
     troubled = [line for line in report.by_school if line.findings]
     if troubled:
         schools = Table(title=f"有问题的学校（{len(troubled)} 所；其余 {len(report.by_school) - len(troubled)} 所没有问题）")
@@ -129,7 +129,7 @@ def _print_report(report) -> None:
         for line in troubled:
             schools.add_row(line.township or "", line.key, f"{line.entitled:,}", f"{yuan(line.expected):,}",
                             f"{line.paid_count:,}", f"{yuan(line.paid):,}", str(line.findings))
-        out.print(schools)
+        common.print_table(schools)
     counts = report.counts()
     for kind in KINDS:
         found = [f for f in report.findings if f.kind == kind]
@@ -142,7 +142,7 @@ def _print_report(report) -> None:
         for f in found[:SHOWN]:
             table.add_row(mask(f.id_number), f.name, f.school or "", f.program or "", f.expected or "",
                           f.paid or "", f.detail)
-        out.print(table)
+        common.print_table(table)
     if report.boarding_unknown:
         out.print(f"注意：{report.boarding_unknown} 名义务教育在校学生学籍中“就读方式”为空，无法判断生活补助，请补填后重新导入。")
     if report.out_of_county:
