@@ -391,3 +391,35 @@ def test_a_web_page_named_xls_and_an_excel_lock_file_are_explained(tmp_path, cli
     assert "文件“学籍导出.xls”：文件扩展名是 .xls，但内容其实是网页（HTML/XML）表格" in result.output
     assert "另存为” Excel 工作簿（.xlsx）" in result.output
     assert "文件“~$资助发放.xlsx”：这是 Excel 或 WPS 打开“资助发放.xlsx”时自动生成的临时文件" in result.output
+
+
+SCHOOL_TYPES = [["学校名称", "学校类型", "所在乡镇"], ["城关镇中心小学", "完全小学", "城关镇"],
+                ["东门村小", "村小", "城关镇"], ["西门教学点", "小学教学点", "城关镇"],
+                ["城关镇一贯制学校", "九年一贯制学校", "城关镇"], ["县一中", "完全中学", "城关镇"],
+                ["城关镇中心幼儿园", "公办幼儿园", "城关镇"], ["县职校", "职业高级中学", "城关镇"]]
+
+
+def test_stage_from_the_school_types_lists_really_use(tmp_path, cli, db):
+    import sqlite3
+
+    assert cli("import", _workbook(tmp_path / "学校名单.xlsx", {"学校": SCHOOL_TYPES})).exit_code == 0
+    placed = [("城关镇中心小学", "三年级"), ("东门村小", "二年级"), ("西门教学点", "一年级"),
+              ("城关镇一贯制学校", "三年级"), ("城关镇一贯制学校", "八年级"), ("县一中", "初二"),
+              ("城关镇中心幼儿园", "中班"), ("县职校", "一年级")]
+    rows = [["姓名", "身份证件号", "学校名称", "年级", "学期"]]
+    rows += [[f"生{i}", make_id(date(2010, 1, 1 + i), 5), school, grade, "2019秋"] for i, (school, grade) in enumerate(placed)]
+    result = cli("import", _workbook(tmp_path / "学籍.xlsx", {"学生名册": rows}))
+    assert result.exit_code == 0, result.output
+    stored = [r for r in sqlite3.connect(db).execute("SELECT stage, grade FROM enrollments ORDER BY source_row")]
+    assert stored == [("小学", 3), ("小学", 2), ("小学", 1), ("小学", 3), ("初中", 2), ("初中", 2), ("学前", 2),
+                      ("中职", 1)]
+
+
+def test_a_grade_whose_stage_nothing_tells_is_refused(tmp_path, cli):
+    assert cli("import", _workbook(tmp_path / "学校名单.xlsx", {"学校": SCHOOL_TYPES})).exit_code == 0
+    rows = [["姓名", "身份证件号", "学校名称", "年级", "学期"], ["甲", ZHANG, "县一中", "一年级", "2019秋"]]
+    result = cli("import", _workbook(tmp_path / "学籍.xlsx", {"学生名册": rows}))
+    assert result.exit_code == 1, result.output
+    assert "第 2 行，“年级”列（D 列）：看不出年级“一年级”属于哪个学段" in result.output
+    assert "请在表中加“学段”列" in result.output
+    assert cli.counts()["enrollments"] == 0

@@ -10,7 +10,6 @@ from sqlalchemy import Connection
 from jiaoyu_fupin import idnumber
 from jiaoyu_fupin.importers import store, values
 from jiaoyu_fupin.importers.base import (
-    STAGE_OF_TYPE,
     BatchMaker,
     Counts,
     Options,
@@ -21,6 +20,7 @@ from jiaoyu_fupin.importers.base import (
     keep_frame,
     match_schools,
     single_term,
+    stage_of_type,
 )
 from jiaoyu_fupin.importers.org import _codes as helper_codes  # one rule for ID-or-staff-number codes
 from jiaoyu_fupin.importers.reader import Table
@@ -161,7 +161,7 @@ def validate_oversight(conn: Connection, table: Table, options: Options) -> Prep
     needs_school = level.isin(["school", "class"])
     bad_values(table, checked, "school", needs_school & school.notna() & school_id.isna(), "学校“{value}”不在台账的学校名单中",
                "请把学校名称改成与学校名单完全一致", code="school_unknown")
-    stage, number, bad = values.parse_grade(grade, values.by_unique(school_type, STAGE_OF_TYPE.get))
+    stage, number, bad = values.parse_grade(grade, values.by_unique(school_type, stage_of_type))
     bad_values(table, checked, "grade", (level == "class") & bad, "年级“{value}”无法识别，或与学校的学段不一致",
                "请写成 七年级、三年级、高一 这样的年级", code="grade_invalid")
 

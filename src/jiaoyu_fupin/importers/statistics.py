@@ -15,7 +15,6 @@ from sqlalchemy import Connection
 from jiaoyu_fupin.grades import grade_label
 from jiaoyu_fupin.importers import store, values
 from jiaoyu_fupin.importers.base import (
-    STAGE_OF_TYPE,
     BatchMaker,
     Counts,
     Options,
@@ -24,6 +23,7 @@ from jiaoyu_fupin.importers.base import (
     diff_counts,
     keep_frame,
     match_schools,
+    stage_of_type,
 )
 from jiaoyu_fupin.importers.reader import Table
 from jiaoyu_fupin.importers.rowchecks import (
@@ -176,7 +176,7 @@ def validate_school_stats(conn: Connection, table: Table, options: Options) -> P
     township = township.where(township.notna(), school_id.map(township_of, na_action="ignore"))
     stage, bad = values.map_values(col("stage"), values.STAGES)
     bad_values(table, checked, "stage", bad, "学段“{value}”无法识别", "请填写 小学、初中 等")
-    stage = stage.where(stage.notna(), values.by_unique(school_type, STAGE_OF_TYPE.get))
+    stage = stage.where(stage.notna(), values.by_unique(school_type, stage_of_type))
     grade = pd.Series([None] * len(table.frame), dtype=object)
     if "grade" in table.fields:
         stage, grade, bad = values.parse_grade(col("grade"), stage.astype(object))

@@ -11,7 +11,6 @@ from sqlalchemy import Connection
 from jiaoyu_fupin import idnumber
 from jiaoyu_fupin.importers import store, values
 from jiaoyu_fupin.importers.base import (
-    STAGE_OF_TYPE,
     BatchMaker,
     Counts,
     Options,
@@ -21,6 +20,7 @@ from jiaoyu_fupin.importers.base import (
     keep_frame,
     match_schools,
     single_term,
+    stage_of_type,
     terms,
 )
 from jiaoyu_fupin.importers.compare import diff_fetched, fetch_fingerprints
@@ -84,10 +84,12 @@ def _validate(conn: Connection, table: Table, options: Options, *, away: bool) -
 
     stage, bad = values.map_values(table.text("stage"), values.STAGES)
     bad_values(table, checked, "stage", bad, "学段“{value}”无法识别", "请填写 学前、小学、初中、普通高中、中职 等")
-    stage = stage.where(stage.notna(), values.by_unique(school_types, STAGE_OF_TYPE.get))
+    stage = stage.where(stage.notna(), values.by_unique(school_types, stage_of_type))
     stage, grade, bad = values.parse_grade(table.text("grade"), stage.astype(object))
     bad_values(table, checked, "grade", bad, "年级“{value}”无法识别，或与学段不一致",
                "请核对学段和年级，例如 初中 对应 七年级/八年级/九年级，小学 对应 一年级至六年级", code="grade_invalid")
+    if not away:
+        stage = _stage_by_grade(table, checked, stage, grade, bad, school_ids, school_types)
 
     boarding, bad = values.map_values(table.text("boarding"), values.BOARDING)
     bad_values(table, checked, "boarding", bad, "就读方式“{value}”无法识别", "请填写“住校”或“走读”")
@@ -124,6 +126,25 @@ def _validate(conn: Connection, table: Table, options: Options, *, away: bool) -
     }, drop)
     prepared.frames["present"] = pd.DataFrame({"field": [f for f in STUDENT_FIELDS if f in table.fields]})
     return prepared
+
+
+def _stage_by_grade(table: Table, checked, stage: pd.Series, grade: pd.Series, bad: pd.Series,
+                    school_ids: pd.Series, school_types: pd.Series) -> pd.Series:
+    """Stages the 学段 column, the school's type and the grade's name all leave open.
+
+    A 九年一贯制 school numbers its grades 一年级…九年级, so its 一年级 to 六年级 are 小学 (七年级 on name 初中 already).
+    What is still open (三年级 at a 完全中学, or at a school whose type says nothing) is refused: a student without
+    a stage would silently fall out of every subsidy standard and enrollment rate.
+    """
+    nine_year = school_types.map(lambda t: isinstance(t, str) and "一贯制" in t).astype(bool)
+    low = grade.map(lambda g: g is not None and g <= 6).astype(bool)
+    stage = stage.where(~(stage.isna() & nine_year & low), "小学")
+    open_stage = stage.isna() & grade.notna() & school_ids.notna() & ~bad
+    bad_values(table, checked, "grade", open_stage,
+               "看不出年级“{value}”属于哪个学段（学校类型没有说明，表中也没有“学段”列）",
+               "请在表中加“学段”列（小学、初中、普通高中……），或把年级写成 七年级、高一 这样看得出学段的写法",
+               code="grade_invalid")
+    return stage
 
 
 def _student_term_key(ids: pd.Series, term: pd.Series) -> pd.Series:
