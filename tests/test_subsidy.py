@@ -255,9 +255,13 @@ def test_county_policy_extends_the_defaults(cli, tmp_path):
     finding = json.loads(result.stdout)["findings"][0]
     assert (finding["kind"], finding["expected"], finding["paid"]) == ("amount_mismatch", "400", "312.5")
     # Installed in the ledger: later runs without --policy use it; the other programs keep their defaults.
-    rows = json.loads(cli("subsidy", "standards", "--json").stdout)["standards"]
+    rows = json.loads(cli("subsidy", "standards", "--term", "2019秋", "--json").stdout)["standards"]
     assert [r["amount"] for r in rows if r["program"] == NONBOARD] == ["400"]
     assert [r["amount"] for r in rows if r["program"] == BOARD] == ["500", "625"]
+    # The file's standards start in 2019秋: the terms before keep the defaults ("旧学期的核对不受影响").
+    rows = json.loads(cli("subsidy", "standards", "--term", "2019春", "--json").stdout)["standards"]
+    assert [(r["stage"], r["amount"], r["term_to"]) for r in rows if r["program"] == NONBOARD] == [
+        ("小学", "250", "2019春"), ("初中", "312.5", "2019春")]
     bad = tmp_path / "坏.toml"
     bad.write_text('[[standard]]\nprogram = "nonboarding_living"\nstage = "初中"\namount = "-1"\n', encoding="utf-8")
     assert cli("--policy", bad, "subsidy", "standards").exit_code == 2

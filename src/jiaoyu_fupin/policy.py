@@ -83,12 +83,26 @@ def load_policy(path: Path | None = None) -> Policy:
 
 def _extend(default: Policy, county: Policy) -> Policy:
     """A county file that says extends = "default": its programs are added (or renamed, same code), and a program
-    it gives any standard for takes all its standards from the county file; other programs keep the defaults."""
+    it gives any standard for takes all its standards from the county file, from the first term the file gives
+    for it; the terms before keep the defaults, so a new standard "from 2021秋" leaves older checks as they were.
+    Other programs keep the defaults."""
     programs = {p["code"]: p for p in default.programs}
     programs.update({p["code"]: p for p in county.programs})
-    replaced = {s["program"] for s in county.standards}
-    standards = [s for s in default.standards if s["program"] not in replaced] + county.standards
-    return Policy(source=county.source, programs=list(programs.values()), standards=standards)
+    starts: dict[str, Term] = {}
+    for s in county.standards:
+        start = Term.parse(s["term_from"])
+        starts[s["program"]] = min(start, starts.get(s["program"], start))
+    standards = []
+    for s in default.standards:
+        start = starts.get(s["program"])
+        if start is None:
+            standards.append(s)
+        elif Term.parse(s["term_from"]) < start:
+            end = start.prev()
+            if s["term_to"] is not None and Term.parse(s["term_to"]) < end:
+                end = Term.parse(s["term_to"])
+            standards.append({**s, "term_to": str(end)})
+    return Policy(source=county.source, programs=list(programs.values()), standards=standards + county.standards)
 
 
 def installed(conn: Connection) -> tuple[list[dict], list[dict]]:
