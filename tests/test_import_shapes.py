@@ -423,3 +423,28 @@ def test_a_grade_whose_stage_nothing_tells_is_refused(tmp_path, cli):
     assert "第 2 行，“年级”列（D 列）：看不出年级“一年级”属于哪个学段" in result.output
     assert "请在表中加“学段”列" in result.output
     assert cli.counts()["enrollments"] == 0
+
+
+ROLL = ["姓名", "身份证件号", "学校名称", "年级", "班级", "学期"]
+
+
+def test_a_student_on_two_sheets_must_agree(tmp_path, cli, schools):
+    path = _workbook(tmp_path / "学籍.xlsx", {
+        "七年级": [ROLL, ["张小明", ZHANG, "城关中学", "七年级", "1班", "2019秋"], ["李小红", LI, "城关中学", "七年级", "2班", "2019秋"]],
+        "八年级": [ROLL, ["张小明", ZHANG, "城关中学", "八年级", "3班", "2019秋"]],
+    })
+    result = cli("import", path)
+    assert result.exit_code == 1, result.output
+    assert ("工作表“七年级”，第 2 行，“身份证件号”列（B 列）：同一学生（身份证号）同一学期在本文件的工作表“八年级”第 2 行也有，"
+            "内容不一致") in result.output
+    assert "工作表“八年级”，第 2 行" in result.output
+    assert cli.counts()["enrollments"] == 0
+
+    # The same row repeated on two sheets is no contradiction.
+    path = _workbook(tmp_path / "学籍2.xlsx", {
+        "七年级": [ROLL, ["张小明", ZHANG, "城关中学", "七年级", "1班", "2019秋"]],
+        "建档立卡": [ROLL, ["张小明", ZHANG, "城关中学", "七年级", "1班", "2019秋"]],
+    })
+    result = cli("import", path)
+    assert result.exit_code == 0, result.output
+    assert cli.counts()["enrollments"] == 1

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
 from sqlalchemy import Connection, text
 
+from jiaoyu_fupin import idnumber
 from jiaoyu_fupin.importers import dropouts, org, pairing_records, payments, people, statistics, students
 from jiaoyu_fupin.importers.base import BatchMaker, Options, Prepared
 from jiaoyu_fupin.importers.error_workbook import ErrorSheet
@@ -106,10 +109,18 @@ def import_files(ledger, paths: list[Path], *, kind: str | None = None, sheet: s
     readable = sorted((r for r in results if r.table is not None), key=lambda r: ORDER.index(r.kind))
     try:
         with ledger.transaction() as conn:
-            for result in readable:
-                if progress:
-                    progress(f"校验并写入 {result.path.name}（{result.table.kind.title}）")
-                _one(conn, result, Options(term=term))
+            # The sheets of one workbook are all validated before any is written: a student on two of them
+            # must agree with themself, as on one sheet.
+            for _, group in itertools.groupby(readable, key=lambda r: (r.path, r.kind)):
+                group = list(group)
+                prepared = []
+                for result in group:
+                    if progress:
+                        progress(f"校验并写入 {result.path.name}（{result.table.kind.title}）")
+                    prepared.append(_validate(conn, result, Options(term=term)))
+                _conflicts_across_sheets(group, prepared)
+                for result, ready in zip(group, prepared, strict=True):
+                    _write(conn, result, ready)
             # Unreadable files were still followed by validating the readable ones, so the clerk gets every
             # problem in one round; any problem anywhere (or --dry-run) writes nothing.
             if any(r.problems for r in results) or dry_run:
@@ -121,15 +132,51 @@ def import_files(ledger, paths: list[Path], *, kind: str | None = None, sheet: s
     return outcome
 
 
-def _one(conn: Connection, result: FileResult, options: Options) -> None:
-    validate, write = IMPORTERS[result.kind]
+def _validate(conn: Connection, result: FileResult, options: Options) -> Prepared:
+    validate, _ = IMPORTERS[result.kind]
     prepared: Prepared = validate(conn, result.table, options)
     result.notes.extend(prepared.checked.notes)
     result.rows = int(prepared.checked.keep.sum())
     result.term = prepared.term
-    if prepared.checked.problems:
-        result.problems.extend(sorted(prepared.checked.problems, key=lambda p: (p.row or 0, p.letter or "")))
+    result.problems.extend(sorted(prepared.checked.problems, key=lambda p: (p.row or 0, p.letter or "")))
+    return prepared
+
+
+def _conflicts_across_sheets(group: list[FileResult], prepared: list[Prepared]) -> None:
+    """The same student in the same term on two sheets of one workbook, with another name, school or grade.
+
+    On one sheet that is refused by the roll importer; across sheets each sheet's write silently overwrote the
+    other's, so it is refused here the same way, on every row concerned.
+    """
+    if len(group) < 2 or group[0].kind not in ("roll", "away") or any(r.problems for r in group):
         return
+    parts = []
+    for n, ready in enumerate(prepared):
+        students, enrollments = ready.frames["students"], ready.frames["enrollments"]
+        parts.append(pd.DataFrame({
+            "part": n, "key": enrollments["id_number"].astype(str) + "|" + enrollments["term"].astype(str),
+            "name": students["name"].astype(str), "school": enrollments["school_name"].astype(str),
+            "grade": enrollments["stage"].astype(str) + enrollments["grade"].astype(str),
+            "row": enrollments["source_row"], "id_number": enrollments["id_number"].astype(str),
+        }))
+    rows = pd.concat(parts, ignore_index=True)
+    rows = rows[rows.groupby("key")["part"].transform("nunique") > 1]
+    differ = rows.groupby("key")[["name", "school", "grade"]].transform("nunique").max(axis=1) > 1
+    for _, clash in rows[differ.to_numpy()].groupby("key", sort=False):
+        for part, row, id_number in zip(clash["part"], clash["row"], clash["id_number"], strict=True):
+            others = "；".join(f"工作表“{group[p].sheet}”第 {r} 行"
+                              for p, r in zip(clash["part"], clash["row"], strict=True) if p != part)
+            group[part].problems.append(group[part].table.problem(
+                "duplicate_conflict", f"同一学生（身份证号）同一学期在本文件的{others}也有，内容不一致（姓名、学校或年级）",
+                "请核对这几行，删除多余的一行或改正错误的内容", field_name="id_number", row=int(row),
+                value=idnumber.mask(id_number),
+            ))
+
+
+def _write(conn: Connection, result: FileResult, prepared: Prepared) -> None:
+    if result.problems:
+        return
+    _, write = IMPORTERS[result.kind]
     batch = BatchMaker(conn, result.table, prepared.term, result.rows)
     result.table.release_rows()
     counts = write(conn, prepared, batch)
