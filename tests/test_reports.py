@@ -118,6 +118,8 @@ def test_monthly_for_one_school(cli, county, tmp_path):
     assert list(sheets) == ["河口中学", "数据来源"]
     lines = _lines(sheets["河口中学"])
     assert lines[("建档立卡学生", "在籍人数")] == (1, None) and lines[("本月资助发放", "合计")] == (1, 625)
+    enrolled = next(r for r in sheets["河口中学"] if r[:2] == ["建档立卡学生", "在籍人数"])
+    assert enrolled[4] == "2019秋学籍，本校在籍（转出、毕业除外）"  # not "本校学校在籍"
 
 
 def test_summary_figures_by_hand(cli, county):

@@ -139,7 +139,8 @@ def _block(report: MonthlyReport, inputs: _Inputs, month: Month, name: str, leve
 
     # Registered poor students on the roll, and who came and went since the previous month's cut.
     now = set(mine(inputs.poor)["id_number"])
-    lines.append(Line("建档立卡学生", "在籍人数", len(now), note=f"{report.term}学籍，本{_unit(level)}学校在籍（转出、毕业除外）"))
+    where = "本校" if level == "school" else f"本{_unit(level)}学校"
+    lines.append(Line("建档立卡学生", "在籍人数", len(now), note=f"{report.term}学籍，{where}在籍（转出、毕业除外）"))
     new = removed = None
     if inputs.previous is not None:
         before = set(mine(inputs.previous)["id_number"])
