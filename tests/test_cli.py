@@ -187,6 +187,13 @@ def test_output_onto_an_existing_folder_is_refused_before_anything_is_printed(tm
     assert result.exit_code == 2 and "是一个已有的文件夹" in result.output and result.stdout == ""
 
 
+def test_a_database_url_whose_driver_is_not_installed_is_misuse_not_a_traceback(tmp_path):
+    result = CliRunner().invoke(app, ["--db", "oracle+cx_oracle://u:p@localhost/ledger", "status"])
+    assert result.exit_code == 2
+    assert "无法打开台账数据库" in result.output and "cx_Oracle" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
 def test_traceback_hides_local_variables():
     assert app.pretty_exceptions_show_locals is False
 

@@ -61,6 +61,9 @@ def open_ledger(ctx: typer.Context, *, migrate: bool = True, create: bool = Fals
         return ledger
     except (LedgerError, PolicyError) as exc:
         fail(str(exc), EXIT_MISUSE)
+    except ImportError as exc:  # a database URL whose Python driver is not installed (postgresql:// without psycopg)
+        fail(f"无法打开台账数据库：没有安装该数据库的 Python 驱动 {exc.name or exc}", EXIT_MISUSE,
+             "请安装该驱动，或用 SQLite 台账文件（--db 写文件路径）")
     except Exception as exc:  # a database that cannot be opened is the user's to fix, not a traceback
         from sqlalchemy.exc import SQLAlchemyError
 
