@@ -448,3 +448,15 @@ def test_a_student_on_two_sheets_must_agree(tmp_path, cli, schools):
     result = cli("import", path)
     assert result.exit_code == 0, result.output
     assert cli.counts()["enrollments"] == 1
+
+
+def test_a_hidden_copy_of_the_roster_is_not_paid_again(tmp_path, cli):
+    path = _workbook(tmp_path / "发放.xlsx", {"发放名册": [PAY, _pay("张小明", ZHANG)],
+                                               "旧版": [PAY, _pay("张小明", ZHANG), _pay("李小红", LI)]})
+    wb = openpyxl.load_workbook(path)
+    wb["旧版"].sheet_state = "hidden"
+    wb.save(path)
+    result = cli("import", path)
+    assert result.exit_code == 0, result.output
+    assert "工作表“旧版”是隐藏的，没有导入" in result.output
+    assert cli.counts()["payments"] == 1

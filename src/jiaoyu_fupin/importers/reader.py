@@ -188,7 +188,7 @@ def _read_excel(path: Path, kind: str | None, sheet: str | None) -> list[Table]:
     if sheet is not None and sheet not in names:
         raise file_problem(path, "sheet_missing", f"文件中没有名为“{sheet}”的工作表（现有：{'、'.join(names)}）",
                            "请检查 --sheet 的拼写")
-    sheets, others = _data_sheets(reader, [sheet] if sheet else names, kinds)
+    sheets, notes = _data_sheets(reader, [sheet] if sheet else names, kinds)
     if not sheets:
         if all(_load_excel(reader, n) is None for n in names):
             raise file_problem(path, "file_empty", "文件中没有任何数据（所有工作表都是空的）", "请确认选对了文件")
@@ -206,8 +206,7 @@ def _read_excel(path: Path, kind: str | None, sheet: str | None) -> list[Table]:
         rows = np.arange(header.row + 2, header.row + 2 + len(frame))
         tables.append(_finish(path, name, chosen, header, headers, frame, rows, part=part))
         _fill_merged_down(tables[-1])
-    tables[0].notes.extend(f"工作表“{name}”像是{other.title}，没有导入：一次只导入一个文件中同一类的表，"
-                           f"需要时请另用 --sheet {name} 导入" for name, other in others)
+    tables[0].notes.extend(notes)
     return tables
 
 
@@ -257,12 +256,14 @@ def _fill_merged_down(table: Table) -> None:
         frame.iloc[below, c1] = frame.iat[top, c1]
 
 
-def _data_sheets(reader, names: list[str], kinds: list[Kind]) -> tuple[list, list[tuple[str, Kind]]]:
+def _data_sheets(reader, names: list[str], kinds: list[Kind]) -> tuple[list, list[str]]:
     """(header found, sheet name, Arrow batch, column positions) of every sheet whose table is of the kind that fits
-    best anywhere in the file, in workbook order; and (sheet name, kind) of the sheets that hold another kind.
+    best anywhere in the file, in workbook order; and notes naming the sheets with a table that are left alone.
 
     Sheets of another kind are named, not imported: a 汇总 sheet with 学校名称 and 学段 would read as a school
-    list, and a guess there would change the ledger's schools."""
+    list, and a guess there would change the ledger's schools. Hidden sheets (an old copy, 发放名册 (2)) are left
+    alone too when a visible sheet holds a table: the clerk does not see them, and their payments would count twice.
+    """
     found_sheets = []
     for name in names:
         # One parse per sheet: calamine reads a whole sheet even for its first rows, so the sheet is loaded
@@ -270,15 +271,21 @@ def _data_sheets(reader, names: list[str], kinds: list[Kind]) -> tuple[list, lis
         loaded = _load_excel(reader, name)
         if loaded is None:
             continue
-        batch, positions = loaded
+        batch, positions, hidden = loaded
         found = _locate(_grid(batch, positions), kinds)
         if found:
-            found_sheets.append((found, name, batch, positions))
+            found_sheets.append((found, name, batch, positions, hidden))
+    notes = []
+    if len(names) > 1 and not all(f[4] for f in found_sheets):
+        notes = [f"工作表“{f[1]}”是隐藏的，没有导入；需要时请取消隐藏并核对后，另用 --sheet {f[1]} 导入"
+                 for f in found_sheets if f[4]]
+        found_sheets = [f for f in found_sheets if not f[4]]
     if not found_sheets:
         return [], []
     best = max(found_sheets, key=lambda f: f[0][0])[0][2]
-    return ([f for f in found_sheets if f[0][2] is best],
-            [(f[1], f[0][2]) for f in found_sheets if f[0][2] is not best])
+    notes += [f"工作表“{f[1]}”像是{f[0][2].title}，没有导入：一次只导入一个文件中同一类的表，需要时请另用 --sheet {f[1]} 导入"
+              for f in found_sheets if f[0][2] is not best]
+    return [f[:4] for f in found_sheets if f[0][2] is best], notes
 
 
 def _text_frame(data, positions: list[int], width: int) -> pd.DataFrame:
@@ -289,7 +296,8 @@ def _text_frame(data, positions: list[int], width: int) -> pd.DataFrame:
 
 
 def _load_excel(reader, name: str):
-    """(Arrow batch of text with row i = Excel row i+1, absolute column positions), or None for an empty sheet."""
+    """(Arrow batch of text with row i = Excel row i+1, absolute column positions, hidden), or None for an empty
+    sheet."""
     try:
         sheet = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string")
         batch = sheet.to_arrow()
@@ -297,7 +305,7 @@ def _load_excel(reader, name: str):
         return None
     if batch.num_rows == 0 or all(column.null_count == len(column) for column in batch.columns):
         return None
-    return batch, [info.absolute_index for info in sheet.selected_columns]
+    return batch, [info.absolute_index for info in sheet.selected_columns], sheet.visible != "visible"
 
 
 def _grid(batch, positions: list[int]) -> list[list[str]]:
