@@ -460,3 +460,29 @@ def test_a_hidden_copy_of_the_roster_is_not_paid_again(tmp_path, cli):
     assert result.exit_code == 0, result.output
     assert "工作表“旧版”是隐藏的，没有导入" in result.output
     assert cli.counts()["payments"] == 1
+
+
+def test_a_county_sheet_beside_the_schools_sheets_is_refused(tmp_path, cli):
+    wang = make_id(date(2012, 1, 9), 31)
+    path = _workbook(tmp_path / "发放.xlsx", {
+        "全县": [PAY, _pay("张小明", ZHANG), _pay("王小刚", wang, "城关第一小学", "250")],
+        "城关中学": [PAY, _pay("张小明", ZHANG)],
+        "城关第一小学": [PAY, _pay("王小刚", wang, "城关第一小学", "250")],
+    })
+    result = cli("import", path)
+    assert result.exit_code == 1, result.output
+    assert "工作表“城关中学”的 1 笔发放在工作表“全县”中全都有" in result.output
+    assert "工作表“城关第一小学”的 1 笔发放在工作表“全县”中全都有" in result.output
+    assert "--sheet 全县" in result.output
+    assert cli.counts()["payments"] == 0
+
+    result = cli("import", path, "--sheet", "全县")
+    assert result.exit_code == 0, result.output
+    assert cli.counts()["payments"] == 2
+
+
+def test_the_same_roster_named_twice_in_one_command(tmp_path, cli):
+    path = _workbook(tmp_path / "发放.xlsx", {"发放名册": [PAY, _pay("张小明", ZHANG)]})
+    result = cli("import", path, path)
+    assert result.exit_code == 0, result.output
+    assert cli.counts()["payments"] == 1

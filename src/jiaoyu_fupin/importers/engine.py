@@ -119,6 +119,7 @@ def import_files(ledger, paths: list[Path], *, kind: str | None = None, sheet: s
                         progress(f"校验并写入 {result.path.name}（{result.table.kind.title}）")
                     prepared.append(_validate(conn, result, Options(term=term)))
                 _conflicts_across_sheets(group, prepared)
+                _copied_sheets(group, prepared)
                 for result, ready in zip(group, prepared, strict=True):
                     _write(conn, result, ready)
             # Unreadable files were still followed by validating the readable ones, so the clerk gets every
@@ -170,6 +171,31 @@ def _conflicts_across_sheets(group: list[FileResult], prepared: list[Prepared]) 
                 "duplicate_conflict", f"同一学生（身份证号）同一学期在本文件的{others}也有，内容不一致（姓名、学校或年级）",
                 "请核对这几行，删除多余的一行或改正错误的内容", field_name="id_number", row=int(row),
                 value=idnumber.mask(id_number),
+            ))
+
+
+def _copied_sheets(group: list[FileResult], prepared: list[Prepared]) -> None:
+    """A payment sheet all of whose payments are on another sheet of the same workbook too (one file named twice
+    in a command is one sheet twice: its rows are simply unchanged the second time).
+
+    That is a 全县 sheet beside the schools' sheets, or a copy: reading both would record every payment twice.
+    A student paid on two schools' sheets is a few rows, never a whole sheet, and is still recorded twice.
+    """
+    if len(group) < 2 or group[0].kind != "payments" or any(r.problems for r in group):
+        return
+    identity = ["id_number", "program_id", "term", "amount", "paid_on"]
+    counts = [ready.frames["payments"][identity].astype(str).value_counts(dropna=False) for ready in prepared]
+
+    def within(a: int, b: int) -> bool:
+        return bool(len(counts[a])) and bool((counts[b].reindex(counts[a].index, fill_value=0) >= counts[a]).all())
+
+    for a, b in itertools.permutations(range(len(group)), 2):
+        # Two equal sheets: the later one is named; a sheet inside a bigger one: the smaller one is named.
+        if group[a].sheet != group[b].sheet and within(a, b) and (not within(b, a) or a > b):
+            group[a].problems.append(group[a].table.problem(
+                "sheet_copied", f"工作表“{group[a].sheet}”的 {int(counts[a].sum())} 笔发放在工作表“{group[b].sheet}”中全都有",
+                "像是汇总页和分页（或同一名册的两份）：两页都导入会把每笔发放记两次。请用 --sheet 只导入其中一种，"
+                f"例如 --sheet {group[b].sheet}",
             ))
 
 
