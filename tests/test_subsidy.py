@@ -184,6 +184,20 @@ def test_out_of_county_students_are_listed_for_letters_never_missing(cli, tmp_pa
     assert doc["out_of_county"] == []  # students away belong to no county school
 
 
+def test_a_term_whose_only_entitlement_has_two_possible_amounts(cli, tmp_path):
+    """The one entitled student is a freshman studying 州外 whose province is not known (路费 500 or 1000): the
+    check crashed with "Per-column arrays must each be 1-dimensional" when every entitlement had two amounts."""
+    ledger(cli, tmp_path, [student("A", "甲", "城关中学", "初中", "七年级", "走读", "")],
+           [paid("N", "辰", "大学新生路费", "1000", school="武汉大学")] * 2)
+    away = write_xlsx(tmp_path / "州外就读.xlsx", ["姓名", "身份证号码", "学校全称", "学段", "年级", "贫困类型", "就读地", "学期"],
+                      [["辰", IDS["N"], "武汉大学", "本科", "一年级", "建档立卡", "州外", "2019秋"]])
+    assert cli("import", away).exit_code == 0
+    code, doc = check(cli)
+    assert code == 1
+    assert [(f["kind"], f["name"], f["expected"], f["paid"]) for f in doc["findings"]] == [
+        ("duplicate", "辰", "500或1000", "2000")]
+
+
 def test_payment_imported_before_the_roll_links_to_the_student(cli, tmp_path):
     ledger(cli, tmp_path, [], [])  # schools only: the roster arrives first
     roster = write_xlsx(tmp_path / "先到的发放名册.xlsx", PAY, [paid("A", "甲", NONBOARD, "312.5")])

@@ -147,7 +147,11 @@ def entitlements(enrolled: pd.DataFrame, rules: pd.DataFrame) -> pd.DataFrame:
     slot = start[inverse[rows]] + offset
     lo = np.array([a[0] for a in amounts], dtype=np.int64)
     hi = np.array([a[-1] for a in amounts], dtype=np.int64)
-    several = np.array([a if len(a) > 1 else None for a in amounts], dtype=object)
+    # Filled one by one: np.array over a list whose every entry is a tuple of two amounts (a term whose only
+    # entitlement is 路费 "500或1000") makes a 2-D array, not a column of tuples.
+    several = np.empty(len(amounts), dtype=object)
+    for i, a in enumerate(amounts):
+        several[i] = a if len(a) > 1 else None
     return pd.DataFrame({
         "student_id": enrolled["student_id"].to_numpy()[rows],
         "program_id": program[slot],
