@@ -225,6 +225,14 @@ def test_console_masks_ids_and_workbook_has_a_sheet_per_kind(cli, tmp_path):
     assert summary[-1] == ("合计", 1, 500, 0, 0, 1)
 
 
+def test_console_says_which_schools_the_others_are(cli, tmp_path):
+    ledger(cli, tmp_path, [student("A", "甲", "城关中学", "初中", "七年级", "走读", "建档立卡"),
+                           student("B", "乙", "城关第一小学", "小学", "二年级", "走读", "建档立卡")],
+           [paid("B", "乙", NONBOARD, "250", school="城关第一小学")])
+    result = cli("subsidy", "check", "--term", "2019秋")
+    assert "有问题的学校（1 所；其余有应助学生或发放的 1 所没有问题）" in result.stdout  # of 5 schools in the list
+
+
 def test_findings_keep_the_masked_id_whole_on_an_80_column_terminal(cli, tmp_path, monkeypatch):
     from jiaoyu_fupin.cli import common
 

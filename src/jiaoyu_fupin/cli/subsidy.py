@@ -123,7 +123,9 @@ def _print_report(report) -> None:
     common.print_table(programs)
     troubled = [line for line in report.by_school if line.findings]
     if troubled:
-        schools = Table(title=f"有问题的学校（{len(troubled)} 所；其余 {len(report.by_school) - len(troubled)} 所没有问题）")
+        # "其余 2 所" alone read as if the county had 7 schools: the rest counted are those with aid due or paid.
+        rest = len(report.by_school) - len(troubled)
+        schools = Table(title=f"有问题的学校（{len(troubled)} 所；其余有应助学生或发放的 {rest} 所没有问题）")
         for header in ("乡镇", "学校", "应助学生", "应发金额（元）", "实发人次", "实发金额（元）", "问题"):
             schools.add_column(header, justify="left" if header in ("乡镇", "学校") else "right")
         for line in troubled:
