@@ -486,3 +486,13 @@ def test_the_same_roster_named_twice_in_one_command(tmp_path, cli):
     result = cli("import", path, path)
     assert result.exit_code == 0, result.output
     assert cli.counts()["payments"] == 1
+
+
+def test_excel_unicode_text_export(tmp_path, cli):
+    # Excel's 另存为 “Unicode 文本(*.txt)”: UTF-16 with a byte-order mark, tab-separated, CRLF.
+    text = "\r\n".join("\t".join(row) for row in [PAY, _pay("张小明", ZHANG)]) + "\r\n"
+    path = tmp_path / "发放.txt"
+    path.write_bytes(text.encode("utf-16"))
+    result = cli("import", path)
+    assert result.exit_code == 0, result.output
+    assert "→ 资助发放名册，学期 2019秋：1 行，新增 1" in result.output

@@ -390,6 +390,11 @@ def _read_csv(path: Path, kind: str | None) -> Table:
 def _decode(path: Path, raw: bytes) -> str:
     if raw.startswith(b"\xef\xbb\xbf"):
         return raw[3:].decode("utf-8", errors="strict")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's “Unicode 文本” (tab-separated UTF-16)
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
     for encoding in ("utf-8", "gb18030"):
         try:
             return raw.decode(encoding)
