@@ -51,6 +51,20 @@ def test_visit_close_reopen_keeps_the_whole_history(cli, cases):
     assert [e["action"] for e in _show(cli, case)["events"]] == ["opened", "closed", "reopened", "closed"]
 
 
+def test_show_of_a_case_from_the_dropout_ledger_starts_with_when_the_child_left(cli, cases, tmp_path):
+    """A case imported from the 辍学台账 has no 'opened' event of its own: its history used to begin with the first
+    visit, as if it had never been opened. It begins with the ledger's 辍学年月 and reason."""
+    from conftest import make_id, write_xlsx
+
+    child = make_id(date(2008, 5, 5), 77)
+    ledger = write_xlsx(tmp_path / "辍学台账.xlsx", ["学生姓名", "身份证号码", "辍学年月", "辍学原因", "劝返时间", "劝返人员姓名"],
+                        [["钱小树", child, "2019-09", "家庭困难", "2019-10-03", "王老师"]], text_columns=(1,))
+    imported(cli, [ledger])
+    shown = cli("dropout", "show", child).stdout
+    assert "2019-09  立案（辍学台账）：家庭困难" in shown
+    assert shown.index("2019-09  立案") < shown.index("2019-10-03  劝返")
+
+
 def test_a_case_can_be_named_by_id_number(cli, cases):
     id_number = cases["王小草"]["id_number"]
     result = cli("dropout", "close", id_number, "--as", "home_schooled", "--reason", "重度残疾", "--teacher", "张老师",

@@ -135,7 +135,7 @@ def show_command(
 ) -> None:
     """显示一个案件的全部经过：立案、每次劝返、销号、重新立案，按日期排列。"""
     from jiaoyu_fupin.dropout import CaseError, case_history, find_case
-    from jiaoyu_fupin.dropout.cases import OUTCOMES
+    from jiaoyu_fupin.dropout.cases import ORIGINS, OUTCOMES
 
     ledger = common.open_ledger(ctx)
     try:
@@ -155,6 +155,11 @@ def show_command(
                     e["valid_until"] and f"有效至 {e['valid_until']}", e["term"] and f"比对学期 {e['term']}") if x))
         for e in history.events]
     lines += [(v["date"], f"劝返（{v['by'] or ''}）：{v['result'] or ''}") for v in history.visits]
+    view = history.view
+    if not any(e["action"] == "opened" for e in history.events):
+        # A case imported from the 辍学台账 was never opened by a command: its history starts when the child left.
+        start = view.left_month or (view.opened_on.isoformat() if view.opened_on else None)
+        lines.append((start, f"立案（{ORIGINS.get(view.origin, view.origin)}）：{view.reason or ''}"))
     for day, line in sorted(lines, key=lambda x: x[0] or ""):
         out.print(f"{day or '日期不详'}  {line}")
 
