@@ -496,3 +496,26 @@ def test_excel_unicode_text_export(tmp_path, cli):
     result = cli("import", path)
     assert result.exit_code == 0, result.output
     assert "→ 资助发放名册，学期 2019秋：1 行，新增 1" in result.output
+
+
+def test_a_pairing_list_with_责任人身份证号_is_a_pairing_list_not_oversight(tmp_path, cli, schools):
+    teacher = make_id(date(1980, 1, 1), 7)
+    assert cli("import", _workbook(tmp_path / "帮扶责任人.xlsx", {"责任人": [
+        ["姓名", "身份证号", "工作单位", "职务"], ["王老师", teacher, "城关中学", "教师"]]})).exit_code == 0
+    assert cli("import", _workbook(tmp_path / "学籍.xlsx", {"学生": [
+        ["姓名", "身份证件号", "学校名称", "年级", "学期"], ["张小明", ZHANG, "城关中学", "七年级", "2019秋"]]})).exit_code == 0
+    rows = [["序号", "学校", "学生姓名", "学生身份证号", "帮扶责任人", "责任人身份证号", "结对时间"],
+            [1, "城关中学", "张小明", ZHANG, "王老师", teacher, "2019-09-01"]]
+    result = cli("import", _workbook(tmp_path / "结对帮扶.xlsx", {"结对": rows}))
+    assert result.exit_code == 0, result.output
+    assert "→ 结对帮扶关系：1 行，新增 1" in result.output
+    counts = cli.counts()
+    assert counts["pairings"] == 1 and counts["oversight"] == 0
+
+    # 责任人身份证号 and 学校 alone say nothing of 包保: not guessed as a 包保 list.
+    rows = [["责任人身份证号", "学校"], [teacher, "城关中学"]]
+    result = cli("import", _workbook(tmp_path / "名单.xlsx", {"名单": rows}))
+    assert result.exit_code == 1, result.output
+    assert "无法从表头判断这是哪一类文件" in result.output
+    assert cli.counts()["oversight"] == 0
+    assert cli("import", tmp_path / "名单.xlsx", "--kind", "oversight").exit_code == 0

@@ -35,6 +35,8 @@ class Kind:
     # Headers only this kind of file has: they decide the kind when --kind is not given.
     signature: tuple[str, ...] = ()
     ignored: tuple[str, ...] = field(default=())  # known headers we deliberately do not keep
+    # Told by its signature only: a kind whose required columns any list of people has (包保 needs just an ID).
+    needs_signature: bool = False
 
     def column(self, field_name: str) -> Column:
         return next(c for c in self.columns if c.field == field_name)
@@ -179,7 +181,8 @@ PAIRINGS = Kind(
     "pairings", "结对帮扶关系",
     (
         Column("helper_code", ("帮扶责任人身份证号", "帮扶责任人证件号", "帮扶责任人教职工号", "责任人教职工号",
-                               "帮扶人身份证号"), "帮扶责任人身份证号或教职工号", True, text=True),
+                               "帮扶人身份证号", "帮扶责任人身份证号码", "责任人身份证号", "责任人身份证号码"),
+               "帮扶责任人身份证号或教职工号", True, text=True),
         Column("helper_name", ("帮扶责任人姓名", "帮扶责任人", "帮扶人姓名", "责任人姓名"), "帮扶责任人姓名", True),
         Column("student_id", ("学生身份证号", "学生身份证号码", "受助学生身份证号", "帮扶对象身份证号"),
                "学生身份证号", True, text=True),
@@ -195,7 +198,8 @@ ACTIVITIES = Kind(
     "activities", "结对帮扶记录",
     (
         Column("helper_code", ("帮扶责任人身份证号", "帮扶责任人证件号", "帮扶责任人教职工号", "责任人教职工号",
-                               "帮扶人身份证号"), "帮扶责任人身份证号或教职工号", True, text=True),
+                               "帮扶人身份证号", "帮扶责任人身份证号码", "责任人身份证号", "责任人身份证号码"),
+               "帮扶责任人身份证号或教职工号", True, text=True),
         Column("helper_name", ("帮扶责任人姓名", "帮扶责任人", "帮扶人姓名", "责任人姓名"), "帮扶责任人姓名"),
         Column("student_id", ("学生身份证号", "学生身份证号码", "受助学生身份证号", "帮扶对象身份证号"),
                "学生身份证号", True, text=True),
@@ -225,6 +229,7 @@ OVERSIGHT = Kind(
     ),
     signature=("包保层级", "包保对象类型", "包保责任人姓名", "包保责任人身份证号", "包保乡镇", "包保学校", "包保班级"),
     ignored=("序号", "备注", "职务", "工作单位", "联系电话"),
+    needs_signature=True,
 )
 
 POPULATION = Kind(

@@ -156,6 +156,8 @@ def _locate(grid: list[list[str]], kinds: list[Kind]) -> tuple[tuple, Header, Ki
         for k in kinds:
             for header, one_line in tries:
                 s = score(k, header.cells)
+                if k.needs_signature and len(kinds) > 1 and not s[1]:
+                    continue  # a 结对 list's 责任人身份证号 + 学校 is no 包保 list
                 if s[0] and (best is None or (s, one_line) > best[0]):
                     best = ((s, one_line), header, k)
     return None if best is None else (best[0][0], best[1], best[2])
