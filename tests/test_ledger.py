@@ -102,3 +102,18 @@ def test_any_sqlalchemy_url(tmp_path):
 def test_missing_folder_is_a_clear_error(tmp_path):
     with pytest.raises(LedgerError, match="文件夹不存在"):
         Ledger(tmp_path / "nope" / "x.db")
+
+
+def test_province_scope_step_keeps_the_province_older_imports_stored_as_the_place(db):
+    Ledger(db)
+    raw = sqlite3.connect(db)
+    raw.execute("INSERT INTO students (id, id_number, name) VALUES (1, '422822200701010011', '甲'),"
+                " (2, '422822200701010038', '乙')")
+    raw.execute("INSERT INTO enrollments (student_id, term, status, study_place, place_detail) VALUES"
+                " (1, '2019秋', '在校', '州外', '省外'), (2, '2019秋', '在校', '州外', '广东省东莞市')")
+    raw.execute("ALTER TABLE enrollments DROP COLUMN province_scope")  # as a ledger made before the step
+    raw.execute("DELETE FROM schema_migrations WHERE name = 'm006_province_scope'")
+    raw.commit()
+    assert Ledger(db).applied_now == ["m006_province_scope"]
+    rows = sqlite3.connect(db).execute("SELECT student_id, province_scope FROM enrollments ORDER BY student_id")
+    assert rows.fetchall() == [(1, "省外"), (2, None)]

@@ -198,6 +198,21 @@ def test_a_term_whose_only_entitlement_has_two_possible_amounts(cli, tmp_path):
         ("duplicate", "辰", "500或1000", "2000")]
 
 
+def test_freshman_travel_follows_the_province_when_the_list_also_names_the_city(cli, tmp_path):
+    """县外就读名单 with both 省内/省外 and 就读地区: the province decides 路费 (500 省内, 1000 省外) and the city is
+    where the letter goes."""
+    ledger(cli, tmp_path, [student("A", "甲", "城关中学", "初中", "七年级", "走读", "")], [
+        paid("L", "丑", "大学新生路费", "500", school="中山大学"),
+        paid("M", "寅", "大学新生路费", "500", school="武汉大学"),
+    ], away=[["丑", IDS["L"], "中山大学", "本科", "一年级", "建档立卡", "州外", "省外", "广东省广州市", "2019秋"],
+             ["寅", IDS["M"], "武汉大学", "本科", "一年级", "建档立卡", "州外", "省内", "湖北省武汉市", "2019秋"]])
+    code, doc = check(cli)
+    assert code == 1
+    assert [(f["kind"], f["name"], f["expected"], f["paid"]) for f in doc["findings"]] == [
+        ("amount_mismatch", "丑", "1000", "500")]
+    assert sorted((a["name"], a["place"]) for a in doc["out_of_county"]) == [("丑", "广东省广州市"), ("寅", "湖北省武汉市")]
+
+
 def test_payment_imported_before_the_roll_links_to_the_student(cli, tmp_path):
     ledger(cli, tmp_path, [], [])  # schools only: the roster arrives first
     roster = write_xlsx(tmp_path / "先到的发放名册.xlsx", PAY, [paid("A", "甲", NONBOARD, "312.5")])

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import Column, Connection, DateTime, MetaData, String, Table, select
+from sqlalchemy import Column, Connection, DateTime, MetaData, String, Table, inspect, select
 from sqlmodel import SQLModel
 
 import jiaoyu_fupin.models  # noqa: F401  (registers the tables)
@@ -57,8 +57,18 @@ def m005_row_versions(conn: Connection) -> None:
     _create(conn, "row_versions")
 
 
+def m006_province_scope(conn: Connection) -> None:
+    """enrollments.province_scope: 省内/省外 of a student studying away, kept apart from 就读地区 (the city the letter
+    goes to), which alone was kept when a list gave both. Lists that gave only 省内/省外 had it in place_detail."""
+    if "province_scope" not in {c["name"] for c in inspect(conn).get_columns("enrollments")}:
+        conn.exec_driver_sql("ALTER TABLE enrollments ADD COLUMN province_scope VARCHAR")
+    conn.exec_driver_sql("UPDATE enrollments SET province_scope = place_detail WHERE place_detail IN ('省内', '省外')"
+                         " AND province_scope IS NULL")
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     m001_initial, m002_default_policy, m003_pairing_records, m004_dropout_rates, m005_row_versions,
+    m006_province_scope,
 ]
 
 

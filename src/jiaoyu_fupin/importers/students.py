@@ -38,7 +38,7 @@ from jiaoyu_fupin.terms import Term
 
 STUDENT_FIELDS = ["name", "sex", "birth_date", "student_number", "family_category", "disability", "is_orphan"]
 ENROLLMENT_FIELDS = ["school_id", "school_name", "stage", "grade", "class_name", "boarding", "status",
-                     "study_place", "place_detail"]
+                     "study_place", "place_detail", "province_scope"]
 
 
 def validate_roll(conn: Connection, table: Table, options: Options) -> Prepared:
@@ -105,9 +105,10 @@ def _validate(conn: Connection, table: Table, options: Options, *, away: bool) -
                                   lambda v: None if v in ("否", "无", "非残疾") else ("残疾" if v == "是" else v))
 
     if away:
-        place, detail = _study_place(table, checked)
+        place, detail, province = _study_place(table, checked)
     else:
         place, detail = pd.Series(["县内"] * n, dtype=object), pd.Series([None] * n, dtype=object)
+        province = detail
 
     key = _student_term_key(ids, term)
     compare = pd.DataFrame({"name": table.text("name"), "school": school_names, "grade": col("grade")})
@@ -122,7 +123,7 @@ def _validate(conn: Connection, table: Table, options: Options, *, away: bool) -
     prepared.frames["enrollments"] = keep_frame(table, checked, {
         "id_number": ids, "term": term, "school_id": school_ids, "school_name": school_names, "stage": stage,
         "grade": grade, "class_name": table.text("class_name"), "boarding": flag(boarding),
-        "status": status, "study_place": place, "place_detail": detail,
+        "status": status, "study_place": place, "place_detail": detail, "province_scope": province,
     }, drop)
     prepared.frames["present"] = pd.DataFrame({"field": [f for f in STUDENT_FIELDS if f in table.fields]})
     return prepared
@@ -158,10 +159,15 @@ def _student_term_key(ids: pd.Series, term: pd.Series) -> pd.Series:
     return key
 
 
-def _study_place(table: Table, checked) -> tuple[pd.Series, pd.Series]:
+def _study_place(table: Table, checked) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """就读地 (县外州内 / 州外), the place the letter goes to (就读地区, else 省内/省外), and 省内/省外 on its own:
+    it decides 大学新生路费 even where 就读地区 names the city."""
     place, bad = values.map_values(table.text("study_place"), values.STUDY_PLACE)
     bad_values(table, checked, "study_place", bad, "就读地“{value}”无法识别", "请填写 县外州内 或 州外")
     scope = table.text("province_scope")
+    bad_values(table, checked, "province_scope", scope.notna() & ~scope.isin(["省内", "省外"]),
+               "省内/省外“{value}”无法识别", "请填写“省内”或“省外”，不清楚时留空")
+    scope = scope.where(scope.isin(["省内", "省外"]))
     # A ledger that only says 县外 + 省内/省外: 省外 is surely outside the prefecture; 省内 is taken as 县外州内.
     place = place.where(place != "县外", scope.map(lambda s: "州外" if s == "省外" else "县外州内"))
     in_county = place == "县内"
@@ -169,7 +175,7 @@ def _study_place(table: Table, checked) -> tuple[pd.Series, pd.Series]:
                "县内就读的学生请放在学籍名册中导入", code="study_place_in_county")
     detail = table.text("place_detail")
     detail = detail.where(detail.notna(), scope)
-    return place.astype(object), detail.astype(object)
+    return place.astype(object), detail.astype(object), scope.astype(object)
 
 
 def write(conn: Connection, prepared: Prepared, batch: BatchMaker) -> Counts:

@@ -76,3 +76,4 @@ class Enrollment(Provenance, table=True):
     status: str = "在校"
     study_place: str = "县内"
     place_detail: str | None = None  # province / city where a student studies away
+    province_scope: str | None = None  # 省内 / 省外 for a student studying away: decides 大学新生路费

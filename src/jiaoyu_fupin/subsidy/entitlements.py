@@ -48,8 +48,8 @@ _CATEGORIES_SQL = (
 _ENROLLED = text(
     "SELECT e.student_id,"
     " (CASE WHEN e.study_place = '县内' THEN 1 ELSE 0 END)"
-    " + 2 * (CASE WHEN e.study_place IN ('县内', '县外州内') OR e.place_detail = '省内' THEN 1"
-    "             WHEN e.place_detail = '省外' THEN 2 ELSE 0 END)"
+    " + 2 * (CASE WHEN e.study_place IN ('县内', '县外州内') OR COALESCE(e.province_scope, e.place_detail) = '省内'"
+    "             THEN 1 WHEN COALESCE(e.province_scope, e.place_detail) = '省外' THEN 2 ELSE 0 END)"
     " + 8 * (CASE WHEN e.boarding IS NULL THEN 2 WHEN e.boarding THEN 1 ELSE 0 END)"
     " + 32 * (CASE WHEN e.grade BETWEEN 1 AND 30 THEN e.grade + 1 ELSE 0 END)"
     f" + 1024 * {_case('e.stage', {stage: i + 1 for i, stage in enumerate(STAGES)})}"
