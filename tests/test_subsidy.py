@@ -213,6 +213,15 @@ def test_freshman_travel_follows_the_province_when_the_list_also_names_the_city(
     assert sorted((a["name"], a["place"]) for a in doc["out_of_county"]) == [("丑", "广东省广州市"), ("寅", "湖北省武汉市")]
 
 
+def test_a_province_cell_that_says_neither_is_refused_by_name(cli, tmp_path):
+    ledger(cli, tmp_path, [student("A", "甲", "城关中学", "初中", "七年级", "走读", "")], [])
+    away = write_xlsx(tmp_path / "县外就读.xlsx", AWAY,
+                      [["丑", IDS["L"], "中山大学", "本科", "一年级", "建档立卡", "州外", "外省", "广东省广州市", "2019秋"]])
+    result = cli("import", away)
+    assert result.exit_code == 1
+    assert "省内/省外“外省”无法识别" in result.output and "第 2 行" in result.output
+
+
 def test_payment_imported_before_the_roll_links_to_the_student(cli, tmp_path):
     ledger(cli, tmp_path, [], [])  # schools only: the roster arrives first
     roster = write_xlsx(tmp_path / "先到的发放名册.xlsx", PAY, [paid("A", "甲", NONBOARD, "312.5")])
