@@ -519,3 +519,26 @@ def test_a_pairing_list_with_责任人身份证号_is_a_pairing_list_not_oversig
     assert "无法从表头判断这是哪一类文件" in result.output
     assert cli.counts()["oversight"] == 0
     assert cli("import", tmp_path / "名单.xlsx", "--kind", "oversight").exit_code == 0
+
+
+@pytest.mark.parametrize("header", [["姓名", "身份证号码", "学校名称"], ["姓名", "身份证号", "联系电话"]])
+def test_a_header_any_list_of_people_has_is_not_guessed(tmp_path, cli, header):
+    row = {"姓名": "张小明", "身份证号码": ZHANG, "身份证号": ZHANG, "学校名称": "城关中学", "联系电话": "13800000000"}
+    path = tmp_path / "名单.csv"
+    path.write_bytes((",".join(header) + "\n" + ",".join(row[h] for h in header) + "\n").encode("gbk"))
+    before = cli.counts()
+    result = cli("import", path)
+    assert result.exit_code == 1, result.output
+    assert "表头只有几类文件共有的列，无法判断是哪一类" in result.output
+    assert "帮扶责任人（--kind helpers）" in result.output and "辍学学生台账（--kind dropouts）" in result.output
+    assert cli.counts() == before
+    assert cli("import", path, "--kind", "population").exit_code == 0
+
+
+def test_a_header_with_columns_enough_for_one_kind_is_read_as_it(tmp_path, cli):
+    kid = make_id(date(2012, 5, 1), 7)
+    path = tmp_path / "户籍.csv"
+    path.write_bytes(("身份证号,姓名,性别,出生日期,乡镇,村\n" f"{kid},陈小兰,女,2012-05-01,城关镇,东门村\n").encode("gbk"))
+    result = cli("import", path)
+    assert result.exit_code == 0, result.output
+    assert "→ 户籍适龄儿童：1 行，新增 1" in result.output

@@ -163,6 +163,27 @@ def _locate(grid: list[list[str]], kinds: list[Kind]) -> tuple[tuple, Header, Ki
     return None if best is None else (best[0][0], best[1], best[2])
 
 
+def _check_not_a_guess(path: Path, chosen: Kind, header: Header, kinds: list[Kind]) -> None:
+    """Refuse a header with nothing particular to its kind that fits another kind nearly as well.
+
+    姓名 + 身份证号码 + 学校名称 is a list of students, of children, of dropouts or of helpers alike: picking the one
+    with a column more silently wrote students into the helpers table. A header with a column only its kind has
+    (资助项目, 全国学籍号, 工作单位 …), or two columns more than any other kind's, is not a guess.
+    """
+    fit = score(chosen, header.cells)
+    if len(kinds) < 2 or fit[1]:
+        return
+    rivals = []
+    for k in kinds:
+        other = score(k, header.cells)
+        if k is not chosen and other[0] and not (k.needs_signature and not other[1]) and other[2] >= fit[2] - 1:
+            rivals.append(k)
+    if rivals:
+        names = "、".join(f"{k.title}（--kind {k.name}）" for k in [chosen, *rivals])
+        raise file_problem(path, "kind_unknown", f"表头只有几类文件共有的列，无法判断是哪一类：可能是{names}",
+                           f"请用 --kind 指定类型，例如 --kind {chosen.name}")
+
+
 def _no_header(path: Path, kinds: list[Kind], sheet: str | None) -> ImportRefused:
     if len(kinds) == 1:
         k = kinds[0]
@@ -195,6 +216,7 @@ def _read_excel(path: Path, kind: str | None, sheet: str | None) -> list[Table]:
         if all(_load_excel(reader, n) is None for n in names):
             raise file_problem(path, "file_empty", "文件中没有任何数据（所有工作表都是空的）", "请确认选对了文件")
         raise _no_header(path, kinds, sheet)
+    _check_not_a_guess(path, sheets[0][0][2], sheets[0][0][1], kinds)
     tables = []
     for part, ((_, header, chosen), name, batch, positions) in enumerate(sheets):
         sheets[part] = None  # each sheet's cells are let go of once it is a frame
@@ -368,6 +390,7 @@ def _read_csv(path: Path, kind: str | None) -> Table:
     else:
         raise _no_header(path, kinds, None)
     _, header, chosen = found
+    _check_not_a_guess(path, chosen, header, kinds)
     try:
         with warnings.catch_warnings():
             # A row longer than the header (a trailing comma, a note beside the table) loses only cells that
