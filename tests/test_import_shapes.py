@@ -474,6 +474,7 @@ def test_a_county_sheet_beside_the_schools_sheets_is_refused(tmp_path, cli):
     assert "工作表“城关中学”的 1 笔发放在工作表“全县”中全都有" in result.output
     assert "工作表“城关第一小学”的 1 笔发放在工作表“全县”中全都有" in result.output
     assert "--sheet 全县" in result.output
+    assert "问题分类：工作表重复 2 个" in result.output  # the summary line speaks Chinese, never the code
     assert cli.counts()["payments"] == 0
 
     result = cli("import", path, "--sheet", "全县")

@@ -106,7 +106,7 @@ def _report_problems(result, errors: Path | None) -> None:
     problems = result.problems
     err.print(f"[bold red]导入未完成[/]：发现 {len(problems):,} 个问题，本次没有写入任何数据。", markup=True)
     by_code = Counter(p.code for p in problems)
-    err.print("问题分类：" + "；".join(f"{_CODE_TITLES.get(c, c)} {n:,} 个" for c, n in by_code.most_common()))
+    err.print("问题分类：" + "；".join(f"{_CODE_TITLES.get(c, '其他问题')} {n:,} 个" for c, n in by_code.most_common()))
     for p in problems[:SHOWN_PROBLEMS]:
         value = f"（值：{p.value}）" if p.value else ""
         err.print(f"- {p.location()}：{p.message}{value}")
@@ -136,6 +136,7 @@ _CODE_TITLES = {
     "study_place_in_county": "县内学生放错名单",
     "pairing_unknown": "责任人与学生没有结对关系", "activity_type_unknown": "帮扶类型无法识别",
     "level_unknown": "包保层级无法识别", "township_unknown": "乡镇不在学校名单中",
+    "csv_malformed": "CSV 格式有误", "sheet_copied": "工作表重复",
 }
 
 
