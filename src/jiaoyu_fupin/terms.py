@@ -27,10 +27,10 @@ class TermError(ValueError):
     """A term text that cannot be read; the message is Chinese and meant for the person who typed it."""
 
 
-# Dashes and tildes people put between the two years of a school year; NFKC has already folded
-# the full-width ones (－ ～) to ASCII, the rest survive it.
-_YEAR_SEP = r"(?:[-‐‑‒–—―~〜〰]+|至|到)"
-_SEASON_RE = re.compile(r"(\d{4})年?(春|秋)(?:季)?(?:学期)?")
+# Dashes, tildes and slashes people put between the two years of a school year; NFKC has already folded
+# the full-width ones (－ ～ ／) to ASCII, the rest survive it.
+_YEAR_SEP = r"(?:[-‐‑‒–—―~〜〰/]+|至|到)"
+_SEASON_RE = re.compile(r"(\d{4})(?:年度?)?(春|秋)(?:季)?(?:学期)?")
 _SCHOOL_YEAR_RE = re.compile(
     rf"(\d{{4}})年?{_YEAR_SEP}(\d{{4}})年?学年度?"
     r"(?:(第一|第1|上|秋季?)|(第二|第2|下|春季?))学期"
