@@ -119,6 +119,18 @@ def test_sheet_option_still_picks_one_sheet(tmp_path, cli):
     assert cli.counts()["payments"] == 2
 
 
+def test_one_sheet_then_the_whole_workbook_records_each_payment_once(tmp_path, cli):
+    # A payment's key must not depend on which sheets were read with it: keyed by the sheet's position, the
+    # second sheet's payments imported with --sheet were new again when the whole workbook came in.
+    path = _per_school_roster(tmp_path / "发放名册_2019秋.xlsx")
+    assert cli("import", path, "--sheet", "城关第一小学").exit_code == 0
+    result = cli("import", path)
+    assert result.exit_code == 0, result.output
+    assert "（工作表“城关中学”，第 1 行为表头）→ 资助发放名册，学期 2019秋：2 行，新增 1，变更 0，未变 1" in result.output
+    assert "（工作表“城关第一小学”，第 1 行为表头）→ 资助发放名册，学期 2019秋：2 行，新增 1，变更 0，未变 1" in result.output
+    assert cli.counts()["payments"] == 4
+
+
 def test_a_bad_row_on_one_sheet_refuses_the_whole_workbook(tmp_path, cli):
     path = _per_school_roster(tmp_path / "发放名册_2019秋.xlsx")
     wb = openpyxl.load_workbook(path)

@@ -120,6 +120,8 @@ def import_files(ledger, paths: list[Path], *, kind: str | None = None, sheet: s
                     prepared.append(_validate(conn, result, Options(term=term)))
                 _conflicts_across_sheets(group, prepared)
                 _copied_sheets(group, prepared)
+                if group[0].kind == "payments":
+                    payments.key_sheets_together(prepared)
                 for result, ready in zip(group, prepared, strict=True):
                     _write(conn, result, ready)
             # Unreadable files were still followed by validating the readable ones, so the clerk gets every

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 
+import pandas as pd
 from sqlalchemy import Connection, select
 
 from jiaoyu_fupin.importers import store, values
@@ -71,23 +72,55 @@ def validate(conn: Connection, table: Table, options: Options) -> Prepared:
         "paid_on": iso(paid_on), "school_name": col("school"),
     })
     # Identical rows of one file are separate payments (paid twice is a fact to flag), told apart by occurrence;
-    # so are identical rows on two sheets of one workbook (a student on two schools' sheets). The first sheet
-    # keeps the file name alone, as keys made before workbooks were read sheet by sheet have it.
-    identity = ["id_number", "program_id", "term", "amount", "paid_on"]
-    # dropna=False: an empty 发放日期 is a value like any other. Grouped away, every such row counted as "nan"
-    # and two identical rows collided on one key (a crash); the first such row keeps "nan", the key ledgers
-    # already hold for it, so their rosters re-import unchanged.
-    occurrence = frame.astype(str).groupby(identity, sort=False, dropna=False).cumcount()
-    occurrence = occurrence.astype(str).where(~(frame["paid_on"].isna() & (occurrence == 0)), "nan")
-    name = _first_name_of(conn, table, prepared.checked)
-    source = name if not table.part else f"{name}|{table.sheet}"
-    frame["payment_key"] = [
-        hashlib.sha1("|".join([source, *map(str, parts), str(k)]).encode()).hexdigest()
-        for *parts, k in zip(*(frame[c] for c in identity), occurrence, strict=True)
-    ]
+    # so are identical rows on two sheets of one workbook (a student on two schools' sheets): key_sheets_together
+    # counts them over the workbook. No sheet name or position goes into the key, so a sheet imported alone with
+    # --sheet and later with the whole workbook (or by a version that read only the best sheet) keeps its keys.
+    frame.attrs["key_source"] = _first_name_of(conn, table, prepared.checked)
+    frame["payment_key"] = _keys(frame, _occurrence(frame))
     prepared.frames["payments"] = frame
     prepared.term = single_term(frame["term"])
     return prepared
+
+
+IDENTITY = ["id_number", "program_id", "term", "amount", "paid_on"]
+
+
+def _occurrence(frame: pd.DataFrame) -> pd.Series:
+    """How many identical rows came before each row, as text.
+
+    dropna=False: an empty 发放日期 is a value like any other. Grouped away, every such row counted as "nan"
+    and two identical rows collided on one key (a crash); the first such row keeps "nan", the key ledgers
+    already hold for it, so their rosters re-import unchanged.
+    """
+    occurrence = frame[IDENTITY].astype(str).groupby(IDENTITY, sort=False, dropna=False).cumcount()
+    return occurrence.astype(str).where(~(frame["paid_on"].isna() & (occurrence == 0)).to_numpy(), "nan")
+
+
+def _keys(frame: pd.DataFrame, occurrence) -> list[str]:
+    source = frame.attrs["key_source"]
+    return [hashlib.sha1("|".join([source, *map(str, parts), str(k)]).encode()).hexdigest()
+            for *parts, k in zip(*(frame[c] for c in IDENTITY), occurrence, strict=True)]
+
+
+def key_sheets_together(prepared: list[Prepared]) -> None:
+    """Count identical payments over all the sheets of one workbook, in workbook order: the second sheet's copy
+    of a payment on the first is a payment of its own, and a sheet read alone keeps the keys of its rows.
+    A file named twice in one command is read twice, each read starting again at its first sheet (part 0):
+    counted separately, the second read's rows are the first's again."""
+    reads: list[list[pd.DataFrame]] = []
+    for p in prepared:
+        if p.table.part == 0 or not reads:
+            reads.append([])
+        if "payments" in p.frames:
+            reads[-1].append(p.frames["payments"])
+    for frames in reads:
+        if len(frames) < 2:
+            continue
+        occurrence = _occurrence(pd.concat([f[IDENTITY] for f in frames], ignore_index=True)).to_numpy()
+        start = 0
+        for frame in frames:
+            frame["payment_key"] = _keys(frame, occurrence[start:start + len(frame)])
+            start += len(frame)
 
 
 def _first_name_of(conn: Connection, table: Table, checked) -> str:
