@@ -392,6 +392,16 @@ def test_school_and_grade_merged_down_over_a_class(tmp_path, cli, schools, db):
                       ("王小刚", "城关中学", 1, "2019秋")]
 
 
+def test_an_amount_merged_over_two_payments_is_refused_not_copied(tmp_path, cli):
+    # 1000 merged over two children's rows says how much went to both, not 1000 to each: copied down, the
+    # ledger held 2000 paid. A quantity is never copied from a merged cell; the empty cell is refused by name.
+    rows = [PAY, _pay("张小明", ZHANG, amount="1000"), _pay("李小红", LI, amount=None)]
+    result = cli("import", _workbook(tmp_path / "发放.xlsx", {"发放名册": rows}, {"发放名册": ["E2:E3"]}))
+    assert result.exit_code == 1, result.output
+    assert "第 3 行，“资助金额”列（E 列）" in result.output
+    assert cli.counts()["payments"] == 0
+
+
 def test_a_web_page_named_xls_and_an_excel_lock_file_are_explained(tmp_path, cli):
     page = tmp_path / "学籍导出.xls"
     page.write_text("<html><body><table><tr><td>姓名</td><td>身份证件号</td></tr></table></body></html>",

@@ -251,6 +251,9 @@ def _unreadable(path: Path, exc: Exception) -> ImportRefused:
                         "请用 Excel 或 WPS 打开确认，另存为 .xlsx 后重新导入")
 
 
+_QUANTITIES = ("amount", "count", "entrants", "enrolled", "graduates", "transfers_in", "transfers_out", "visit_count")
+
+
 def _fill_merged_down(table: Table) -> None:
     """A cell merged down over a block of rows (学校、年级、学期 written once for a class) reads as empty below its
     first row, though Excel shows it on every row: its value is copied down, as Excel shows it.
@@ -272,9 +275,12 @@ def _fill_merged_down(table: Table) -> None:
         return
     index = {int(r): i for i, r in enumerate(table.rows)}  # Excel row number -> frame row
     has_data = frame[list(table.fields.values())].notna().any(axis=1).to_numpy()
+    # A quantity merged over rows (1000 yuan beside two siblings) is their total, not each row's: copied down it
+    # would be paid or counted once per row, so its empty cells stay empty and are refused by name.
+    quantities = {table.fields[f] for f in _QUANTITIES if f in table.fields}
     for (r1, c1), (r2, c2) in ranges:
         top = index.get(r1 + 1)
-        if c1 != c2 or r2 <= r1 or c1 >= frame.shape[1] or top is None or pd.isna(frame.iat[top, c1]):
+        if c1 != c2 or r2 <= r1 or c1 >= frame.shape[1] or c1 in quantities or top is None or pd.isna(frame.iat[top, c1]):
             continue
         below = [i for i in (index.get(r + 1) for r in range(r1 + 1, r2 + 1)) if i is not None and has_data[i]]
         frame.iloc[below, c1] = frame.iat[top, c1]
