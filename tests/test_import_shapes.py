@@ -83,6 +83,16 @@ def test_two_line_header_in_a_csv(tmp_path, cli):
 PAY = ["姓名", "身份证号码", "学校名称", "资助项目", "资助金额", "学期"]
 
 
+def test_a_csv_with_an_unpaired_quote_is_explained_in_chinese(tmp_path, cli):
+    path = tmp_path / "发放.csv"
+    path.write_text(",".join(PAY) + f'\n张小明,"{ZHANG},城关中学,义务教育非寄宿生生活补助,312.5,2019秋\n',
+                    encoding="utf-8")
+    result = cli("import", path)
+    assert result.exit_code == 1, result.output
+    assert "CSV 文件格式有误：有一个英文双引号（\"）没有配对" in result.output
+    assert "Error tokenizing" not in result.output and "EOF" not in result.output
+
+
 def _pay(name, kid, school="城关中学", amount="312.5"):
     return [name, kid, school, "义务教育非寄宿生生活补助", amount, "2019秋"]
 

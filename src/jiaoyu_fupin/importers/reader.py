@@ -407,7 +407,10 @@ def _read_csv(path: Path, kind: str | None) -> Table:
                 na_values=[], skip_blank_lines=False, names=range(len(header.cells)), index_col=False,
             )
     except (pd.errors.ParserError, ValueError) as exc:
-        raise file_problem(path, "csv_malformed", f"CSV 文件格式有误：{exc}",
+        # pandas explains in English ("Error tokenizing data. C error: …"); the clerk is told what it means.
+        why = ("有一个英文双引号（\"）没有配对，其后的内容无法分成行和列" if "EOF inside string" in str(exc)
+               else "内容无法分成行和列")
+        raise file_problem(path, "csv_malformed", f"CSV 文件格式有误：{why}",
                            "请用 Excel 打开后另存为 .xlsx 再导入") from None
     frame = frame.astype("str").apply(lambda s: s.str.strip()).replace("", pd.NA) if len(frame) else frame
     if '="' in text and len(frame):
