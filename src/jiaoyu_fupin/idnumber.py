@@ -125,13 +125,20 @@ def _problem(code: str, message: str, hint: str) -> IdCheck:
 
 
 def _number_problem(raw: object) -> IdCheck:
-    if isinstance(raw, numbers.Integral):
+    # Shown as Excel's General format shows a long number (4.22822E+17): what the clerk sees in the cell, and no
+    # more of a child's ID than its region code (the 15 digits Excel kept would include the birth date).
+    try:
+        number = float(raw)  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError):
+        number = None
+    if number is not None and abs(number) >= 1e11:
+        shown = f"{number:.6G}"
+    elif isinstance(raw, numbers.Integral):
         shown = str(int(raw))
+    elif number is not None:
+        shown = f"{number:.15G}"
     else:
-        try:
-            shown = f"{float(raw):.15G}"  # type: ignore[arg-type]
-        except (TypeError, ValueError, OverflowError):
-            shown = str(raw)
+        shown = str(raw)
     if "E" in shown:
         shown = f"科学计数法 {shown}"
     message = (
