@@ -284,3 +284,10 @@ def test_check_many_survives_lone_surrogates() -> None:
     normalized, codes = idn.check_many(pd.Series(cells, dtype=object), today=TODAY)
     assert list(codes) == [idn.check(cells[0]).code, None, "id_missing"]
     assert list(normalized) == [None, VALID, None]
+
+
+def test_an_impossible_birth_date_is_explained_without_its_digits():
+    for born, part in (("19901345", "月份为 13"), ("19900230", "2 月没有 30 日")):
+        message = idn.check(make_id(born=born), today=TODAY).message
+        assert f"出生日期（第 7–14 位）不是真实存在的日期：{part}" in message
+        assert born not in idn.mask(make_id(born=born)) and born not in message.replace(make_id(born=born), "")

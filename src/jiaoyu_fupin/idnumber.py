@@ -153,7 +153,7 @@ def _date_problem(s: str, ymd: str, today: date) -> IdCheck | None:
     try:
         born = date(y, m, d)
     except ValueError:
-        reason = "不是真实存在的日期"
+        reason = _impossible(m, d)
     else:
         if y < MIN_BIRTH_YEAR:
             reason = f"早于 {MIN_BIRTH_YEAR} 年"
@@ -161,7 +161,16 @@ def _date_problem(s: str, ymd: str, today: date) -> IdCheck | None:
             reason = f"晚于今天（{today.isoformat()}）"
         else:
             return None
-    return _problem(ID_BIRTH_DATE, f"身份证号“{s}”中的出生日期“{ymd}”{reason}", "请核对第 7–14 位出生日期（年月日）是否录错")
+    # The date's digits are not quoted: they are the child's birth date, which a masked ID hides.
+    return _problem(ID_BIRTH_DATE, f"身份证号“{s}”中的出生日期（第 7–14 位）{reason}",
+                    "请核对第 7–14 位出生日期（年月日）是否录错")
+
+
+def _impossible(month: int, day: int) -> str:
+    """Which part of a date that does not exist is wrong, without the date itself."""
+    if not 1 <= month <= 12:
+        return f"不是真实存在的日期：月份为 {month}"
+    return f"不是真实存在的日期：{month} 月没有 {day} 日"
 
 
 def _check_text(s: str, today: date) -> IdCheck:
@@ -249,7 +258,7 @@ def birth_date(id18: str) -> date:
     try:
         return date(int(s[6:10]), int(s[10:12]), int(s[12:14]))
     except ValueError:
-        message = f"身份证号“{s}”中的出生日期“{s[6:14]}”不是真实存在的日期"
+        message = f"身份证号“{s}”中的出生日期（第 7–14 位）{_impossible(int(s[10:12]), int(s[12:14]))}"
         raise IdNumberError(ID_BIRTH_DATE, message, _RETYPE_HINT) from None
 
 
