@@ -26,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from workers import emit, median, spawn, times
+from workers import emit, interleaved, median, spawn, times
 
 BENCH = Path(__file__).resolve().parent
 OUT = BENCH / "out" / "reports"
@@ -75,8 +75,6 @@ def worker_monthly(db: Path) -> dict:
 WORKERS = {"baseline": worker_baseline, "summary": worker_summary, "monthly": worker_monthly}
 
 
-
-
 def fupin() -> str:
     return str(Path(sys.executable).with_name("fupin"))
 
@@ -100,8 +98,6 @@ def ensure_ledger(scale: float) -> Path:
     return db
 
 
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Year-end report benchmark (see the module docstring).")
     parser.add_argument("--scale", type=float, default=1.0, help="size of the sample county (1 = the real county)")
@@ -116,14 +112,9 @@ def main(argv: list[str] | None = None) -> int:
 
     db = ensure_ledger(args.scale)
     load_before = os.getloadavg()
-    runs: dict[str, list[dict]] = {"baseline": [], "summary": []}
-    for _ in range(args.repeat):
-        for kind in runs:  # interleaved, so machine load falls on both alike
-            result = spawn(__file__, kind, db)
-            if "error" in result:
-                print(f"{kind} failed: {result['error']}\n{result.get('stderr', '')}")
-                return 1
-            runs[kind].append(result)
+    runs = interleaved(__file__, ["baseline", "summary"], db, args.repeat)
+    if runs is None:
+        return 1
     monthly = spawn(__file__, "monthly", db)
     with tempfile.TemporaryDirectory() as folder:
         t = time.perf_counter()

@@ -22,14 +22,12 @@ import sys
 import time
 from pathlib import Path
 
-from workers import emit, median, peak_bytes, spawn, times
+from workers import emit, interleaved, median, peak_bytes, times
 
 BENCH = Path(__file__).resolve().parent
 OUT = BENCH / "out"
 SECONDS_LIMIT = 2.0
 MEMORY_LIMIT = 1e9  # bytes
-
-
 
 
 def worker_baseline(db: Path) -> dict:
@@ -63,8 +61,6 @@ def worker_check(db: Path) -> dict:
 WORKERS = {"baseline": worker_baseline, "check": worker_check}
 
 
-
-
 def ensure_ledger(students: int) -> tuple[Path, dict]:
     db = OUT / f"ledger_{students}.db"
     facts = db.with_suffix(".json")
@@ -73,8 +69,6 @@ def ensure_ledger(students: int) -> tuple[Path, dict]:
         print(f"generating {db.name} ...", flush=True)
         subprocess.run([sys.executable, str(generator), "--students", str(students), "--out", str(db)], check=True)
     return db, json.loads(facts.read_text(encoding="utf-8"))
-
-
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -90,14 +84,9 @@ def main(argv: list[str] | None = None) -> int:
 
     OUT.mkdir(parents=True, exist_ok=True)
     db, facts = ensure_ledger(args.students)
-    runs = {"baseline": [], "check": []}
-    for _ in range(args.repeat):
-        for kind in runs:  # interleaved, so machine load falls on both alike
-            result = spawn(__file__, kind, db)
-            if "error" in result:
-                print(f"{kind} failed: {result['error']}\n{result.get('stderr', '')}")
-                return 1
-            runs[kind].append(result)
+    runs = interleaved(__file__, ["baseline", "check"], db, args.repeat)
+    if runs is None:
+        return 1
     base = min(r["seconds"] for r in runs["baseline"])
     best = min(runs["check"], key=lambda r: r["seconds"])
     typical = median(runs["check"])

@@ -33,6 +33,20 @@ def spawn(script: str | Path, kind: str, db: Path) -> dict:
     return json.loads(lines[-1][len(MARK):])
 
 
+def interleaved(script: str | Path, kinds: list[str], db: Path, repeat: int) -> dict[str, list[dict]] | None:
+    """Each worker kind `repeat` times, taking turns so machine load falls on all alike; None (after printing why)
+    when a worker gave no result."""
+    runs: dict[str, list[dict]] = {kind: [] for kind in kinds}
+    for _ in range(repeat):
+        for kind in kinds:
+            result = spawn(script, kind, db)
+            if "error" in result:
+                print(f"{kind} failed: {result['error']}\n{result.get('stderr', '')}")
+                return None
+            runs[kind].append(result)
+    return runs
+
+
 def times(results: list[dict]) -> str:
     return ", ".join(f"{r['seconds']:.2f}" for r in results)
 
