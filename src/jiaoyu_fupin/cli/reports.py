@@ -137,8 +137,10 @@ def summary_command(
     """
     from datetime import date
 
-    if not 1990 <= year <= 2100:
-        fail(f"年份 {year} 不在 1990–2100 之间", EXIT_MISUSE, "例：--year 2019")
+    from jiaoyu_fupin.terms import MAX_YEAR, MIN_YEAR
+
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        fail(f"年份 {year} 不在 {MIN_YEAR}–{MAX_YEAR} 之间", EXIT_MISUSE, "例：--year 2019")
     path = out_path or Path(f"总结_{year}.xlsx")
     common.xlsx_arg(path, f"总结_{year}.xlsx")
     if narrative is not None and narrative.suffix.lower() != ".md":

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from jiaoyu_fupin.problems import ClerkError
-from jiaoyu_fupin.terms import AUTUMN, SPRING, Term
+from jiaoyu_fupin.terms import AUTUMN, MAX_YEAR, MIN_YEAR, SPRING, Term
 
 
 class PeriodError(ClerkError, ValueError):
@@ -28,7 +28,7 @@ class Month:
     def parse(cls, value: str) -> Month:
         """2019-11, 2019/11, 2019年11月."""
         m = _MONTH_RE.fullmatch(unicodedata.normalize("NFKC", str(value)).strip())
-        if not m or not 1 <= int(m[2]) <= 12 or not 1990 <= int(m[1]) <= 2100:
+        if not m or not 1 <= int(m[2]) <= 12 or not MIN_YEAR <= int(m[1]) <= MAX_YEAR:
             raise PeriodError(f"无法识别的月份“{value}”", "请写成 2019-11 这样的形式")
         return cls(int(m[1]), int(m[2]))
 
