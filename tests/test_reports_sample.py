@@ -49,7 +49,7 @@ def _stable(path) -> dict[str, list[list]]:
     for row in sheets.pop("数据来源"):
         if row and isinstance(row[0], str) and row[0].startswith(("台账：", "生成时间：")):
             continue
-        source.append([*row[:5], *row[6:]] if row and isinstance(row[0], int) else row)
+        source.append([*row[:5], *row[7:]] if row and isinstance(row[0], int) else row)  # no data or import time
     sheets["数据来源"] = source
     return sheets
 

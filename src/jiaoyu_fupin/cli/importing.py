@@ -22,6 +22,9 @@ def import_command(
     sheet: Annotated[str | None, typer.Option("--sheet", help="只读这个工作表（默认自动寻找含表头的工作表）")] = None,
     term: Annotated[str | None, typer.Option("--term", help="学期，如 2019秋；文件中没有“学期”列时必须给出")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只校验并报告将新增、变更多少行，不写入台账")] = False,
+    dated: Annotated[str | None, typer.Option(
+        "--dated", help="数据日期：文件中的数据是哪天的情况，如 2019-10-20（当天 0 点）或 2019-10-20 07:00；"
+                        "补录以前月份时写，按截至时间出的报表（--as-of、比上月）按它计入；须按日期从早到晚导入；默认现在")] = None,
     errors: Annotated[Path | None, typer.Option("--errors", help="有错误时把错误工作簿写到这里（默认：当前文件夹下的 导入错误_文件名.xlsx）")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="只在出错时输出")] = False,
 ) -> None:
@@ -40,15 +43,38 @@ def import_command(
             term = str(Term.parse(term))
         except TermError as exc:
             fail(str(exc), EXIT_MISUSE)
+    moment = _dated(dated)
     ledger = common.open_ledger(ctx, create=True)
-    with _progress(len(files), quiet) as step:
-        result = import_files(ledger, files, kind=kind, sheet=sheet, term=term, dry_run=dry_run, progress=step)
+    from jiaoyu_fupin.importers.engine import DatedError
+
+    try:
+        with _progress(len(files), quiet) as step:
+            result = import_files(ledger, files, kind=kind, sheet=sheet, term=term, dry_run=dry_run, dated=moment,
+                                  progress=step)
+    except DatedError as exc:
+        fail(exc.message, EXIT_FINDINGS, exc.hint)
     if result.ok:
         if not quiet:
             _report(result)
         return
     _report_problems(result, errors)
     raise typer.Exit(EXIT_FINDINGS)
+
+
+def _dated(value: str | None):
+    from datetime import datetime
+
+    from jiaoyu_fupin.reports.asof import AsOfError, parse_dated
+
+    if value is None:
+        return None
+    try:
+        moment = parse_dated(value)
+    except AsOfError as exc:
+        fail(exc.message, EXIT_MISUSE, exc.hint)
+    if moment > datetime.now():
+        fail(f"数据日期 {moment:%Y-%m-%d %H:%M} 在现在之后", EXIT_MISUSE, "--dated 写文件中数据所反映的那一天，不能晚于今天")
+    return moment
 
 
 class _progress:

@@ -120,6 +120,7 @@ def _batch_json(batch) -> dict:
         "sheet": batch.sheet,
         "term": batch.term,
         "imported_at": batch.imported_at.astimezone().isoformat(timespec="seconds"),
+        "effective_at": (batch.effective_at or batch.imported_at).astimezone().isoformat(timespec="seconds"),
         "rows": batch.rows,
         "new": batch.new_rows,
         "changed": batch.changed_rows,
@@ -130,10 +131,12 @@ def _batch_json(batch) -> dict:
 def _print_batches(batches, title: str) -> None:
     from rich.table import Table
 
-    table = Table("批次", "文件", "工作表", "类型", "学期", "导入时间", "行数", "新增", "变更", "未变", title=title)
+    table = Table("批次", "文件", "工作表", "类型", "学期", "导入时间", "数据日期", "行数", "新增", "变更", "未变",
+                  title=title)
     for b in batches:
         table.add_row(
             str(b.id), b.file_name, b.sheet or "", b.kind, b.term or "", b.imported_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+            (b.effective_at or b.imported_at).astimezone().strftime("%Y-%m-%d %H:%M"),
             f"{b.rows:,}", f"{b.new_rows:,}", f"{b.changed_rows:,}", f"{b.unchanged_rows:,}",
         )
     common.print_table(table)

@@ -77,7 +77,7 @@ def case_steps(conn: Connection, term: Term, first: date, last: date) -> pd.Data
 
     Columns: case, township, school_id (-1: none), status (at the report's time), opened (cases opened or
     reopened in the period), returned (closed as 劝返复学), home_schooled, other_closed (other outcomes).
-    A case from the imported dropout ledger counts as opened in its 辍学年月 (else the day it was imported):
+    A case from the imported dropout ledger counts as opened in its 辍学年月 (else its batch's data date):
     the ledger carries no step for it.
     """
     views = list_cases(conn, today=last)
@@ -91,7 +91,7 @@ def case_steps(conn: Connection, term: Term, first: date, last: date) -> pd.Data
         params).all(), columns=["case", "action", "outcome"])
     imported = {r[0] for r in conn.execute(text(
         "SELECT c.id FROM dropout_cases c JOIN batches b ON b.id = c.batch_id WHERE c.origin = 'ledger' AND"
-        " (c.left_month BETWEEN :m1 AND :m2 OR (c.left_month IS NULL AND date(b.imported_at) BETWEEN :first AND :last))"),
+        " (c.left_month BETWEEN :m1 AND :m2 OR (c.left_month IS NULL AND date(b.effective_at) BETWEEN :first AND :last))"),
         params)}
     opened = set(steps.loc[steps["action"].isin(["opened", "reopened"]), "case"]) | imported
     closed = steps[steps["action"] == "closed"]
