@@ -127,7 +127,9 @@ def summary_command(
     ctx: typer.Context,
     year: Annotated[int, typer.Option("--year", help="年份，如 2019：该年的 春、秋 两个学期，年末的学籍")],
     out_path: Annotated[Path | None, typer.Option("--out", help="工作簿文件（.xlsx），默认当前文件夹下的 总结_2019.xlsx")] = None,
-    narrative: Annotated[Path | None, typer.Option("--narrative", help="同时写出总结正文初稿（Markdown，.md），数字全部取自台账")] = None,
+    narrative: Annotated[Path | None, typer.Option(
+        "--narrative", help="同时写出总结正文初稿：.docx 为 Word 文档（仿宋正文，【】处黄色标出待补写），.md 为 Markdown；"
+                            "数字全部取自台账")] = None,
     as_of: AsOfOption = None,
     quiet: QuietOption = False,
 ) -> None:
@@ -143,9 +145,11 @@ def summary_command(
         fail(f"年份 {year} 不在 {MIN_YEAR}–{MAX_YEAR} 之间", EXIT_MISUSE, "例：--year 2019")
     path = out_path or Path(f"总结_{year}.xlsx")
     common.xlsx_arg(path, f"总结_{year}.xlsx")
-    if narrative is not None and narrative.suffix.lower() != ".md":
-        fail(f"正文初稿“{narrative}”须以 .md 结尾（Markdown）", EXIT_MISUSE,
-             "暂不直接生成 .docx：可用 WPS、Word 或 pandoc 打开 .md 后另存为 .docx")
+    from jiaoyu_fupin.reports.narrative import FORMATS
+
+    if narrative is not None and narrative.suffix.lower() not in FORMATS:
+        fail(f"正文初稿“{narrative}”须以 .docx（Word 文档）或 .md（Markdown）结尾", EXIT_MISUSE,
+             f"例如 --narrative 总结_{year}.docx")
     if narrative is not None:
         common.folder_arg(narrative.parent, f"正文初稿“{narrative}”")
         if narrative.is_dir():  # found only after the workbook was written, it left one of the pair behind
