@@ -90,6 +90,10 @@ def test_each_back_filled_month_is_reported_as_it_was(cli, backfilled):
     row = next(r for r in source if r and isinstance(r[0], int) and r[1] == "学籍_11月.xlsx")
     assert row[5] == "2019-11-15 00:00:00" and row[6].startswith(f"{datetime.now():%Y}")
 
+    result = cli("report", "monthly", "--month", "2019-10", "--out", backfilled)
+    assert result.exit_code == 0 and "要得到2019年10月当时的月报，请加 --as-of 2019-10-20" in result.stderr
+    result = cli("report", "monthly", "--month", "2019-11", "--out", backfilled, "--as-of", "2019-11-20")
+    assert result.exit_code == 0 and "注意" not in result.stderr
     now = _lines(_monthly(cli, backfilled, "2019-11")["全县"])
     assert now[("建档立卡学生", "在籍人数")] == 3  # today's roll adds E: the cuts above did leave it out
     assert now[("建档立卡学生", "比上月新增")] == 1  # a month ago the ledger held November's data already

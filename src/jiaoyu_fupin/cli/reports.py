@@ -120,6 +120,8 @@ def monthly_command(
     written = common.write_file(details, lambda: details_monthly.write(report, details)) if details else None
     if not quiet:
         _print_monthly(report)
+        if report.hint:
+            err.print(f"注意：{report.hint}")
     _saved(path, quiet)
     if written is not None:
         _saved(written, quiet)
