@@ -74,6 +74,11 @@ TABLE_TITLES = {
     "dropout_events": "辍学案件经过",
     "population_counts": "户籍人口分年龄汇总",
     "school_stats": "教育事业统计",
+    "collab_plans": "扶贫协作计划",
+    "collab_targets": "扶贫协作年度目标",
+    "collab_records": "扶贫协作记录",
+    "tasks": "工作任务",
+    "task_events": "任务销号记录",
     "batches": "导入批次",
 }
 
@@ -162,7 +167,7 @@ def batches(
 
 
 def _register_groups() -> None:
-    from jiaoyu_fupin.cli import dropout, importing, pairing, rates, reports, sample, subsidy
+    from jiaoyu_fupin.cli import collab, dropout, importing, pairing, rates, reports, sample, subsidy, tasks
 
     importing.register(app)
     sample.register(app)
@@ -171,6 +176,8 @@ def _register_groups() -> None:
     pairing.register(app)
     subsidy.register(app)
     reports.register(app)
+    collab.register(app)
+    tasks.register(app)
 
 
 def _chinese_help_chrome() -> None:

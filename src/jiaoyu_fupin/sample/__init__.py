@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jiaoyu_fupin.sample import facts, pairing_records, writers
+from jiaoyu_fupin.sample import collab, facts, pairing_records, writers
 from jiaoyu_fupin.sample.county import (
     assign_categories,
     assign_classes,
@@ -133,6 +133,7 @@ def generate(out_dir: Path, *, seed: int = 2019, scale: float = 1.0) -> SampleRe
         writers.population(county, out_dir),
         writers.dropouts(county, out_dir, built.returned),
         writers.statistics(county, out_dir, stats.rows),
+        *collab.write(county, out_dir),
     ]
     rows = {w.path.name: w.rows for w in written}
     for p in [p for hh in county.households for p in hh.members if "out_of_school" in p.tags]:
