@@ -7,7 +7,7 @@ A bureau task has one state. A school task has one state per school: its events 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pandas as pd
 from sqlalchemy import Connection, insert, select, update
@@ -194,7 +194,8 @@ def reopen(conn: Connection, number: int, on: date, reason: str, *, school: str 
 def _record(conn: Connection, number: int, sid: int | None, event: str, on: date, text: str,
             now: datetime | None) -> None:
     conn.execute(insert(TaskEvent.__table__).values(task_id=number, school_id=sid, event=event, on_date=on,
-                                                    text=text.strip(), recorded_at=now or datetime.now()))
+                                                    text=text.strip(),
+                                                    recorded_at=now or datetime.now(UTC)))
 
 
 def tie(conn: Connection, number: int, check: str | None) -> None:
