@@ -43,8 +43,13 @@ PROJECTS = ((600000, "社会捐款"), (500000, "社会捐款"), (450000, "社会
 
 
 def _schools(county: County) -> list[str]:
-    """Village primary and junior schools, in the school list's order: where the projects went."""
-    return [s.name for s in county.schools if s.type in ("小学", "初中") and s.township != "城关镇"]
+    """Sixteen schools the help went to: village primary and junior schools first, in the school list's order. A
+    county sampled too small to have sixteen gets 希望小学 names (kept as written, on no school list) for the rest,
+    so the year's figures are the same at every scale."""
+    village = [s.name for s in county.schools if s.type in ("小学", "初中") and s.township != "城关镇"]
+    other = [s.name for s in county.schools if s.type in ("小学", "初中", "教学点") and s.name not in village]
+    spare = [f"{COUNTY}希望小学{i}" for i in range(1, 17)]
+    return list(dict.fromkeys([*village, *other, *spare]))[:16]
 
 
 def records(county: County) -> list[list]:
