@@ -44,7 +44,9 @@ def letters(conn: Connection, term: Term, on: date) -> list[Letter]:
             letter.objects.append(school)
         else:
             where = schools.get(home) or school
-            letter = found.setdefault(("school_leader", helper_id), Letter("school_leader", name, school=where))
+            # A bureau officer answering for classes of two schools signs one letter in each school's file.
+            where = school if home not in schools else where
+            letter = found.setdefault(("school_leader", helper_id, where), Letter("school_leader", name, school=where))
             label = grade_label(stage, grade) if grade is not None else ""
             letter.objects.append(f"{label}{class_name or ''}" or "全校")
     p, st, e = Pairing.__table__.c, Student.__table__.c, Enrollment.__table__.c
