@@ -17,6 +17,7 @@ from jiaoyu_fupin.collab.model import EAST_WEST
 from jiaoyu_fupin.collab.progress import CollabError, progress
 from jiaoyu_fupin.reports.book import Table
 
+ELSEWHERE = "不在台账中、需另行取数的还有：生源地信用助学贷款、营养改善计划、办学条件改善项目、教师招录和培训"
 NO_RECORDS = "【台账中没有本年的扶贫协作记录（fupin import 导入协作记录后自动生成），请据实补写。】"
 
 
@@ -107,7 +108,7 @@ def collaboration_table(conn: Connection, year: int, on: date, f: dict) -> Table
     headers = ["项目", "本年完成", "计划或目标", "备注"]
     if fig is None:
         return Table("扶贫协作", "三（五）扶贫协作进展情况", headers, [],
-                     notes=["台账中没有本年的扶贫协作计划和记录：请用 fupin import 导入后重新生成"])
+                     notes=["台账中没有本年的扶贫协作计划和记录：请用 fupin import 导入后重新生成", ELSEWHERE])
     target = {t["item"]: t for t in fig["targets"]}
 
     def goal(item: str) -> str:
@@ -132,4 +133,4 @@ def collaboration_table(conn: Connection, year: int, on: date, f: dict) -> Table
                      "、".join(dict.fromkeys(province["partner"].dropna()))])
     return Table("扶贫协作", "三（五）扶贫协作进展情况", headers, rows,
                  notes=[f"东西部协作和省内协作记录截至 {on:%Y-%m-%d}（fupin collab progress --year {year} 有按计划项目、"
-                        "股室和月份的明细）", "结对学校目标按有协作方来校支教记录的学校计"])
+                        "股室和月份的明细）", "结对学校目标按有协作方来校支教记录的学校计", ELSEWHERE])

@@ -26,6 +26,10 @@ EXPERTS = (  # 项目名称, 责任股室, 专家, 时间, 人数, 备注 (附�
     ("小学音乐学科培训", "人事股、教研室", "小学音乐骨干教师", "8 月下旬", "3-5", "本县确定 30 名小学音乐教师参训"),
     ("小学美术学科培训", "人事股、教研室", "小学美术骨干教师", "8 月下旬", "3-5", "本县确定 30 名小学美术教师参训"),
 )
+SHADOW_HEADERS = ("序号", "对象", "时间", "人数", "责任股室")
+EXPERT_HEADERS = ("项目名称", "责任股室", "滨江来建始专家", "时间", "人数", "备注")
+SCHOOL_TASK_HEADERS = ("一级指标", "二级指标")
+TARGET_HEADERS = ("目标项目", "年度目标", "单位")
 TARGETS = (("支教", 100, "人次"), ("跟岗培训", 150, "人"), ("挂职干部", 6, "人"), ("结对学校", 28, "所"),
            ("资助学生", 100, "人次"))
 RECORD_HEADERS = ("日期", "类型", "协作类别", "协作方", "受援学校", "人数", "人次", "金额（元）", "资金来源", "计划项目", "备注")
@@ -117,15 +121,14 @@ SCHOOL_TASKS = (
 def write(county: County, out: Path) -> list:
     from jiaoyu_fupin.sample.writers import Written
 
-    plan = out / "扶贫协作计划_2019.xlsx"
-    write_workbook(plan, [
-        Sheet("附件1", ("序号", "对象", "时间", "人数", "责任股室"), [list(r) for r in SHADOW],
-              banner=(f"2019 年{COUNTY}教师到{PARTNER}学校跟岗培训计划安排表",)),
-        Sheet("附件2", ("项目名称", "责任股室", "滨江来建始专家", "时间", "人数", "备注"), [list(r) for r in EXPERTS],
-              banner=(f"2019 年{PARTNER}专家到{COUNTY}学校指导培训计划表",)),
-    ])
+    # The plan's two tables, each as the bureau keeps it in a workbook of its own.
+    shadow, experts = out / "扶贫协作计划_2019_跟岗培训.xlsx", out / "扶贫协作计划_2019_专家培训.xlsx"
+    write_workbook(shadow, [Sheet("附件1", SHADOW_HEADERS, [list(r) for r in SHADOW],
+                                  banner=(f"2019 年{COUNTY}教师到{PARTNER}学校跟岗培训计划安排表",))])
+    write_workbook(experts, [Sheet("附件2", EXPERT_HEADERS, [list(r) for r in EXPERTS],
+                                   banner=(f"2019 年{PARTNER}专家到{COUNTY}学校指导培训计划表",))])
     targets = out / "扶贫协作目标_2019.xlsx"
-    write_workbook(targets, [Sheet("年度目标", ("目标项目", "年度目标", "单位"), [list(t) for t in TARGETS],
+    write_workbook(targets, [Sheet("年度目标", TARGET_HEADERS, [list(t) for t in TARGETS],
                                    banner=(f"{COUNTY}2019年东西部教育扶贫协作目标",))])
     recs = records(county)
     done = out / "扶贫协作记录_2019.xlsx"
@@ -134,9 +137,10 @@ def write(county: County, out: Path) -> list:
     write_workbook(tasks, [Sheet("附件1", TASK_HEADERS, [list(t) for t in TASKS],
                                  banner=(f"{COUNTY}教育局落实教育精准扶贫行动计划工作任务清单",))])
     school_tasks = out / "学校任务清单_2019.xlsx"
-    write_workbook(school_tasks, [Sheet("附件2", ("一级指标", "二级指标"), [list(t) for t in SCHOOL_TASKS],
+    write_workbook(school_tasks, [Sheet("附件2", SCHOOL_TASK_HEADERS, [list(t) for t in SCHOOL_TASKS],
                                         banner=(f"{COUNTY}各学校落实教育精准扶贫行动计划工作任务清单",))])
-    return [Written(plan, "collab_plan", len(SHADOW) + len(EXPERTS), "附件2", 2),
+    return [Written(shadow, "collab_plan", len(SHADOW), "附件1", 2),
+            Written(experts, "collab_plan", len(EXPERTS), "附件2", 2),
             Written(targets, "collab_targets", len(TARGETS), "年度目标", 2),
             Written(done, "collab_record", len(recs), "协作记录", 2),
             Written(tasks, "tasks", len(TASKS), "附件1", 2),
