@@ -203,3 +203,19 @@ def test_the_wall_chart(cli, seed_tasks, tmp_path):
     assert states.count("逾期") == 38 and states.count("已完成") == 1
     red = next(r for r in range(4, 56) if listing.cell(r, 8).value == "逾期")
     assert listing.cell(red, 8).fill.fgColor.rgb.endswith("FFC7CE")
+
+
+@pytest.mark.parametrize(("group", "commands"), [("task", {"list", "done", "reopen", "tie", "board"}),
+                                                 ("collab", {"progress"})])
+def test_every_command_has_chinese_help(group, commands):
+    import typer.main
+
+    from jiaoyu_fupin.cli.main import app
+
+    found = typer.main.get_command(app).commands[group]
+    assert set(found.commands) == commands
+    for name, command in found.commands.items():
+        assert command.help and any("\u4e00" <= ch <= "\u9fff" for ch in command.help), name
+        for param in command.params:
+            if param.name != "help":
+                assert param.help and any("\u4e00" <= ch <= "\u9fff" for ch in param.help), f"{name} {param.name}"

@@ -250,6 +250,8 @@ def link_plans(conn: Connection) -> None:
     plans = store.fetch(conn, CollabPlan.__table__, ["id", "year", "kind", "project", "month_from", "month_to"])
     records = store.fetch(conn, CollabRecord.__table__, ["id", "happened_on", "kind", "plan_project", "plan_id"])
     plans["key"] = [values.text_key(p) for p in plans["project"]]
+    for column in ("year", "month_from", "month_to"):
+        plans[column] = pd.to_numeric(plans[column], errors="coerce")
     for rec in records.itertuples():
         day = pd.Timestamp(rec.happened_on)
         mine = plans[(plans["year"] == day.year) & (plans["kind"] == rec.kind)]
