@@ -166,3 +166,38 @@ def test_no_plan_and_no_record_is_said_so(cli):
     cli("init")
     result = cli("collab", "progress", "--year", "2019")
     assert result.exit_code == 2 and "没有 2019 年的扶贫协作计划或记录" in result.stderr
+
+
+def test_plans_in_shapes_not_seen_before(cli, tmp_path):
+    """One sheet for both kinds told apart by a 类别 column, an extra column, empty cells, 全年 and 5-6月, a GBK CSV."""
+    plan = write_xlsx(tmp_path / "协作计划.xlsx", ["序号", "培训对象", "类别", "培训地点", "计划时间", "计划人数", "责任单位", "年度"], [
+        [1, "中小学校长", "跟岗培训", "滨江区", "5-6月", "20人", "人事股,教育股", "2019"],
+        [2, "音乐送培", "专家培训", None, "全年", None, "教研室", "2019"],
+        [3, "班主任", None, None, "十一月", "约30人", None, "2019"],
+    ])
+    result = cli("import", plan)
+    assert result.exit_code == 0, result.output
+    assert "培训地点" in result.stdout  # named once as a column left alone
+    csv = tmp_path / "2019年跟岗计划.csv"
+    csv.write_bytes("对象,时间,人数,责任股室\n后勤干部,10 月,15,后勤办\n".encode("gbk"))
+    assert cli("import", csv).exit_code == 0
+    p = _progress(cli, "--as-of", "2019-12-31")
+    plans = {row["project"]: row for row in p["plans"]}
+    assert (plans["中小学校长"]["kind"], plans["中小学校长"]["planned_people"], plans["中小学校长"]["offices"]) == (
+        "跟岗培训", "20", ["人事股", "教育股"])
+    assert plans["音乐送培"]["kind"] == "专家培训" and plans["音乐送培"]["status"] == "未到期"  # 全年: due on 31 Dec
+    assert plans["班主任"]["status"] == "逾期未开展" and plans["班主任"]["offices"] == []
+    assert plans["后勤干部"]["status"] == "逾期未开展"
+    assert {o["office"] for o in p["by_office"]} == {"人事股", "教育股", "教研室", "后勤办", "（未写责任股室）"}
+
+
+def test_two_plan_tables_on_one_sheet_are_refused_at_the_second_header(cli, tmp_path):
+    path = write_xlsx(tmp_path / "2019计划.xlsx", SHADOW[0], [*SHADOW[1:3], [None] * 5, *EXPERTS])
+    result = cli("import", path)
+    assert result.exit_code == 1
+    assert "第 1 行和第 5 行都像是计划表的表头" in result.output and "两张表放在了同一个工作表里" in result.output
+    assert cli.counts()["collab_plans"] == 0
+    # The same with the shorter table below: its header is met as a data row.
+    below = write_xlsx(tmp_path / "2019计划b.xlsx", EXPERTS[0], [*EXPERTS[1:3], SHADOW[0], *SHADOW[1:3]])
+    result = cli("import", below)
+    assert result.exit_code == 1 and "第 4 行" in result.output and "两张表放在了同一个工作表里" in result.output

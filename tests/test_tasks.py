@@ -219,3 +219,37 @@ def test_every_command_has_chinese_help(group, commands):
         for param in command.params:
             if param.name != "help":
                 assert param.help and any("\u4e00" <= ch <= "\u9fff" for ch in param.help), f"{name} {param.name}"
+
+
+def test_a_gbk_csv_list_with_indicators_written_once(cli, tmp_path):
+    """Exported from WPS as CSV: merged cells come out as empty cells below the first; an indicator row of its own."""
+    path = tmp_path / "任务清单.csv"
+    path.write_bytes("\n".join([
+        "一级指标,二级指标,工作任务,牵头股室,配合股室,完成时限",
+        "重点项目,,,,,",
+        ",1. 资助,建立资助台账,资助中心,经费中心、计财股,2019/12/31",
+        ",,落实营养改善计划,后勤办,,2019年9月",
+        "改革举措,1. 经费,统筹使用教育扶贫资金,经费中心,,",
+    ]).encode("gbk"))
+    result = cli("import", path)
+    assert result.exit_code == 0, result.output
+    assert "1 行只有指标、没有工作任务，作为分组标题处理" in result.stdout
+    rows = _list(cli, "--as-of", "2019-10-01")
+    assert [(r["level1"], r["level2"], r["partner_offices"], r["due"], r["state"]) for r in rows] == [
+        ("重点项目", "1. 资助", "经费中心、计财股", "2019-12-31", "未完成"),
+        ("重点项目", "1. 资助", None, "2019-09-30", "逾期"),
+        ("改革举措", "1. 经费", None, None, "未完成"),
+    ]
+
+
+def test_the_wall_chart_has_the_schools_sheet(cli, school_county, tmp_path):
+    rows = _list(cli, "--school", "河口中学", "--as-of", "2019-12-01")
+    cli("task", "done", rows[0]["number"], "--school", "河口中学", "--date", "2019-11-01", "--evidence", "x")
+    out = tmp_path / "挂图.xlsx"
+    assert cli("task", "board", "--out", out, "--as-of", "2019-12-01").exit_code == 0
+    ws = openpyxl.load_workbook(out)["学校任务"]
+    header = [c.value for c in ws[3]]
+    assert header[:3] == ["学校", "组织保障", "控辍保学"] and header[-4:] == ["已完成", "未完成", "逾期", "完成率（%）"]
+    by_school = {r[0]: r for r in ws.iter_rows(min_row=4, values_only=True)}
+    assert by_school["河口中学"][1] == "1/5" and by_school["河口中学"][-4:-1] == (1, 39, 0)
+    assert by_school["城关中学"][1] == "0/5"

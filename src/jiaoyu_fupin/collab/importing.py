@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import unicodedata
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, update
 
 from jiaoyu_fupin.collab import parse
 from jiaoyu_fupin.collab.model import EAST_WEST, PLAN_KIND_OF, PROVINCE, RECORD_KIND_OF, TARGET_OF, TARGETS
 from jiaoyu_fupin.importers import store, values
+from jiaoyu_fupin.importers.columns import header_key
 from jiaoyu_fupin.importers.base import (
     BatchMaker,
     Counts,
@@ -65,11 +67,32 @@ def _years(table: Table, checked: Checked, options: Options) -> pd.Series | None
 
 # ---- collab_plan -------------------------------------------------------------------------------------------------
 
+def _second_header(table: Table, checked: Checked) -> None:
+    """The plan's two tables pasted one under the other on one sheet: the header found is one of them, and the other
+    table's rows would be read as titles (above it) or under the wrong columns (below it), so the clerk is asked to
+    part them."""
+    aliases = {header_key(a) for c in table.kind.columns for a in c.aliases}
+    for n, row in enumerate(parse.rows_above(table.path, table.sheet, table.header_row), 1):
+        if sum(1 for v in row if header_key(v) in aliases) >= 3:
+            checked.problems.append(table.problem(
+                "header_repeated", f"第 {n} 行和第 {table.header_row} 行都像是计划表的表头：两张表放在了同一个工作表里",
+                "请把跟岗培训计划表和专家培训计划表放在两个工作表（或两个文件）中，各带自己的表头", row=n))
+    frame = table.frame
+    for i in np.flatnonzero(checked.keep):
+        if sum(1 for v in frame.iloc[i] if isinstance(v, str) and header_key(v) in aliases) >= 3:
+            checked.problems.append(table.problem(
+                "header_repeated", "这一行像是另一张计划表的表头：两张表放在了同一个工作表里",
+                "请把跟岗培训计划表和专家培训计划表放在两个工作表（或两个文件）中，各带自己的表头", row=int(table.rows[i])))
+            checked.keep = checked.keep.copy()
+            checked.keep[i:] = False
+
+
 def validate_plan(conn: Connection, table: Table, options: Options) -> Prepared:
     checked = data_rows(table)
     prepared = Prepared(table, checked)
     if not required_columns(table, checked):
         return prepared
+    _second_header(table, checked)
     required_values(table, checked, ["project", "period"])
     col = table.text
     year = _years(table, checked, options)

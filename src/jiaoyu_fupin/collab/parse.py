@@ -65,26 +65,28 @@ def year_in(text: str | None) -> int | None:
     return int(m[1]) if m else None
 
 
-def title_year(path: Path, sheet: str | None, header_row: int) -> int | None:
-    """The year written above the table (its title), else in the sheet's or the file's name."""
-    lines: list[str] = []
+def rows_above(path: Path, sheet: str | None, header_row: int) -> list[list[str]]:
+    """The cells of the rows above a table's header (its title, notes, or another table), as text."""
     try:
         if sheet is not None:
             from python_calamine import CalamineWorkbook
 
             rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-            lines = [" ".join(str(v) for v in row if v not in (None, "")) for row in rows[: header_row - 1]]
-        else:
-            raw = path.read_bytes()
-            for encoding in ("utf-8-sig", "gb18030"):
-                try:
-                    lines = raw.decode(encoding).splitlines()[: header_row - 1]
-                    break
-                except UnicodeDecodeError:
-                    continue
-    except Exception:  # best effort: the title is a hint, the clerk is asked when nothing says the year
-        lines = []
-    for line in lines:
-        if (year := year_in(line)) is not None:
+            return [[str(v) for v in row if v not in (None, "")] for row in rows[: header_row - 1]]
+        raw = path.read_bytes()
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                return [line.split(",") for line in raw.decode(encoding).splitlines()[: header_row - 1]]
+            except UnicodeDecodeError:
+                continue
+    except Exception:  # best effort: what is above a table is a hint, never a reason to refuse reading it
+        pass
+    return []
+
+
+def title_year(path: Path, sheet: str | None, header_row: int) -> int | None:
+    """The year written above the table (its title), else in the sheet's or the file's name."""
+    for row in rows_above(path, sheet, header_row):
+        if (year := year_in(" ".join(row))) is not None:
             return year
     return year_in(sheet) or year_in(path.stem)
