@@ -15,7 +15,6 @@ from sqlalchemy import Connection, update
 from jiaoyu_fupin.collab import parse
 from jiaoyu_fupin.collab.model import EAST_WEST, PLAN_KIND_OF, PROVINCE, RECORD_KIND_OF, TARGET_OF, TARGETS
 from jiaoyu_fupin.importers import store, values
-from jiaoyu_fupin.importers.columns import header_key
 from jiaoyu_fupin.importers.base import (
     BatchMaker,
     Counts,
@@ -27,6 +26,7 @@ from jiaoyu_fupin.importers.base import (
     keep_frame,
     match_schools,
 )
+from jiaoyu_fupin.importers.columns import header_key
 from jiaoyu_fupin.importers.reader import Table
 from jiaoyu_fupin.importers.rowchecks import (
     Checked,
