@@ -38,18 +38,18 @@ def test_the_seed_list_merged_and_under_a_two_row_header(cli, seed_tasks):
     rows = _list(cli, "--as-of", "2019-06-01")
     assert len(rows) == 52
     assert Counter(r["lead_office"] for r in rows) == BY_OFFICE
-    assert Counter(r["level1"] for r in rows) == BY_LEVEL1
-    assert Counter(r["due"] for r in rows) == BY_DUE
+    assert Counter(r["area"] for r in rows) == BY_LEVEL1
+    assert Counter(r["deadline"] for r in rows) == BY_DUE
     first = rows[0]
-    assert first["level2"] == "1. 家庭经济困难学生资助" and first["partner_offices"] == "经费中心"
+    assert first["item"] == "1. 家庭经济困难学生资助" and first["supporting_offices"] == "经费中心"
     # 二级指标 10 sits in a row whose 一级指标 is merged from the page before; the 组织领导 block has no 配合股室.
     informatisation = next(r for r in rows if r["content"].startswith("继续加强中小学信息技术基础设施建设"))
-    assert informatisation["level1"] == "重点项目" and informatisation["level2"] == "10. 贫困地区教育信息化建设"
-    assert informatisation["partner_offices"] == "教育股、教研室"
+    assert informatisation["area"] == "重点项目" and informatisation["item"] == "10. 贫困地区教育信息化建设"
+    assert informatisation["supporting_offices"] == "教育股、教研室"
     special = next(r for r in rows if r["content"].startswith("加强特殊教育经费保障"))
-    assert special["partner_offices"] == "计财股、资助中心" and special["due"] == "2020-12-31"
+    assert special["supporting_offices"] == "计财股、资助中心" and special["deadline"] == "2020-12-31"
     rules = next(r for r in rows if r["content"].startswith("建立健全教育精准扶贫规章制度"))
-    assert rules["level2"] == "4. 强化县抓落实" and rules["due"] is None and rules["partner_offices"] is None
+    assert rules["item"] == "4. 强化县抓落实" and rules["deadline"] is None and rules["supporting_offices"] is None
     assert all(r["state"] == "未完成" for r in rows)
 
 
@@ -92,7 +92,7 @@ def test_reimport_is_unchanged_and_a_corrected_deadline_is_a_change(cli, seed_ta
     rows[0][5] = "2019年底"
     changed = cli("import", tasks_workbook(tmp_path / "changed.xlsx", rows))
     assert "变更 1" in changed.stdout
-    assert _list(cli, "--as-of", "2019-06-01")[0]["due"] == "2019-12-31"
+    assert _list(cli, "--as-of", "2019-06-01")[0]["deadline"] == "2019-12-31"
 
 
 def test_a_list_in_another_shape(cli, tmp_path):
@@ -106,7 +106,7 @@ def test_a_list_in_another_shape(cli, tmp_path):
     assert result.exit_code == 0, result.output
     assert "按没有时限处理" in result.stdout
     rows = _list(cli, "--as-of", "2019-12-01")
-    assert [(r["level1"], r["level2"], r["lead_office"], r["due"], r["state"]) for r in rows] == [
+    assert [(r["area"], r["item"], r["lead_office"], r["deadline"], r["state"]) for r in rows] == [
         ("控辍保学", "劝返复学", "教育股、资助中心", "2019-11-30", "逾期"),
         ("控辍保学", "劝返复学", "教育股", None, "未完成"),
         ("控辍保学", "资助", "资助中心", "2019-04-30", "逾期"),
@@ -156,7 +156,7 @@ def school_county(cli, tmp_path):
 def test_school_items_one_per_numbered_point_for_every_school(cli, school_county):
     rows = _list(cli, "--school", "河口中学", "--as-of", "2019-12-01")
     assert len(rows) == 40
-    assert Counter(r["level1"] for r in rows) == {"组织保障": 5, "控辍保学": 3, "教学质量": 5, "学生资助": 6, "全面关爱": 4,
+    assert Counter(r["area"] for r in rows) == {"组织保障": 5, "控辍保学": 3, "教学质量": 5, "学生资助": 6, "全面关爱": 4,
                                                  "学校建设": 5, "教师队伍": 5, "扶贫协作": 2, "宣传工作": 4, "档案建设": 1}
     assert rows[0]["content"] == "成立领导小组、工作专班。" and rows[0]["school"] == "河口中学"
     number = rows[0]["number"]
@@ -235,7 +235,7 @@ def test_a_gbk_csv_list_with_indicators_written_once(cli, tmp_path):
     assert result.exit_code == 0, result.output
     assert "1 行只有指标、没有工作任务，作为分组标题处理" in result.stdout
     rows = _list(cli, "--as-of", "2019-10-01")
-    assert [(r["level1"], r["level2"], r["partner_offices"], r["due"], r["state"]) for r in rows] == [
+    assert [(r["area"], r["item"], r["supporting_offices"], r["deadline"], r["state"]) for r in rows] == [
         ("重点项目", "1. 资助", "经费中心、计财股", "2019-12-31", "未完成"),
         ("重点项目", "1. 资助", None, "2019-09-30", "逾期"),
         ("改革举措", "1. 经费", None, None, "未完成"),

@@ -236,9 +236,9 @@ def letters_command(
     学校领导帮扶班级、教师帮扶学生（每校一份）。每份责任书一页，含工作要求和签字、盖章、日期栏。"""
     from datetime import date
 
-    from jiaoyu_fupin.letters.chain import letters
-    from jiaoyu_fupin.letters.docx import write_letters
     from jiaoyu_fupin.reports.summary_basic import home_county
+    from jiaoyu_fupin.responsibility.chain import letters
+    from jiaoyu_fupin.responsibility.docx import write_letters
     from jiaoyu_fupin.subsidy.scope import Scope, ScopeError
     from jiaoyu_fupin.terms import Term
 

@@ -73,8 +73,8 @@ def _print_rows(rows, day: date, school: str | None) -> None:
     table = Table("编号", "一级指标", "工作任务", "牵头股室", "配合股室", "完成时限", "状态", "销号日期", title=title)
     for r in rows:
         state = f"[red]{r.state}[/]" if r.state == OVERDUE else r.state
-        table.add_row(str(r.number), r.level1, r.content if len(r.content) <= 40 else r.content[:39] + "…",
-                      r.lead_office or "", r.partner_offices or "", r.due.isoformat() if r.due else "",
+        table.add_row(str(r.number), r.area, r.content if len(r.content) <= 40 else r.content[:39] + "…",
+                      r.lead_office or "", r.supporting_offices or "", r.deadline.isoformat() if r.deadline else "",
                       state, r.done_on.isoformat() if r.done_on else "")
     common.print_table(table)
 
@@ -88,13 +88,13 @@ def done_command(
     school: Annotated[str | None, typer.Option("--school", help=SCHOOL_HELP)] = None,
 ) -> None:
     """动态销号：记下任务已完成、日期和依据。关联了台账核对的任务，核对通过才能销号。"""
-    from jiaoyu_fupin.tasks.board import TaskError, strike_off
+    from jiaoyu_fupin.tasks.board import TaskError, sign_off
 
     day = common.day_arg(on, "销号日期")
     ledger = common.open_ledger(ctx)
     try:
         with ledger.transaction() as conn:
-            row = strike_off(conn, number, day, evidence, school=school)
+            row = sign_off(conn, number, day, evidence, school=school)
     except TaskError as exc:
         _task_error(exc)
     out.print(f"已销号：任务 {row.number}{'（' + row.school + '）' if row.school else ''}，{row.done_on:%Y-%m-%d}；"

@@ -43,7 +43,7 @@ def task_lines(conn: Connection, first: date, last: date) -> list[tuple]:
     rows = board(conn, last, scope="bureau")
     if not rows:
         return []
-    due = [r for r in rows if r.due is not None and first <= r.due <= last]
+    due = [r for r in rows if r.deadline is not None and first <= r.deadline <= last]
     done = [r for r in rows if r.state == DONE and r.done_on is not None and first <= r.done_on <= last]
     overdue = [r for r in rows if r.state == TASK_OVERDUE]
     return [("任务清单", "本月到期", len(due), None, f"其中已销号 {sum(r.state == DONE for r in due)} 项"),

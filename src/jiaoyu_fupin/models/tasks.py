@@ -19,12 +19,12 @@ class Task(Provenance, table=True):
 
     id: int | None = Field(default=None, primary_key=True)  # the number clerks use: fupin task done N
     scope: str = "bureau"  # bureau (局机关的任务清单) / school (各学校的任务清单, for every school)
-    level1: str  # 一级指标
-    level2: str | None = None  # 二级指标
+    area: str  # 一级指标
+    item: str | None = None  # 二级指标
     content: str  # 工作任务
     lead_office: str | None = None  # 牵头股室
-    partner_offices: str | None = None  # 配合股室, joined by 、
-    due_date: date | None = None  # 完成时限; None: no deadline given
+    supporting_offices: str | None = None  # 配合股室, joined by 、
+    deadline: date | None = None  # 完成时限; None: no deadline given
     position: int = 0  # order in the list
     check_name: str | None = None  # a ledger check that must agree before it is struck off (tasks.checks)
 

@@ -32,12 +32,12 @@ class TaskError(ClerkError):
 class Row:
     number: int
     scope: str
-    level1: str
-    level2: str | None
+    area: str
+    item: str | None
     content: str
     lead_office: str | None
-    partner_offices: str | None
-    due: date | None
+    supporting_offices: str | None
+    deadline: date | None
     check_name: str | None
     school: str | None = None  # a school task's school
     school_id: int | None = None
@@ -51,9 +51,9 @@ class Row:
         return [o for o in (self.lead_office or "").split("、") if o]
 
     def as_json(self) -> dict:
-        return {"number": self.number, "scope": self.scope, "level1": self.level1, "level2": self.level2,
-                "content": self.content, "lead_office": self.lead_office, "partner_offices": self.partner_offices,
-                "due": self.due.isoformat() if self.due else None, "check": self.check_name, "school": self.school,
+        return {"number": self.number, "scope": self.scope, "area": self.area, "item": self.item,
+                "content": self.content, "lead_office": self.lead_office, "supporting_offices": self.supporting_offices,
+                "deadline": self.deadline.isoformat() if self.deadline else None, "check": self.check_name, "school": self.school,
                 "state": self.state, "done_on": self.done_on.isoformat() if self.done_on else None,
                 "evidence": self.evidence, "reopened": self.reopened}
 
@@ -106,15 +106,15 @@ def board(conn: Connection, as_of: date, *, school: str | None = None, scope: st
         places = [(None, None)] if t["scope"] == "bureau" else [
             (sid, name) for sid, name in known.items() if only is None or sid == only]
         for sid, name in places:
-            row = Row(int(t["id"]), t["scope"], t["level1"], t["level2"], t["content"], t["lead_office"],
-                      t["partner_offices"], _day(t["due_date"]), t["check_name"], name, sid)
+            row = Row(int(t["id"]), t["scope"], t["area"], t["item"], t["content"], t["lead_office"],
+                      t["supporting_offices"], _day(t["deadline"]), t["check_name"], name, sid)
             for e in history.get((row.number, sid), []):
                 if e.event == "done":
                     row.state, row.done_on, row.evidence = DONE, e.on_date, e.text
                 else:
                     row.state, row.done_on, row.evidence = OPEN, None, None
                     row.reopened += 1
-            if row.state != DONE and row.due is not None and row.due < as_of:
+            if row.state != DONE and row.deadline is not None and row.deadline < as_of:
                 row.state = OVERDUE
             rows.append(row)
     return rows
@@ -126,12 +126,12 @@ def select_rows(rows: list[Row], *, office: str | None = None, overdue: bool = F
     if office:
         key = text_key(office)
         rows = [r for r in rows if key in {text_key(o) for o in r.offices}
-                or key in {text_key(o) for o in (r.partner_offices or "").split("、") if o}]
+                or key in {text_key(o) for o in (r.supporting_offices or "").split("、") if o}]
     if overdue:
         rows = [r for r in rows if r.state == OVERDUE]
     if due_within is not None and as_of is not None:
         until = as_of + timedelta(days=due_within)
-        rows = [r for r in rows if r.state == OPEN and r.due is not None and as_of <= r.due <= until]
+        rows = [r for r in rows if r.state == OPEN and r.deadline is not None and as_of <= r.deadline <= until]
     return rows
 
 
@@ -158,7 +158,7 @@ def _state(conn: Connection, number: int, sid: int | None, on: date) -> Row:
     return rows[0]
 
 
-def strike_off(conn: Connection, number: int, on: date, evidence: str, *, school: str | None = None,
+def sign_off(conn: Connection, number: int, on: date, evidence: str, *, school: str | None = None,
                now: datetime | None = None) -> Row:
     """动态销号: record the task done on `on` with its evidence. Refused when it is done already, or when its check
     finds the ledger disagrees (the task stays open, and the message says what the ledger found)."""

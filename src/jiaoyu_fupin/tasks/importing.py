@@ -27,7 +27,7 @@ from jiaoyu_fupin.models import Task
 from jiaoyu_fupin.tasks import parse
 from jiaoyu_fupin.tasks.checks import check_for
 
-FIELDS = ["level1", "level2", "lead_office", "partner_offices", "due_date", "position"]
+FIELDS = ["area", "item", "lead_office", "supporting_offices", "deadline", "position"]
 KEY = ["scope", "content"]
 
 
@@ -36,8 +36,8 @@ def _none(values_: list) -> pd.Series:
 
 
 def _deadlines(table: Table, checked: Checked) -> pd.Series:
-    parsed, bad = values.parse_unique(table.text("due"), parse.deadline)
-    bad_values(table, checked, "due", bad, "完成时限“{value}”无法识别",
+    parsed, bad = values.parse_unique(table.text("deadline"), parse.deadline)
+    bad_values(table, checked, "deadline", bad, "完成时限“{value}”无法识别",
                "请写成 2019年12月31日、2019-12-31、2019年12月 或 2019年底；没有时限就留空或写“长期”")
     standing = parsed.map(lambda v: v == "standing")
     if standing.any():
@@ -52,9 +52,9 @@ def validate_tasks(conn: Connection, table: Table, options: Options) -> Prepared
         return prepared
     col = table.text
     keep = checked.keep
-    level1 = [parse.level_name(v) if isinstance(v, str) else None for v in col("level1")]
-    level2 = [v if isinstance(v, str) else None for v in col("level2")]
-    level1, level2 = parse.fill_down(level1, level2)
+    area = [parse.level_name(v) if isinstance(v, str) else None for v in col("area")]
+    item = [v if isinstance(v, str) else None for v in col("item")]
+    area, item = parse.fill_down(area, item)
     content = col("content")
     lead = col("lead_office")
     # A row with an indicator and nothing else heads a block (a 一级指标 written across the table): not a task.
@@ -70,13 +70,13 @@ def validate_tasks(conn: Connection, table: Table, options: Options) -> Prepared
     due = _deadlines(table, checked)
     text = values.by_unique(content, lambda t: " ".join(t.split()))
     key = text.map(values.text_key, na_action="ignore")
-    compare = pd.DataFrame({"lead": lead, "partner": col("partner_offices"), "due": col("due")})
+    compare = pd.DataFrame({"lead": lead, "partner": col("supporting_offices"), "deadline": col("deadline")})
     drop = conflicting_duplicates(table, checked, key, compare, "content", "工作任务")
     joined = values.by_unique(lead, lambda t: "、".join(split_offices(t)) or None)
-    partners = values.by_unique(col("partner_offices"), lambda t: "、".join(split_offices(t)) or None)
+    partners = values.by_unique(col("supporting_offices"), lambda t: "、".join(split_offices(t)) or None)
     prepared.frames["tasks"] = _frame(table, checked, drop, {
-        "scope": "bureau", "level1": _none([v or "未分类" for v in level1]), "level2": _none(level2),
-        "content": text, "lead_office": joined, "partner_offices": partners, "due_date": due,
+        "scope": "bureau", "area": _none([v or "未分类" for v in area]), "item": _none(item),
+        "content": text, "lead_office": joined, "supporting_offices": partners, "deadline": due,
     })
     return prepared
 
@@ -87,26 +87,26 @@ def validate_school_tasks(conn: Connection, table: Table, options: Options) -> P
     if not required_columns(table, checked):
         return prepared
     col = table.text
-    level1, _ = parse.fill_down([parse.level_name(v) if isinstance(v, str) else None for v in col("level1")],
+    area, _ = parse.fill_down([parse.level_name(v) if isinstance(v, str) else None for v in col("area")],
                                 [None] * len(table.frame))
     due = _deadlines(table, checked)
-    rows: dict[str, list] = {"level1": [], "content": [], "due_date": [], "source_row": [], "at": []}
+    rows: dict[str, list] = {"area": [], "content": [], "deadline": [], "source_row": [], "at": []}
     empty = col("items").isna().to_numpy() & checked.keep
     for row in table.rows[empty]:
         checked.problems.append(table.problem("value_missing", "“二级指标”为空", "请填写这一项指标下学校要做的事",
                                               field_name="items", row=int(row)))
     for i in np.flatnonzero(checked.keep & ~empty):
         for item in parse.numbered_items(col("items").iloc[i]):
-            rows["level1"].append(level1[i] or "未分类")
+            rows["area"].append(area[i] or "未分类")
             rows["content"].append(item)
-            rows["due_date"].append(due.iloc[i])
+            rows["deadline"].append(due.iloc[i])
             rows["source_row"].append(int(table.rows[i]))
             rows["at"].append(i)
     frame = pd.DataFrame({k: v for k, v in rows.items() if k != "at"}, dtype=object)
     frame["scope"] = "school"
-    frame["level2"] = None
+    frame["item"] = None
     frame["lead_office"] = None
-    frame["partner_offices"] = None
+    frame["supporting_offices"] = None
     frame = frame.drop_duplicates(["content"]).reset_index(drop=True)
     frame["position"] = range(1, len(frame) + 1)
     prepared.frames["tasks"] = frame

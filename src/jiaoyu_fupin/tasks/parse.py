@@ -68,13 +68,13 @@ def _tidy(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def fill_down(level1: list[str | None], level2: list[str | None]) -> tuple[list[str | None], list[str | None]]:
+def fill_down(area: list[str | None], item: list[str | None]) -> tuple[list[str | None], list[str | None]]:
     """一级指标 and 二级指标 merged down over their tasks: an empty cell repeats the one above. A new 一级指标 starts a
     new block (its 二级指标 does not come from the block before); the same 一级指标 written again (a table carried
     over a page) goes on with the 二级指标 above."""
     out1, out2 = [], []
     current1 = current2 = None
-    for a, b in zip(level1, level2, strict=True):
+    for a, b in zip(area, item, strict=True):
         if a is not None and a != current1:
             current1, current2 = a, None
         if b is not None:

@@ -47,8 +47,8 @@ def _list_sheet(wb: Workbook, rows: list[Row], as_of: date, title: str) -> None:
     ws = wb.create_sheet("任务清单")
     headers = ["编号", "一级指标", "二级指标", "工作任务", "牵头股室", "配合股室", "完成时限", "状态", "销号日期", "完成依据",
                "台账核对"]
-    data = [[r.number, r.level1, r.level2, r.content, r.lead_office, r.partner_offices,
-             r.due.isoformat() if r.due else "", r.state, r.done_on.isoformat() if r.done_on else "", r.evidence,
+    data = [[r.number, r.area, r.item, r.content, r.lead_office, r.supporting_offices,
+             r.deadline.isoformat() if r.deadline else "", r.state, r.done_on.isoformat() if r.done_on else "", r.evidence,
              r.check_name or ""] for r in rows]
     notes = [f"截至 {as_of:%Y年%m月%d日}；共 {len(rows)} 项，已完成 {sum(r.state == DONE for r in rows)} 项，"
              f"逾期 {sum(r.state == OVERDUE for r in rows)} 项（红色）"]
@@ -65,12 +65,12 @@ def _list_sheet(wb: Workbook, rows: list[Row], as_of: date, title: str) -> None:
 
 def _school_sheet(wb: Workbook, rows: list[Row], as_of: date) -> None:
     """Schools down, the schools' 一级指标 across: done of due per school, and each school's rate with a bar."""
-    levels = list(dict.fromkeys(r.level1 for r in rows))
+    levels = list(dict.fromkeys(r.area for r in rows))
     by_school: dict[str, dict] = {}
     for r in rows:
         s = by_school.setdefault(r.school, {lv: [0, 0] for lv in levels} | {"overdue": 0})
-        s[r.level1][1] += 1
-        s[r.level1][0] += r.state == DONE
+        s[r.area][1] += 1
+        s[r.area][0] += r.state == DONE
         s["overdue"] += r.state == OVERDUE
     data = []
     for school, s in by_school.items():
@@ -101,7 +101,7 @@ def write_board(path: Path, rows: list[Row], as_of: date, *, county: str = "") -
     _summary_sheet(wb, "按股室", f"{county}教育局教育扶贫任务挂图（按牵头股室）", "牵头股室", by_office, as_of,
                    "一项任务有几个牵头股室时每个股室都计")
     _summary_sheet(wb, "按一级指标", f"{county}教育局教育扶贫任务挂图（按一级指标）", "一级指标",
-                   tally(bureau, lambda r: [r.level1]), as_of, "局机关任务清单（附件1）")
+                   tally(bureau, lambda r: [r.area]), as_of, "局机关任务清单（附件1）")
     _list_sheet(wb, bureau, as_of, f"{county}教育局教育扶贫工作任务清单（动态销号）")
     if school:
         _school_sheet(wb, school, as_of)

@@ -13,8 +13,8 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from jiaoyu_fupin.importers.template import write_atomic
-from jiaoyu_fupin.letters import wording
-from jiaoyu_fupin.letters.chain import Letter
+from jiaoyu_fupin.responsibility import wording
+from jiaoyu_fupin.responsibility.chain import ResponsibilityLetter
 
 LAYERS = {"leader": wording.LEADER, "office": wording.OFFICE, "school_leader": wording.SCHOOL_LEADER,
           "teacher": wording.TEACHER}
@@ -40,7 +40,7 @@ def _para(doc, text: str, *, size: float = 14, bold: bool = False, center: bool 
     return p
 
 
-def _letter(doc, letter: Letter, county: str, first: bool) -> None:
+def _letter(doc, letter: ResponsibilityLetter, county: str, first: bool) -> None:
     layer = LAYERS[letter.layer]
     if not first:
         doc.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
@@ -57,7 +57,7 @@ def _letter(doc, letter: Letter, county: str, first: bool) -> None:
     _para(doc, "年    月    日", right=True)
 
 
-def _document(letters: list[Letter], county: str):
+def _document(letters: list[ResponsibilityLetter], county: str):
     doc = Document()
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
@@ -75,9 +75,9 @@ def file_name(school: str | None) -> str:
     return re.sub(r'[\\/:*?"<>|]', "_", school) + "_帮扶责任书.docx"
 
 
-def write_letters(folder: Path, letters: list[Letter], county: str, *, school: str | None = None) -> list[Path]:
+def write_letters(folder: Path, letters: list[ResponsibilityLetter], county: str, *, school: str | None = None) -> list[Path]:
     """One .docx per school with letters (or only `school`'s), plus the bureau's own unless a school is asked for."""
-    groups: dict[str | None, list[Letter]] = {}
+    groups: dict[str | None, list[ResponsibilityLetter]] = {}
     order = {"leader": 0, "office": 1, "school_leader": 2, "teacher": 3}
     for letter in sorted(letters, key=lambda x: order[x.layer]):
         groups.setdefault(letter.school, []).append(letter)
