@@ -69,6 +69,16 @@ def _print(p) -> None:
     for r in p.by_kind:
         table.add_row(r["scope"], r["kind"], str(r["records"]), str(r["people"]), str(r["person_times"]), f"{r['amount']:,}")
     common.print_table(table)
+    table = Table("责任股室", "计划项目", "已开展", "逾期未开展", "未到期", "实际人数", title="按责任股室")
+    for o in p.by_office:
+        table.add_row(o["office"], str(o["plans"]), str(o["done"]), str(o["overdue"]), str(o["pending"]), str(o["people"]))
+    common.print_table(table)
+    table = Table("月份", "计划项目", "记录", "人数", "受益人次", "金额（元）", title="按月份")
+    for m in p.by_month:
+        if m["planned"] or m["records"]:
+            table.add_row(f"{m['month']}月", str(m["planned"]), str(m["records"]), str(m["people"]),
+                          str(m["person_times"]), f"{m['amount']:,}")
+    common.print_table(table)
     if p.overdue:
         out.print("逾期未开展的计划项目：" + "；".join(f"{pl.project}（{pl.period}）" for pl in p.overdue))
 

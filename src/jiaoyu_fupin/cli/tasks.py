@@ -51,6 +51,9 @@ def list_command(
             rows = board(conn, day, school=school, scope="school" if school else "bureau")
     except TaskError as exc:
         _task_error(exc)
+    if not rows and not as_json:
+        out.print("台账中还没有任务清单：请先用 fupin import 导入局机关任务清单（附件1）或学校任务清单（附件2）")
+        return
     rows = select_rows(rows, office=office, overdue=overdue, due_within=due_within, as_of=day)
     if as_json:
         typer.echo(json.dumps([r.as_json() for r in rows], ensure_ascii=False))
