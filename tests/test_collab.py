@@ -201,3 +201,13 @@ def test_two_plan_tables_on_one_sheet_are_refused_at_the_second_header(cli, tmp_
     below = write_xlsx(tmp_path / "2019计划b.xlsx", EXPERTS[0], [*EXPERTS[1:3], SHADOW[0], *SHADOW[1:3]])
     result = cli("import", below)
     assert result.exit_code == 1 and "第 4 行" in result.output and "两张表放在了同一个工作表里" in result.output
+
+
+def test_a_school_not_on_the_list_is_recorded_as_written_and_said_so(cli, tmp_path):
+    path = write_xlsx(tmp_path / "记录.xlsx", ["日期", "类型", "协作方", "受援学校", "金额（万元）"],
+                      [["2019-05-01", "援建", "滨江区教育局", "望坪希望小学", "35"]])
+    result = cli("import", path)
+    assert result.exit_code == 0, result.output
+    assert "1 所受援学校不在台账的学校名单中，按所写名称记录：望坪希望小学" in result.stdout
+    kinds = {r["kind"]: r for r in _progress(cli, "--as-of", "2019-12-31")["by_kind"]}
+    assert (kinds["援建项目"]["amount"], kinds["援建项目"]["schools"]) == ("350000", 1)

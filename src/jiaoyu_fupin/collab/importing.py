@@ -234,6 +234,10 @@ def validate_records(conn: Connection, table: Table, options: Options) -> Prepar
                    "请只保留一个金额")
     names = col("school")
     school_id, _ = match_schools(conn, names)
+    unknown = sorted(set(names[names.notna() & school_id.isna() & pd.Series(checked.keep, index=names.index)]))
+    if unknown:
+        checked.notes.append(f"{len(unknown)} 所受援学校不在台账的学校名单中，按所写名称记录："
+                             + "、".join(unknown[:5]) + ("等" if len(unknown) > 5 else ""))
     frame = pd.DataFrame({"happened_on": iso(day), "kind": kind, "partner": _none(col("partner")),
                           "school_name": _none(names), "note": _none(col("note"))})
     key = _record_key(frame).where(day.notna() & kind.notna())

@@ -13,6 +13,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from jiaoyu_fupin.sheets import save_workbook, write_table
 from jiaoyu_fupin.tasks.board import DONE, OVERDUE, Row, tally
+from jiaoyu_fupin.tasks.checks import CHECKS
 
 RED = PatternFill("solid", fgColor="FFC7CE")
 RED_FONT = Font(color="9C0006")
@@ -49,7 +50,7 @@ def _list_sheet(wb: Workbook, rows: list[Row], as_of: date, title: str) -> None:
                "台账核对"]
     data = [[r.number, r.area, r.item, r.content, r.lead_office, r.supporting_offices,
              r.deadline.isoformat() if r.deadline else "", r.state, r.done_on.isoformat() if r.done_on else "", r.evidence,
-             r.check_name or ""] for r in rows]
+             CHECKS[r.check_name].title if r.check_name in CHECKS else ""] for r in rows]
     notes = [f"截至 {as_of:%Y年%m月%d日}；共 {len(rows)} 项，已完成 {sum(r.state == DONE for r in rows)} 项，"
              f"逾期 {sum(r.state == OVERDUE for r in rows)} 项（红色）"]
     write_table(ws, headers, data, title=title, notes=notes)
