@@ -47,8 +47,9 @@ COLLAB_RECORD = Kind(
         Column("school", ("受援学校", "县内学校", "受益学校", "学校名称", "学校"), "受援学校", example="城关第一小学"),
         Column("people", ("人数", "派出人数", "参加人数"), "人数", example="5"),
         Column("person_times", ("人次", "受益人次", "培训人次", "惠及人次", "资助人次"), "人次", example="75"),
-        Column("amount", ("金额(元)", "金额", "资金(元)", "援助资金(元)", "捐赠金额(元)"), "金额（元）", example="67500"),
+        # 万元 before 元: a header 金额（万元） without its note reads 金额, which would take it for 元.
         Column("amount_wan", ("金额(万元)", "资金(万元)", "援助资金(万元)", "捐赠金额(万元)"), "金额（万元）"),
+        Column("amount", ("金额(元)", "金额", "资金(元)", "援助资金(元)", "捐赠金额(元)"), "金额（元）", example="67500"),
         Column("funding", ("资金来源",), "资金来源", example="社会捐款"),
         Column("scope", ("协作类别", "协作范围"), "协作类别", example="东西部协作", choices=("东西部协作", "省内协作")),
         Column("plan_project", ("计划项目", "对应计划", "计划"), "计划项目", example="学前教育培训"),
