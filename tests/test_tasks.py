@@ -78,6 +78,8 @@ def test_done_reopen_and_the_overdue_list_on_a_date(cli, seed_tasks):
     after = next(r for r in _list(cli, "--as-of", "2020-01-15") if r["number"] == number)
     assert after["state"] == "逾期" and after["reopened"] == 1
     assert cli.counts()["task_events"] == 2
+    future = cli("task", "done", number, "--date", "2999-01-01", "--evidence", "x")
+    assert future.exit_code == 2 and "在今天之后" in future.stderr and cli.counts()["task_events"] == 2
 
 
 def test_due_within_lists_open_tasks_falling_due(cli, seed_tasks):

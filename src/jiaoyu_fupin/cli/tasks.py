@@ -27,6 +27,12 @@ def _task_error(exc) -> None:
     fail(exc.message, EXIT_MISUSE if exc.misuse else EXIT_FINDINGS, exc.hint or None)
 
 
+def _not_future(day: date) -> None:
+    """A sign-off records what has happened: a date after today is a typing mistake, not a plan."""
+    if day > date.today():
+        fail(f"日期 {day.isoformat()} 在今天之后", EXIT_MISUSE, "请写实际完成（或重新打开）的日期")
+
+
 def _as_of(text: str | None) -> date:
     return common.day_arg(text, "日期") or date.today()
 
@@ -94,6 +100,7 @@ def done_command(
     from jiaoyu_fupin.tasks.board import TaskError, sign_off
 
     day = common.day_arg(on, "销号日期")
+    _not_future(day)
     ledger = common.open_ledger(ctx)
     try:
         with ledger.transaction() as conn:
@@ -116,6 +123,7 @@ def reopen_command(
     from jiaoyu_fupin.tasks.board import TaskError, reopen
 
     day = _as_of(on)
+    _not_future(day)
     ledger = common.open_ledger(ctx)
     try:
         with ledger.transaction() as conn:
