@@ -51,7 +51,8 @@ def _merge_down(ws, column: int, first_row: int, rows: list[list[str]]) -> None:
             start = i if i < len(rows) else None
 
 
-def tasks_workbook(path: Path, rows: list[list[str]] | None = None, *, title: str | None = None) -> Path:
+def tasks_workbook(path: Path, rows: list[list[str]] | None = None, *, title: str | None = None,
+                   offices: tuple[str, str] = ("牵头股室", "配合股室")) -> Path:
     """附件1 as an .xlsx: a title, the two-row header with 责任股室 over 牵头股室 and 配合股室, merged indicators."""
     seed_title, seed_rows = task_rows()
     rows = seed_rows if rows is None else rows
@@ -61,7 +62,7 @@ def tasks_workbook(path: Path, rows: list[list[str]] | None = None, *, title: st
     ws.append([title or seed_title])
     ws.merge_cells("A1:F1")
     ws.append(["一级指标", "二级指标", "工作任务", "责任股室", None, "完成时限"])
-    ws.append([None, None, None, "牵头股室", "配合股室", None])
+    ws.append([None, None, None, *offices, None])
     for ref in ("A2:A3", "B2:B3", "C2:C3", "D2:E2", "F2:F3"):
         ws.merge_cells(ref)
     for row in rows:

@@ -53,6 +53,13 @@ def test_the_seed_list_merged_and_under_a_two_row_header(cli, seed_tasks):
     assert all(r["state"] == "未完成" for r in rows)
 
 
+def test_the_two_row_header_may_say_just_牵头_and_配合(cli, tmp_path):
+    result = cli("import", tasks_workbook(tmp_path / "清单.xlsx", offices=("牵头", "配合")))
+    assert result.exit_code == 0, result.output
+    rows = _list(cli, "--as-of", "2019-06-01")
+    assert len(rows) == 52 and Counter(r["lead_office"] for r in rows) == BY_OFFICE
+
+
 def test_office_filter_counts_leading_and_helping(cli, seed_tasks):
     # 电教站 leads 2 tasks and helps with 7.
     assert len(_list(cli, "--office", "电教站", "--as-of", "2019-06-01")) == 9
