@@ -21,22 +21,28 @@ LAYERS = {"leader": wording.LEADER, "office": wording.OFFICE, "school_leader": w
 BUREAU_FILE = "教育局_帮扶责任书.docx"
 
 
-def _font(run, size: float = 14, bold: bool = False) -> None:
-    run.font.size, run.font.bold, run.font.name = Pt(size), bold, "仿宋"
-    run.element.rPr.rFonts.set(qn("w:eastAsia"), "仿宋")  # Chinese text takes the East Asian font
+BODY_SIZE = 14  # 四号, the size official letters are printed in
 
 
-def _para(doc, text: str, *, size: float = 14, bold: bool = False, center: bool = False, right: bool = False,
-          indent: bool = True):
+def _body_style(doc) -> None:
+    """仿宋 四号, 1.5 lines, set once on the Normal style (per run it cost most of the writing time)."""
+    style = doc.styles["Normal"]
+    style.font.name, style.font.size = "仿宋", Pt(BODY_SIZE)
+    style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "仿宋")  # Chinese takes this font
+    style.paragraph_format.line_spacing = 1.5
+
+
+def _para(doc, text: str, *, center: bool = False, right: bool = False, indent: bool = True, title: bool = False):
     p = doc.add_paragraph()
     if center:
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     elif right:
         p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     elif indent:
-        p.paragraph_format.first_line_indent = Pt(size * 2)
-    p.paragraph_format.line_spacing = 1.5
-    _font(p.add_run(text), size, bold)
+        p.paragraph_format.first_line_indent = Pt(BODY_SIZE * 2)
+    run = p.add_run(text)
+    if title:
+        run.font.size, run.font.bold = Pt(18), True
     return p
 
 
@@ -44,7 +50,7 @@ def _letter(doc, letter: ResponsibilityLetter, county: str, first: bool) -> None
     layer = LAYERS[letter.layer]
     if not first:
         doc.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
-    _para(doc, layer.title.format(county=county, school=letter.school or ""), size=18, bold=True, center=True)
+    _para(doc, layer.title.format(county=county, school=letter.school or ""), center=True, title=True)
     _para(doc, layer.preamble)
     _para(doc, f"一、总体要求：{layer.requirement}")
     _para(doc, f"二、{layer.object_label}：{'、'.join(letter.objects)}（{layer.object_default}）。")
@@ -64,6 +70,7 @@ def _document(letters: list[ResponsibilityLetter], county: str):
     section.page_width, section.page_height = Cm(21), Cm(29.7)
     section.top_margin = section.bottom_margin = Cm(2.5)
     section.left_margin = section.right_margin = Cm(2.6)
+    _body_style(doc)
     for i, letter in enumerate(letters):
         _letter(doc, letter, county, i == 0)
     return doc
