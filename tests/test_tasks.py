@@ -262,3 +262,17 @@ def test_the_wall_chart_has_the_schools_sheet(cli, school_county, tmp_path):
     by_school = {r[0]: r for r in ws.iter_rows(min_row=4, values_only=True)}
     assert by_school["河口中学"][1] == "1/5" and by_school["河口中学"][-4:-1] == (1, 39, 0)
     assert by_school["城关中学"][1] == "0/5"
+
+
+def test_the_monthly_report_counts_each_place_s_sign_offs(cli, school_county, tmp_path):
+    rows = _list(cli, "--school", "河口中学", "--as-of", "2019-12-01")
+    cli("task", "done", rows[0]["number"], "--school", "河口中学", "--date", "2019-11-12", "--evidence", "x")
+    cli("task", "done", rows[1]["number"], "--school", "河口中学", "--date", "2019-10-12", "--evidence", "x")
+    assert cli("report", "monthly", "--month", "2019-11", "--as-of", "2099-12-31", "--out", tmp_path, "-q").exit_code == 0
+    wb = openpyxl.load_workbook(tmp_path / "月报_2019-11.xlsx")
+
+    def line(sheet: str, item: str) -> tuple:
+        return next(r[2:5] for r in wb[sheet].iter_rows(values_only=True) if r[0] == "学校任务清单" and r[1] == item)
+
+    assert line("全县", "本月销号")[0] == 1 and line("全县", "逾期未销号") == (0, None, "2 所学校，共 80 项次")
+    assert line("河口乡", "本月销号")[0] == 1 and line("城关镇", "本月销号")[0] == 0

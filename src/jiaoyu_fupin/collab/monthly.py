@@ -49,3 +49,17 @@ def task_lines(conn: Connection, first: date, last: date) -> list[tuple]:
     return [("任务清单", "本月到期", len(due), None, f"其中已销号 {sum(r.state == DONE for r in due)} 项"),
             ("任务清单", "本月销号", len(done), None, ""),
             ("任务清单", "逾期未销号", len(overdue), None, f"截至 {last:%Y-%m-%d}，共 {len(rows)} 项任务")]
+
+
+def school_task_tally(conn: Connection, first: date, last: date) -> dict[int, dict[str, int]]:
+    """The schools' list (附件2) per school: items, struck off in the month, overdue at the month's end."""
+    from jiaoyu_fupin.tasks.board import DONE, board
+    from jiaoyu_fupin.tasks.board import OVERDUE as TASK_OVERDUE
+
+    out: dict[int, dict[str, int]] = {}
+    for r in board(conn, last, scope="school"):
+        t = out.setdefault(r.school_id, {"total": 0, "done": 0, "overdue": 0})
+        t["total"] += 1
+        t["done"] += r.state == DONE and r.done_on is not None and first <= r.done_on <= last
+        t["overdue"] += r.state == TASK_OVERDUE
+    return out
