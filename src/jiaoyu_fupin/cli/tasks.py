@@ -72,6 +72,7 @@ def _print_rows(rows, day: date, school: str | None) -> None:
     from rich.table import Table
 
     from jiaoyu_fupin.tasks.board import DONE, OVERDUE
+    from jiaoyu_fupin.tasks.checks import CHECKS
 
     if not rows:
         out.print(f"截至 {day:%Y-%m-%d} 没有符合条件的任务。")
@@ -79,12 +80,14 @@ def _print_rows(rows, day: date, school: str | None) -> None:
     title = (f"{school}的任务" if school else "局机关任务") + (
         f"（截至 {day:%Y-%m-%d}：{len(rows)} 项，已完成 {sum(r.state == DONE for r in rows)}，"
         f"逾期 {sum(r.state == OVERDUE for r in rows)}）")
-    table = Table("编号", "一级指标", "工作任务", "牵头股室", "配合股室", "完成时限", "状态", "销号日期", title=title)
+    table = Table("编号", "一级指标", "工作任务", "牵头股室", "配合股室", "完成时限", "状态", "销号日期", "台账核对",
+                  title=title)
     for r in rows:
         state = f"[red]{r.state}[/]" if r.state == OVERDUE else r.state
         table.add_row(str(r.number), r.area, r.content if len(r.content) <= 40 else r.content[:39] + "…",
                       r.lead_office or "", r.supporting_offices or "", r.deadline.isoformat() if r.deadline else "",
-                      state, r.done_on.isoformat() if r.done_on else "")
+                      state, r.done_on.isoformat() if r.done_on else "",
+                      CHECKS[r.check_name].title if r.check_name in CHECKS else "")
     common.print_table(table)
 
 
