@@ -8,12 +8,15 @@ from typing import NoReturn
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 # Results go to stdout; messages and errors to stderr so cron mails and pipes stay clean.
 # Off a terminal (cron, pipes, log files) rich would squeeze tables into 80 columns; give them room instead.
 _WIDTH = None if sys.stdout.isatty() else int(os.environ.get("COLUMNS", "160"))
-out = Console(highlight=False, soft_wrap=True, width=_WIDTH)
-err = Console(stderr=True, highlight=False, soft_wrap=True, width=_WIDTH)
+# Markup off: names, schools and file names come from clerks' files, and "[/]王" or "[bold]李[/bold]" read as markup
+# crashed a command or printed a name altered. fupin's own styling is passed as Text with a style (styled()).
+out = Console(highlight=False, soft_wrap=True, width=_WIDTH, markup=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, width=_WIDTH, markup=False)
 
 EXIT_OK, EXIT_FINDINGS, EXIT_MISUSE = 0, 1, 2
 
@@ -33,8 +36,13 @@ def print_table(table) -> None:
     out.print(table)
 
 
+def styled(*parts: str | tuple[str, str]) -> Text:
+    """A line of plain texts and (text, style) pairs: data is never parsed as markup."""
+    return Text.assemble(*parts)
+
+
 def fail(message: str, code: int = EXIT_FINDINGS, hint: str | None = None) -> NoReturn:
-    err.print(f"[bold red]错误：[/]{message}", markup=True)
+    err.print(styled(("错误：", "bold red"), message))
     if hint:
         err.print(f"处理办法：{hint}")
     raise typer.Exit(code=code)

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from jiaoyu_fupin.cli import common
-from jiaoyu_fupin.cli.common import EXIT_FINDINGS, EXIT_MISUSE, err, fail, out
+from jiaoyu_fupin.cli.common import EXIT_FINDINGS, EXIT_MISUSE, err, fail, out, styled
 
 KIND_HELP = "文件类型：schools 学校名单、roll 学籍名册、away 县外就读、registry 国扶办数据、payments 发放名册、helpers 帮扶责任人、pairings 结对关系、activities 结对帮扶记录（六个一）、oversight 包保责任、population 户籍适龄儿童、dropouts 辍学台账、population_counts 户籍人口分年龄汇总、school_stats 教育事业统计；不写则按表头自动识别"
 SHOWN_PROBLEMS = 20
@@ -89,7 +89,7 @@ class _progress:
             return None
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-        self.bar = Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=err,
+        self.bar = Progress(TextColumn("{task.description}", markup=False), BarColumn(), TimeElapsedColumn(), console=err,
                             transient=True)
         self.bar.start()
         self.task = self.bar.add_task("导入", total=self.total)
@@ -130,7 +130,7 @@ def _report_problems(result, errors: Path | None) -> None:
     from jiaoyu_fupin.importers.error_workbook import write_error_workbook
 
     problems = result.problems
-    err.print(f"[bold red]导入未完成[/]：发现 {len(problems):,} 个问题，本次没有写入任何数据。", markup=True)
+    err.print(styled(("导入未完成", "bold red"), f"：发现 {len(problems):,} 个问题，本次没有写入任何数据。"))
     by_code = Counter(p.code for p in problems)
     err.print("问题分类：" + "；".join(f"{_CODE_TITLES.get(c, '其他问题')} {n:,} 个" for c, n in by_code.most_common()))
     for p in problems[:SHOWN_PROBLEMS]:

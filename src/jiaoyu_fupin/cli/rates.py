@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.text import Text
 
 from jiaoyu_fupin.cli import common
 from jiaoyu_fupin.cli.common import EXIT_MISUSE, fail, out
@@ -57,7 +58,7 @@ def _cell(rate) -> str:
 def _print(report) -> None:
     from rich.table import Column, Table
 
-    met = {True: "达标", False: "[red]未达标[/]", None: "无法计算"}
+    met = {True: "达标", False: Text("未达标", style="red"), None: "无法计算"}
     out.print(f"{report.year}年主要指标（人口数据：{report.population_title}；年龄按 {report.year} 年 8 月 31 日计）")
     table = Table("指标", Column("分子", justify="right"), Column("分母", justify="right"),
                   Column("数值", justify="right"), Column("目标", justify="right"), "是否达标")

@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.text import Text
 
 from jiaoyu_fupin.cli import common
-from jiaoyu_fupin.cli.common import EXIT_FINDINGS, EXIT_MISUSE, err, fail, out
+from jiaoyu_fupin.cli.common import EXIT_FINDINGS, EXIT_MISUSE, err, fail, out, styled
 
 subsidy_app = typer.Typer(
     help="学生资助：查看资助标准，逐人核对一个学期的发放（应助尽助、不落一人），生成公示名单。",
@@ -111,9 +112,10 @@ def _print_report(report) -> None:
     from jiaoyu_fupin.idnumber import mask
     from jiaoyu_fupin.subsidy.model import KIND_TITLES, KINDS, yuan
 
-    out.print(f"[bold]{report.term} 学生资助核对（{report.scope.label}）[/]：应助学生 {report.entitled_students} 人，"
-              f"应助 {report.total('entitled')} 人次、{yuan(report.total('expected')):,} 元；"
-              f"实发 {report.total('paid_count')} 人次、{yuan(report.total('paid')):,} 元。")
+    out.print(styled((f"{report.term} 学生资助核对（{report.scope.label}）", "bold"),
+                     f"：应助学生 {report.entitled_students} 人，"
+                     f"应助 {report.total('entitled')} 人次、{yuan(report.total('expected')):,} 元；"
+                     f"实发 {report.total('paid_count')} 人次、{yuan(report.total('paid')):,} 元。"))
     programs = Table(title="按资助项目")
     for header in ("资助项目", "应助人次", "应发金额（元）", "实发人次", "实发金额（元）", "问题"):
         programs.add_column(header, justify="left" if header == "资助项目" else "right")
@@ -154,7 +156,7 @@ def _print_report(report) -> None:
         out.print(f"县外就读建档立卡学生 {len(report.out_of_county)} 人（由就读地资助，需发函）："
                   + "，".join(f"{place} {n} 人" for place, n in sorted(places.items(), key=lambda x: -x[1])))
     if not report.findings:
-        out.print("[green]没有发现问题：应助学生均已按标准发放，且没有重复、错助或名册外发放。[/]")
+        out.print(Text("没有发现问题：应助学生均已按标准发放，且没有重复、错助或名册外发放。", style="green"))
     else:
         out.print("问题合计：" + "，".join(f"{KIND_TITLES[k]} {counts[k]}" for k in KINDS if counts[k]))
 

@@ -1,0 +1,44 @@
+"""Text from clerks' files shown as it was typed: never read as display markup, on screen or in file names."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+
+from county_files import Child, imported, write_county
+
+MARKUP_NAMES = {"辍学生": "[/]王", "刚满六岁": "[bold]李[/bold]"}
+
+
+def _rename(db, names: dict[str, str]) -> None:
+    """Put names in the ledger that the importer would now refuse, as an older fupin let them in."""
+    conn = sqlite3.connect(db)
+    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    for table in tables:
+        if "name" in [c[1] for c in conn.execute(f"PRAGMA table_info({table})")]:
+            for old, new in names.items():
+                conn.execute(f"UPDATE {table} SET name = ? WHERE name = ?", (new, old))
+    conn.commit()
+    conn.close()
+
+
+def test_names_holding_markup_are_shown_as_typed_in_dropout_scan_and_list(tmp_path, cli):
+    kids = [Child("刚满六岁", date(2013, 8, 31), "东乡"),
+            Child("辍学生", date(2006, 4, 4), "东乡", school="B中学", grade="八年级", status="辍学")]
+    imported(cli, write_county(tmp_path / "files", kids))
+    _rename(cli.db, MARKUP_NAMES)
+    scan = cli("dropout", "scan", "--term", "2019秋", "--date", "2019-10-08")
+    assert scan.exit_code == 1, scan.output
+    listing = cli("dropout", "list")
+    assert listing.exit_code == 1 or listing.exit_code == 0, listing.output
+    for result in (scan, listing):
+        assert "[/]王" in result.output and "[bold]李[/bold]" in result.output, result.output
+
+
+def test_a_file_name_with_brackets_is_shown_whole(tmp_path, cli):
+    from conftest import SCHOOL_HEADER, SCHOOL_ROWS, write_xlsx
+
+    path = write_xlsx(tmp_path / "学校名单[bold]备份.xlsx", SCHOOL_HEADER, SCHOOL_ROWS)
+    result = cli("import", path)
+    assert result.exit_code == 0, result.output
+    assert "学校名单[bold]备份.xlsx" in result.output
