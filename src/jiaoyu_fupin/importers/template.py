@@ -13,6 +13,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from jiaoyu_fupin.importers.columns import KINDS, Column, Kind
 from jiaoyu_fupin.problems import column_letter
+from jiaoyu_fupin.safe_cells import make_inert
 
 INSTRUCTIONS_SHEET = "填写说明"
 # Rows prepared as Text and covered by dropdowns; a county's largest file (the roll) stays well under this.
@@ -80,7 +81,8 @@ def write_atomic(path: Path, write) -> Path:
 
 
 def save_workbook(workbook: Workbook, path: Path) -> Path:
-    """Save a workbook whole or not at all (write_atomic)."""
+    """Save a workbook whole or not at all (write_atomic), with no text from the data left as a live formula."""
+    make_inert(workbook)
     return write_atomic(path, workbook.save)
 
 

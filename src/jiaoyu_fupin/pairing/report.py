@@ -17,6 +17,7 @@ from jiaoyu_fupin.importers.template import display_width, save_workbook
 from jiaoyu_fupin.pairing import rules
 from jiaoyu_fupin.pairing.check import KIND_TITLES, CheckResult
 from jiaoyu_fupin.problems import column_letter
+from jiaoyu_fupin.safe_cells import inert_row
 
 RULES_TEXT = (
     "判定规则：",
@@ -39,7 +40,7 @@ def _sheet(wb: Workbook, title: str, headers: Sequence[str], rows: Iterable[Sequ
         ws.column_dimensions[column_letter(i)].width = width
     ws.freeze_panes = f"A{len(above) + 2}"
     for line in above:
-        ws.append([line])
+        ws.append(inert_row(ws, [line]))
     bold = Font(bold=True)
     header = []
     for text in headers:
@@ -48,7 +49,7 @@ def _sheet(wb: Workbook, title: str, headers: Sequence[str], rows: Iterable[Sequ
         header.append(cell)
     ws.append(header)
     for row in rows:
-        ws.append(list(row))
+        ws.append(inert_row(ws, row))
 
 
 def _ratio(done: int, due: int) -> str:
