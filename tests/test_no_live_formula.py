@@ -104,3 +104,23 @@ def test_the_error_workbook_keeps_a_refused_cell_as_text(tmp_path, cli):
     assert result.exit_code == 1
     formulas, texts = _formulas_and_texts(tmp_path / "错误.xlsx")
     assert formulas == [] and "=1+1" in texts
+
+
+@pytest.mark.parametrize(("name", "why"), [
+    ('=HYPERLINK("http://x","click")', "以“=”开头"), ("+1", "以“+”开头"), ("-王", "以“-”开头"), ("@李", "以“@”开头"),
+    ("[/]王", "方括号"), ("[bold]李[/bold]", "方括号"), ("<b>张</b>", "尖括号"), ("张\n三", "控制字符"), ("李\x7f四", "控制字符"),
+])
+def test_import_refuses_a_name_that_is_not_a_name_by_row_and_column(tmp_path, cli, schools, name, why):
+    from conftest import ROLL_HEADER, roll_rows, write_xlsx
+
+    before = cli.counts()
+    rows = roll_rows()
+    rows[1][0] = name
+    path = write_xlsx(tmp_path / "学籍.xlsx", ROLL_HEADER, rows)
+    wb = openpyxl.load_workbook(path)
+    wb.active["A3"].data_type = "s"
+    wb.save(path)
+    result = cli("import", path, "--term", "2019秋")
+    assert result.exit_code == 1, result.output
+    assert "第 3 行，“姓名”列（A 列）" in result.output and why in result.output, result.output
+    assert cli.counts() == before

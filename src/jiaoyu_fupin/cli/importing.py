@@ -162,7 +162,7 @@ _CODE_TITLES = {
     "study_place_in_county": "县内学生放错名单",
     "pairing_unknown": "责任人与学生没有结对关系", "activity_type_unknown": "帮扶类型无法识别",
     "level_unknown": "包保层级无法识别", "township_unknown": "乡镇不在学校名单中",
-    "csv_malformed": "CSV 格式有误", "sheet_copied": "工作表重复",
+    "csv_malformed": "CSV 格式有误", "sheet_copied": "工作表重复", "name_invalid": "姓名不是姓名",
 }
 
 

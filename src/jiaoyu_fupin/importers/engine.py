@@ -17,6 +17,7 @@ from jiaoyu_fupin.importers import dropouts, org, pairing_records, payments, peo
 from jiaoyu_fupin.importers.base import BatchMaker, Options, Prepared
 from jiaoyu_fupin.importers.error_workbook import ErrorSheet
 from jiaoyu_fupin.importers.reader import Table, read_tables, unknown_headers
+from jiaoyu_fupin.importers.rowchecks import person_names
 from jiaoyu_fupin.models import Batch
 from jiaoyu_fupin.problems import ClerkError, ImportRefused, Problem
 from jiaoyu_fupin.tasks import importing as task_importing
@@ -180,6 +181,7 @@ def import_files(ledger, paths: list[Path], *, kind: str | None = None, sheet: s
 def _validate(conn: Connection, result: FileResult, options: Options) -> Prepared:
     validate, _ = IMPORTERS[result.kind]
     prepared: Prepared = validate(conn, result.table, options)
+    person_names(result.table, prepared.checked)
     result.notes.extend(prepared.checked.notes)
     result.rows = int(prepared.checked.keep.sum())
     result.term = prepared.term

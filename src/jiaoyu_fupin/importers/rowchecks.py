@@ -10,6 +10,7 @@ import pandas as pd
 
 from jiaoyu_fupin import idnumber
 from jiaoyu_fupin.importers.reader import Table
+from jiaoyu_fupin.importers.values import parse_unique
 from jiaoyu_fupin.problems import Problem
 
 # The lines under a table: totals (本页合计, 共计 3 人), who filled in and checked it, notes, stamps and signatures.
@@ -255,3 +256,42 @@ def _masked(message: str, raw) -> str:
         if len(candidate) >= 10:
             message = message.replace(candidate, _mask_id_text(candidate))
     return message
+
+
+# A person's name never starts like a formula, never holds brackets (display markup: [bold], <b>) and never a
+# control character: such a cell is a formula pasted as text, a mangled export or an attack on whoever opens the
+# workbooks fupin writes from it.
+_NOT_A_NAME = (
+    (re.compile(r"^[=+\-@]"), "以“{start}”开头，表格软件会把它当成公式",
+     "请填写真实姓名；从别的表格复制时请用“选择性粘贴→数值”"),
+    (re.compile(r"[\x00-\x1f\x7f-\x9f]"), "含有看不见的控制字符（换行、制表符等）", "请删除这个单元格的内容后重新输入姓名"),
+    (re.compile(r"[\[\]<>［］＜＞]"), "含有方括号或尖括号，不是姓名", "姓名中不能有 [ ] < > 这些符号，请改成真实姓名"),
+)
+SHOWN_TEXT = 40  # characters of a cell a message quotes: a pasted page of text is not printed whole
+
+
+def clipped(text: str) -> str:
+    """A cell's text as a message quotes it: long texts cut, with how long they were."""
+    return text if len(text) <= SHOWN_TEXT else f"{text[:SHOWN_TEXT]}…（共 {len(text):,} 个字符）"
+
+
+def _why_not_a_name(text: str) -> tuple[str, str] | None:
+    for pattern, why, hint in _NOT_A_NAME:
+        found = pattern.search(text)
+        if found:
+            return why.format(start=found.group(0)), hint
+    return None
+
+
+def person_names(table: Table, checked: Checked) -> None:
+    """Every 姓名 column of any kind (学生姓名, 帮扶责任人姓名 …): a cell that is not a name is refused by row."""
+    for column in table.kind.columns:
+        series = table.column(column.field)
+        if not column.title.endswith("姓名") or series is None:
+            continue
+        reasons, bad = parse_unique(series, lambda u: _why_not_a_name(u) or False)
+        mask = reasons.map(lambda r: bool(r)).to_numpy(dtype=bool) & checked.keep
+        for row, value, (why, hint) in zip(table.rows[mask], series[mask], reasons[mask], strict=True):
+            shown = clipped(str(value))
+            checked.problems.append(table.problem("name_invalid", f"“{column.title}”{why}", hint,
+                                                  field_name=column.field, row=int(row), value=repr(shown)[1:-1]))
