@@ -28,8 +28,17 @@ PERIODS = ("term", "year", "once")
 STAGES = ("学前", "小学", "初中", "普通高中", "中职", "高职", "本科", "特殊教育")
 # Every key a policy file may use: a misspelt one (boardng, [[standards]]) must stop the file, not be skipped, or
 # the county's standard silently means something else, or, with no [[standard]] read at all, every standard goes.
-_FILE_KEYS = {"extends", "program", "standard"}
-_PROGRAM_KEYS = {"code", "name", "aliases", "per"}
+_FILE_KEYS = {"extends", "program", "standard", "ceiling_times"}
+_PROGRAM_KEYS = {"code", "name", "aliases", "per", "ceiling"}
+# One payment above its program's ceiling is refused at import: a bank card or ID number pasted into 金额 read as
+# 6,228,483,519,635,143,643 元. The ceiling is ceiling_times (default 10) the program's largest standard, or the
+# program's own `ceiling`; never above PAYMENT_LIMIT, which every report can add up without overflowing.
+CEILING_TIMES = Decimal(10)
+PAYMENT_LIMIT = Decimal(100_000_000)
+# A stored payment above the limit (let in by an older fupin) is no sum of money: totals count the payment but leave
+# its amount out, so adding a bank card number can neither overflow a sum nor pass for money paid; the coverage
+# check lists it with its amount as recorded.
+COUNTABLE_FEN = int(PAYMENT_LIMIT * 100)
 _STANDARD_KEYS = {"program", "stage", "categories", "boarding", "grades", "place", "term_from", "term_to", "amount"}
 
 
@@ -42,6 +51,8 @@ class Policy:
     source: str
     programs: list[dict] = field(default_factory=list)
     standards: list[dict] = field(default_factory=list)
+    ceiling_times: Decimal = CEILING_TIMES
+    ceilings: dict[str, Decimal] = field(default_factory=dict)  # program code -> configured ceiling in 元
 
 
 def load_policy(path: Path | None = None) -> Policy:
@@ -68,9 +79,13 @@ def load_policy(path: Path | None = None) -> Policy:
         if per not in PERIODS:
             raise PolicyError(f"{where}：per 只能是 term、year 或 once，现在是“{per}”")
         codes.add(code)
+        if "ceiling" in entry:
+            policy.ceilings[code] = _positive(entry["ceiling"], f"{where}：ceiling（单笔上限）")
         policy.programs.append(
             {"code": code, "name": name, "aliases": "|".join(entry.get("aliases", [])), "per": per}
         )
+    if "ceiling_times" in raw:
+        policy.ceiling_times = _positive(raw["ceiling_times"], f"{path.name}：ceiling_times（单笔上限为最高标准的几倍）")
     default = load_policy() if base else None
     if default:
         codes |= {p["code"] for p in default.programs}
@@ -102,7 +117,32 @@ def _extend(default: Policy, county: Policy) -> Policy:
             if s["term_to"] is not None and Term.parse(s["term_to"]) < end:
                 end = Term.parse(s["term_to"])
             standards.append({**s, "term_to": str(end)})
-    return Policy(source=county.source, programs=list(programs.values()), standards=standards + county.standards)
+    return Policy(source=county.source, programs=list(programs.values()), standards=standards + county.standards,
+                  ceiling_times=county.ceiling_times, ceilings={**default.ceilings, **county.ceilings})
+
+
+def _positive(value, what: str) -> Decimal:
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        amount = Decimal(0)
+    if not amount.is_finite() or amount <= 0:
+        raise PolicyError(f"{what}必须是大于 0 的数，例如 \"5000\"，现在是“{value}”")
+    return amount
+
+
+def amount_ceilings(conn: Connection, policy: Policy | None = None) -> dict[int, Decimal]:
+    """Program id -> the largest single payment an import accepts, in 元 (see CEILING_TIMES)."""
+    times = policy.ceiling_times if policy else CEILING_TIMES
+    configured = policy.ceilings if policy else {}
+    top: dict[int, Decimal] = {}
+    for program_id, amount in conn.execute(select(Standard.program_id, Standard.amount)):
+        top[program_id] = max(top.get(program_id, amount), amount)
+    ceilings = {}
+    for program_id, code in conn.execute(select(Program.id, Program.code)):
+        ceiling = configured.get(code) or (top[program_id] * times if program_id in top else PAYMENT_LIMIT)
+        ceilings[program_id] = min(ceiling, PAYMENT_LIMIT)
+    return ceilings
 
 
 def installed(conn: Connection) -> tuple[list[dict], list[dict]]:

@@ -101,6 +101,19 @@ def _refuse_missing_file(target) -> None:
              "请检查 --db 或环境变量 FUPIN_DB 是否写对；新建台账请先运行 fupin init")
 
 
+def active_policy(ctx: typer.Context):
+    """The policy file --policy / FUPIN_POLICY names, or None for the default one."""
+    path = ctx.obj.get("policy") if ctx.obj else None
+    if not path:
+        return None
+    from jiaoyu_fupin.policy import PolicyError, load_policy
+
+    try:
+        return load_policy(path)
+    except PolicyError as exc:
+        fail(str(exc), EXIT_MISUSE)
+
+
 def _use_policy(ledger, path: str | None) -> None:
     """--policy / FUPIN_POLICY: install the county's standards when they differ from the ledger's, and say so."""
     if not path:

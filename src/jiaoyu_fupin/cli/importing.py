@@ -50,7 +50,7 @@ def import_command(
     try:
         with _progress(len(files), quiet) as step:
             result = import_files(ledger, files, kind=kind, sheet=sheet, term=term, dry_run=dry_run, dated=moment,
-                                  progress=step)
+                                  progress=step, policy=common.active_policy(ctx))
     except DatedError as exc:
         fail(exc.message, EXIT_FINDINGS, exc.hint)
     if result.ok:
@@ -163,6 +163,7 @@ _CODE_TITLES = {
     "pairing_unknown": "责任人与学生没有结对关系", "activity_type_unknown": "帮扶类型无法识别",
     "level_unknown": "包保层级无法识别", "township_unknown": "乡镇不在学校名单中",
     "csv_malformed": "CSV 格式有误", "sheet_copied": "工作表重复", "name_invalid": "姓名不是姓名",
+    "amount_too_large": "金额超过单笔上限",
 }
 
 

@@ -15,11 +15,13 @@ from jiaoyu_fupin.importers.reader import Table
 from jiaoyu_fupin.importers.rowchecks import Checked, bad_values
 from jiaoyu_fupin.importers.store import fetch
 from jiaoyu_fupin.models import Batch, School
+from jiaoyu_fupin.policy import Policy
 
 
 @dataclass
 class Options:
     term: str | None = None  # --term, for files without a 学期 column
+    policy: Policy | None = None  # --policy: its amount ceilings (the default policy's when None)
 
 
 @dataclass

@@ -19,6 +19,7 @@ from jiaoyu_fupin.importers.error_workbook import ErrorSheet
 from jiaoyu_fupin.importers.reader import Table, read_tables, unknown_headers
 from jiaoyu_fupin.importers.rowchecks import person_names
 from jiaoyu_fupin.models import Batch
+from jiaoyu_fupin.policy import Policy
 from jiaoyu_fupin.problems import ClerkError, ImportRefused, Problem
 from jiaoyu_fupin.tasks import importing as task_importing
 
@@ -124,7 +125,7 @@ def _naive(moment: datetime) -> datetime:
 
 def import_files(ledger, paths: list[Path], *, kind: str | None = None, sheet: str | None = None,
                  term: str | None = None, dry_run: bool = False, dated: datetime | None = None,
-                 progress: Callable[[str], None] | None = None) -> ImportResult:
+                 progress: Callable[[str], None] | None = None, policy: Policy | None = None) -> ImportResult:
     """Read, validate and write every file in one transaction; any problem (or --dry-run) rolls all back.
 
     `dated` (local time): when the files' data was true, recorded as the batches' effective time (default: now).
@@ -160,7 +161,7 @@ def import_files(ledger, paths: list[Path], *, kind: str | None = None, sheet: s
                 for result in group:
                     if progress:
                         progress(f"校验并写入 {result.path.name}（{result.table.kind.title}）")
-                    prepared.append(_validate(conn, result, Options(term=term)))
+                    prepared.append(_validate(conn, result, Options(term=term, policy=policy)))
                 _conflicts_across_sheets(group, prepared)
                 _copied_sheets(group, prepared)
                 if group[0].kind == "payments":

@@ -1,7 +1,8 @@
 """Payment rosters (发放名册). A payment is a fact of money paid: every row is recorded, right or wrong.
 
 The coverage check flags unknown students, duplicates and wrong amounts later; the importer refuses only what
-cannot be recorded at all (no valid ID, an unknown program, an amount that is not a positive sum, no term).
+cannot be recorded at all (no valid ID, an unknown program, an amount that is not a positive sum or is beyond any
+payment of its program, no term).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from jiaoyu_fupin.importers.rowchecks import (
 )
 from jiaoyu_fupin.models import Batch, Payment, Program, Student
 from jiaoyu_fupin.models.base import to_fen
+from jiaoyu_fupin.policy import CEILING_TIMES, PAYMENT_LIMIT, amount_ceilings
 
 
 def program_index(conn: Connection) -> dict[str, int]:
@@ -41,6 +43,37 @@ def program_index(conn: Connection) -> dict[str, int]:
         for text in [name, *filter(None, aliases.split("|"))]:
             index[values.text_key(text)] = pid
     return index
+
+
+def _above_ceiling(conn: Connection, table: Table, checked, amount: pd.Series, program_id: pd.Series,
+                   options: Options) -> None:
+    """An amount beyond any payment of its program (a bank card or ID number in 金额) is refused by row."""
+    ceilings = amount_ceilings(conn, options.policy)
+    names = dict(conn.execute(select(Program.id, Program.name)).all())
+    times = options.policy.ceiling_times if options.policy else CEILING_TIMES
+    series = table.column("amount")
+    lowest = min(ceilings.values(), default=PAYMENT_LIMIT)
+    # Only the few amounts above the lowest ceiling are looked at one by one.
+    candidates = amount.map(lambda a: a is not None and a > lowest).to_numpy(dtype=bool) & checked.keep
+    for i in candidates.nonzero()[0]:
+        a, pid = amount.iat[i], program_id.iat[i]
+        ceiling = ceilings.get(pid, PAYMENT_LIMIT) if pd.notna(pid) else PAYMENT_LIMIT
+        if a <= ceiling:
+            continue
+        program = f"“{names[pid]}”" if pd.notna(pid) else ""
+        checked.problems.append(table.problem(
+            "amount_too_large", f"资助金额超过{program}单笔发放的上限 {ceiling.normalize():,f} 元",
+            f"像是把银行卡号或身份证号填进了金额列，请核对改正；上限是该项目最高标准的 {times} 倍，确有这么大的一笔时，"
+            "可在资助标准文件中为该项目写 ceiling = \"金额\"，用 --policy 指定",
+            field_name="amount", row=int(table.rows[i]), value=_shown_amount(str(series.iat[i]))))
+
+
+def _shown_amount(text: str) -> str:
+    """A huge amount is most likely a bank card or ID number pasted into 金额: quoted masked, as those are."""
+    digits = sum(ch.isdigit() for ch in text)
+    if digits < 10:
+        return text
+    return text[:4] + "*" * (len(text) - 8) + text[-4:] if len(text) > 12 else text[:2] + "*" * (len(text) - 2)
 
 
 def validate(conn: Connection, table: Table, options: Options) -> Prepared:
@@ -63,10 +96,11 @@ def validate(conn: Connection, table: Table, options: Options) -> Prepared:
     not_positive = amount.map(lambda a: a is not None and a <= 0)
     bad_values(table, checked, "amount", not_positive, "资助金额“{value}”不大于 0",
                "发放名册只记录实际发放的正数金额；退回或冲正请另行登记", code="amount_not_positive")
+    _above_ceiling(conn, table, checked, amount, program_id, options)
     paid_on, bad = values.parse_dates(col("paid_on"))
     bad_values(table, checked, "paid_on", bad, "发放日期“{value}”无法识别", "请写成 2019-11-20 这样的日期")
 
-    fen = amount.map(lambda a: to_fen(a) if a is not None and a > 0 else None).astype(object)
+    fen = amount.map(lambda a: to_fen(a) if a is not None and 0 < a <= PAYMENT_LIMIT else None).astype(object)
     frame = keep_frame(table, checked, {
         "id_number": ids, "name": col("name"), "program_id": program_id, "term": term, "amount": fen,
         "paid_on": iso(paid_on), "school_name": col("school"),

@@ -8,17 +8,21 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, bindparam, text
 
 from jiaoyu_fupin.dropout import list_cases
 from jiaoyu_fupin.frames import query_frame
 from jiaoyu_fupin.pairing.rules import EXCLUDED_STATUSES
+from jiaoyu_fupin.policy import COUNTABLE_FEN
 from jiaoyu_fupin.terms import Term
 
 # Registered poor as the checks count them (pairing.data, subsidy.entitlements): the roll's category says so, or
 # the ID number is in the poverty registry (the student is linked to a registered household).
 POOR = "(s.family_category = 'registered_poor' OR s.household_id IS NOT NULL)"
 _OFF_ROLL = ", ".join(f"'{s}'" for s in EXCLUDED_STATUSES)
+
+# Amounts added up as the coverage check does (policy.COUNTABLE_FEN): a bank card number in 金额 stays out.
+AMOUNT_SUM = f"SUM(CASE WHEN p.amount <= {COUNTABLE_FEN} THEN p.amount ELSE 0 END)"
 
 STAGES = ("学前", "小学", "初中", "普通高中", "中职", "特殊教育", "高职", "本科")
 NO_STAGE = "（学籍中无此人）"
@@ -69,11 +73,17 @@ def payments_between(conn: Connection, first: date, last: date) -> pd.DataFrame:
     names when the ledger knows it, as the coverage check places them.
     """
     frame = query_frame(conn, text(
-        f"SELECT pr.name, {PAYMENT_SCHOOL}, COUNT(*), SUM(p.amount) FROM {PAID_BETWEEN.format(joins='')}"
+        f"SELECT pr.name, {PAYMENT_SCHOOL}, COUNT(*), {AMOUNT_SUM} FROM {PAID_BETWEEN.format(joins='')}"
         " GROUP BY pr.id, 2 ORDER BY pr.id"),
         {"first": first.isoformat(), "last": last.isoformat()}, ["program", "school_id", "count", "fen"],
         ints=["school_id", "count", "fen"])
     return frame
+
+
+def uncountable_payments(conn: Connection, terms: list[str]) -> int:
+    """Payments of the terms whose amount is left out of every total (AMOUNT_SUM)."""
+    return conn.execute(text("SELECT COUNT(*) FROM payments WHERE term IN :terms AND amount > :most")
+                        .bindparams(bindparam("terms", expanding=True)), {"terms": terms, "most": COUNTABLE_FEN}).scalar_one()
 
 
 def undated_payments(conn: Connection, term: Term) -> int:

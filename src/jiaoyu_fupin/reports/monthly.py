@@ -82,6 +82,7 @@ class _Inputs:
     away: int
     payments: pd.DataFrame
     undated: int
+    uncountable: int
     coverage: coverage.CoverageReport
     cases: pd.DataFrame
     pairing: pair_check.CheckResult
@@ -107,7 +108,8 @@ def build_monthly(ledger, month: Month, *, as_of: datetime | None = None, school
         inputs = _Inputs(
             schools=facts.schools(conn), poor=facts.poor_on_roll(conn, term), previous=None,
             away=facts.poor_away(conn, term), payments=facts.payments_between(conn, month.first_day, month.last_day),
-            undated=facts.undated_payments(conn, term), coverage=coverage.check(conn, term),
+            undated=facts.undated_payments(conn, term), uncountable=facts.uncountable_payments(conn, [str(term)]),
+            coverage=coverage.check(conn, term),
             cases=facts.case_steps(conn, term, month.first_day, month.last_day), pairing=pairing,
             work=collab_monthly.collab_lines(conn, month.first_day, month.last_day)
             + collab_monthly.task_lines(conn, month.first_day, month.last_day),
@@ -191,6 +193,8 @@ def _block(report: MonthlyReport, inputs: _Inputs, month: Month, name: str, leve
     note = f"发放日期在 {month.first_day:%Y-%m-%d} 至 {month.last_day:%Y-%m-%d}"
     if level == "county" and inputs.undated:
         note += f"；另有 {inputs.undated} 笔发放名册未填发放日期，未计入"
+    if level == "county" and inputs.uncountable:
+        note += f"；本学期有 {inputs.uncountable} 笔发放的金额超过单笔上限（像是银行卡号），计入人次、未计入金额，请用 fupin subsidy check 核对"
     lines.append(Line("本月资助发放", "合计", total_count, yuan(total_fen), note))
 
     # Coverage findings of the term, as the check finds them at the cut.

@@ -8,9 +8,9 @@ from collections import Counter
 from sqlalchemy import Connection, text
 
 from jiaoyu_fupin.importers.base import STAGE_OF_TYPE
-from jiaoyu_fupin.reports import charts
+from jiaoyu_fupin.reports import charts, facts
 from jiaoyu_fupin.reports.book import COUNT_FORMAT, WAN_FORMAT, Table, wan
-from jiaoyu_fupin.reports.facts import NO_STAGE, POOR, STAGES
+from jiaoyu_fupin.reports.facts import AMOUNT_SUM, NO_STAGE, POOR, STAGES
 from jiaoyu_fupin.terms import Term
 
 # The school types as the summary names them, in its order (`seeds/004_…` 一), keyed by the stage they teach.
@@ -116,7 +116,7 @@ def poor_table(conn: Connection, term: Term, figures: dict) -> Table:
 def aid_tables(conn: Connection, terms: tuple[Term, Term], figures: dict) -> list[Table]:
     spring, autumn = (str(t) for t in terms)
     rows = conn.execute(text(
-        "SELECT pr.id, pr.name, p.term, COALESCE(e.stage, :none), COUNT(*), SUM(p.amount), COUNT(DISTINCT p.id_number)"
+        f"SELECT pr.id, pr.name, p.term, COALESCE(e.stage, :none), COUNT(*), {AMOUNT_SUM}, COUNT(DISTINCT p.id_number)"
         " FROM payments p JOIN programs pr ON pr.id = p.program_id"
         " LEFT JOIN enrollments e ON e.student_id = p.student_id AND e.term = p.term"
         " WHERE p.term IN (:a, :b) GROUP BY pr.id, p.term, 4 ORDER BY pr.id"),
@@ -148,6 +148,10 @@ def aid_tables(conn: Connection, terms: tuple[Term, Term], figures: dict) -> lis
                    aid_program_codes=dict(conn.execute(text("SELECT name, code FROM programs")).all()))
     notes = [f"{spring}、{autumn}两个学期资助发放名册中的全部发放（人次 = 一名学生在一个学期领取一个项目一次），"
              "金额以万元计，四舍五入到小数点后四位（即到元）"]
+    uncountable = facts.uncountable_payments(conn, [spring, autumn])
+    if uncountable:
+        notes.append(f"另有 {uncountable} 笔发放的金额超过单笔上限（像是银行卡号或身份证号），计入人次、未计入金额；"
+                     "请用 fupin subsidy check 找出后改正发放名册并重新导入")
     order = {s: i for i, s in enumerate(STAGES)}
     detail = [line([name, stage], slot) for (_, name, stage), slot in
               sorted(cells.items(), key=lambda kv: (kv[0][0], order.get(kv[0][2], len(STAGES))))]

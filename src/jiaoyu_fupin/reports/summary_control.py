@@ -15,6 +15,7 @@ from jiaoyu_fupin.pairing.data import load as load_pairing
 from jiaoyu_fupin.rates import RatesError, compute_rates
 from jiaoyu_fupin.reports import charts, facts
 from jiaoyu_fupin.reports.book import PERCENT_FORMAT, WAN_FORMAT, Table, percent, wan
+from jiaoyu_fupin.reports.facts import AMOUNT_SUM
 from jiaoyu_fupin.subsidy import coverage
 from jiaoyu_fupin.subsidy.model import KIND_TITLES
 from jiaoyu_fupin.terms import Term
@@ -59,7 +60,7 @@ OTHER_AID = (
 def other_aid_table(conn: Connection, terms: tuple[Term, ...], figures: dict) -> Table:
     labels = [str(t) for t in terms]
     paid = {code: (n, fen, people) for code, n, fen, people in conn.execute(text(
-        "SELECT pr.code, COUNT(*), SUM(p.amount), COUNT(DISTINCT p.id_number) FROM payments p"
+        f"SELECT pr.code, COUNT(*), {AMOUNT_SUM}, COUNT(DISTINCT p.id_number) FROM payments p"
         " JOIN programs pr ON pr.id = p.program_id WHERE p.term IN (:a, :b) GROUP BY pr.code"),
         {"a": labels[0], "b": labels[-1]})}
     rows = []

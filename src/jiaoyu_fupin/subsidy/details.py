@@ -12,7 +12,7 @@ from sqlalchemy import Connection, text
 from jiaoyu_fupin.arrays import contains, distinct, pair_key
 from jiaoyu_fupin.frames import fetch_rows
 from jiaoyu_fupin.grades import grade_label
-from jiaoyu_fupin.policy import CATEGORIES
+from jiaoyu_fupin.policy import CATEGORIES, COUNTABLE_FEN
 from jiaoyu_fupin.subsidy import model as cov
 from jiaoyu_fupin.terms import Term
 
@@ -134,13 +134,18 @@ def _payment_finding(kind: str, paid: tuple, student: dict | None, program: str,
     return finding
 
 
+def _countable(fen: np.ndarray) -> np.ndarray:
+    fen = fen.astype(np.int64)
+    return np.where(fen <= COUNTABLE_FEN, fen, 0)
+
+
 def summaries(conn: Connection, payments: pd.DataFrame, entitled: pd.DataFrame,
               found: list[cov.Finding]) -> tuple[list[cov.Line], list[cov.Line]]:
     programs = _programs(conn)
     schools = {i: (name, township) for i, name, township in fetch_rows(
         conn, text("SELECT id, name, township FROM schools"))}
     by_program = {name: cov.Line(name) for name in programs.values()}
-    fen_entitled, fen_paid = entitled["fen_min"].to_numpy(), payments["fen"].to_numpy()
+    fen_entitled, fen_paid = entitled["fen_min"].to_numpy(), _countable(payments["fen"].to_numpy())
     for program_id, (n, fen) in _by_key(entitled["program_id"].to_numpy(), fen_entitled).items():
         by_program[programs[program_id]].entitled, by_program[programs[program_id]].expected = n, fen
     for program_id, (n, fen) in _by_key(payments["program_id"].to_numpy(), fen_paid).items():
@@ -164,7 +169,7 @@ def summaries(conn: Connection, payments: pd.DataFrame, entitled: pd.DataFrame,
         line = school_line(*schools[school_id])
         line.paid_count, line.paid = n, fen
     # Payments to nobody the ledger places this term: under the school the roster names.
-    elsewhere = payments[school < 0].fillna({"school_name": UNNAMED})
+    elsewhere = payments[school < 0].fillna({"school_name": UNNAMED}).assign(fen=fen_paid[school < 0])
     townships = {name: township for name, township in schools.values()}
     for name, n, fen in elsewhere.groupby("school_name")["fen"].agg(["size", "sum"]).itertuples():
         line = school_line(name, townships.get(name))
