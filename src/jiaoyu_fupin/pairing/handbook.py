@@ -16,6 +16,7 @@ from openpyxl.styles import Alignment, Font
 
 from jiaoyu_fupin import idnumber
 from jiaoyu_fupin.grades import grade_label
+from jiaoyu_fupin.importers.error_workbook import unique_sheet_title
 from jiaoyu_fupin.importers.template import save_workbook
 from jiaoyu_fupin.pairing import rules, six_ones
 from jiaoyu_fupin.pairing.data import PairingError, load
@@ -113,19 +114,10 @@ def build(ledger, school: str, *, term: Term | None = None, as_of: date | None =
     return Handbook(name, str(term), as_of, columns, books)
 
 
-_BAD_SHEET_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
-
-
 def _sheet_names(books: list[HelperBook]) -> None:
-    taken = {INDEX_SHEET}
+    taken = {INDEX_SHEET.lower()}
     for book in books:
-        base = f"{book.name}_{book.code[-4:]}".translate(_BAD_SHEET_CHARS)[:28]
-        name, n = base, 1
-        while name in taken:
-            n += 1
-            name = f"{base}_{n}"
-        taken.add(name)
-        book.sheet = name
+        book.sheet = unique_sheet_title(f"{book.name}_{book.code[-4:]}", taken)
 
 
 def write_handbook(path: Path, handbook: Handbook) -> Path:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from jiaoyu_fupin.importers.error_workbook import unique_sheet_title
 from jiaoyu_fupin.reports import book
 from jiaoyu_fupin.reports.monthly import Block, MonthlyReport
 from jiaoyu_fupin.sheets import MONEY_FORMAT, save_workbook
@@ -51,13 +52,15 @@ def _previous(report: MonthlyReport) -> list[str]:
 def _block_table(block: Block, report: MonthlyReport, cut: str) -> book.Table:
     where = {"county": "全县", "township": block.name, "school": block.name}[block.level]
     rows = [[line.group, line.item, line.count, line.amount, line.note] for line in block.lines]
-    sheet = "全县" if block.level == "county" else block.name[:31]
+    sheet = "全县" if block.level == "county" else block.name  # made a valid, unique title when written
     return book.Table(sheet, f"{report.title}（{where}）", HEADERS, rows, notes=[cut, *report.notes])
 
 
 def write_monthly(report: MonthlyReport, path: Path, *, generated: datetime | None = None) -> Path:
     wb = Workbook()
     wb.remove(wb.active)
+    taken: set[str] = set()
     for table in tables(report, generated or datetime.now()):
-        book.write(wb.create_sheet(table.sheet), table)
+        # A township or school named 城关/东区 or [一]校 would be refused as a sheet title as it is.
+        book.write(wb.create_sheet(unique_sheet_title(table.sheet, taken)), table)
     return save_workbook(wb, path)
