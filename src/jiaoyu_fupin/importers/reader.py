@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from jiaoyu_fupin.importers.bounds import TooLarge, check_workbook
 from jiaoyu_fupin.importers.columns import KINDS, Kind, header_key, score
 from jiaoyu_fupin.problems import ImportRefused, Problem, column_letter
 
@@ -25,6 +26,10 @@ SNIFF_ROWS = 30
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 CSV_SUFFIXES = {".csv", ".txt"}
 CSV_SEPARATORS = (",", "\t", ";", "|")
+MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
+# Python's csv module stops at 131,072 characters in one field with an English error; a longer cell is read
+# whole and then refused by name (_refuse_long_cells).
+csv.field_size_limit(max(csv.field_size_limit(), 1 << 26))
 
 
 @dataclass
@@ -203,6 +208,13 @@ def _read_excel(path: Path, kind: str | None, sheet: str | None) -> list[Table]:
     import fastexcel
 
     kinds = _candidates(kind)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        try:
+            check_workbook(path)  # before calamine allocates a sheet's whole grid
+        except TooLarge as exc:
+            raise file_problem(path, "file_too_large", str(exc),
+                               "请用 Excel 或 WPS 打开文件，把数据复制到一个新工作簿（只复制有数据的行和列）另存后重新导入；"
+                               "不明来源的文件请不要导入") from None
     try:
         reader = fastexcel.read_excel(str(path))
         names = reader.sheet_names
@@ -441,12 +453,29 @@ def _decode(path: Path, raw: bytes) -> str:
 def _finish(path, sheet, kind, header: Header, headers, frame, rows, part: int = 0) -> Table:
     from jiaoyu_fupin.importers.columns import match_headers
 
+    _refuse_long_cells(path, sheet, frame, rows, [str(h) for h in headers])
     return Table(
         path=path, sha256=sha256_of(path), sheet=sheet, kind=kind, header_row=header.row + 1,
         headers=[str(h) for h in headers], letters=[column_letter(i) for i in range(len(headers))],
         frame=frame, rows=rows, fields=match_headers(kind, [str(h) for h in headers]), header_above=header.above,
         part=part,
     )
+
+
+def _refuse_long_cells(path: Path, sheet: str | None, frame: pd.DataFrame, rows: np.ndarray, headers: list[str]) -> None:
+    """A cell longer than Excel allows (32,767 characters) is no value a clerk typed: a pasted page, a damaged
+    export or an attack. Refused by row and column before any of it is parsed, shown, stored or written back."""
+    problems = []
+    for position in frame.columns:
+        lengths = frame[position].str.len().to_numpy(dtype=float, na_value=0)
+        for i in np.flatnonzero(lengths > MAX_CELL_CHARS)[:5]:
+            problems.append(Problem(
+                code="cell_too_long", file=path.name, sheet=sheet, row=int(rows[i]), letter=column_letter(int(position)),
+                column=headers[position] if position < len(headers) and headers[position] else column_letter(int(position)),
+                message=f"单元格有 {int(lengths[i]):,} 个字符，超过 Excel 单元格的上限 {MAX_CELL_CHARS:,} 个字符，不是要导入的数据",
+                hint="请用 Excel 或 WPS 打开文件，找到这个单元格删去多余的内容后重新导入"))
+    if problems:
+        raise ImportRefused(problems)
 
 
 def unknown_headers(table: Table) -> list[str]:

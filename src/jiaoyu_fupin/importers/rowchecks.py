@@ -266,6 +266,7 @@ _NOT_A_NAME = (
      "请填写真实姓名；从别的表格复制时请用“选择性粘贴→数值”"),
     (re.compile(r"[\x00-\x1f\x7f-\x9f]"), "含有看不见的控制字符（换行、制表符等）", "请删除这个单元格的内容后重新输入姓名"),
     (re.compile(r"[\[\]<>［］＜＞]"), "含有方括号或尖括号，不是姓名", "姓名中不能有 [ ] < > 这些符号，请改成真实姓名"),
+    (re.compile(r"^.{51}", re.DOTALL), "超过 50 个字，不是姓名", "请只填写姓名，说明写在备注列"),
 )
 SHOWN_TEXT = 40  # characters of a cell a message quotes: a pasted page of text is not printed whole
 

@@ -1,0 +1,122 @@
+"""A workbook's size, measured before anything reads it: no file may make fupin allocate more than its content.
+
+calamine (under fastexcel) builds each sheet as one dense grid from its first to its last cell: a 5 KB .xlsx with
+one cell at XFD1048576 asked for 512 GB and killed the process, and a sheet of 45 MB of identical rows, deflated
+to a few KB, kept it busy for most of a minute. So every part of an .xlsx is inflated here first, as a stream
+that stops as soon as it outgrows its file, and each sheet's rows and columns are counted on the way: its
+declared range (<dimension>), its last row and its rightmost cell. A sheet beyond MAX_ROWS rows or MAX_COLUMNS
+columns, or whose inflated size is out of proportion to its file, is refused with the reason, before calamine
+sees it. Reading a legitimate file costs one extra pass of inflating (about a tenth of calamine's own time).
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+MAX_ROWS = 2_000_000
+MAX_COLUMNS = 1_000
+# Spreadsheet XML deflates about tenfold; a part that inflates more than MAX_RATIO times, once past
+# RATIO_FROM bytes, is made to be inflated (a "zip bomb"), not a table somebody typed.
+MAX_RATIO = 200
+RATIO_FROM = 32 << 20
+# A grid of rows x columns costs calamine about 32 bytes a cell, empty ones included: a sheet may span at most
+# CELLS_PER_BYTE cells for each byte of its compressed part (or SMALL_GRID cells, whichever is more).
+CELLS_PER_BYTE = 64
+SMALL_GRID = 4_000_000
+
+_CHUNK = 1 << 22
+_DIMENSION = re.compile(rb'<dimension\s+ref="([A-Z]+)?(\d+)?(?::([A-Z]+)(\d+))?"')
+_ROW = re.compile(rb'<row\s[^>]*?r="(\d+)"')
+# Cells far to the right (3 letters: column 703 and beyond) or far down (7 digits: row 1,000,000 and beyond),
+# whatever the order of their attributes. One quick search per chunk; the exact reading only where it hits.
+_FAR = re.compile(rb'r="(?:[A-Z]{3}|[A-Z]{0,2}\d{7})')
+_FAR_CELL = re.compile(rb'r="([A-Z]{3,}|[A-Z]{0,2}(?=\d{7}))(\d*)"')
+
+
+class TooLarge(Exception):
+    """Why the file is refused, in the clerk's terms."""
+
+
+@dataclass
+class Extent:
+    rows: int = 0
+    columns: int = 0
+    row_elements: int = 0  # <row> elements seen: rows without r= still make rows
+
+
+def column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def check_workbook(path: Path) -> None:
+    """Raise TooLarge when any part of the .xlsx is out of bounds; a file that is no zip is left to the reader."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        return
+    with archive:
+        for info in archive.infolist():
+            if info.is_dir() or not info.filename.lower().endswith((".xml", ".bin")):
+                continue
+            sheet = info.filename.startswith("xl/worksheets/")
+            try:
+                extent = _inflate(archive, info, sheet)
+            except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, ValueError):
+                return  # damaged: the reader says so in its own words
+            if sheet:
+                _judge(info, extent)
+
+
+def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: bool) -> Extent:
+    most = max(RATIO_FROM, MAX_RATIO * max(info.compress_size, 1))
+    extent = Extent()
+    total, tail = 0, b""
+    with archive.open(info) as stream:
+        while chunk := stream.read(_CHUNK):
+            total += len(chunk)
+            if total > most:
+                raise TooLarge(f"文件中的“{info.filename}”解压后超过 {most >> 20:,} MB，是压缩前大小的 {MAX_RATIO} 倍以上："
+                               "正常的表格不会这样，像是故意构造的“压缩炸弹”")
+            if sheet:
+                extent.row_elements += chunk.count(b"<row ") + chunk.count(b"<row>")
+                _measure(tail + chunk, extent, first=total == len(chunk))
+                tail = chunk[-256:]  # an element cut in two by the chunk boundary is whole in the next buffer
+    return extent
+
+
+def _measure(buffer: bytes, extent: Extent, *, first: bool) -> None:
+    if first:
+        declared = _DIMENSION.search(buffer)
+        if declared and declared[3]:
+            extent.columns = max(extent.columns, column_number(declared[3]))
+            extent.rows = max(extent.rows, int(declared[4]))
+    extent.rows = max(extent.rows, extent.row_elements)
+    last = buffer.rfind(b"<row")
+    found = _ROW.match(buffer, last) if last >= 0 else None
+    if found:
+        extent.rows = max(extent.rows, int(found[1]))
+    if not _FAR.search(buffer):
+        return
+    for far in _FAR_CELL.finditer(buffer):
+        extent.columns = max(extent.columns, column_number(far[1]) if far[1] else 0)
+        if far[2]:
+            extent.rows = max(extent.rows, int(far[2]))
+
+
+def _judge(info: zipfile.ZipInfo, extent: Extent) -> None:
+    name = info.filename.rsplit("/", 1)[-1]
+    if extent.rows > MAX_ROWS:
+        raise TooLarge(f"文件中的工作表（{name}）有 {extent.rows:,} 行，超过 fupin 能导入的 {MAX_ROWS:,} 行")
+    if extent.columns > MAX_COLUMNS:
+        raise TooLarge(f"文件中的工作表（{name}）的单元格一直用到第 {extent.columns:,} 列，超过 fupin 能导入的 {MAX_COLUMNS:,} 列"
+                       "（常见原因：表格最右边或最下边有个不起眼的单元格写了内容）")
+    cells = extent.rows * max(extent.columns, 1)
+    if cells > max(SMALL_GRID, CELLS_PER_BYTE * info.compress_size):
+        raise TooLarge(f"文件中的工作表（{name}）的范围是 {extent.rows:,} 行 × {extent.columns:,} 列，与文件大小不相称："
+                       "读取它需要的内存远超文件本身")
