@@ -42,3 +42,18 @@ def test_a_file_name_with_brackets_is_shown_whole(tmp_path, cli):
     result = cli("import", path)
     assert result.exit_code == 0, result.output
     assert "学校名单[bold]备份.xlsx" in result.output
+
+
+def test_the_duplicate_student_message_shows_the_id_masked(tmp_path, cli, schools):
+    """It printed （值：42282220100315501X|2019秋）: the whole ID on screen."""
+    from conftest import ROLL_HEADER, roll_rows, write_xlsx
+
+    rows = roll_rows()
+    twin = list(rows[0])
+    twin[5] = "八年级"  # same student, same term, another grade: a conflict
+    path = write_xlsx(tmp_path / "学籍.xlsx", ROLL_HEADER, [*rows, twin])
+    result = cli("import", path, "--term", "2019秋")
+    assert result.exit_code == 1, result.output
+    full = rows[0][2]
+    assert "同一学生" in result.output and f"（值：{full[:6]}********{full[-4:]}|2019秋）" in result.output, result.output
+    assert full not in result.output

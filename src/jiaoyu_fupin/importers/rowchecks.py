@@ -92,11 +92,17 @@ def required_values(table: Table, checked: Checked, fields: list[str]) -> None:
 _PERSONAL = {"id_number", "student_id", "helper_code"}
 
 
+_ID_LIKE = re.compile(r"(?<![0-9A-Za-z])(?:\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
+
+
 def shown_value(field_name: str, value: str) -> str:
-    """A cell's text as a message may quote it: ID-number-like values of personal columns masked."""
-    if field_name in _PERSONAL and len(value) in (15, 18):
+    """A cell's text as a message may quote it: ID-number-like values of personal columns masked, also inside a
+    composite key (the duplicate check quotes "ID|term")."""
+    if field_name not in _PERSONAL:
+        return value
+    if len(value) in (15, 18):
         return idnumber.mask(value)
-    return value
+    return _ID_LIKE.sub(lambda m: idnumber.mask(m[0]), value)
 
 
 def bad_values(table: Table, checked: Checked, field_name: str, bad: pd.Series, message: str, hint: str,
