@@ -164,7 +164,7 @@ _CODE_TITLES = {
     "level_unknown": "包保层级无法识别", "township_unknown": "乡镇不在学校名单中",
     "csv_malformed": "CSV 格式有误", "sheet_copied": "工作表重复", "name_invalid": "姓名不是姓名",
     "amount_too_large": "金额超过单笔上限", "cell_too_long": "单元格内容过长",
-    "file_too_large": "文件范围过大",
+    "file_too_large": "文件范围过大", "school_code_taken": "学校标识码已属于另一所学校",
 }
 
 

@@ -6,7 +6,7 @@ import re
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 
 from jiaoyu_fupin import idnumber
 from jiaoyu_fupin.importers import store, values
@@ -53,11 +53,29 @@ def validate_schools(conn: Connection, table: Table, options: Options) -> Prepar
                                   pd.DataFrame({"code": code, "type": col("school_type")}), "name", "学校名称")
     codes_drop = conflicting_duplicates(table, checked, code, pd.DataFrame({"name": values.name_key(names)}),
                                         "school_code", "学校标识码")
+    _codes_of_other_schools(conn, table, checked, code, names)
     prepared.frames["schools"] = keep_frame(table, checked, {
         "name": names, "school_code": code, "school_type": col("school_type"), "township": col("township"),
         "ownership": col("ownership"),
     }, drop | codes_drop)
     return prepared
+
+
+def _codes_of_other_schools(conn: Connection, table: Table, checked, code: pd.Series, names: pd.Series) -> None:
+    """A 学校标识码 the ledger holds for a school of another name: schools are matched by name, so the row would be a
+    second school with the same code (the database refused it with a traceback)."""
+    held = {c: n for c, n in conn.execute(select(School.school_code, School.name).where(School.school_code.isnot(None)))}
+    if not held:
+        return
+    for i in range(len(code)):
+        c, name = code.iat[i], names.iat[i]
+        if not checked.keep[i] or pd.isna(c) or c not in held or pd.isna(name):
+            continue
+        if held[c] != name:  # as write_schools matches them: by the name as written
+            checked.problems.append(table.problem(
+                "school_code_taken", f"学校标识码 {c} 在台账中属于“{held[c]}”，不能再给另一所学校",
+                f"同一所学校请写台账中的名称“{held[c]}”；确是另一所学校，请从事业统计系统核对它的标识码",
+                field_name="school_code", row=int(table.rows[i]), value=c))
 
 
 def write_schools(conn: Connection, prepared: Prepared, batch: BatchMaker) -> Counts:

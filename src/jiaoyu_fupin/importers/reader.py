@@ -11,6 +11,8 @@ import csv
 import ctypes
 import hashlib
 import io
+import os
+import sys
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -90,6 +92,31 @@ class Table:
         return picked
 
 
+def library_failure(exc: BaseException) -> bool:
+    """An error of the Excel readers: their own exceptions, and calamine's Rust panics on some damaged files, which
+    reach Python as pyo3's PanicException, a BaseException that `except Exception` let through as a traceback."""
+    return isinstance(exc, Exception) or type(exc).__name__ == "PanicException"
+
+
+@contextlib.contextmanager
+def native_stderr_silenced():
+    """calamine's Rust panics print their message (and with RUST_BACKTRACE a backtrace) straight to file descriptor
+    2, past Python: while it reads, that goes nowhere, and the clerk gets the Chinese message instead."""
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError, AttributeError):  # no real stderr (a service, a test capturing it)
+        yield
+        return
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
 def file_problem(path: Path, code: str, message: str, hint: str = "") -> ImportRefused:
     return ImportRefused([Problem(code=code, message=message, hint=hint, file=path.name)])
 
@@ -110,7 +137,8 @@ def read_tables(path: Path, *, kind: str | None = None, sheet: str | None = None
         raise file_problem(path, "file_missing", f"找不到文件 {path}", "请检查文件名和所在文件夹")
     suffix = path.suffix.lower()
     if suffix in EXCEL_SUFFIXES:
-        return _read_excel(path, kind, sheet)
+        with native_stderr_silenced():
+            return _read_excel(path, kind, sheet)
     if suffix in CSV_SUFFIXES:
         return [_read_csv(path, kind)]
     raise file_problem(path, "file_format", f"不支持的文件类型“{path.suffix}”",
@@ -218,7 +246,9 @@ def _read_excel(path: Path, kind: str | None, sheet: str | None) -> list[Table]:
     try:
         reader = fastexcel.read_excel(str(path))
         names = reader.sheet_names
-    except Exception as exc:  # fastexcel raises its own error classes for every kind of broken file
+    except BaseException as exc:  # fastexcel raises its own error classes for every kind of broken file
+        if not library_failure(exc):
+            raise
         raise _unreadable(path, exc) from None
     if sheet is not None and sheet not in names:
         raise file_problem(path, "sheet_missing", f"文件中没有名为“{sheet}”的工作表（现有：{'、'.join(names)}）",
@@ -283,7 +313,9 @@ def _fill_merged_down(table: Table) -> None:
         from python_calamine import CalamineWorkbook
 
         ranges = CalamineWorkbook.from_path(str(table.path)).get_sheet_by_name(table.sheet).merged_cell_ranges or []
-    except Exception:  # best effort: without it the empty cells are refused by name, as before
+    except BaseException as exc:  # best effort: without it the empty cells are refused by name, as before
+        if not library_failure(exc):
+            raise
         return
     index = {int(r): i for i, r in enumerate(table.rows)}  # Excel row number -> frame row
     has_data = frame[list(table.fields.values())].notna().any(axis=1).to_numpy()
@@ -343,7 +375,9 @@ def _load_excel(reader, name: str):
     try:
         sheet = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string")
         batch = sheet.to_arrow()
-    except Exception:  # an empty sheet has no range at all
+    except BaseException as exc:  # an empty sheet has no range at all
+        if not library_failure(exc):
+            raise
         return None
     if batch.num_rows == 0 or all(column.null_count == len(column) for column in batch.columns):
         return None
@@ -435,7 +469,13 @@ def _read_csv(path: Path, kind: str | None) -> Table:
 
 def _decode(path: Path, raw: bytes) -> str:
     if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8", errors="strict")
+        try:
+            return raw[3:].decode("utf-8", errors="strict")
+        except UnicodeDecodeError as exc:
+            raise file_problem(path, "csv_encoding",
+                               f"文件开头标明是 UTF-8 编码，但第 {exc.start + 4:,} 个字节起的内容不是 UTF-8：文件可能已损坏，"
+                               "或是拼接了不同编码的内容",
+                               "请用 Excel 或 WPS 打开核对，另存为 .xlsx 或“CSV UTF-8”格式后重新导入") from None
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's “Unicode 文本” (tab-separated UTF-16)
         try:
             return raw.decode("utf-16")

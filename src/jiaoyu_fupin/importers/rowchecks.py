@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from jiaoyu_fupin import idnumber
-from jiaoyu_fupin.importers.reader import Table
+from jiaoyu_fupin.importers.reader import Table, library_failure, native_stderr_silenced
 from jiaoyu_fupin.importers.values import parse_unique
 from jiaoyu_fupin.problems import Problem
 
@@ -185,7 +185,8 @@ def excel_numeric_cells(table: Table, pos: int) -> np.ndarray | None:
     try:
         from python_calamine import CalamineWorkbook
 
-        sheet = CalamineWorkbook.from_path(str(table.path)).get_sheet_by_name(table.sheet)
+        with native_stderr_silenced():
+            sheet = CalamineWorkbook.from_path(str(table.path)).get_sheet_by_name(table.sheet)
         c = pos - (sheet.start or (0, 0))[1]
         header = table.headers[pos]
         numeric = np.zeros(len(table.frame), dtype=bool)
@@ -203,7 +204,9 @@ def excel_numeric_cells(table: Table, pos: int) -> np.ndarray | None:
             if 0 <= i < len(numeric) and 0 <= c < len(row):
                 numeric[i] = isinstance(row[c], int | float) and not isinstance(row[c], bool)
         return numeric
-    except Exception:  # best effort: without it the ID checks still refuse the value, with a less precise message
+    except BaseException as exc:  # best effort: without it the ID checks still refuse the value, less precisely
+        if not library_failure(exc):
+            raise
         return None
 
 

@@ -236,10 +236,17 @@ def diff(new: pd.DataFrame, existing: pd.DataFrame, key: list[str], compare: lis
 def _keys(frame: pd.DataFrame, key: list[str]) -> pd.Index | pd.Series:
     if len(key) == 1:
         return frame[key[0]].astype(object)
-    joined = frame[key[0]].astype(str)
+    joined = _key_text(frame[key[0]])
     for name in key[1:]:
-        joined = joined + "\x1f" + frame[name].astype(str)
+        joined = joined + "\x1f" + _key_text(frame[name])
     return joined
+
+
+def _key_text(series: pd.Series) -> pd.Series:
+    """A key part as text, an empty one as a marker: pandas' text of a missing value is missing, and one empty part
+    made the whole key missing, so a dropout row without 辍学年月 never found its stored self (a new case on every
+    import, then a crash on the duplicate keys)."""
+    return series.astype(object).where(series.notna(), "\x00").astype(str)
 
 
 def next_ids(conn: Connection, table: Table, n: int) -> np.ndarray:
