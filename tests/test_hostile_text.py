@@ -57,3 +57,12 @@ def test_the_duplicate_student_message_shows_the_id_masked(tmp_path, cli, school
     full = rows[0][2]
     assert "同一学生" in result.output and f"（值：{full[:6]}********{full[-4:]}|2019秋）" in result.output, result.output
     assert full not in result.output
+
+
+def test_a_school_name_holding_markup_is_quoted_as_typed_in_an_error(tmp_path, cli, schools):
+    from conftest import ROLL_HEADER, roll_rows, write_xlsx
+
+    assert cli("import", write_xlsx(tmp_path / "学籍.xlsx", ROLL_HEADER, roll_rows()), "--term", "2019秋").exit_code == 0
+    result = cli("subsidy", "check", "--term", "2019秋", "--school", "[/]城关[bold]中学")
+    assert result.exit_code == 2, result.output
+    assert "[/]城关[bold]中学" in result.output and "Traceback" not in result.output
