@@ -105,3 +105,30 @@ def test_a_cell_of_140000_characters_in_a_csv_is_refused_by_row_and_column(tmp_p
     assert result.exit_code == 1, result.output
     assert "第 7 行，“学校名称”列（B 列）：单元格有 140,000 个字符" in result.output
     assert cli.counts()["schools"] == 0
+
+
+def test_an_xls_declaring_the_whole_sheet_is_refused_before_it_is_read(tmp_path, cli):
+    """5 KB, one cell at IV65536: calamine gave it a grid of 65,536 x 256 cells, 1.2 GB."""
+    xlwt = pytest.importorskip("xlwt")
+    assert cli("init").exit_code == 0
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("学校")
+    for r, row in enumerate(SCHOOLS):
+        for c, value in enumerate(row):
+            sheet.write(r, c, value)
+    sheet.write(65535, 255, "x")
+    path = tmp_path / "学校名单.xls"
+    book.save(path)
+    assert path.stat().st_size < 10_000
+    result = cli("import", path)
+    assert result.exit_code == 1, result.output
+    assert "65,536 行 × 256 列，与文件大小不相称" in result.output
+    assert cli.counts()["schools"] == 0
+    # The same list without the stray cell is imported.
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("学校")
+    for r, row in enumerate(SCHOOLS):
+        for c, value in enumerate(row):
+            sheet.write(r, c, value)
+    book.save(path)
+    assert cli("import", path).exit_code == 0

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from jiaoyu_fupin.importers.bounds import TooLarge, check_workbook
+from jiaoyu_fupin.importers.bounds import TooLarge, check_workbook, check_xls
 from jiaoyu_fupin.importers.columns import KINDS, Kind, header_key, score
 from jiaoyu_fupin.problems import ImportRefused, Problem, column_letter
 
@@ -236,9 +236,9 @@ def _read_excel(path: Path, kind: str | None, sheet: str | None) -> list[Table]:
     import fastexcel
 
     kinds = _candidates(kind)
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        try:
-            check_workbook(path)  # before calamine allocates a sheet's whole grid
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+        try:  # before calamine allocates a sheet's whole grid
+            check_xls(path) if path.suffix.lower() == ".xls" else check_workbook(path)
         except TooLarge as exc:
             raise file_problem(path, "file_too_large", str(exc),
                                "请用 Excel 或 WPS 打开文件，把数据复制到一个新工作簿（只复制有数据的行和列）另存后重新导入；"
