@@ -75,14 +75,17 @@ def test_every_workbook_of_the_sample_holds_the_planted_names_as_text(planted, t
         ("pair", "check", "--term", "2019秋", "--as-of", "2020-01-31", "--out", out / "结对检查.xlsx"),
         ("pair", "handbook", "--school", school, "--term", "2019秋", "--out", out / "手册.xlsx"),
         ("rates", "--year", "2019", "--out", out / "四项指标.xlsx"),
-        ("report", "monthly", "--month", "2019-11", "--as-of", FAR, "--out", out),
-        ("report", "summary", "--year", "2019", "--as-of", FAR, "--out", out / "总结.xlsx"),
+        ("report", "monthly", "--month", "2019-11", "--as-of", FAR, "--out", out, "--details", out / "明细"),
+        ("report", "summary", "--year", "2019", "--as-of", FAR, "--out", out / "总结.xlsx", "--details", out / "明细"),
     ]
+    (out / "明细").mkdir()
     for args in runs:
         result = cli(*args)
         assert result.exit_code in (0, 1), (args, result.output)
-    books = sorted(out.glob("*.xlsx"))
-    assert len(books) == 7, books
+    details = sorted((out / "明细").glob("*.xlsx"))
+    assert len(details) == 2, details
+    books = sorted(out.glob("*.xlsx")) + details
+    assert len(books) == 9, books
     # Every township has its sheet in the monthly report, titled with what Excel accepts in place of / [ ] *.
     townships = {r[0] for r in sqlite3.connect(cli.db).execute("SELECT township FROM schools")}
     titles = openpyxl.load_workbook(out / "月报_2019-11.xlsx", read_only=True).sheetnames

@@ -23,7 +23,9 @@ from openpyxl import Workbook
 
 from jiaoyu_fupin.idnumber import mask
 from jiaoyu_fupin.importers.template import write_atomic
+from jiaoyu_fupin.policy import COUNTABLE_FEN
 from jiaoyu_fupin.reports.book import wan
+from jiaoyu_fupin.safe_cells import inert_row
 
 PERSON = "_person"  # hidden: the full ID number, for counting distinct people; never written
 FEN = "_fen"  # hidden: the amount in 分, for sums
@@ -82,7 +84,7 @@ def measure(listing: Listing, figure: Figure) -> tuple[int, int | Decimal]:
     if figure.measure == "people":
         return len(rows), int(rows[PERSON].nunique())
     if figure.measure in ("yuan", "wan"):
-        fen = int(rows[FEN].sum())
+        fen = sum(int(f) for f in rows[FEN] if int(f) <= COUNTABLE_FEN)  # as the reports add up (facts.AMOUNT_SUM)
         return len(rows), (Decimal(fen) / 100 if figure.measure == "yuan" else wan(fen))
     return len(rows), len(rows)
 
@@ -109,7 +111,7 @@ def _condition(where: dict[str, object]) -> str:
 def write_details(details: Details, path: Path) -> Path:
     wb = Workbook(write_only=True)
     index = wb.create_sheet("索引")
-    index.append([details.title])
+    index.append(inert_row(index, [details.title]))
     index.append(["每一行是报表中的一个数：按右边的条件筛选对应明细页，得到这个数背后的每一名学生或每一笔发放；"
                   "“按明细计算”是用这些行重新算出的数，“一致”为“否”的请核查"])
     if details.unlisted:
@@ -118,9 +120,10 @@ def write_details(details: Details, path: Path) -> Path:
     index.append(["报表工作表", "行", "列", "报表中的数", "明细工作表", "筛选条件", "明细条数", "按明细计算", "计算方式", "一致"])
     for figure in details.figures:
         count, worked = measure(details.listings[figure.listing], figure)
-        index.append([figure.sheet, "／".join(figure.row) if isinstance(figure.row, tuple) else figure.row,
-                      figure.column, figure.value, figure.listing, _condition(figure.where), count, worked,
-                      MEASURES[figure.measure], "是" if agrees(figure.value, worked) else "否"])
+        index.append(inert_row(index, [
+            figure.sheet, "／".join(figure.row) if isinstance(figure.row, tuple) else figure.row, figure.column,
+            figure.value, figure.listing, _condition(figure.where), count, worked, MEASURES[figure.measure],
+            "是" if agrees(figure.value, worked) else "否"]))
     for listing in details.listings.values():
         ws = wb.create_sheet(listing.sheet[:31])
         columns = listing.columns
@@ -128,7 +131,7 @@ def write_details(details: Details, path: Path) -> Path:
         ws.append([listing.note or listing.sheet])
         ws.append(columns)
         for values in listing.frame[columns].itertuples(index=False, name=None):
-            ws.append([_cell(v) for v in values])
+            ws.append(inert_row(ws, [_cell(v) for v in values]))  # names from files stay text (safe_cells)
         ws.auto_filter.ref = f"A2:{_letter(len(columns))}{len(listing.frame) + 2}"
 
     def save(tmp: Path) -> None:
