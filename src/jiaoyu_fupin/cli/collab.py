@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.text import Text
 
 from jiaoyu_fupin.cli import common
 from jiaoyu_fupin.cli.common import EXIT_MISUSE, fail, out
@@ -57,11 +58,11 @@ def _print(p) -> None:
         table = Table("目标项目", "年度目标", "已完成", "完成率（%）", "", title="年度目标")
         for t in p.targets:
             table.add_row(t["item"], f"{t['target']} {t['unit']}", f"{t['actual']} {t['unit']}", str(t["percent"]),
-                          "达到" if t["met"] else "[red]未达到[/]")
+                          "达到" if t["met"] else Text("未达到", style="red"))
         common.print_table(table)
     table = Table("类别", "对象或项目", "责任股室", "计划时间", "计划人数", "已开展", "实际人数", "状态", title="计划项目")
     for pl in p.plans:
-        status = f"[red]{pl.status}[/]" if pl.status == "逾期未开展" else pl.status
+        status = Text(pl.status, style="red") if pl.status == "逾期未开展" else pl.status
         table.add_row(pl.kind, pl.project, "、".join(pl.offices), pl.period or "", pl.planned_people, str(pl.records),
                       str(pl.people), status)
     common.print_table(table)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.text import Text
 
 from jiaoyu_fupin.cli import common
 from jiaoyu_fupin.cli.common import EXIT_FINDINGS, EXIT_MISUSE, EXIT_OK, fail, out
@@ -83,7 +84,7 @@ def _print_rows(rows, day: date, school: str | None) -> None:
     table = Table("编号", "一级指标", "工作任务", "牵头股室", "配合股室", "完成时限", "状态", "销号日期", "台账核对",
                   title=title)
     for r in rows:
-        state = f"[red]{r.state}[/]" if r.state == OVERDUE else r.state
+        state = Text(r.state, style="red") if r.state == OVERDUE else r.state
         table.add_row(str(r.number), r.area, r.content if len(r.content) <= 40 else r.content[:39] + "…",
                       r.lead_office or "", r.supporting_offices or "", r.deadline.isoformat() if r.deadline else "",
                       state, r.done_on.isoformat() if r.done_on else "",
