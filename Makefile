@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO := demo
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench clean print-check
 
 # Re-install only when the project or its pins change; pins keep a fresh machine on the versions the tests passed with.
 $(STAMP): pyproject.toml constraints.txt
@@ -25,6 +25,7 @@ demo: $(STAMP)
 	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin subsidy check --term 2019秋 --out $(DEMO)/资助核对_2019秋.xlsx || test $$? -eq 1
 	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin subsidy notice --term 2019秋 --out $(DEMO)/资助公示_2019秋.xlsx
 	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin pair check --term 2019秋 --out $(DEMO)/结对帮扶检查_2019秋.xlsx || test $$? -eq 1
+	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin pair handbook --school 样例县第一高级中学 --term 2019秋 --as-of 2019-12-31 --out $(DEMO)/结对帮扶手册_2019秋.xlsx
 	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin dropout scan --term 2019秋 || test $$? -eq 1
 	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin rates --year 2019 --out $(DEMO)/四项指标_2019.xlsx
 	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin report monthly --month 2019-11 --out $(DEMO)
@@ -36,11 +37,19 @@ demo: $(STAMP)
 	$(BIN)/fupin template roll --out $(DEMO)/学籍导入模板.xlsx
 	@echo "样例县的文件在 $(DEMO)/sample/，台账在 $(DEMO)/fupin.db；核对结果、月报、年终总结、扶贫协作、任务挂图、责任书和导入模板都在 $(DEMO)/"
 
+# Every workbook demo writes, printed to PDF by LibreOffice: pages and scale per sheet, PNG previews in demo/preview/.
+# Installs LibreOffice Calc, poppler and a Chinese font from Debian when missing (root); CI does not run it.
+print-check: demo
+	@command -v soffice >/dev/null && command -v pdftoppm >/dev/null && fc-list :lang=zh | grep -q . || \
+		{ apt-get update -qq && apt-get install -y --no-install-recommends libreoffice-calc poppler-utils \
+		  fonts-wqy-microhei fonts-crosextra-carlito; }
+	$(BIN)/python tools/print_check.py $(DEMO) --preview $(DEMO)/preview
+
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench tools
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_import.py

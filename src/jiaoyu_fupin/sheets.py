@@ -1,4 +1,5 @@
-"""Report sheets a clerk prints and stamps: a title, bold headers, frozen panes, A4 landscape fitted to width."""
+"""Report sheets a clerk prints and stamps: a title, notes, a bordered table with bold headers, frozen panes, and
+the page set-up of `pages` (A4, fitted to width, never below 60 %, headers on every page)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,27 @@ from decimal import Decimal
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
+from jiaoyu_fupin import pages
 from jiaoyu_fupin.importers.template import display_width, save_workbook
 
-__all__ = ["MONEY_FORMAT", "COUNT_FORMAT", "write_table", "save_workbook"]
+__all__ = ["MONEY_FORMAT", "COUNT_FORMAT", "write_table", "save_workbook", "column_widths"]
 
 MONEY_FORMAT = "#,##0.00"
 COUNT_FORMAT = "#,##0"
 _MAX_WIDTH = 48
+_MIN_WIDTH = 6
+_HEADER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_NOTE = Alignment(wrap_text=True, vertical="top")
+
+
+def column_widths(wanted: Sequence[float]) -> list[float]:
+    """Widths that let the table print at no less than pages.MIN_SCALE: the widest columns give way first (their
+    text wraps), the narrow ones keep their room."""
+    widths = [min(_MAX_WIDTH, max(_MIN_WIDTH, w)) for w in wanted]
+    while pages.fit(widths).scale < pages.MIN_SCALE and max(widths) > 10:
+        i = widths.index(max(widths))
+        widths[i] -= 1
+    return widths
 
 
 def write_table(
@@ -30,20 +45,11 @@ def write_table(
 
     Decimals become numbers formatted with two decimals and thousands separators; columns listed in
     text_columns (0-based) are stored and formatted as text so Excel never turns a number-like code into a number.
+    Text longer than its column wraps inside it, and the row is made tall enough to show it all.
     """
-    top = 1
-    if title:
-        ws.cell(1, 1, title).font = Font(bold=True, size=14)
-        top += 1
-    for note in notes:
-        ws.cell(top, 1, note)
-        top += 1
+    top = 1 + (1 if title else 0) + len(notes)
     header_row = top
-    widths = [display_width(h) + 2 for h in headers]
-    for j, header in enumerate(headers, start=1):
-        cell = ws.cell(header_row, j, header)
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    wanted = [display_width(h) + 2 for h in headers]
     n = 0
     for n, values in enumerate(rows, start=1):
         r = header_row + n
@@ -57,21 +63,49 @@ def write_table(
                 cell.number_format = COUNT_FORMAT
             elif j - 1 in text_columns:
                 cell.number_format = "@"
-            if value is not None and j <= len(widths):
-                widths[j - 1] = max(widths[j - 1], min(_MAX_WIDTH, display_width(str(value)) + 2))
-    for j, width in enumerate(widths, start=1):
-        ws.column_dimensions[ws.cell(header_row, j).column_letter].width = width
+            if value is not None and j <= len(wanted):
+                wanted[j - 1] = max(wanted[j - 1], display_width(str(value)) + 2)
+    widths = column_widths(wanted)
+    span = len(headers)
+    if title:
+        ws.cell(1, 1, title).font = Font(bold=True, size=14)
+        ws.cell(1, 1).alignment = Alignment(horizontal="center", vertical="center")
+        ws.row_dimensions[1].height = 24
+        _merge(ws, 1, span)
+    for i, note in enumerate(notes):
+        r = 1 + (1 if title else 0) + i
+        ws.cell(r, 1, note).alignment = _NOTE
+        _merge(ws, r, span)
+        _fit_height(ws, r, [pages.lines_needed(note, sum(widths))])
+    for j, header in enumerate(headers, start=1):
+        cell = ws.cell(header_row, j, header)
+        cell.font = Font(bold=True)
+        cell.alignment = _HEADER
+    _fit_height(ws, header_row, [pages.lines_needed(h, widths[j]) for j, h in enumerate(headers)])
+    for r in range(header_row + 1, header_row + n + 1):
+        needed = []
+        for j, cell in enumerate(ws[r][:span]):
+            if isinstance(cell.value, str) and display_width(cell.value) + 2 > widths[j]:
+                cell.alignment = pages.WRAP
+                needed.append(pages.lines_needed(cell.value, widths[j]))
+        _fit_height(ws, r, needed)
+    pages.box(ws, header_row, header_row + n, span)
     ws.freeze_panes = ws.cell(header_row + 1, 1).coordinate
-    ws.print_title_rows = f"{header_row}:{header_row}"
-    landscape(ws)
+    pages.set_up(ws, widths, title_rows=(1 if title else header_row, header_row), last_row=header_row + n)
     return n
 
 
+def _merge(ws: Worksheet, row: int, span: int) -> None:
+    if span > 1:
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=span)
+
+
+def _fit_height(ws: Worksheet, row: int, lines: Sequence[int]) -> None:
+    most = max(lines, default=1)
+    if most > 1:
+        ws.row_dimensions[row].height = pages.ROW_PT * most
+
+
 def landscape(ws: Worksheet) -> None:
-    """A4 landscape, every column on one page width, as many pages down as needed."""
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
+    """The page of a sheet not written by write_table: A4 fitted to the width of its columns as they stand."""
+    pages.set_up(ws, pages.sheet_widths(ws))

@@ -11,6 +11,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from jiaoyu_fupin import pages
 from jiaoyu_fupin.importers.columns import KINDS, Column, Kind
 from jiaoyu_fupin.problems import column_letter
 from jiaoyu_fupin.safe_cells import make_inert
@@ -21,6 +22,7 @@ PREPARED_ROWS = 5000
 REQUIRED_FILL = PatternFill("solid", fgColor="FFF2CC")
 # Excel refuses an inline list longer than this; longer choice lists would need a lookup sheet.
 MAX_LIST_FORMULA = 255
+_FORM_ROWS = 25  # ruled rows of the data sheet's printed page
 
 # What one row stands for, so the "one row per ..." rule reads right for files that are not about students.
 _ROW_UNIT = {
@@ -144,20 +146,26 @@ def _write_instructions(ws, kind: Kind) -> None:
     for row in ws.iter_rows(min_row=header_row + 1, max_row=ws.max_row, max_col=2):
         if row[1].value == "必填":
             row[0].font = row[1].font = Font(bold=True)
+    pages.box(ws, header_row, ws.max_row, 6)
     ws.append([])
     ws.append(["填写规则"])
     ws.cell(ws.max_row, 1).font = Font(bold=True)
+    widths = (22, 10, 44, 22, 40, 40)
     for number, rule in enumerate(_rules(kind), 1):
         ws.append([f"{number}. {rule}"])
+        # A rule runs across the page and wraps there, never past the printed edge.
+        ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=len(widths))
+        ws.cell(ws.max_row, 1).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.row_dimensions[ws.max_row].height = pages.ROW_PT * pages.lines_needed(ws.cell(ws.max_row, 1).value,
+                                                                                 sum(widths))
     # Examples such as IDs must show as typed, not as 4.22822E+17, in the instructions too.
     for row in ws.iter_rows(min_row=header_row + 1, max_col=6):
         for cell in row:
             cell.number_format = "@"
-    for letter, width in zip("ABCDEF", (22, 10, 44, 22, 40, 40), strict=True):
-        ws.column_dimensions[letter].width = width
     for row in ws.iter_rows(min_row=header_row + 1, max_row=header_row + len(kind.columns), min_col=3, max_col=6):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+    pages.set_up(ws, widths, title_rows=(1, header_row), last_row=ws.max_row)
 
 
 def _choices_formula(column: Column) -> str:
@@ -195,6 +203,10 @@ def _write_data_sheet(ws, kind: Kind) -> None:
             validation.add(f"{letter}2:{letter}{last}")
             ws.add_data_validation(validation)
     ws.freeze_panes = "A2"
+    # Printed, the sheet is a blank form: the header and a page of ruled rows (the 5000 prepared rows stay off it).
+    widths = [ws.column_dimensions[column_letter(i)].width for i in range(len(kind.columns))]
+    pages.box(ws, 1, 1 + _FORM_ROWS, len(kind.columns))
+    pages.set_up(ws, widths, title_rows=(1, 1), last_row=1 + _FORM_ROWS)
 
 
 def write_template(kind: str, path: Path) -> Path:

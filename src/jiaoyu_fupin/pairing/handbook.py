@@ -14,13 +14,13 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from jiaoyu_fupin import idnumber
+from jiaoyu_fupin import idnumber, pages
 from jiaoyu_fupin.grades import grade_label
 from jiaoyu_fupin.importers.error_workbook import unique_sheet_title
 from jiaoyu_fupin.importers.template import save_workbook
 from jiaoyu_fupin.pairing import rules, six_ones
 from jiaoyu_fupin.pairing.data import PairingError, load
-from jiaoyu_fupin.sheets import landscape
+from jiaoyu_fupin.sheets import write_table
 from jiaoyu_fupin.terms import Term
 
 CELL_TEXT = {six_ones.OVERDUE: "逾期", six_ones.PENDING: "未到期"}
@@ -125,30 +125,27 @@ def write_handbook(path: Path, handbook: Handbook) -> Path:
     wb = Workbook()
     index = wb.active
     index.title = INDEX_SHEET
-    bold = Font(bold=True)
-    index.append([f"{handbook.school}结对帮扶手册（{handbook.term}）"])
-    index["A1"].font = Font(bold=True, size=14)
-    index.append([f"截至 {handbook.as_of.isoformat()}；每名责任人一页，格中日期为该项第一次记录的日期"])
-    index.append(["序号", "帮扶责任人", "职务", "结对学生", "六个一应做", "已做", "逾期", "未到期", "工作表"])
-    for cell in index[3]:
-        cell.font = bold
-    for n, book in enumerate(handbook.helpers, 1):
-        t = book.tally
-        index.append([n, book.name, book.role, len(book.students), t["due"], t["done"], t["overdue"], t["pending"],
-                      book.sheet])
-    for letter, width in zip("ABCDEFGHI", (6, 12, 10, 10, 12, 8, 8, 8, 20), strict=True):
-        index.column_dimensions[letter].width = width
+    headers = ["序号", "帮扶责任人", "职务", "结对学生", "六个一应做", "已做", "逾期", "未到期", "工作表"]
+    rows = [[n, b.name, b.role, len(b.students), b.tally["due"], b.tally["done"], b.tally["overdue"],
+             b.tally["pending"], b.sheet] for n, b in enumerate(handbook.helpers, 1)]
+    write_table(index, headers, rows, title=f"{handbook.school}结对帮扶手册（{handbook.term}）",
+                notes=[f"截至 {handbook.as_of.isoformat()}；每名责任人一页，格中日期为该项第一次记录的日期"])
     for book in handbook.helpers:
         _helper_sheet(wb.create_sheet(book.sheet), handbook, book)
     return save_workbook(wb, path)
 
 
 STUDENT_HEADERS = ("学生姓名", "身份证号", "就读学校", "年级", "班级", "结对日期", "结束日期")
+# A helper's page carries seven student columns and fourteen 六个一 columns: these widths keep it on a landscape
+# page at about 60 % or more (a school's long name wraps; a date just fits its column).
+_STUDENT_WIDTHS = (8, 20, 10, 7, 5, 11, 11)
+_GRID_WIDTH = 10.5
 
 
 def _helper_sheet(ws, handbook: Handbook, book: HelperBook) -> None:
     bold = Font(bold=True)
     headers = [*STUDENT_HEADERS, *(text for _, _, text in handbook.columns)]
+    widths = [*_STUDENT_WIDTHS, *(_GRID_WIDTH,) * len(handbook.columns)]
     ws.append([f"结对帮扶手册（{handbook.term}）"])
     ws["A1"].font = Font(bold=True, size=14)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
@@ -158,22 +155,34 @@ def _helper_sheet(ws, handbook: Handbook, book: HelperBook) -> None:
     ws.append(headers)
     for cell in ws[4]:
         cell.font = bold
-        cell.alignment = Alignment(horizontal="center", wrap_text=True)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    ws.row_dimensions[4].height = pages.ROW_PT * 2
     for s in book.students:
         ws.append([s.name, s.id_number, s.school, s.grade, s.class_name, s.start_date, s.end_date, *s.cells])
+        if pages.lines_needed(s.school, _STUDENT_WIDTHS[2]) > 1:
+            ws.cell(ws.max_row, 3).alignment = pages.WRAP
+            ws.row_dimensions[ws.max_row].height = pages.ROW_PT * pages.lines_needed(s.school, _STUDENT_WIDTHS[2])
+    pages.box(ws, 4, ws.max_row, len(headers))
     ws.append([])
     ws.append(["帮扶记录"])
     ws.cell(ws.max_row, 1).font = bold
     ws.append(["日期", "学生", "项目", "内容"])
-    for cell in ws[ws.max_row]:
+    first = ws.max_row
+    for cell in ws[first]:
         cell.font = bold
     for record in book.records:
         ws.append(list(record))
+    # The record's text runs across the page: column D to the last column, merged, wrapping.
+    for r in range(first, ws.max_row + 1):
+        ws.merge_cells(start_row=r, start_column=4, end_row=r, end_column=len(headers))
+        text = ws.cell(r, 4).value or ""
+        ws.cell(r, 4).alignment = pages.WRAP
+        lines = pages.lines_needed(text, sum(widths[3:]))
+        if lines > 1:
+            ws.row_dimensions[r].height = pages.ROW_PT * lines
+    pages.box(ws, first, ws.max_row, len(headers))
     ws.append([])
     ws.append(["责任人签字：", None, None, "学校审核：", None, None, "日期："])
-    for i, width in enumerate((12, 22, 22, 10, 8, 12, 12), 1):
-        ws.column_dimensions[ws.cell(4, i).column_letter].width = width
-    for i in range(len(STUDENT_HEADERS) + 1, len(headers) + 1):
-        ws.column_dimensions[ws.cell(4, i).column_letter].width = 12
+    ws.row_dimensions[ws.max_row].height = pages.ROW_PT * 2
     ws.freeze_panes = "B5"
-    landscape(ws)
+    pages.set_up(ws, widths, title_rows=(1, 4), last_row=ws.max_row)

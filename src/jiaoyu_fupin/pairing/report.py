@@ -11,8 +11,9 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 
+from jiaoyu_fupin import pages
 from jiaoyu_fupin.importers.template import display_width, save_workbook
 from jiaoyu_fupin.pairing import rules
 from jiaoyu_fupin.pairing.check import KIND_TITLES, CheckResult
@@ -33,23 +34,63 @@ RULES_TEXT = (
 
 
 def _sheet(wb: Workbook, title: str, headers: Sequence[str], rows: Iterable[Sequence], *,
-           above: Sequence[str] = (), widths: Sequence[int] = ()) -> None:
+           above: Sequence[str] = (), widths: Sequence[int] = (), after: Sequence[str] = ()) -> None:
+    """A bordered table under its title lines (the first bold), with `after` lines of text under it, set up to
+    print; long text wraps in the columns given a width of 30 or more."""
     ws = wb.create_sheet(title)
     sized = list(widths) or [max(display_width(h) + 2, 10) for h in headers]
-    for i, width in enumerate(sized):
-        ws.column_dimensions[column_letter(i)].width = width
+    span = len(headers)
     ws.freeze_panes = f"A{len(above) + 2}"
-    for line in above:
-        ws.append(inert_row(ws, [line]))
-    bold = Font(bold=True)
+    for i, line in enumerate(above):
+        _text_row(ws, i + 1, line, sized, bold=i == 0)
     header = []
     for text in headers:
         cell = WriteOnlyCell(ws, value=text)
-        cell.font = bold
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = pages.BORDER
         header.append(cell)
     ws.append(header)
+    # One styled cell per column, refilled row by row: write-only rows are written out as they are appended, and a
+    # quarter of a million overdue items must not each register a style.
+    cells = []
+    for width in sized:
+        cell = WriteOnlyCell(ws)
+        cell.border = pages.BORDER
+        if width >= 30:
+            cell.alignment = pages.WRAP
+        cells.append(cell)
+    last = len(above) + 1
     for row in rows:
-        ws.append(inert_row(ws, row))
+        values = inert_row(ws, row)  # risky text (=…, +…) comes back as a text cell of its own
+        out = []
+        for i, cell in enumerate(cells[:span]):
+            value = values[i] if i < len(values) else None
+            if isinstance(value, WriteOnlyCell):
+                value.border = pages.BORDER
+                if cell.alignment.wrap_text:
+                    value.alignment = pages.WRAP
+                out.append(value)
+            else:
+                cell.value = value
+                out.append(cell)
+        ws.append(out)
+        last += 1
+    for line in after:
+        last += 1
+        _text_row(ws, last, line, sized)
+    pages.set_up(ws, sized, title_rows=(1, len(above) + 1), last_row=last)
+
+
+def _text_row(ws, row: int, text: str, widths: Sequence[int], *, bold: bool = False) -> None:
+    """A line of text across the table's width (merged), wrapping, as tall as its text needs."""
+    cell = WriteOnlyCell(ws, value=text)
+    cell.font = Font(bold=True, size=14) if bold else Font()
+    cell.alignment = pages.WRAP
+    ws.row_dimensions[row].height = pages.ROW_PT * pages.lines_needed(text, sum(widths)) + (6 if bold else 0)
+    if len(widths) > 1:
+        ws.merged_cells.add(f"A{row}:{column_letter(len(widths) - 1)}{row}")
+    ws.append([cell])
 
 
 def _ratio(done: int, due: int) -> str:
@@ -71,7 +112,7 @@ def write_check_workbook(path: Path, result: CheckResult) -> Path:
         *((f"问题：{KIND_TITLES[k]}", n) for k, n in s["findings"].items()),
         *((f"包保缺口：{rules.LEVELS[k]}", n) for k, n in s["oversight_gaps"].items()),
     ]
-    _sheet(wb, "汇总", ("项目", "数量"), [*lines, (), *((line,) for line in RULES_TEXT)], above=head, widths=(34, 14))
+    _sheet(wb, "汇总", ("项目", "数量"), lines, above=head, widths=(44, 14), after=("", *RULES_TEXT))
 
     _sheet(wb, "问题清单", ("类别", "乡镇", "学校", "对象", "身份证号或工号", "说明"),
            (_finding_row(f) for f in result.findings), widths=(22, 12, 24, 28, 22, 60))

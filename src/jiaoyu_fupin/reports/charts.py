@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from openpyxl.chart import BarChart, Reference
 from openpyxl.worksheet.worksheet import Worksheet
+
+from jiaoyu_fupin import pages
+
+CM = 72 / 2.54  # points in a centimetre
 
 
 @dataclass(frozen=True)
@@ -19,7 +24,8 @@ class ChartSpec:
 
 def add_chart(ws: Worksheet, spec: ChartSpec, header_row: int, rows: int) -> BarChart:
     """A column chart of the table written at `header_row` with `rows` data rows, placed under it (a chart beside
-    the table would shrink the table on a page fitted to width)."""
+    the table would shrink the table on a page fitted to width), no wider than the table, inside the print area,
+    and on a page of its own when it would not fit under the table."""
     last = header_row + rows - (1 if spec.skip_last else 0)
     chart = BarChart()
     chart.type = "col"
@@ -36,6 +42,11 @@ def add_chart(ws: Worksheet, spec: ChartSpec, header_row: int, rows: int) -> Bar
         data = Reference(ws, min_col=column + 1, min_row=header_row, max_row=last)
         chart.add_data(data, titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=header_row + 1, max_row=last))
-    chart.height, chart.width = 9, 16
-    ws.add_chart(chart, ws.cell(header_row + rows + 2, 1).coordinate)
+    widths = pages.sheet_widths(ws)
+    chart.height = 9
+    chart.width = min(16.0, sum(pages.column_points(w) for w in widths) / CM)
+    anchor = header_row + rows + 2
+    pages.keep_on_one_page(ws, anchor, chart.height * CM, pages.fit(widths))
+    ws.add_chart(chart, ws.cell(anchor, 1).coordinate)
+    pages.extend_print_area(ws, anchor + math.ceil(chart.height * CM / pages.ROW_PT))
     return chart

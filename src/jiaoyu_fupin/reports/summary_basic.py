@@ -7,7 +7,7 @@ from collections import Counter
 
 from sqlalchemy import Connection, text
 
-from jiaoyu_fupin.importers.base import STAGE_OF_TYPE
+from jiaoyu_fupin.importers.base import stage_of_type
 from jiaoyu_fupin.reports import charts, facts
 from jiaoyu_fupin.reports.book import COUNT_FORMAT, WAN_FORMAT, Table, wan
 from jiaoyu_fupin.reports.facts import AMOUNT_SUM, NO_STAGE, POOR, STAGES
@@ -17,16 +17,28 @@ from jiaoyu_fupin.terms import Term
 TYPE_ROWS = (("中职", "中等职业学校"), ("普通高中", "普通高中"), ("初中", "初中"), ("小学", "小学"), ("学前", "幼儿园"),
              ("特殊教育", "特殊教育学校"))
 STATUSES = ("在校", "休学", "辍学", "转出", "毕业")
+# The words of a 职务 that make a helper one of the school's leaders, as counties write them (副校长, 党支部书记,
+# 教导主任, 副园长 …); 班主任 is its own column, anything else is a teacher.
+LEADER_WORDS = ("校领导", "校长", "园长", "书记", "主任")
 
 
 def _type_of(school_type: str | None) -> str:
-    return STAGE_OF_TYPE.get(school_type or "", school_type or "（未填类型）")
+    """The stage a school's type names (完全小学 → 小学), else the type itself (九年一贯制学校 gets its own row)."""
+    return stage_of_type(school_type) or school_type or "（未填类型）"
+
+
+def role_group(role: str | None) -> str:
+    """校领导, 班主任 or 教师, for a helper's 职务 as the county wrote it."""
+    role = (role or "").strip()
+    if role == "班主任":
+        return "班主任"
+    return "校领导" if any(word in role for word in LEADER_WORDS) else "教师"
 
 
 def schools_table(conn: Connection, figures: dict) -> Table:
     rows = conn.execute(text("SELECT school_type, ownership FROM schools")).all()
     by_stage = Counter(_type_of(t) for t, _ in rows)
-    points = sum(1 for t, _ in rows if t == "教学点")
+    points = sum(1 for t, _ in rows if "教学点" in (t or ""))
     public_kg = sum(1 for t, o in rows if _type_of(t) == "学前" and o == "公办")
     figures.update(schools_total=len(rows), schools_points=points, schools_kindergarten_public=public_kg,
                    **{f"schools_{stage}": by_stage.get(stage, 0) for stage, _ in TYPE_ROWS})
@@ -50,12 +62,14 @@ def teachers_table(conn: Connection, figures: dict) -> Table:
         return Table("教师", "一、基本情况：教师", ["学校类型", "教职工", "说明"],
                      [["（台账中没有教师）", None, "台账中没有教职工名册，帮扶责任人名单中也没有学校的人员：请据人事部门数据填写"]],
                      notes=[source])
-    roles = Counter((_type_of(t), r or "教师") for t, r in rows)
+    roles = Counter((_type_of(t), role_group(r)) for t, r in rows)
+    named = dict(TYPE_ROWS)
+    others = sorted({s for s, _ in roles} - set(named))
     out = []
-    for stage, name in TYPE_ROWS:
-        n = sum(v for (s, _), v in roles.items() if s == stage)
-        out.append([name, n, roles[(stage, "校领导")], roles[(stage, "班主任")], roles[(stage, "教师")]])
-    out.append(["合计", len(rows), sum(r[2] for r in out), sum(r[3] for r in out), sum(r[4] for r in out)])
+    for stage in [*named, *others]:
+        groups = [roles[(stage, g)] for g in ("校领导", "班主任", "教师")]
+        out.append([named.get(stage, stage), sum(groups), *groups])
+    out.append(["合计", *[sum(r[i] for r in out) for i in range(1, 5)]])
     return Table("教师", "一、基本情况：教师", ["学校类型", "教职工", "其中校领导", "班主任", "教师"], out, notes=[source])
 
 

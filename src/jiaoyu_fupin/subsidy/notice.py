@@ -13,9 +13,10 @@ from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Font
 from sqlalchemy import Connection, text
 
+from jiaoyu_fupin import pages
 from jiaoyu_fupin.grades import grade_label
 from jiaoyu_fupin.importers.error_workbook import unique_sheet_title
 from jiaoyu_fupin.sheets import save_workbook, write_table
@@ -133,7 +134,13 @@ def _footer(ws, row: int, count: int, contact: str | None) -> None:
     lines = [f"共 {count} 人次。对公示名单如有异议，请在公示期内向学校学生资助工作部门实名反映。"]
     if contact:
         lines.append(f"联系方式：{contact}")
+    widths = pages.sheet_widths(ws)
+    span, width = len(widths), sum(widths)
     for i, line in enumerate(lines):
         cell = ws.cell(row + i, 1, line)
         cell.font = Font(size=11)
-        cell.alignment = Alignment(wrap_text=False)
+        cell.alignment = pages.WRAP
+        if span > 1:
+            ws.merge_cells(start_row=row + i, start_column=1, end_row=row + i, end_column=span)
+        ws.row_dimensions[row + i].height = pages.ROW_PT * pages.lines_needed(line, width)
+    pages.extend_print_area(ws, row + len(lines) - 1)
