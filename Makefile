@@ -18,6 +18,7 @@ demo: $(STAMP)
 	@rm -rf $(DEMO) && mkdir -p $(DEMO)
 	$(BIN)/fupin sample --out $(DEMO)/sample
 	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin init
+	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin config set unit 样例县教育局
 	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin import $(DEMO)/sample/*.xlsx $(DEMO)/sample/*.csv
 	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin status
 	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin batches
@@ -25,7 +26,7 @@ demo: $(STAMP)
 	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin subsidy check --term 2019秋 --out $(DEMO)/资助核对_2019秋.xlsx || test $$? -eq 1
 	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin subsidy notice --term 2019秋 --out $(DEMO)/资助公示_2019秋.xlsx
 	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin pair check --term 2019秋 --out $(DEMO)/结对帮扶检查_2019秋.xlsx || test $$? -eq 1
-	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin pair handbook --school 样例县第一高级中学 --term 2019秋 --as-of 2019-12-31 --out $(DEMO)/结对帮扶手册_2019秋.xlsx
+	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin pair handbook --school 白杨乡柳桥小学 --term 2019秋 --as-of 2019-12-31 --out $(DEMO)/结对帮扶手册_2019秋.xlsx
 	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin dropout scan --term 2019秋 || test $$? -eq 1
 	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin rates --year 2019 --out $(DEMO)/四项指标_2019.xlsx
 	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin report monthly --month 2019-11 --out $(DEMO)

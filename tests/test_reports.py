@@ -54,16 +54,21 @@ def _sheets(path) -> dict[str, list[list]]:
     return {ws.title: sheet_values(ws) for ws in wb.worksheets}
 
 
+def _until_blank(rows: list[list]) -> list[list]:
+    """A table's rows: up to the blank row before what follows it (a chart's place, the sign-off lines)."""
+    return rows[:next((i for i, r in enumerate(rows) if not r), len(rows))]
+
+
 def _body(rows: list[list], first: str) -> list[list]:
     """The rows under a table's header (the row starting with `first`): titles and notes above it vary."""
     header = next(i for i, r in enumerate(rows) if r and r[0] == first)
-    return rows[header + 1:]
+    return _until_blank(rows[header + 1:])
 
 
 def _lines(rows: list[list]) -> dict[tuple[str, str], tuple]:
     """A monthly sheet's (类别, 项目) -> (count, amount)."""
     header = rows.index(["类别", "项目", "人数（笔数、件数）", "金额（元）", "说明"])
-    return {(r[0], r[1]): (r[2], r[3] if len(r) > 3 else None) for r in rows[header + 1:]}
+    return {(r[0], r[1]): (r[2], r[3] if len(r) > 3 else None) for r in _until_blank(rows[header + 1:])}
 
 
 def test_monthly_county_and_township_sheets(cli, county):
@@ -87,8 +92,8 @@ def test_monthly_county_and_township_sheets(cli, county):
     assert town[("本月资助发放", "合计")] == (2, 812.5)
     river = _lines(sheets["河口乡"])
     assert river[("建档立卡学生", "在籍人数")] == (1, None) and river[("本月资助发放", "合计")] == (1, 625)
-    townships = sheets["乡镇汇总"]
-    assert townships[-3:] == [["城关镇", 2, 2, 0, 2, 812.5, 0, 0, 0, 0, 2, 0],
+    townships = _body(sheets["乡镇汇总"], "乡镇")
+    assert townships == [["城关镇", 2, 2, 0, 2, 812.5, 0, 0, 0, 0, 2, 0],
                               ["河口乡", 1, 1, 0, 1, 625, 0, 0, 0, 0, 1, 0],
                               ["全县合计", 3, 3, 0, 3, 1437.5, 0, 0, 0, 0, 3, 0]]
     assert "建档立卡学生在籍 3 人（比上月新增 3，减少 0）" in result.stdout

@@ -51,12 +51,19 @@ def _stable(path) -> dict[str, list[list]]:
             continue
         source.append([*row[:5], *row[7:]] if row and isinstance(row[0], int) else row)  # no data or import time
     sheets["数据来源"] = source
+    # The sign-off lines carry the day the workbook is made.
+    for rows in sheets.values():
+        for row in rows:
+            for i, value in enumerate(row):
+                if isinstance(value, str) and "填报日期：" in value:
+                    row[i] = re.sub(r"填报日期：\d{4}年\d{1,2}月\d{1,2}日", "填报日期：（生成之日）", value)
     return sheets
 
 
 def _body(rows: list[list], first: str) -> list[list]:
     header = next(i for i, r in enumerate(rows) if r and r[0] == first)
-    return rows[header + 1:]
+    body = rows[header + 1:]
+    return body[:next((i for i, r in enumerate(body) if not r), len(body))]  # up to the chart or sign-off lines
 
 
 def test_summary_shows_the_counts_the_sample_was_shaped_on(cli, county, tmp_path):

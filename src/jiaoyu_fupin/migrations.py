@@ -77,6 +77,11 @@ def m010_effective_time(conn: Connection) -> None:
         conn.exec_driver_sql("CREATE INDEX ix_batches_effective_at ON batches (effective_at)")
 
 
+def m009_settings(conn: Connection) -> None:
+    """The ledger's settings (`fupin config`): the reporting unit and the sign-off names of reports sent upward."""
+    _create(conn, "settings")
+
+
 def m011_collab_tasks(conn: Connection) -> None:
     """East–west collaboration (plan rows, targets, records) and the task board (tasks and their 销号 events)."""
     _create(conn, "collab_plans", "collab_targets", "collab_records", "tasks", "task_events")
@@ -84,7 +89,7 @@ def m011_collab_tasks(conn: Connection) -> None:
 
 MIGRATIONS: list[Callable[[Connection], None]] = [
     m001_initial, m002_default_policy, m003_pairing_records, m004_dropout_rates, m005_row_versions,
-    m006_province_scope, m010_effective_time, m011_collab_tasks,
+    m006_province_scope, m009_settings, m010_effective_time, m011_collab_tasks,
 ]
 
 

@@ -101,18 +101,25 @@ def extend_print_area(ws, last_row: int) -> None:
             ws.print_area = f"A1:{get_column_letter(last_column)}{last_row}"
 
 
-def sign_off(ws, items: Sequence[str], widths: Sequence[float]) -> int:
-    """The lines a report sent upward ends with (填报单位（盖章）… 填报日期), packed into as few lines as fit the
-    table's width, two rows under what is written; returns the last row written."""
+def sign_off(ws, groups: Sequence[Sequence[str]], widths: Sequence[float]) -> int:
+    """The lines a report sent upward ends with (填报单位（盖章）… 填报日期), two rows under what is written: one
+    line when all fit the table's width, else a line per group (items packed as they fit); returns the last row."""
     from jiaoyu_fupin.importers.template import display_width
 
     room = max(sum(widths) - 2, 20)
-    lines: list[str] = []
-    for item in items:
-        if lines and display_width(lines[-1]) + 4 + display_width(item) <= room:
-            lines[-1] += "　　" + item
-        else:
-            lines.append(item)
+    gap = "　　"
+
+    def pack(items: Sequence[str]) -> list[str]:
+        lines: list[str] = []
+        for item in items:
+            if lines and display_width(lines[-1] + gap + item) <= room:
+                lines[-1] += gap + item
+            else:
+                lines.append(item)
+        return lines
+
+    everything = [item for group in groups for item in group]
+    lines = pack(everything) if len(pack(everything)) == 1 else [line for group in groups for line in pack(group)]
     row = max(ws.max_row, _area_last_row(ws.print_area) if ws.print_area else 0) + 2
     for i, line in enumerate(lines):
         ws.cell(row + i, 1, line)

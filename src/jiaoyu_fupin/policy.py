@@ -28,7 +28,7 @@ PERIODS = ("term", "year", "once")
 STAGES = ("学前", "小学", "初中", "普通高中", "中职", "高职", "本科", "特殊教育")
 # Every key a policy file may use: a misspelt one (boardng, [[standards]]) must stop the file, not be skipped, or
 # the county's standard silently means something else, or, with no [[standard]] read at all, every standard goes.
-_FILE_KEYS = {"extends", "program", "standard", "ceiling_times"}
+_FILE_KEYS = {"extends", "program", "standard", "ceiling_times", "report"}
 _PROGRAM_KEYS = {"code", "name", "aliases", "per", "ceiling"}
 # One payment above its program's ceiling is refused at import: a bank card or ID number pasted into 金额 read as
 # 6,228,483,519,635,143,643 元. The ceiling is ceiling_times (default 10) the program's largest standard, or the
@@ -53,6 +53,7 @@ class Policy:
     standards: list[dict] = field(default_factory=list)
     ceiling_times: Decimal = CEILING_TIMES
     ceilings: dict[str, Decimal] = field(default_factory=dict)  # program code -> configured ceiling in 元
+    report: dict[str, str] = field(default_factory=dict)  # [report]: unit, preparer … (settings.KEYS)
 
 
 def load_policy(path: Path | None = None) -> Policy:
@@ -65,6 +66,7 @@ def load_policy(path: Path | None = None) -> Policy:
         raise PolicyError(f"资助标准文件 {path} 格式有误：{exc}") from exc
     policy = Policy(source=path.name)
     _known_keys(raw, _FILE_KEYS, path.name)
+    policy.report = _report(raw.get("report", {}), path.name)
     base = raw.get("extends")
     if base not in (None, "default"):
         raise PolicyError(f"{path.name}：extends 只能写 \"default\"（在默认标准上增改），现在是“{base}”")
@@ -118,7 +120,8 @@ def _extend(default: Policy, county: Policy) -> Policy:
                 end = Term.parse(s["term_to"])
             standards.append({**s, "term_to": str(end)})
     return Policy(source=county.source, programs=list(programs.values()), standards=standards + county.standards,
-                  ceiling_times=county.ceiling_times, ceilings={**default.ceilings, **county.ceilings})
+                  ceiling_times=county.ceiling_times, ceilings={**default.ceilings, **county.ceilings},
+                  report=county.report)
 
 
 def _positive(value, what: str) -> Decimal:
@@ -174,6 +177,19 @@ def _known_keys(entry: dict, allowed: set[str], where: str) -> None:
     unknown = sorted(set(entry) - allowed)
     if unknown:
         raise PolicyError(f"{where}：不认识的项 {'、'.join(unknown)}（可用的项：{'、'.join(sorted(allowed))}）")
+
+
+def _report(entry, where: str) -> dict[str, str]:
+    """[report]: the settings the county's reports are signed with, such as unit = "建始县教育局"."""
+    from jiaoyu_fupin.settings import KEYS
+
+    if not isinstance(entry, dict):
+        raise PolicyError(f"{where}：report 应写成 [report] 表，如 unit = \"建始县教育局\"")
+    _known_keys(entry, set(KEYS), f"{where} [report]")
+    for key, value in entry.items():
+        if not isinstance(value, str) or not value.strip():
+            raise PolicyError(f"{where} [report]：{key}（{KEYS[key]}）应写成带引号的文字，如 {key} = \"…\"")
+    return {key: value.strip() for key, value in entry.items()}
 
 
 def _standard(entry: dict, where: str, codes: set[str], source: str) -> dict:

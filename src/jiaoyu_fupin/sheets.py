@@ -4,6 +4,7 @@ the page set-up of `pages` (A4, fitted to width, never below 60 %, headers on ev
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date
 from decimal import Decimal
 
 from openpyxl.styles import Alignment, Font
@@ -12,7 +13,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from jiaoyu_fupin import pages
 from jiaoyu_fupin.importers.template import display_width, save_workbook
 
-__all__ = ["MONEY_FORMAT", "COUNT_FORMAT", "write_table", "save_workbook", "column_widths"]
+__all__ = ["MONEY_FORMAT", "COUNT_FORMAT", "write_table", "save_workbook", "column_widths", "sign"]
 
 MONEY_FORMAT = "#,##0.00"
 COUNT_FORMAT = "#,##0"
@@ -104,6 +105,12 @@ def _fit_height(ws: Worksheet, row: int, lines: Sequence[int]) -> None:
     most = max(lines, default=1)
     if most > 1:
         ws.row_dimensions[row].height = pages.ROW_PT * most
+
+
+def sign(ws: Worksheet, sign_off, day: date) -> None:
+    """End a sheet sent upward with its sign-off lines (settings.SignOff); None leaves the sheet as it is."""
+    if sign_off is not None:
+        pages.sign_off(ws, sign_off.groups(day), pages.sheet_widths(ws))
 
 
 def landscape(ws: Worksheet) -> None:

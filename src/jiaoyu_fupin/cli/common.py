@@ -119,12 +119,16 @@ def _use_policy(ledger, path: str | None) -> None:
     if not path:
         return
     from jiaoyu_fupin.policy import apply_policy, load_policy
+    from jiaoyu_fupin.settings import KEYS, fill_missing
 
     policy = load_policy(path)
     with ledger.transaction() as conn:
         changed = apply_policy(conn, policy)
+        signed = fill_missing(conn, policy.report)
     if changed:
         err.print(f"已启用资助标准文件 {policy.source}：台账中的资助项目和标准已按它更新")
+    if signed:
+        err.print(f"已按资助标准文件 {policy.source} 记下{'、'.join(KEYS[k] for k in signed)}（可用 fupin config set 修改）")
 
 
 # ---- option values every group parses the same way: a term, a day, an .xlsx path ------------------------

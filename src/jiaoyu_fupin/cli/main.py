@@ -167,7 +167,18 @@ def batches(
 
 
 def _register_groups() -> None:
-    from jiaoyu_fupin.cli import collab, dropout, importing, pairing, rates, reports, sample, subsidy, tasks
+    from jiaoyu_fupin.cli import (
+        collab,
+        config,
+        dropout,
+        importing,
+        pairing,
+        rates,
+        reports,
+        sample,
+        subsidy,
+        tasks,
+    )
 
     importing.register(app)
     sample.register(app)
@@ -178,6 +189,7 @@ def _register_groups() -> None:
     reports.register(app)
     collab.register(app)
     tasks.register(app)
+    config.register(app)
 
 
 def _chinese_help_chrome() -> None:

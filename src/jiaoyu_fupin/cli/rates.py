@@ -39,8 +39,10 @@ def rates_command(
         fail(exc.message, EXIT_MISUSE, exc.hint)
     if out_path is not None:
         from jiaoyu_fupin.rates.workbook import write_rates
+        from jiaoyu_fupin.settings import sign_off
 
-        common.write_file(out_path, lambda: write_rates(report, out_path))
+        signed = sign_off(ledger)
+        common.write_file(out_path, lambda: write_rates(report, out_path, sign_off=signed))
     if as_json:
         typer.echo(json.dumps(report.as_json(), ensure_ascii=False))
     else:

@@ -110,13 +110,15 @@ def monthly_command(
     from jiaoyu_fupin.reports import details_monthly
     from jiaoyu_fupin.reports.monthly import build_monthly
     from jiaoyu_fupin.reports.monthly_sheets import file_name, write_monthly
+    from jiaoyu_fupin.settings import sign_off
 
     try:
         report = build_monthly(ledger, chosen, as_of=cut, school=school, details=details is not None)
     except Exception as exc:  # noqa: BLE001 (sorted into exit codes; anything else is re-raised)
         _errors(exc)
     path = out_dir / file_name(report)
-    common.write_file(path, lambda: write_monthly(report, path))
+    signed = sign_off(ledger)
+    common.write_file(path, lambda: write_monthly(report, path, sign_off=signed))
     written = common.write_file(details, lambda: details_monthly.write(report, details)) if details else None
     if not quiet:
         _print_monthly(report)
@@ -179,12 +181,14 @@ def summary_command(
     from jiaoyu_fupin.reports.narrative import write_narrative
     from jiaoyu_fupin.reports.summary import build_summary
     from jiaoyu_fupin.reports.summary_sheets import write_summary
+    from jiaoyu_fupin.settings import sign_off
 
     try:
         summary = build_summary(ledger, year, as_of=cut, details=details is not None)
     except Exception as exc:  # noqa: BLE001 (sorted into exit codes; anything else is re-raised)
         _errors(exc)
-    common.write_file(path, lambda: write_summary(summary, path))
+    signed = sign_off(ledger)
+    common.write_file(path, lambda: write_summary(summary, path, sign_off=signed))
     if narrative is not None:
         common.write_file(narrative, lambda: write_narrative(summary, narrative))
     written = None

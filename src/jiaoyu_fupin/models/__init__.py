@@ -7,6 +7,7 @@ from jiaoyu_fupin.models.history import RowVersion
 from jiaoyu_fupin.models.pairing import HelpActivity, Helper, Oversight, Pairing
 from jiaoyu_fupin.models.population import PopulationChild
 from jiaoyu_fupin.models.school import School
+from jiaoyu_fupin.models.setting import Setting
 from jiaoyu_fupin.models.statistics import PopulationCount, SchoolStat
 from jiaoyu_fupin.models.student import Enrollment, Household, RegistryPerson, Student
 from jiaoyu_fupin.models.subsidy import Payment, Program, Standard
@@ -34,6 +35,7 @@ __all__ = [
     "RowVersion",
     "School",
     "SchoolStat",
+    "Setting",
     "Standard",
     "Student",
     "Task",

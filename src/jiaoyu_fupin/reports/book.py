@@ -13,6 +13,9 @@ from jiaoyu_fupin.sheets import COUNT_FORMAT, write_table
 
 WAN_FORMAT = "#,##0.0000"  # 万元 to four decimals, as the county writes its summaries
 PERCENT_FORMAT = "0.00"
+SOURCES_SHEET = "数据来源"
+OUTSIDE_TOWNSHIPS = "未归入乡镇"  # the row of what a county total counts but no township row does
+UNSIGNED = ("目录", SOURCES_SHEET)  # sheets that are no report of their own carry no sign-off lines
 KIND_NAMES = {"schools": "学校名单", "registry": "国扶办建档立卡数据", "roll": "学籍名册", "away": "县外就读名单",
               "payments": "资助发放名册", "helpers": "帮扶责任人", "pairings": "结对关系", "activities": "六个一帮扶记录",
               "oversight": "包保责任", "population": "户籍适龄儿童", "dropouts": "辍学台账",
@@ -30,6 +33,31 @@ def percent(numerator: int, denominator: int) -> Decimal | None:
     if not denominator:
         return None
     return (Decimal(numerator * 100) / denominator).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def remainder(rows: Sequence[Sequence], total: Sequence, label: str, *, skip: Sequence[int] = ()) -> list | None:
+    """The row that makes `rows` add up to `total`: what the total counts but no row does (a payment whose school
+    is unknown, a helper working at the bureau …), under `label`; None when the rows already add up. Columns in
+    `skip` (rates) and those the total leaves empty stay empty."""
+    out: list = [label]
+    for i in range(1, len(total)):
+        t = total[i]
+        if i in skip or not isinstance(t, int | Decimal) or isinstance(t, bool):
+            out.append(None)
+            continue
+        out.append(t - sum((r[i] or 0) for r in rows))
+    return out if any(v for v in out[1:]) else None
+
+
+def wan_column(fens: Sequence[int]) -> list[Decimal]:
+    """万元 for each amount, the last being their total, so that the rounded rows add up to the rounded total: the
+    rounding difference (a few 元 at most) goes to the largest row, as 尾差 is settled in a financial statement."""
+    rows, total = [wan(f) for f in fens[:-1]], wan(fens[-1])
+    gap = total - sum(rows, Decimal(0))
+    if gap and rows:
+        largest = max(range(len(rows)), key=lambda i: abs(fens[i]))
+        rows[largest] += gap
+    return [*rows, total]
 
 
 @dataclass
@@ -68,7 +96,7 @@ def as_of_table(*, title: str, as_of: datetime, snapshot: bool, ledger_name: str
     rows = [[b["id"], b["file_name"], KIND_NAMES.get(b["kind"], b["kind"]), b["sheet"], b["term"],
              b["effective_at"].strftime("%Y-%m-%d %H:%M:%S"), b["imported_at"].strftime("%Y-%m-%d %H:%M:%S"),
              b["rows"], b["new"], b["changed"]] for b in batches]
-    return Table("数据来源", title,
+    return Table(SOURCES_SHEET, title,
                  ["批次", "文件", "类型", "工作表", "学期", "数据日期", "导入时间", "行数", "新增", "变更"], rows,
                  notes=notes, formats={7: COUNT_FORMAT, 8: COUNT_FORMAT, 9: COUNT_FORMAT})
 

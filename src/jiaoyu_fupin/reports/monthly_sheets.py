@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from jiaoyu_fupin.importers.error_workbook import unique_sheet_title
 from jiaoyu_fupin.reports import book
 from jiaoyu_fupin.reports.monthly import Block, MonthlyReport
-from jiaoyu_fupin.sheets import MONEY_FORMAT, save_workbook
+from jiaoyu_fupin.sheets import MONEY_FORMAT, save_workbook, sign
 
 HEADERS = ["类别", "项目", "人数（笔数、件数）", "金额（元）", "说明"]
 TOWNSHIP_HEADERS = ["乡镇", "建档立卡在籍", "比上月新增", "比上月减少", "本月发放笔数", "本月发放金额（元）",
@@ -30,9 +30,11 @@ def tables(report: MonthlyReport, generated: datetime) -> list[book.Table]:
     out = []
     if report.county is not None:
         out.append(_block_table(report.county, report, cut))
-        rows = [[b.name, *[b.figures[k] for k in _FIGURES]] for b in [*report.blocks, report.county]]
-        rows[-1][0] = "全县合计"
-        notes = [cut, "发放、核对问题、辍学案件中无法确定学校或乡镇的（如名册外人员，且名册上的学校不在学校名单中）只计入全县合计"]
+        rows = [[b.name, *[b.figures[k] for k in _FIGURES]] for b in report.blocks]
+        total = ["全县合计", *[report.county.figures[k] for k in _FIGURES]]
+        rows += [r for r in (book.remainder(rows, total, book.OUTSIDE_TOWNSHIPS), total) if r]
+        notes = [cut, "发放、核对问题、辍学案件中无法确定学校或乡镇的（如名册外人员，且名册上的学校不在学校名单中）"
+                      f"计入“{book.OUTSIDE_TOWNSHIPS}”"]
         out.append(book.Table("乡镇汇总", f"{report.title}（各乡镇汇总）", TOWNSHIP_HEADERS, rows, notes=notes,
                               formats={5: MONEY_FORMAT}))
     out += [_block_table(b, report, cut) for b in report.blocks]
@@ -56,11 +58,16 @@ def _block_table(block: Block, report: MonthlyReport, cut: str) -> book.Table:
     return book.Table(sheet, f"{report.title}（{where}）", HEADERS, rows, notes=[cut, *report.notes])
 
 
-def write_monthly(report: MonthlyReport, path: Path, *, generated: datetime | None = None) -> Path:
+def write_monthly(report: MonthlyReport, path: Path, *, generated: datetime | None = None, sign_off=None) -> Path:
+    """`sign_off` (settings.SignOff): the lines each sheet but the sources ends with, as a report sent upward."""
+    generated = generated or datetime.now()
     wb = Workbook()
     wb.remove(wb.active)
     taken: set[str] = set()
-    for table in tables(report, generated or datetime.now()):
+    for table in tables(report, generated):
         # A township or school named 城关/东区 or [一]校 would be refused as a sheet title as it is.
-        book.write(wb.create_sheet(unique_sheet_title(table.sheet, taken)), table)
+        ws = wb.create_sheet(unique_sheet_title(table.sheet, taken))
+        book.write(ws, table)
+        if table.sheet not in book.UNSIGNED:
+            sign(ws, sign_off, generated.date())
     return save_workbook(wb, path)

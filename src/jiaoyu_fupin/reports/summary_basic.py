@@ -9,7 +9,7 @@ from sqlalchemy import Connection, text
 
 from jiaoyu_fupin.importers.base import stage_of_type
 from jiaoyu_fupin.reports import charts, facts
-from jiaoyu_fupin.reports.book import COUNT_FORMAT, WAN_FORMAT, Table, wan
+from jiaoyu_fupin.reports.book import COUNT_FORMAT, WAN_FORMAT, Table, wan, wan_column
 from jiaoyu_fupin.reports.facts import AMOUNT_SUM, NO_STAGE, POOR, STAGES
 from jiaoyu_fupin.terms import Term
 
@@ -147,21 +147,28 @@ def aid_tables(conn: Connection, terms: tuple[Term, Term], figures: dict) -> lis
             slot[term][1] += fen
 
     def line(label: list, slot: dict) -> list:
+        """Counts and amounts of a row, the amounts in 分 until `in_wan` turns a whole table's into 万元."""
         s, a = slot[spring], slot[autumn]
-        return [*label, s[0], wan(s[1]), a[0], wan(a[1]), s[0] + a[0], wan(s[1] + a[1])]
+        return [*label, s[0], s[1], a[0], a[1], s[0] + a[0], s[1] + a[1]]
+
+    def in_wan(table: list[list], first: int) -> list[list]:
+        for column in (first + 2, first + 4, first + 6):
+            for row, value in zip(table, wan_column([r[column] for r in table]), strict=True):
+                row[column] = value
+        return table
 
     headers = [f"{spring}人次", f"{spring}金额（万元）", f"{autumn}人次", f"{autumn}金额（万元）", "全年人次", "全年金额（万元）"]
     by_program = [[*line([name], slot), people.get(pid, 0)] for (pid, name), slot in programs.items()]
     totals = {spring: [sum(s[spring][0] for s in programs.values()), sum(s[spring][1] for s in programs.values())],
               autumn: [sum(s[autumn][0] for s in programs.values()), sum(s[autumn][1] for s in programs.values())]}
-    by_program.append([*line(["合计"], totals), None])
+    by_program = in_wan([*by_program, [*line(["合计"], totals), None]], 0)
     figures.update(aid_terms=totals[spring][0] + totals[autumn][0], aid_wan=wan(totals[spring][1] + totals[autumn][1]),
                    aid_students=conn.execute(text("SELECT COUNT(DISTINCT id_number) FROM payments WHERE term IN (:a, :b)"),
                                              {"a": spring, "b": autumn}).scalar_one(),
                    aid_programs={r[0]: (r[5], r[6]) for r in by_program[:-1]},
                    aid_program_codes=dict(conn.execute(text("SELECT name, code FROM programs")).all()))
     notes = [f"{spring}、{autumn}两个学期资助发放名册中的全部发放（人次 = 一名学生在一个学期领取一个项目一次），"
-             "金额以万元计，四舍五入到小数点后四位（即到元）"]
+             "金额以万元计，四舍五入到小数点后四位（即到元），各行舍入的尾差调入金额最大的一行，使各行之和等于合计"]
     uncountable = facts.uncountable_payments(conn, [spring, autumn])
     if uncountable:
         notes.append(f"另有 {uncountable} 笔发放的金额超过单笔上限（像是银行卡号或身份证号），计入人次、未计入金额；"
@@ -169,7 +176,7 @@ def aid_tables(conn: Connection, terms: tuple[Term, Term], figures: dict) -> lis
     order = {s: i for i, s in enumerate(STAGES)}
     detail = [line([name, stage], slot) for (_, name, stage), slot in
               sorted(cells.items(), key=lambda kv: (kv[0][0], order.get(kv[0][2], len(STAGES))))]
-    detail.append(line(["合计", ""], totals))
+    detail = in_wan([*detail, line(["合计", ""], totals)], 1)
     stage_note = "学段按学生该学期的学籍；学籍中查不到的学生记为“" + NO_STAGE + "”"
     return [
         Table("资助按项目", "三（一）资助政策落实：资助资金（按项目）", ["资助项目", *headers, "受助人数"], by_program,

@@ -14,7 +14,7 @@ from jiaoyu_fupin.pairing import six_ones
 from jiaoyu_fupin.pairing.data import load as load_pairing
 from jiaoyu_fupin.rates import RatesError, compute_rates
 from jiaoyu_fupin.reports import charts, facts
-from jiaoyu_fupin.reports.book import PERCENT_FORMAT, WAN_FORMAT, Table, percent, wan
+from jiaoyu_fupin.reports.book import OUTSIDE_TOWNSHIPS, PERCENT_FORMAT, WAN_FORMAT, Table, percent, remainder, wan
 from jiaoyu_fupin.reports.facts import AMOUNT_SUM
 from jiaoyu_fupin.subsidy import coverage
 from jiaoyu_fupin.subsidy.model import KIND_TITLES
@@ -135,8 +135,10 @@ def pairing_tables(conn: Connection, year: int, as_of: date, schools, figures: d
     s = result.summary
     total = [s["registered_poor_enrolled"], s["paired"], s["unpaired"]]
     six = s["six_ones"]
-    rows.append(["合计", *total, percent(total[1], total[0]), s["helpers_with_pairings"], six["due"], six["done"],
-                 six["overdue"], six["pending"], sum(s["oversight_gaps"].values())])
+    whole = ["合计", *total, percent(total[1], total[0]), s["helpers_with_pairings"], six["due"], six["done"],
+             six["overdue"], six["pending"], sum(s["oversight_gaps"].values())]
+    rest = remainder(rows, whole, OUTSIDE_TOWNSHIPS, skip=[4])
+    rows += [rest, whole] if rest else [whole]
     figures.update(pair_poor=total[0], pair_paired=total[1], pair_unpaired=total[2],
                    pair_rate=percent(total[1], total[0]), pair_helpers=s["helpers_with_pairings"],
                    six_due=six["due"], six_done=six["done"], six_overdue=six["overdue"], pair_judged=judged)
@@ -145,7 +147,8 @@ def pairing_tables(conn: Connection, year: int, as_of: date, schools, figures: d
     by_township = Table("结对帮扶", "结对帮扶：一生一责任人与六个一（按乡镇）",
                         ["乡镇", "建档立卡在籍", "已结对", "未结对", "结对率（%）", "帮扶责任人", "六个一应做", "已做",
                          "逾期", "未到期", "包保缺口"], rows,
-                        notes=[cut, "帮扶责任人、六个一按责任人所在学校的乡镇计；县教育局等非学校单位的责任人只计入合计"],
+                        notes=[cut, "帮扶责任人、六个一按责任人所在学校的乡镇计；县教育局等非学校单位的责任人和乡镇一级的包保缺口"
+                                    f"计入“{OUTSIDE_TOWNSHIPS}”"],
                         formats={4: PERCENT_FORMAT})
     items = [[label, t["due"], t["done"], t["overdue"], t["pending"], percent(t["done"], t["due"])]
              for label, t in six["by_item"].items()]

@@ -10,7 +10,7 @@ from openpyxl import Workbook
 
 from jiaoyu_fupin.reports import book, charts
 from jiaoyu_fupin.reports.summary import YearSummary
-from jiaoyu_fupin.sheets import save_workbook
+from jiaoyu_fupin.sheets import save_workbook, sign
 
 
 def tables(summary: YearSummary, generated: datetime) -> list[book.Table]:
@@ -25,12 +25,16 @@ def tables(summary: YearSummary, generated: datetime) -> list[book.Table]:
     return [contents, *body, source]
 
 
-def write_summary(summary: YearSummary, path: Path, *, generated: datetime | None = None) -> Path:
+def write_summary(summary: YearSummary, path: Path, *, generated: datetime | None = None, sign_off=None) -> Path:
+    """`sign_off` (settings.SignOff): the lines each table's page ends with, as a report sent upward does."""
+    generated = generated or datetime.now()
     wb = Workbook()
     wb.remove(wb.active)
-    for table in tables(summary, generated or datetime.now()):
+    for table in tables(summary, generated):
         ws = wb.create_sheet(table.sheet)
         header_row = book.write(ws, table)
         if table.chart is not None:
             charts.add_chart(ws, table.chart, header_row, len(table.rows))
+        if table.sheet not in book.UNSIGNED:
+            sign(ws, sign_off, generated.date())
     return save_workbook(wb, path)
