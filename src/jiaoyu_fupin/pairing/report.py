@@ -41,6 +41,8 @@ def _sheet(wb: Workbook, title: str, headers: Sequence[str], rows: Iterable[Sequ
     sized = list(widths) or [max(display_width(h) + 2, 10) for h in headers]
     span = len(headers)
     ws.freeze_panes = f"A{len(above) + 2}"
+    # Before the first row: a write-only sheet writes its columns and sheet properties out with it.
+    pages.set_up(ws, sized, title_rows=(1, len(above) + 1))
     for i, line in enumerate(above):
         _text_row(ws, i + 1, line, sized, bold=i == 0)
     header = []
@@ -79,7 +81,7 @@ def _sheet(wb: Workbook, title: str, headers: Sequence[str], rows: Iterable[Sequ
     for line in after:
         last += 1
         _text_row(ws, last, line, sized)
-    pages.set_up(ws, sized, title_rows=(1, len(above) + 1), last_row=last)
+    ws.print_area = f"A1:{column_letter(span - 1)}{last}"
 
 
 def _text_row(ws, row: int, text: str, widths: Sequence[int], *, bold: bool = False) -> None:
