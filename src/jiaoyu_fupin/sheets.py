@@ -13,7 +13,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from jiaoyu_fupin import pages
 from jiaoyu_fupin.importers.template import display_width, save_workbook
 
-__all__ = ["MONEY_FORMAT", "COUNT_FORMAT", "write_table", "save_workbook", "column_widths", "sign"]
+__all__ = ["MONEY_FORMAT", "COUNT_FORMAT", "write_table", "save_workbook", "column_widths", "sign", "remainder"]
 
 MONEY_FORMAT = "#,##0.00"
 COUNT_FORMAT = "#,##0"
@@ -105,6 +105,20 @@ def _fit_height(ws: Worksheet, row: int, lines: Sequence[int]) -> None:
     most = max(lines, default=1)
     if most > 1:
         ws.row_dimensions[row].height = pages.ROW_PT * most
+
+
+def remainder(rows: Sequence[Sequence], total: Sequence, label: str, *, skip: Sequence[int] = ()) -> list | None:
+    """The row that makes `rows` add up to `total`: what the total counts but no row does (a payment whose school
+    is unknown, a helper working at the bureau …), under `label`; None when the rows already add up. Columns in
+    `skip` (rates) and those the total leaves empty stay empty."""
+    out: list = [label]
+    for i in range(1, len(total)):
+        t = total[i]
+        if i in skip or not isinstance(t, int | Decimal) or isinstance(t, bool):
+            out.append(None)
+            continue
+        out.append(t - sum((r[i] or 0) for r in rows))
+    return out if any(v for v in out[1:]) else None
 
 
 def sign(ws: Worksheet, sign_off, day: date) -> None:

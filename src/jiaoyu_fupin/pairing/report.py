@@ -19,6 +19,7 @@ from jiaoyu_fupin.pairing import rules
 from jiaoyu_fupin.pairing.check import KIND_TITLES, CheckResult
 from jiaoyu_fupin.problems import column_letter
 from jiaoyu_fupin.safe_cells import inert_row
+from jiaoyu_fupin.sheets import remainder
 
 RULES_TEXT = (
     "判定规则：",
@@ -123,11 +124,16 @@ def write_check_workbook(path: Path, result: CheckResult) -> Path:
                for i in f["items"]]
     _sheet(wb, "六个一逾期明细", ("责任人", "身份证号或工号", "工作单位", "学生", "学生身份证号", "项目", "月份或学期",
                                 "应完成日期"), overdue, widths=(12, 22, 24, 12, 22, 10, 12, 12))
+    schools = [[r["township"], r["school"], r["registered_poor_enrolled"], r["paired"], r["unpaired"], r["helpers"],
+                r["six_ones_due"], r["six_ones_done"], r["six_ones_overdue"], r["six_ones_pending"],
+                _ratio(r["six_ones_done"], r["six_ones_due"]), r["oversight_gaps"]] for r in result.by_school]
+    total = ["合计", None, s["registered_poor_enrolled"], s["paired"], s["unpaired"], s["helpers_with_pairings"],
+             six["due"], six["done"], six["overdue"], six["pending"], _ratio(six["done"], six["due"]),
+             sum(s["oversight_gaps"].values())]
+    # Helpers at the bureau and gaps of a whole township belong to no school: a row of their own keeps the sum.
+    rest = remainder(schools, total, "（不属于任何学校）")
     _sheet(wb, "按学校", ("乡镇", "学校", "建档立卡在籍", "已结对", "未结对", "责任人", "六个一应做", "已做", "逾期",
-                         "未到期", "完成率", "包保缺口"),
-           ((r["township"], r["school"], r["registered_poor_enrolled"], r["paired"], r["unpaired"], r["helpers"],
-             r["six_ones_due"], r["six_ones_done"], r["six_ones_overdue"], r["six_ones_pending"],
-             _ratio(r["six_ones_done"], r["six_ones_due"]), r["oversight_gaps"]) for r in result.by_school),
+                         "未到期", "完成率", "包保缺口"), [*schools, *([rest] if rest else []), total],
            widths=(12, 24, 12, 8, 8, 8, 10, 8, 8, 8, 8, 8))
     item_headers = [f"{rules.LABELS[i]}（已做/应做）" for i in rules.ITEMS]
     _sheet(wb, "按责任人", ("工作单位", "责任人", "身份证号或工号", "职务", "结对学生", "应做", "已做", "逾期", "未到期",

@@ -14,7 +14,7 @@ from jiaoyu_fupin.sheets import COUNT_FORMAT, write_table
 WAN_FORMAT = "#,##0.0000"  # 万元 to four decimals, as the county writes its summaries
 PERCENT_FORMAT = "0.00"
 SOURCES_SHEET = "数据来源"
-OUTSIDE_TOWNSHIPS = "未归入乡镇"  # the row of what a county total counts but no township row does
+OUTSIDE_TOWNSHIPS = "未归入乡镇"  # the row of what a county total counts but no township row does (remainder)
 UNSIGNED = ("目录", SOURCES_SHEET)  # sheets that are no report of their own carry no sign-off lines
 KIND_NAMES = {"schools": "学校名单", "registry": "国扶办建档立卡数据", "roll": "学籍名册", "away": "县外就读名单",
               "payments": "资助发放名册", "helpers": "帮扶责任人", "pairings": "结对关系", "activities": "六个一帮扶记录",
@@ -33,20 +33,6 @@ def percent(numerator: int, denominator: int) -> Decimal | None:
     if not denominator:
         return None
     return (Decimal(numerator * 100) / denominator).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
-def remainder(rows: Sequence[Sequence], total: Sequence, label: str, *, skip: Sequence[int] = ()) -> list | None:
-    """The row that makes `rows` add up to `total`: what the total counts but no row does (a payment whose school
-    is unknown, a helper working at the bureau …), under `label`; None when the rows already add up. Columns in
-    `skip` (rates) and those the total leaves empty stay empty."""
-    out: list = [label]
-    for i in range(1, len(total)):
-        t = total[i]
-        if i in skip or not isinstance(t, int | Decimal) or isinstance(t, bool):
-            out.append(None)
-            continue
-        out.append(t - sum((r[i] or 0) for r in rows))
-    return out if any(v for v in out[1:]) else None
 
 
 def wan_column(fens: Sequence[int]) -> list[Decimal]:

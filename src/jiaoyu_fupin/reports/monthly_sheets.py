@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from jiaoyu_fupin.importers.error_workbook import unique_sheet_title
 from jiaoyu_fupin.reports import book
 from jiaoyu_fupin.reports.monthly import Block, MonthlyReport
-from jiaoyu_fupin.sheets import MONEY_FORMAT, save_workbook, sign
+from jiaoyu_fupin.sheets import MONEY_FORMAT, remainder, save_workbook, sign
 
 HEADERS = ["类别", "项目", "人数（笔数、件数）", "金额（元）", "说明"]
 TOWNSHIP_HEADERS = ["乡镇", "建档立卡在籍", "比上月新增", "比上月减少", "本月发放笔数", "本月发放金额（元）",
@@ -32,7 +32,7 @@ def tables(report: MonthlyReport, generated: datetime) -> list[book.Table]:
         out.append(_block_table(report.county, report, cut))
         rows = [[b.name, *[b.figures[k] for k in _FIGURES]] for b in report.blocks]
         total = ["全县合计", *[report.county.figures[k] for k in _FIGURES]]
-        rows += [r for r in (book.remainder(rows, total, book.OUTSIDE_TOWNSHIPS), total) if r]
+        rows += [r for r in (remainder(rows, total, book.OUTSIDE_TOWNSHIPS), total) if r]
         notes = [cut, "发放、核对问题、辍学案件中无法确定学校或乡镇的（如名册外人员，且名册上的学校不在学校名单中）"
                       f"计入“{book.OUTSIDE_TOWNSHIPS}”"]
         out.append(book.Table("乡镇汇总", f"{report.title}（各乡镇汇总）", TOWNSHIP_HEADERS, rows, notes=notes,

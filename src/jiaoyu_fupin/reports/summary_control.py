@@ -14,8 +14,9 @@ from jiaoyu_fupin.pairing import six_ones
 from jiaoyu_fupin.pairing.data import load as load_pairing
 from jiaoyu_fupin.rates import RatesError, compute_rates
 from jiaoyu_fupin.reports import charts, facts
-from jiaoyu_fupin.reports.book import OUTSIDE_TOWNSHIPS, PERCENT_FORMAT, WAN_FORMAT, Table, percent, remainder, wan
+from jiaoyu_fupin.reports.book import OUTSIDE_TOWNSHIPS, PERCENT_FORMAT, WAN_FORMAT, Table, percent, wan
 from jiaoyu_fupin.reports.facts import AMOUNT_SUM
+from jiaoyu_fupin.sheets import remainder
 from jiaoyu_fupin.subsidy import coverage
 from jiaoyu_fupin.subsidy.model import KIND_TITLES
 from jiaoyu_fupin.terms import Term

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from jiaoyu_fupin.sheets import save_workbook, write_table
+from jiaoyu_fupin.sheets import remainder, save_workbook, write_table
 from jiaoyu_fupin.subsidy.model import KIND_TITLES, KINDS, CoverageReport, yuan
 
 INTERNAL = "内部核对用：含身份证号，不得公示、不得外传。"
@@ -47,9 +47,12 @@ def write_check_workbook(report: CoverageReport, path: Path, *, ledger_name: str
     write_table(ws, _SUMMARY_HEADERS, rows, title=f"{_title(report.term)} 学生资助发放核对汇总", notes=notes)
 
     ws = wb.create_sheet("按学校")
-    write_table(ws, _SCHOOL_HEADERS,
-                [[line.township, line.key, line.entitled, yuan(line.expected), line.paid_count, yuan(line.paid),
-                  line.findings] for line in report.by_school],
+    rows = [[line.township, line.key, line.entitled, yuan(line.expected), line.paid_count, yuan(line.paid),
+             line.findings] for line in report.by_school]
+    total = ["合计", None, report.entitled_students, yuan(report.total("expected")), report.total("paid_count"),
+             yuan(report.total("paid")), len(report.findings)]
+    rest = remainder(rows, total, "（学校不明）")  # 名册外人员 whose roster names no school of the list …
+    write_table(ws, _SCHOOL_HEADERS, [*rows, *([rest] if rest else []), total],
                 title=f"{_title(report.term)} 学生资助发放核对（按学校）", notes=[INTERNAL])
 
     for kind in KINDS:
