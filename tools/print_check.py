@@ -44,8 +44,11 @@ def read_pages(pdf: Path) -> list[dict]:
     for width, height, body in _PAGE.findall(xml):
         w, h = float(width), float(height)
         words = [(float(a), float(b), float(c), float(d), t) for a, b, c, d, t in _WORD.findall(body)]
-        header = [x for x in words if x[3] <= pages.TOP_MARGIN_IN * 72]
-        footer = [x for x in words if x[1] >= h - pages.BOTTOM_MARGIN_IN * 72 and x[4] == "页"]
+        # The page header is the top line (the sheet's name), the footer the bottom one (第 N 页 共 M 页).
+        top = min((x[1] for x in words), default=0)
+        bottom = max((x[3] for x in words), default=h)
+        header = [x for x in words if x[1] <= top + 2 and x[3] <= pages.TOP_MARGIN_IN * 72]
+        footer = [x for x in words if x[3] >= bottom - 2 and x[4] == "页"]
         out.append({"width": w, "height": h, "sheet": "".join(x[4] for x in sorted(header)),
                     "footer": median(x[3] - x[1] for x in footer) if footer else None})
     return out

@@ -27,7 +27,8 @@ HEADER = "&A"  # the sheet's name: a page that falls out of the pile still says 
 ROW_PT = 15.0  # a row of 11-point text as Excel sizes it; LibreOffice's are a little lower, so estimates err safe
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-WRAP = Alignment(wrap_text=True, vertical="top")
+WRAP = Alignment(wrap_text=True, vertical="center")
+MIDDLE = Alignment(vertical="center")  # the other cells of a row made tall for wrapped text
 
 
 def column_points(width: float) -> float:

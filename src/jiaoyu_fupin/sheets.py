@@ -85,10 +85,15 @@ def write_table(
     _fit_height(ws, header_row, [pages.lines_needed(h, widths[j]) for j, h in enumerate(headers)])
     for r in range(header_row + 1, header_row + n + 1):
         needed = []
-        for j, cell in enumerate(ws[r][:span]):
+        cells = ws[r][:span]
+        for j, cell in enumerate(cells):
             if isinstance(cell.value, str) and display_width(cell.value) + 2 > widths[j]:
                 cell.alignment = pages.WRAP
                 needed.append(pages.lines_needed(cell.value, widths[j]))
+        if needed:
+            for cell in cells:
+                if not cell.alignment.wrap_text:
+                    cell.alignment = pages.MIDDLE
         _fit_height(ws, r, needed)
     pages.box(ws, header_row, header_row + n, span)
     ws.freeze_panes = ws.cell(header_row + 1, 1).coordinate

@@ -150,7 +150,10 @@ def _helper_sheet(ws, handbook: Handbook, book: HelperBook) -> None:
     ws["A1"].font = Font(bold=True, size=14)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
     ws["A1"].alignment = Alignment(horizontal="center")
-    ws.append(["帮扶责任人", book.name, "工作单位", handbook.school, "职务", book.role, "联系电话", book.phone])
+    # One line across the page: in the grid's narrow columns a school's name would be cut off by the next cell.
+    ws.append(["　　".join(f"{label}：{value}" for label, value in (
+        ("帮扶责任人", book.name), ("工作单位", handbook.school), ("职务", book.role), ("联系电话", book.phone)))])
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(headers))
     ws.append([])
     ws.append(headers)
     for cell in ws[4]:

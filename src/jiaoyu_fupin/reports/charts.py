@@ -32,6 +32,7 @@ def add_chart(ws: Worksheet, spec: ChartSpec, header_row: int, rows: int) -> Bar
     chart.title = spec.title
     chart.y_axis.title = spec.y_title
     chart.y_axis.majorGridlines = None
+    chart.y_axis.number_format = "#,##0"  # whole numbers on the axis, whatever the cells' decimals
     # openpyxl hides both axes unless told otherwise; a printed chart needs its labels.
     chart.x_axis.delete = False
     chart.y_axis.delete = False
@@ -45,7 +46,7 @@ def add_chart(ws: Worksheet, spec: ChartSpec, header_row: int, rows: int) -> Bar
     widths = pages.sheet_widths(ws)
     chart.height = 9
     chart.width = min(16.0, sum(pages.column_points(w) for w in widths) / CM)
-    anchor = header_row + rows + 2
+    anchor = max(header_row + rows, ws.max_row) + 2  # under the table and anything written below it
     pages.keep_on_one_page(ws, anchor, chart.height * CM, pages.fit(widths))
     ws.add_chart(chart, ws.cell(anchor, 1).coordinate)
     pages.extend_print_area(ws, anchor + math.ceil(chart.height * CM / pages.ROW_PT))

@@ -33,8 +33,8 @@ def write_summary(summary: YearSummary, path: Path, *, generated: datetime | Non
     for table in tables(summary, generated):
         ws = wb.create_sheet(table.sheet)
         header_row = book.write(ws, table)
+        if table.sheet not in book.UNSIGNED:  # the lines sign the table: right under it, the chart below them
+            sign(ws, sign_off, generated.date())
         if table.chart is not None:
             charts.add_chart(ws, table.chart, header_row, len(table.rows))
-        if table.sheet not in book.UNSIGNED:
-            sign(ws, sign_off, generated.date())
     return save_workbook(wb, path)
