@@ -180,3 +180,9 @@ def test_unique_sheet_title_makes_valid_distinct_titles():
 def test_no_problems_still_writes_a_summary(tmp_path):
     wb = openpyxl.load_workbook(write_error_workbook(tmp_path / "e.xlsx", []))
     assert wb.sheetnames == [SUMMARY_SHEET]
+
+
+def test_every_sheet_prints_by_the_rules(workbook):
+    from jiaoyu_fupin import pages
+
+    assert {ws.title: pages.problems(ws) for ws in workbook.worksheets if pages.problems(ws)} == {}

@@ -14,9 +14,11 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from jiaoyu_fupin import pages
 from jiaoyu_fupin.importers.columns import header_key
 from jiaoyu_fupin.importers.template import display_width, save_workbook
 from jiaoyu_fupin.problems import Problem, column_letter
+from jiaoyu_fupin.sheets import column_widths
 
 SUMMARY_SHEET = "问题汇总"
 SUMMARY_TITLE = "导入未完成：以下问题需要修改后重新导入，本次没有写入任何数据"
@@ -162,8 +164,8 @@ def _write_summary(ws, writer: _Writer, sheets: list[ErrorSheet]) -> None:
             row += 1
     ws.freeze_panes = "A4"
     ws.auto_filter.ref = f"A3:G{max(row - 1, 3)}"
-    for letter, width in zip("ABCDEFG", (24, 14, 8, 22, 22, 50, 50), strict=True):
-        ws.column_dimensions[letter].width = width
+    pages.box(ws, 3, row - 1, len(SUMMARY_HEADERS))
+    pages.set_up(ws, (24, 14, 8, 22, 22, 50, 50), title_rows=(1, 3), last_row=row - 1)
 
 
 def _write_file_sheet(ws, writer: _Writer, sheet: ErrorSheet) -> None:
@@ -206,10 +208,12 @@ def _write_file_sheet(ws, writer: _Writer, sheet: ErrorSheet) -> None:
     ws.freeze_panes = ws.cell(FIRST_DATA_ROW, 1).coordinate
     sample = list(ws.iter_rows(min_row=HEADER_ROW, max_row=min(out_row - 1, HEADER_ROW + _WIDTH_SAMPLE_ROWS),
                                max_col=width + 1, values_only=True))
-    for index in range(width + 1):
-        widest = max((display_width(str(r[index])) for r in sample if r[index] is not None), default=6)
-        ws.column_dimensions[column_letter(index)].width = min(max(widest + 2, 8), 40)
-    ws.column_dimensions[column_letter(width + 1)].width = 60
+    wanted = [min(max(max((display_width(str(r[index])) for r in sample if r[index] is not None), default=6) + 2,
+                      8), 40) for index in range(width + 1)]
+    # Printed, the widest columns give way (their text wraps) before the page would shrink below 60 %.
+    widths = column_widths([*wanted, 60])
+    pages.box(ws, HEADER_ROW, out_row - 1, width + 2)
+    pages.set_up(ws, widths, title_rows=(1, HEADER_ROW), last_row=out_row - 1)
 
 
 def write_error_workbook(path: Path, sheets: list[ErrorSheet]) -> Path:
