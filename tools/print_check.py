@@ -24,7 +24,7 @@ import openpyxl
 from jiaoyu_fupin import pages
 from jiaoyu_fupin.sheets import save_workbook, write_table
 
-PREVIEW_SHEETS = 12  # first pages previewed per workbook: a notice has a sheet per school
+PREVIEW_SHEETS = 20  # first pages previewed per workbook: a notice has a sheet per school
 _PAGE = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', re.S)
 _WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>')
 

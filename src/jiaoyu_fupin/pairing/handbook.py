@@ -138,7 +138,7 @@ def write_handbook(path: Path, handbook: Handbook) -> Path:
 STUDENT_HEADERS = ("学生姓名", "身份证号", "就读学校", "年级", "班级", "结对日期", "结束日期")
 # A helper's page carries seven student columns and fourteen 六个一 columns: these widths keep it on a landscape
 # page at about 60 % or more (a school's long name wraps; a date just fits its column).
-_STUDENT_WIDTHS = (8, 20, 10, 7, 5, 11, 11)
+_STUDENT_WIDTHS = (11, 20, 10, 7, 5, 11, 11)  # A holds the records' dates too
 _GRID_WIDTH = 10.5
 
 

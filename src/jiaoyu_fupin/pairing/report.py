@@ -19,7 +19,7 @@ from jiaoyu_fupin.pairing import rules
 from jiaoyu_fupin.pairing.check import KIND_TITLES, CheckResult
 from jiaoyu_fupin.problems import column_letter
 from jiaoyu_fupin.safe_cells import inert_row
-from jiaoyu_fupin.sheets import remainder
+from jiaoyu_fupin.sheets import COUNT_FORMAT, remainder
 
 RULES_TEXT = (
     "判定规则：",
@@ -60,6 +60,7 @@ def _sheet(wb: Workbook, title: str, headers: Sequence[str], rows: Iterable[Sequ
     for width in sized:
         cell = WriteOnlyCell(ws)
         cell.border = pages.BORDER
+        cell.number_format = COUNT_FORMAT  # 233,184, not 233184; text is shown as it is
         if width >= 30:
             cell.alignment = pages.WRAP
         cells.append(cell)

@@ -11,6 +11,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from jiaoyu_fupin import pages
 
 CM = 72 / 2.54  # points in a centimetre
+HEIGHT_CM, MIN_HEIGHT_CM = 9.0, 6.5
 
 
 @dataclass(frozen=True)
@@ -44,10 +45,14 @@ def add_chart(ws: Worksheet, spec: ChartSpec, header_row: int, rows: int) -> Bar
         chart.add_data(data, titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=header_row + 1, max_row=last))
     widths = pages.sheet_widths(ws)
-    chart.height = 9
     chart.width = min(16.0, sum(pages.column_points(w) for w in widths) / CM)
     anchor = max(header_row + rows, ws.max_row) + 2  # under the table and anything written below it
-    pages.keep_on_one_page(ws, anchor, chart.height * CM, pages.fit(widths))
+    # As tall as the room left on the table's page allows (a little lower than planned beats a page of its own),
+    # else full height at the top of the next page.
+    page = pages.fit(widths)
+    room = (page.page_height - pages.rows_height(ws, 1, anchor - 1)) / CM - 0.5
+    chart.height = HEIGHT_CM if room < MIN_HEIGHT_CM else min(HEIGHT_CM, room)
+    pages.keep_on_one_page(ws, anchor, chart.height * CM, page)
     ws.add_chart(chart, ws.cell(anchor, 1).coordinate)
     pages.extend_print_area(ws, anchor + math.ceil(chart.height * CM / pages.ROW_PT))
     return chart
