@@ -85,7 +85,7 @@ def write_table(
     _fit_height(ws, header_row, [pages.lines_needed(h, widths[j]) for j, h in enumerate(headers)])
     for r in range(header_row + 1, header_row + n + 1):
         needed = []
-        cells = ws[r][:span]
+        cells = [ws.cell(r, j) for j in range(1, span + 1)]  # not ws[r]: it scans the whole sheet for its width
         for j, cell in enumerate(cells):
             if isinstance(cell.value, str) and display_width(cell.value) + 2 > widths[j]:
                 cell.alignment = pages.WRAP
