@@ -57,7 +57,9 @@ def _monthly(cli, folder, month: str, *as_of: str) -> dict[str, list[list]]:
 
 def _lines(rows: list[list]) -> dict[tuple[str, str], int]:
     header = rows.index(["类别", "项目", "人数（笔数、件数）", "金额（元）", "说明"])
-    return {(r[0], r[1]): r[2] for r in rows[header + 1:]}
+    body = rows[header + 1:]
+    body = body[:next((i for i, r in enumerate(body) if not r), len(body))]  # the table, not the sign-off lines
+    return {(r[0], r[1]): r[2] for r in body}
 
 
 def test_batches_record_the_data_date(cli, backfilled):

@@ -61,12 +61,6 @@ def fit(widths: Sequence[float]) -> Fit:
     return Fit("landscape", min(100, math.floor(printable("landscape")[0] * 100 / total)))
 
 
-def max_width(columns: int) -> float:
-    """The widest a column may be, on average, for `columns` columns to print at MIN_SCALE on a landscape page."""
-    budget = printable("landscape")[0] * 100 / MIN_SCALE
-    return (budget / columns / 0.75 - 5) / 7
-
-
 def set_up(ws, widths: Sequence[float], *, title_rows: tuple[int, int] | None = None,
            last_row: int | None = None) -> Fit:
     """Set the columns' widths and the page of `ws`; returns how the page will fit.
