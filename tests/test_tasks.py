@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 
 from conftest import SCHOOL_HEADER, make_id, write_xlsx
+from jiaoyu_fupin import pages
 from task_files import school_tasks_workbook, task_rows, tasks_workbook
 
 # Counted by hand from 附件1: tasks per 牵头股室 and per 一级指标, and their 完成时限.
@@ -206,7 +207,9 @@ def test_the_wall_chart(cli, seed_tasks, tmp_path):
     level = {r[0]: r[1:5] for r in wb["按一级指标"].iter_rows(min_row=5, values_only=True)}
     assert level["重点项目"][0] == 27 and level["组织领导"] == (14, 0, 1, 13)
     ws = wb["按股室"]
-    assert ws.conditional_formatting and ws.page_setup.orientation == "landscape"
+    # Printed by the shared page rules: this narrow table fits a portrait page, the wide task list goes landscape.
+    assert ws.conditional_formatting and pages.problems(ws) == [] and ws.page_setup.orientation == "portrait"
+    assert wb["任务清单"].page_setup.orientation == "landscape" and pages.problems(wb["任务清单"]) == []
     listing = wb["任务清单"]
     states = [listing.cell(r, 8).value for r in range(4, 4 + 52)]
     assert states.count("逾期") == 38 and states.count("已完成") == 1
