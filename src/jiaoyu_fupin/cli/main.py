@@ -79,6 +79,7 @@ TABLE_TITLES = {
     "collab_records": "扶贫协作记录",
     "tasks": "工作任务",
     "task_events": "任务销号记录",
+    "settings": "台账设置",
     "batches": "导入批次",
 }
 
