@@ -11,6 +11,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font
 
 from jiaoyu_fupin import pages
@@ -70,7 +71,7 @@ def _sheet(wb: Workbook, title: str, headers: Sequence[str], rows: Iterable[Sequ
         out = []
         for i, cell in enumerate(cells[:span]):
             value = values[i] if i < len(values) else None
-            if isinstance(value, WriteOnlyCell):
+            if isinstance(value, Cell):  # WriteOnlyCell is a factory of Cells
                 value.border = pages.BORDER
                 if cell.alignment.wrap_text:
                     value.alignment = pages.WRAP
