@@ -213,5 +213,15 @@ _chinese_help_chrome()
 usage_errors.install()
 
 
+def _exit_on_signal(signum, _frame) -> None:
+    # Unwind like any other exit: the import's transaction rolls back, temporary files and copies are removed.
+    raise SystemExit(128 + signum)
+
+
 def run() -> None:
+    import signal
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _exit_on_signal)
     app()
