@@ -101,6 +101,15 @@ def pending(conn: Connection) -> bool:
     return any(step.__name__ not in done for step in MIGRATIONS)
 
 
+def unknown(conn: Connection) -> list[str]:
+    """Steps the ledger records that this fupin does not know, in the order applied: a newer fupin made them."""
+    if not conn.dialect.has_table(conn, "schema_migrations"):
+        return []
+    known = {step.__name__ for step in MIGRATIONS}
+    rows = conn.execute(select(schema_migrations.c.name).order_by(schema_migrations.c.applied_at))
+    return [row[0] for row in rows if row[0] not in known]
+
+
 def migrate(conn: Connection) -> list[str]:
     """Apply pending steps in order; return the names applied now."""
     done = set(applied(conn))

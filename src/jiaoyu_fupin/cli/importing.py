@@ -146,7 +146,9 @@ def _report_problems(result, errors: Path | None) -> None:
         write_error_workbook(path, result.error_sheets())
         err.print(f"错误工作簿：{path}（按其中的说明改正原文件后重新导入）")
     except OSError as exc:
-        err.print(f"无法写入错误工作簿 {path}：{exc.strerror}。可用 --errors 指定别的位置。")
+        from jiaoyu_fupin.ledger import os_reason
+
+        err.print(f"无法写入错误工作簿 {path}：{os_reason(exc)}。可用 --errors 指定别的位置。")
 
 
 _CODE_TITLES = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from typer.core import TyperGroup
 
 from jiaoyu_fupin.cli import common, usage_errors
 from jiaoyu_fupin.cli.common import out
@@ -17,7 +18,17 @@ _HELP = """fupin：县教育局的教育扶贫台账工具。
 台账位置：--db 参数 > 环境变量 FUPIN_DB > 当前文件夹下的 fupin.db。
 退出码：0 正常；1 发现问题或数据被拒收；2 用法错误。"""
 
+class _Group(TyperGroup):
+    """The root group: every command runs inside common.clerk_errors, the one place that turns what the ledger or
+    the disk refuses into a message and an exit code."""
+
+    def invoke(self, ctx):
+        with common.clerk_errors():
+            return super().invoke(ctx)
+
+
 app = typer.Typer(
+    cls=_Group,
     help=_HELP,
     no_args_is_help=True,
     add_completion=False,
