@@ -82,9 +82,23 @@ def m011_collab_tasks(conn: Connection) -> None:
     _create(conn, "collab_plans", "collab_targets", "collab_records", "tasks", "task_events")
 
 
+def m008_audit(conn: Connection) -> None:
+    """audit_records (who wrote children's full ID numbers out, when, where to), and what each batch wrote
+    (batches.written_rows, written_amount) for `fupin db verify`, filled for the batches already there."""
+    from jiaoyu_fupin.integrity import record_missing_totals
+
+    _create(conn, "audit_records")
+    present = {c["name"] for c in inspect(conn).get_columns("batches")}
+    if "written_rows" not in present:
+        conn.exec_driver_sql("ALTER TABLE batches ADD COLUMN written_rows INTEGER")
+    if "written_amount" not in present:
+        conn.exec_driver_sql("ALTER TABLE batches ADD COLUMN written_amount BIGINT")
+    record_missing_totals(conn)
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     m001_initial, m002_default_policy, m003_pairing_records, m004_dropout_rates, m005_row_versions,
-    m006_province_scope, m010_effective_time, m011_collab_tasks,
+    m006_province_scope, m010_effective_time, m011_collab_tasks, m008_audit,
 ]
 
 

@@ -122,6 +122,33 @@ def clerk_errors() -> Iterator[None]:
         fail(f"无法写入{where}：{os_reason(exc)}；台账没有改动", EXIT_MISUSE, "请清理磁盘空间或检查写入权限后重试")
 
 
+def command_line(ctx: typer.Context) -> str:
+    """The command as given, for audit records: its name, arguments and the options set (not --db: a database
+    address may hold a password)."""
+    parts = ["fupin", *ctx.command_path.split()[1:]]
+    for param in ctx.command.params:
+        value = ctx.params.get(param.name)
+        if value is None or value is False or value in ((), []):
+            continue
+        values = [str(v) for v in value] if isinstance(value, list | tuple) else [str(value)]
+        if param.param_type_name == "argument":
+            parts.extend(values)
+        elif value is True:
+            parts.append(param.opts[0])
+        else:
+            parts.extend(f"{param.opts[0]} {v}" for v in values)
+    return " ".join(parts)
+
+
+def record_export(ctx: typer.Context, ledger, people: int, output=None) -> None:
+    """An audit record for output holding `people` people's full ID numbers (`output` None: standard output).
+    Called before the output is written: an export the ledger cannot record (locked, newer) does not happen."""
+    from jiaoyu_fupin import audit
+
+    if people:
+        audit.record(ledger, command=command_line(ctx), output=output, people=people)
+
+
 def _refuse_missing_file(target) -> None:
     from pathlib import Path
 

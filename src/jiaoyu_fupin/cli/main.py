@@ -91,6 +91,7 @@ TABLE_TITLES = {
     "tasks": "工作任务",
     "task_events": "任务销号记录",
     "batches": "导入批次",
+    "audit_records": "审计记录",
 }
 
 
@@ -178,7 +179,18 @@ def batches(
 
 
 def _register_groups() -> None:
-    from jiaoyu_fupin.cli import collab, dropout, importing, pairing, rates, reports, sample, subsidy, tasks
+    from jiaoyu_fupin.cli import (
+        collab,
+        db,
+        dropout,
+        importing,
+        pairing,
+        rates,
+        reports,
+        sample,
+        subsidy,
+        tasks,
+    )
 
     importing.register(app)
     sample.register(app)
@@ -189,6 +201,7 @@ def _register_groups() -> None:
     reports.register(app)
     collab.register(app)
     tasks.register(app)
+    db.register(app)
 
 
 def _chinese_help_chrome() -> None:
