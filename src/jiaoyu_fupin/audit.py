@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
-from sqlalchemy import insert, select
+from sqlalchemy import Connection, insert, select
 
 from jiaoyu_fupin.models import AuditRecord
 
@@ -62,13 +62,23 @@ def os_user() -> str:
         return f"uid {os.getuid()}" if hasattr(os, "getuid") else "未知"
 
 
-def record(ledger, *, command: str, output: Path | str | None, people: int) -> None:
-    """Record that `command` writes `people` people's full ID numbers to `output` (None: standard output)."""
-    where = STDOUT if output is None else str(Path(output).resolve())
+def new_record(*, command: str, output: Path | str | None, people: int) -> dict:
+    """The values of an audit record made now: `people` people's full ID numbers go to `output` (None: standard
+    output)."""
+    return {"recorded_at": datetime.now(UTC), "os_user": os_user(), "command": command,
+            "output": STDOUT if output is None else str(Path(output).resolve()), "people": int(people)}
+
+
+def write_record(conn: Connection, values: dict) -> None:
+    conn.execute(insert(AuditRecord.__table__).values(**values))
+
+
+def record(ledger, *, command: str, output: Path | str | None, people: int) -> dict:
+    """Record in the ledger that `command` writes `people` people's full ID numbers to `output`."""
+    values = new_record(command=command, output=output, people=people)
     with ledger.transaction() as conn:
-        conn.execute(insert(AuditRecord.__table__).values(
-            recorded_at=datetime.now(UTC), os_user=os_user(), command=command, output=where,
-            people=int(people)))
+        write_record(conn, values)
+    return values
 
 
 def entries(ledger, since: date | None = None) -> list[Entry]:

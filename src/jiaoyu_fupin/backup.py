@@ -63,16 +63,25 @@ def _copy(source: Path, target: Path) -> None:
 
 def backup(ledger, target: Path, *, command: str) -> Path:
     """Copy the ledger to `target` (which must not exist yet), consistently, while imports may be running.
-    A backup holds every child's full ID number: `command` goes into the audit records first, so the backup
-    holds the record of its own making."""
+
+    A backup holds every child's full ID number: its audit record goes into the copy and into the ledger before the
+    copy takes its name. The copy never waits for an import; the ledger's record does (busy timeout), and if it
+    cannot be written the copy is removed: a backup is never made without its record.
+    """
     source = ledger_file(ledger.url)
     target = Path(target)
     if target.exists():
         raise BackupError(f"备份文件“{target}”已存在，不会覆盖它", "请换一个文件名，例如带上日期：fupin_20191120.db")
-    audit.record(ledger, command=command, output=target, people=ledger.counts()["students"])
+    values = audit.new_record(command=command, output=target, people=ledger.counts()["students"])
 
     def write(tmp: Path) -> None:
         _copy(source, tmp)  # into the empty 0600 file write_atomic made: never readable by others, even half done
+        copy = create_engine(f"sqlite:///{tmp}")
+        try:
+            with copy.begin() as conn:
+                audit.write_record(conn, values)
+        finally:
+            copy.dispose()
         checked = sqlite3.connect(f"file:{tmp}?mode=ro", uri=True)
         try:
             lines = [r[0] for r in checked.execute("PRAGMA quick_check")]
@@ -80,6 +89,8 @@ def backup(ledger, target: Path, *, command: str) -> Path:
             checked.close()
         if lines != ["ok"]:
             raise BackupError(f"备份副本检查未通过：{'；'.join(lines[:5])}", "台账文件可能已损坏：请运行 fupin db verify")
+        with ledger.transaction() as conn:
+            audit.write_record(conn, values)
 
     return write_atomic(target, write, private=True)
 
