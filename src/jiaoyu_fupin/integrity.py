@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, Connection, bindparam, func, inspect, select, type_coerce, update
+from sqlalchemy import BigInteger, Connection, bindparam, column, func, inspect, select, type_coerce, update
 from sqlalchemy.exc import DatabaseError
 from sqlmodel import SQLModel
 
@@ -57,6 +57,16 @@ def _version_fen(value) -> int:
     return to_fen(Decimal(str(value)))
 
 
+def _kept_versions(conn: Connection, versions) -> list:
+    """Versions that still stand for a row taken from its batch. Where a later batch was reverted (batches.reverted_by)
+    the row it had replaced is back in its table, so the version it kept no longer counts (that row does)."""
+    if "reverted_by" not in {c["name"] for c in inspect(conn).get_columns("batches")}:
+        return []
+    batches = Batch.__table__
+    reverted = select(batches.c.id).where(column("reverted_by").is_not(None))
+    return [versions.c.replaced_by_batch.not_in(reverted)]
+
+
 def batch_totals(conn: Connection, batch_ids: Iterable[int] | None = None) -> dict[int, Totals]:
     """Rows and payments' total each batch wrote, as the ledger holds them now (all batches when `batch_ids` is None).
     One grouped read per table: no index on batch_id is needed."""
@@ -70,7 +80,8 @@ def batch_totals(conn: Connection, batch_ids: Iterable[int] | None = None) -> di
         for batch_id, count in conn.execute(query):
             rows[batch_id] += count
     versions = RowVersion.__table__
-    query = (select(versions.c.batch_id, func.count()).where(_only(versions.c.batch_id, ids))
+    kept = _kept_versions(conn, versions)
+    query = (select(versions.c.batch_id, func.count()).where(_only(versions.c.batch_id, ids), *kept)
              .group_by(versions.c.batch_id))
     for batch_id, count in conn.execute(query):
         rows[batch_id] += count
@@ -81,7 +92,7 @@ def batch_totals(conn: Connection, batch_ids: Iterable[int] | None = None) -> di
     for batch_id, total in conn.execute(query):
         fen[batch_id] += int(total or 0)
     query = select(versions.c.batch_id, versions.c.data).where(
-        versions.c.table_name == payments.name, _only(versions.c.batch_id, ids))
+        versions.c.table_name == payments.name, _only(versions.c.batch_id, ids), *kept)
     for batch_id, data in conn.execute(query):
         fen[batch_id] += _version_fen(json.loads(data).get("amount"))
     return {b: Totals(rows[b], fen[b]) for b in set(rows) | set(fen)}
