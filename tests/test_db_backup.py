@@ -216,3 +216,19 @@ def test_restore_waits_for_other_commands_to_finish(county, tmp_path):
         reader.close()
     assert result.exit_code == 2 and "正被其他程序使用" in result.output
     assert not [p for p in tmp_path.iterdir() if "恢复前" in p.name]
+
+
+def test_restore_onto_a_new_machine(county, tmp_path):
+    backup = tmp_path / "b.db"
+    assert county("db", "backup", backup).exit_code == 0
+    fresh = tmp_path / "新机器" / "fupin.db"
+    from jiaoyu_fupin.cli.main import app
+
+    missing = county.runner.invoke(app, ["--db", str(fresh), "db", "restore", str(backup)])
+    assert missing.exit_code == 2 and "不存在" in missing.output
+    fresh.parent.mkdir()
+    result = county.runner.invoke(app, ["--db", str(fresh), "db", "restore", str(backup)])
+    assert result.exit_code == 0, result.output
+    assert "保留为" not in result.output
+    assert _digest(fresh) == _digest(backup)
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o600

@@ -98,7 +98,7 @@ def restore_command(
 
     try:
         url = to_url(resolve_target(ctx.obj.get("db") if ctx.obj else None))
-        backup.ledger_file(url)
+        common.folder_arg(backup.ledger_file(url).parent, "台账")
         result = backup.verify_file(file)
         if not result.ok:
             out.print(f"备份文件 {file} 未通过检查，没有恢复，当前台账保持原样：")
