@@ -233,3 +233,22 @@ def test_copy_left_by_an_older_run_is_swept(cli, tmp_path, monkeypatch):
     with asof.snapshot(Ledger(cli.db), datetime(2019, 11, 20)):
         assert not left.exists()
     assert list(temp.iterdir()) == []
+
+
+def test_report_as_of_killed_from_outside_leaves_no_copy(imported_sample, tmp_path):
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    env = {**os.environ, "TMPDIR": str(temp)}
+    proc = subprocess.Popen([sys.executable, "-m", "jiaoyu_fupin", "--db", str(imported_sample), "report", "monthly",
+                             "--month", "2019-11", "--as-of", "2019-11-20", "--out", str(tmp_path)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while not list(temp.glob("fupin-asof-*/snapshot.db")):
+        assert proc.poll() is None and time.monotonic() < deadline, "the report ended before its copy was seen"
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=60)
+    deadline = time.monotonic() + 10
+    while list(temp.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert list(temp.iterdir()) == []
