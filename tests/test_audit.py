@@ -133,3 +133,13 @@ def test_people_in_counts_distinct_full_ids_only():
     doc = {"a": ["42282220100315501X", "42282220100315501X", "4228**********501X"], "b": {"c": "422822201003155017"},
            "d": "工号 1234", "e": 422822201003155017}
     assert people_in(doc) == 2
+
+
+def test_a_command_given_an_id_number_is_recorded_masked(county):
+    listed = json.loads(county("dropout", "list", "--json").stdout)
+    child = listed["cases"][0]["id_number"]
+    assert county("dropout", "show", child, "--json").exit_code == 0
+    record = _records(county)[-1]
+    assert record["people"] == 1 and child not in record["command"]
+    assert record["command"] == f"fupin dropout show {child[:6]}********{child[-4:]} --json"
+    assert child not in county("audit").output

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, insert, select
 
+from jiaoyu_fupin.idnumber import mask
 from jiaoyu_fupin.models import AuditRecord
 
 STDOUT = "标准输出"
@@ -52,6 +53,15 @@ def people_in(doc) -> int:
         elif isinstance(item, str) and len(item) == 18 and _FULL_ID.fullmatch(item):
             found.add(item.upper())
     return len(found)
+
+
+_ID_IN_TEXT = re.compile(r"(?<![0-9])(?:[0-9]{17}[0-9Xx]|[0-9]{15})(?![0-9Xx])")
+
+
+def masked(text: str) -> str:
+    """`text` with every ID number in it masked: a command given a child's ID (dropout show 4228…) is listed by
+    `fupin audit` on screen."""
+    return _ID_IN_TEXT.sub(lambda m: mask(m.group()), text)
 
 
 def os_user() -> str:

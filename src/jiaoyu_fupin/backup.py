@@ -21,7 +21,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 
 from jiaoyu_fupin import audit, integrity
-from jiaoyu_fupin.files import PRIVATE, temp_name, write_atomic
+from jiaoyu_fupin.files import PRIVATE, sweep, temp_name, write_atomic
 from jiaoyu_fupin.problems import ClerkError
 
 AUDIT_COLUMNS = ("recorded_at", "os_user", "command", "output", "people")
@@ -113,6 +113,7 @@ def restore(url: str, source: Path, *, now: datetime | None = None) -> Restored:
     source = Path(source)
     if current.exists() and source.resolve() == current.resolve():
         raise BackupError("要恢复的文件就是台账本身", "请写备份文件的路径")
+    sweep(current.parent)  # a restore killed outright left its copy beside the ledger
     tmp = temp_name(current)
     os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE))
     try:

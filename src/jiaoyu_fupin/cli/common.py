@@ -124,13 +124,15 @@ def clerk_errors() -> Iterator[None]:
 
 def command_line(ctx: typer.Context) -> str:
     """The command as given, for audit records: its name, arguments and the options set (not --db: a database
-    address may hold a password)."""
+    address may hold a password), ID numbers masked."""
+    from jiaoyu_fupin.audit import masked
+
     parts = ["fupin", *ctx.command_path.split()[1:]]
     for param in ctx.command.params:
         value = ctx.params.get(param.name)
         if value is None or value is False or value in ((), []):
             continue
-        values = [str(v) for v in value] if isinstance(value, list | tuple) else [str(value)]
+        values = [masked(str(v)) for v in (value if isinstance(value, list | tuple) else [value])]
         if param.param_type_name == "argument":
             parts.extend(values)
         elif value is True:
