@@ -3,6 +3,7 @@ no temporary file or ledger copy left behind by a run that was stopped or killed
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import signal
@@ -79,28 +80,37 @@ def test_a_failed_write_leaves_nothing(tmp_path):
 
 KILLED_MID_WRITE = """
     import os, signal, sys
-    from pathlib import Path
-    from jiaoyu_fupin.files import write_atomic
+    import openpyxl
+    from jiaoyu_fupin.cli.main import run
 
-    def write(tmp):
-        tmp.write_bytes(b"42282220100315501X " * 1000)
-        os.kill(os.getpid(), signal.SIGKILL)
+    save = openpyxl.Workbook.save
 
-    write_atomic(Path(sys.argv[1]), write, private=False)
+    def save_then_die(self, filename):
+        save(self, filename)  # the whole workbook, full IDs and all, is in the temporary file …
+        os.kill(os.getpid(), signal.SIGKILL)  # … when the power goes
+
+    openpyxl.Workbook.save = save_then_die
+    sys.argv = ["fupin", *sys.argv[1:]]
+    run()
 """
 
 
-def test_export_killed_mid_write_leaves_only_a_private_temporary_that_the_next_run_sweeps(tmp_path, umask022):
-    target = tmp_path / "总结_2019.xlsx"
-    proc = _python(KILLED_MID_WRITE, str(target))
-    _, stderr = proc.communicate(timeout=60)
+def test_export_killed_mid_write_leaves_only_a_private_temporary_that_the_next_run_sweeps(
+        imported_sample, tmp_path, umask022):
+    out = tmp_path / "out"
+    out.mkdir()
+    target = out / "资助核对_2019秋.xlsx"
+    proc = _python(KILLED_MID_WRITE, "--db", str(imported_sample), "subsidy", "check", "--term", "2019秋",
+                   "--out", str(target))
+    _, stderr = proc.communicate(timeout=120)
     assert proc.returncode == -signal.SIGKILL, stderr
-    left = list(tmp_path.iterdir())
+    left = list(out.iterdir())
     assert not target.exists()
-    assert len(left) == 1 and left[0].name.startswith(".总结_2019.xlsx.") and left[0].name.endswith(".tmp")
-    assert mode(left[0]) == 0o600  # the half-written file holds IDs: never readable by others
-    write_atomic(tmp_path / "月报.xlsx", lambda p: p.write_bytes(b"ok"))
-    assert [p.name for p in tmp_path.iterdir()] == ["月报.xlsx"]
+    assert len(left) == 1 and left[0].name.startswith(".资助核对_2019秋.xlsx.") and left[0].name.endswith(".tmp")
+    assert _full_ids(left[0]) > 0
+    assert mode(left[0]) == 0o600  # it holds children's full IDs: never readable by others
+    write_atomic(out / "月报.xlsx", lambda p: p.write_bytes(b"ok"))
+    assert [p.name for p in out.iterdir()] == ["月报.xlsx"]
 
 
 def test_sweep_spares_a_temporary_file_of_a_running_export(tmp_path):
@@ -141,7 +151,7 @@ def test_export_stopped_mid_write_leaves_nothing(tmp_path, signum):
 
 
 def _full_ids(path: Path) -> int:
-    wb = openpyxl.load_workbook(path, read_only=True)
+    wb = openpyxl.load_workbook(io.BytesIO(path.read_bytes()), read_only=True)  # a .tmp name too
     found = 0
     for ws in wb.worksheets:
         for row in ws.iter_rows(values_only=True):
