@@ -27,8 +27,9 @@ def backup_command(
     ctx: typer.Context,
     target: Annotated[Path, typer.Argument(help="备份到哪个文件，如 备份/fupin_20191120.db（不能是已有的文件）")],
 ) -> None:
-    """把台账完整复制到一个文件：导入进行中也可以备份，副本只含已完成的导入。
+    """把台账完整复制到一个文件（导入进行中也可以）。
 
+    副本只含已完成的导入。
     备份文件含全部学生的完整身份证号：只有本人可读（0600），并记入审计记录。
     """
     from jiaoyu_fupin import backup
@@ -48,8 +49,9 @@ def verify_command(
     file: Annotated[Path | None, typer.Argument(help="要检查的备份文件；不写则检查当前台账")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="输出一个 JSON 对象：ok、schema_version、batches、findings、notes")] = False,
 ) -> None:
-    """检查台账：数据库文件完整性、外键引用、结构版本，以及每个导入批次的行数和发放金额是否与导入时记录的一致。
+    """检查台账或备份文件：完整性、引用、结构版本、各批次的行数和金额。
 
+    检查数据库文件完整性、外键引用、结构版本，以及每个导入批次的行数和发放金额是否与导入时记录的一致。
     没有问题退出码 0；发现问题退出码 1，并列出问题。
     """
     from jiaoyu_fupin import backup, integrity
@@ -91,8 +93,11 @@ def restore_command(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="用 fupin db backup 做的备份文件")],
 ) -> None:
-    """用备份文件恢复台账。先检查备份文件（同 fupin db verify），不通过则拒绝；当前台账不会被覆盖，
-    而是改名保留在同一文件夹（台账文件名.恢复前_日期_时间）。恢复前请停止其他 fupin 命令。"""
+    """用备份文件恢复台账；当前台账改名保留，不被覆盖。
+
+    先检查备份文件（同 fupin db verify），不通过则拒绝（退出码 1）。当前台账改名保留在同一文件夹
+    （台账文件名.恢复前_日期_时间）。恢复前请停止其他 fupin 命令。
+    """
     from jiaoyu_fupin import backup
     from jiaoyu_fupin.ledger import resolve_target, to_url
 
@@ -122,7 +127,8 @@ def audit_command(
 ) -> None:
     """列出审计记录：哪些命令在何时、由哪个系统用户把多少人的完整身份证号写到了哪里。
 
-    记录这些命令：subsidy check 和 pair check 的 --json / --out，dropout list / scan 的 --json，导入错误工作簿，db backup。
+    记录这些命令：subsidy check 和 pair check 的 --json / --out，dropout scan / list / show 的 --json，
+    导入错误工作簿，db backup。
     """
     from jiaoyu_fupin import audit
 
