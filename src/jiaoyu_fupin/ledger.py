@@ -176,9 +176,12 @@ class Ledger:
             return list(session.exec(select(Batch).order_by(Batch.id.desc()).limit(limit)).scalars())
 
     def schema_version(self) -> str:
+        """The last step applied, in the order of MIGRATIONS (names are not in that order: m010 came before m008)."""
         with self.engine.connect() as conn:
             names = migrations.applied(conn)
-        return names[-1] if names else ""
+        done = set(names)
+        return next((step.__name__ for step in reversed(migrations.MIGRATIONS) if step.__name__ in done),
+                    names[-1] if names else "")
 
     def close(self) -> None:
         self.engine.dispose()
