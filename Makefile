@@ -36,6 +36,9 @@ demo: $(STAMP)
 	@mkdir -p $(DEMO)/责任书
 	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin pair letters --term 2019秋 --as-of 2019-11-30 --out $(DEMO)/责任书
 	$(BIN)/fupin template roll --out $(DEMO)/学籍导入模板.xlsx
+	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin db backup $(DEMO)/fupin_备份.db
+	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin db verify
+	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin audit
 	@echo "样例县的文件在 $(DEMO)/sample/，台账在 $(DEMO)/fupin.db；核对结果、月报、年终总结、扶贫协作、任务挂图、责任书和导入模板都在 $(DEMO)/"
 
 # Every workbook demo writes, printed to PDF by LibreOffice: pages and scale per sheet, PNG previews in demo/preview/.

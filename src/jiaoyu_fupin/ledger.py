@@ -21,12 +21,24 @@ COUNTED_TABLES = (
     "schools", "households", "registry_people", "students", "enrollments", "programs", "standards", "payments",
     "helpers", "pairings", "help_activities", "oversight", "population", "dropout_cases", "dropout_visits", "batches",
     "dropout_events", "population_counts", "school_stats",
-    "collab_plans", "collab_targets", "collab_records", "tasks", "task_events", "settings",
+    "collab_plans", "collab_targets", "collab_records", "tasks", "task_events", "settings", "audit_records",
 )
+
+
+BUSY_TIMEOUT_MS = 30000  # how long a writer waits for another one (an import) to finish before giving up
 
 
 class LedgerError(RuntimeError):
     """The ledger cannot be opened; the message says which and why."""
+
+
+class NewerLedgerError(LedgerError):
+    """The ledger records schema steps this fupin does not know: a newer fupin wrote it."""
+
+    def __init__(self, display_name: str, steps: list[str]):
+        super().__init__(f"台账 {display_name} 由较新版本的 fupin 写入（含本版本不认识的结构变更：{'、'.join(steps)}），"
+                         "本版本不能写入它，以免损坏数据。请升级 fupin")
+        self.steps = steps
 
 
 def resolve_target(target: str | os.PathLike | None = None) -> str:
@@ -54,15 +66,47 @@ def _create_private_file(url: str) -> None:
         return
     if not path.parent.exists():
         raise LedgerError(f"台账所在的文件夹不存在：{path.parent}。请先创建该文件夹，或用 --db 指定别的位置")
-    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except OSError as exc:
+        raise LedgerError(f"无法在文件夹“{path.parent}”中创建台账：{os_reason(exc)}。"
+                          "请换一个有写入权限的文件夹，或用 --db 指定别的位置") from exc
     os.close(fd)
+
+
+def os_reason(exc: OSError) -> str:
+    """Why a file could not be written, in Chinese (the system's own text is English)."""
+    import errno
+
+    reasons = {errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限", errno.EROFS: "所在磁盘只读",
+               errno.ENOSPC: "磁盘空间已满", errno.EDQUOT: "磁盘配额已用完", errno.ENOENT: "文件夹不存在",
+               errno.EISDIR: "这是一个文件夹", errno.ENAMETOOLONG: "文件名太长"}
+    return reasons.get(exc.errno, f"系统错误 {exc.errno}" if exc.errno else str(exc))
+
+
+def describe_database_error(exc: Exception) -> tuple[str, str]:
+    """(message, hint) in Chinese for a database error a clerk can do something about, by the driver's text."""
+    text_ = str(getattr(exc, "orig", None) or exc).lower()
+    if "locked" in text_ or "lock timeout" in text_ or "could not obtain lock" in text_:
+        return (f"台账正被另一个程序占用（例如另一次导入或扫描），等了 {BUSY_TIMEOUT_MS // 1000} 秒仍未释放；本次没有写入任何数据",
+                "请等另一个程序结束后重试；若没有别的程序在用台账，请检查是否有卡住的 fupin 进程")
+    if "disk is full" in text_ or "no space left" in text_ or "could not extend file" in text_:
+        return ("磁盘空间已满，台账无法写入；本次没有写入任何数据（台账保持原样）", "请清理台账所在磁盘的空间后重试")
+    if "readonly database" in text_ or "unable to open database file" in text_ or "permission denied" in text_:
+        return ("无法写入台账文件：没有写入权限，或台账所在的文件夹不可写", "请检查台账文件及其所在文件夹的权限，或用 --db 指定别的位置")
+    if "no such column" in text_ or "no such table" in text_ or "does not exist" in text_:
+        return ("台账的结构与本版本 fupin 不符", "若台账由较新版本的 fupin 写入，请升级 fupin；否则运行 fupin init 补齐结构")
+    if "malformed" in text_ or "not a database" in text_ or "disk i/o error" in text_:
+        return ("台账文件已损坏或无法读取", "请运行 fupin db verify 检查；必要时用 fupin db restore 从备份恢复")
+    first = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+    return (f"台账数据库出错：{first}", "请检查台账文件或数据库地址；问题持续时请运行 fupin db verify")
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
@@ -80,10 +124,12 @@ class Ledger:
             event.listen(self.engine, "connect", _disable_pysqlite_transactions)
             event.listen(self.engine, "begin", _begin)
         self.applied_now: list[str] = []
+        self.unknown_steps: list[str] = []
         if migrate:
             # Checked with a read first: a report opened while an import holds the write lock must not wait for it.
             with self.engine.connect() as conn:
-                stale = migrations.pending(conn)
+                self.unknown_steps = migrations.unknown(conn)
+                stale = not self.unknown_steps and migrations.pending(conn)
             if stale:
                 with self.transaction() as conn:
                     self.applied_now = migrations.migrate(conn)
@@ -92,9 +138,19 @@ class Ledger:
     def display_name(self) -> str:
         return make_url(self.url).render_as_string(hide_password=True)
 
+    @property
+    def newer(self) -> bool:
+        """Made by a newer fupin: readable, with a warning; never written to by this one."""
+        return bool(self.unknown_steps)
+
+    def refuse_if_newer(self) -> None:
+        if self.unknown_steps:
+            raise NewerLedgerError(self.display_name, self.unknown_steps)
+
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
         """All or nothing: commits when the block ends, rolls back on any exception."""
+        self.refuse_if_newer()
         with self.engine.connect() as conn:
             conn.execution_options(fupin_write=True)
             with conn.begin():
@@ -102,6 +158,7 @@ class Ledger:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
+        self.refuse_if_newer()
         with Session(self.engine) as session, session.begin():
             yield session
 
@@ -119,9 +176,12 @@ class Ledger:
             return list(session.exec(select(Batch).order_by(Batch.id.desc()).limit(limit)).scalars())
 
     def schema_version(self) -> str:
+        """The last step applied, in the order of MIGRATIONS (names are not in that order: m010 came before m008)."""
         with self.engine.connect() as conn:
             names = migrations.applied(conn)
-        return names[-1] if names else ""
+        done = set(names)
+        return next((step.__name__ for step in reversed(migrations.MIGRATIONS) if step.__name__ in done),
+                    names[-1] if names else "")
 
     def close(self) -> None:
         self.engine.dispose()

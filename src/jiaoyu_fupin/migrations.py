@@ -87,9 +87,23 @@ def m011_collab_tasks(conn: Connection) -> None:
     _create(conn, "collab_plans", "collab_targets", "collab_records", "tasks", "task_events")
 
 
+def m008_audit(conn: Connection) -> None:
+    """audit_records (who wrote children's full ID numbers out, when, where to), and what each batch wrote
+    (batches.written_rows, written_amount) for `fupin db verify`, filled for the batches already there."""
+    from jiaoyu_fupin.integrity import record_missing_totals
+
+    _create(conn, "audit_records")
+    present = {c["name"] for c in inspect(conn).get_columns("batches")}
+    if "written_rows" not in present:
+        conn.exec_driver_sql("ALTER TABLE batches ADD COLUMN written_rows INTEGER")
+    if "written_amount" not in present:
+        conn.exec_driver_sql("ALTER TABLE batches ADD COLUMN written_amount BIGINT")
+    record_missing_totals(conn)
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     m001_initial, m002_default_policy, m003_pairing_records, m004_dropout_rates, m005_row_versions,
-    m006_province_scope, m009_settings, m010_effective_time, m011_collab_tasks,
+    m006_province_scope, m009_settings, m010_effective_time, m011_collab_tasks, m008_audit,
 ]
 
 
@@ -104,6 +118,15 @@ def pending(conn: Connection) -> bool:
         return True
     done = {row[0] for row in conn.execute(select(schema_migrations.c.name))}
     return any(step.__name__ not in done for step in MIGRATIONS)
+
+
+def unknown(conn: Connection) -> list[str]:
+    """Steps the ledger records that this fupin does not know, in the order applied: a newer fupin made them."""
+    if not conn.dialect.has_table(conn, "schema_migrations"):
+        return []
+    known = {step.__name__ for step in MIGRATIONS}
+    rows = conn.execute(select(schema_migrations.c.name).order_by(schema_migrations.c.applied_at))
+    return [row[0] for row in rows if row[0] not in known]
 
 
 def migrate(conn: Connection) -> list[str]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import NoReturn
 
 import typer
@@ -56,6 +58,7 @@ def interactive() -> bool:
 def open_ledger(ctx: typer.Context, *, migrate: bool = True, create: bool = False):
     """The ledger --db / FUPIN_DB / ./fupin.db names. Only `create` (init, import) may bring a new SQLite file into
     being: anywhere else a mistyped path would open an empty ledger and send the clerk off to re-import."""
+    from jiaoyu_fupin import ledger as ledgers
     from jiaoyu_fupin.ledger import Ledger, LedgerError
     from jiaoyu_fupin.policy import PolicyError
 
@@ -64,6 +67,11 @@ def open_ledger(ctx: typer.Context, *, migrate: bool = True, create: bool = Fals
         _refuse_missing_file(target)
     try:
         ledger = Ledger(target, migrate=migrate)
+        if ledger.newer:
+            if create:  # init and import write: refused before any work
+                ledger.refuse_if_newer()
+            err.print(f"注意：{ledgers.NewerLedgerError(ledger.display_name, ledger.unknown_steps)}。"
+                      "本版本只能读取它，结果可能不完整；需要写入台账的命令都会被拒绝。")
         if migrate:
             _use_policy(ledger, ctx.obj.get("policy") if ctx.obj else None)
         return ledger
@@ -76,9 +84,71 @@ def open_ledger(ctx: typer.Context, *, migrate: bool = True, create: bool = Fals
         from sqlalchemy.exc import SQLAlchemyError
 
         if isinstance(exc, SQLAlchemyError):
-            fail(f"无法打开台账数据库：{exc.__class__.__name__}: {str(exc).splitlines()[0]}", EXIT_MISUSE,
-                 "请检查 --db 或 FUPIN_DB 指向的文件或地址是否正确、是否有读写权限")
+            message, hint = ledgers.describe_database_error(exc)
+            fail(f"无法打开台账数据库 {ledgers.resolve_target(target)}：{message}", EXIT_MISUSE,
+                 hint + "；并检查 --db 或 FUPIN_DB 指向的文件或地址是否正确")
         raise
+
+
+@contextmanager
+def clerk_errors() -> Iterator[None]:
+    """What the ledger or the disk refuses while a command runs, as a Chinese message and exit 2, never a traceback:
+    a ledger locked past the busy timeout, a full disk, a folder without permission, a ledger from a newer fupin.
+    The transaction has rolled back by the time the error gets here, so nothing is half-written."""
+    import errno
+    import sqlite3
+
+    from sqlalchemy.exc import DatabaseError, OperationalError
+
+    from jiaoyu_fupin.ledger import LedgerError, describe_database_error, os_reason
+
+    try:
+        yield
+    except LedgerError as exc:
+        fail(str(exc), EXIT_MISUSE)
+    except (OperationalError, sqlite3.OperationalError) as exc:
+        message, hint = describe_database_error(exc)
+        fail(message, EXIT_MISUSE, hint)
+    except (DatabaseError, sqlite3.DatabaseError) as exc:
+        # Only a damaged file; any other database error (a broken constraint) is a bug and must show as one.
+        if type(getattr(exc, "orig", exc)) is not sqlite3.DatabaseError:
+            raise
+        message, hint = describe_database_error(exc)
+        fail(message, EXIT_MISUSE, hint)
+    except OSError as exc:
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM, errno.EROFS):
+            raise
+        where = f"“{exc.filename}”" if exc.filename else "文件"
+        fail(f"无法写入{where}：{os_reason(exc)}；台账没有改动", EXIT_MISUSE, "请清理磁盘空间或检查写入权限后重试")
+
+
+def command_line(ctx: typer.Context) -> str:
+    """The command as given, for audit records: its name, arguments and the options set (not --db: a database
+    address may hold a password), ID numbers masked."""
+    from jiaoyu_fupin.audit import masked
+
+    parts = ["fupin", *ctx.command_path.split()[1:]]
+    for param in ctx.command.params:
+        value = ctx.params.get(param.name)
+        if value is None or value is False or value in ((), []):
+            continue
+        values = [masked(str(v)) for v in (value if isinstance(value, list | tuple) else [value])]
+        if param.param_type_name == "argument":
+            parts.extend(values)
+        elif value is True:
+            parts.append(param.opts[0])
+        else:
+            parts.extend(f"{param.opts[0]} {v}" for v in values)
+    return " ".join(parts)
+
+
+def record_export(ctx: typer.Context, ledger, people: int, output=None) -> None:
+    """An audit record for output holding `people` people's full ID numbers (`output` None: standard output).
+    Called before the output is written: an export the ledger cannot record (locked, newer) does not happen."""
+    from jiaoyu_fupin import audit
+
+    if people:
+        audit.record(ledger, command=command_line(ctx), output=output, people=people)
 
 
 def _refuse_missing_file(target) -> None:
@@ -190,4 +260,6 @@ def write_file(path, write):
     try:
         return write()
     except OSError as exc:
-        fail(f"无法写入“{path}”：{exc.strerror or exc}", EXIT_MISUSE, "请检查是否有写入权限、文件是否正被 Excel 打开")
+        from jiaoyu_fupin.ledger import os_reason
+
+        fail(f"无法写入“{path}”：{os_reason(exc)}", EXIT_MISUSE, "请检查是否有写入权限、磁盘是否已满、文件是否正被 Excel 打开")

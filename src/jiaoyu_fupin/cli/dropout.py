@@ -50,7 +50,11 @@ def scan_command(
     except ScanError as exc:
         fail(exc.message, EXIT_MISUSE, exc.hint)
     if as_json:
-        typer.echo(json.dumps(result.as_json(), ensure_ascii=False))
+        from jiaoyu_fupin.audit import people_in
+
+        doc = result.as_json()
+        common.record_export(ctx, ledger, people_in(doc))
+        typer.echo(json.dumps(doc, ensure_ascii=False))
     else:
         _print_scan(result)
     raise typer.Exit(EXIT_FINDINGS if result.cases else EXIT_OK)
@@ -118,7 +122,11 @@ def list_command(
         except CaseError as exc:
             fail(exc.message, EXIT_MISUSE, exc.hint or None)
     if as_json:
-        typer.echo(json.dumps({"cases": [c.as_json() for c in cases]}, ensure_ascii=False))
+        from jiaoyu_fupin.audit import people_in
+
+        doc = {"cases": [c.as_json() for c in cases]}
+        common.record_export(ctx, ledger, people_in(doc))
+        typer.echo(json.dumps(doc, ensure_ascii=False))
         return
     if not cases:
         out.print("没有符合条件的案件。")
@@ -144,8 +152,11 @@ def show_command(
     except CaseError as exc:
         _case_error(exc)
     if as_json:
-        typer.echo(json.dumps({"case": history.view.as_json(), "events": history.events, "visits": history.visits},
-                              ensure_ascii=False))
+        from jiaoyu_fupin.audit import people_in
+
+        doc = {"case": history.view.as_json(), "events": history.events, "visits": history.visits}
+        common.record_export(ctx, ledger, people_in(doc))
+        typer.echo(json.dumps(doc, ensure_ascii=False))
         return
     _print_cases([history.view], f"案件 {history.view.case}")
     names = {"opened": "立案", "closed": "销号", "reopened": "重新立案"}

@@ -57,7 +57,7 @@ def import_command(
         if not quiet:
             _report(result)
         return
-    _report_problems(result, errors)
+    _report_problems(ctx, ledger, result, errors)
     raise typer.Exit(EXIT_FINDINGS)
 
 
@@ -126,7 +126,7 @@ def _report(result) -> None:
             out.print(f"  {note}")
 
 
-def _report_problems(result, errors: Path | None) -> None:
+def _report_problems(ctx: typer.Context, ledger, result, errors: Path | None) -> None:
     from jiaoyu_fupin.importers.error_workbook import write_error_workbook
 
     problems = result.problems
@@ -142,11 +142,18 @@ def _report_problems(result, errors: Path | None) -> None:
         err.print(f"……另有 {len(problems) - SHOWN_PROBLEMS:,} 个问题，见错误工作簿。")
     first = next(f for f in result.files if f.problems)
     path = errors or Path.cwd() / f"导入错误_{first.path.stem}.xlsx"
+    sheets = result.error_sheets()
     try:
-        write_error_workbook(path, result.error_sheets())
+        from jiaoyu_fupin.audit import people_in
+
+        # The rows at fault are copied whole, ID numbers and all.
+        common.record_export(ctx, ledger, people_in([list(sheet.rows.values()) for sheet in sheets]), path)
+        write_error_workbook(path, sheets)
         err.print(f"错误工作簿：{path}（按其中的说明改正原文件后重新导入）")
     except OSError as exc:
-        err.print(f"无法写入错误工作簿 {path}：{exc.strerror}。可用 --errors 指定别的位置。")
+        from jiaoyu_fupin.ledger import os_reason
+
+        err.print(f"无法写入错误工作簿 {path}：{os_reason(exc)}。可用 --errors 指定别的位置。")
 
 
 _CODE_TITLES = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from typer.core import TyperGroup
 
 from jiaoyu_fupin.cli import common, usage_errors
 from jiaoyu_fupin.cli.common import out
@@ -17,7 +18,17 @@ _HELP = """fupin：县教育局的教育扶贫台账工具。
 台账位置：--db 参数 > 环境变量 FUPIN_DB > 当前文件夹下的 fupin.db。
 退出码：0 正常；1 发现问题或数据被拒收；2 用法错误。"""
 
+class _Group(TyperGroup):
+    """The root group: every command runs inside common.clerk_errors, the one place that turns what the ledger or
+    the disk refuses into a message and an exit code."""
+
+    def invoke(self, ctx):
+        with common.clerk_errors():
+            return super().invoke(ctx)
+
+
 app = typer.Typer(
+    cls=_Group,
     help=_HELP,
     no_args_is_help=True,
     add_completion=False,
@@ -81,6 +92,7 @@ TABLE_TITLES = {
     "task_events": "任务销号记录",
     "settings": "台账设置",
     "batches": "导入批次",
+    "audit_records": "审计记录",
 }
 
 
@@ -171,6 +183,7 @@ def _register_groups() -> None:
     from jiaoyu_fupin.cli import (
         collab,
         config,
+        db,
         dropout,
         importing,
         pairing,
@@ -191,6 +204,7 @@ def _register_groups() -> None:
     collab.register(app)
     tasks.register(app)
     config.register(app)
+    db.register(app)
 
 
 def _chinese_help_chrome() -> None:
@@ -226,5 +240,15 @@ _chinese_help_chrome()
 usage_errors.install()
 
 
+def _exit_on_signal(signum, _frame) -> None:
+    # Unwind like any other exit: the import's transaction rolls back, temporary files and copies are removed.
+    raise SystemExit(128 + signum)
+
+
 def run() -> None:
+    import signal
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _exit_on_signal)
     app()

@@ -54,6 +54,12 @@ def check_command(
     common.xlsx_arg(out_path, "结对帮扶检查_2019秋.xlsx")
     ledger = common.open_ledger(ctx)
     result = _run(lambda: check(ledger, parsed, as_of=day, school=school, max_per_helper=max_per_helper))
+    if as_json or out_path is not None:
+        from jiaoyu_fupin.audit import people_in
+
+        people = people_in(result.to_json())
+        for output in [None] * as_json + [out_path] * (out_path is not None):
+            common.record_export(ctx, ledger, people, output)
     if out_path is not None:
         from jiaoyu_fupin.pairing.report import write_check_workbook
 

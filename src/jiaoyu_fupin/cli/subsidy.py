@@ -93,6 +93,12 @@ def check_command(
             report = check(conn, chosen, scope)
         except NoRollError as exc:
             fail(str(exc), EXIT_MISUSE, f"请先导入 {chosen} 的学籍名册（fupin import 学籍.xlsx），再核对发放")
+    if as_json or out_path is not None:
+        from jiaoyu_fupin.audit import people_in
+
+        people = people_in(report.as_json())
+        for output in [None] * as_json + [out_path] * (out_path is not None):
+            common.record_export(ctx, ledger, people, output)
     if as_json:
         typer.echo(json.dumps(report.as_json(), ensure_ascii=False))
     else:

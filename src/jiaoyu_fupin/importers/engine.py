@@ -18,6 +18,7 @@ from jiaoyu_fupin.importers.base import BatchMaker, Options, Prepared
 from jiaoyu_fupin.importers.error_workbook import ErrorSheet
 from jiaoyu_fupin.importers.reader import Table, read_tables, unknown_headers
 from jiaoyu_fupin.importers.rowchecks import person_names
+from jiaoyu_fupin.integrity import record_totals
 from jiaoyu_fupin.models import Batch
 from jiaoyu_fupin.policy import Policy
 from jiaoyu_fupin.problems import ClerkError, ImportRefused, Problem
@@ -174,6 +175,7 @@ def import_files(ledger, paths: list[Path], *, kind: str | None = None, sheet: s
                 raise _Rollback
             _link_households(conn, {r.kind for r in readable})
             _link_payments(conn, {r.kind for r in readable})
+            record_totals(conn, [r.batch_id for r in results])
     except _Rollback:
         pass
     return outcome

@@ -231,4 +231,4 @@ def write_error_workbook(path: Path, sheets: list[ErrorSheet]) -> Path:
         if sheet.file_name in repeated and sheet.sheet_name:
             stem = f"{stem}-{sheet.sheet_name}"
         _write_file_sheet(workbook.create_sheet(unique_sheet_title(stem, taken)), writer, sheet)
-    return save_workbook(workbook, path)
+    return save_workbook(workbook, path, private=True)

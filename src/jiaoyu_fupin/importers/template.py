@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import secrets
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -12,6 +10,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from jiaoyu_fupin import pages
+from jiaoyu_fupin.files import write_atomic
 from jiaoyu_fupin.importers.columns import KINDS, Column, Kind
 from jiaoyu_fupin.problems import column_letter
 from jiaoyu_fupin.safe_cells import make_inert
@@ -64,28 +63,11 @@ def display_width(text: str) -> int:
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
-def write_atomic(path: Path, write) -> Path:
-    """Write through `write(temporary_path)`, then rename: a crash or a full disk never leaves a half-written file
-    where the clerk expects one.
-
-    The temporary file sits in the same folder so os.replace is a rename on one file system, and it is created
-    with ordinary permissions (a mkstemp file would stay readable by its owner only).
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path
-
-
-def save_workbook(workbook: Workbook, path: Path) -> Path:
-    """Save a workbook whole or not at all (write_atomic), with no text from the data left as a live formula."""
+def save_workbook(workbook: Workbook, path: Path, *, private: bool = False) -> Path:
+    """Save a workbook whole or not at all (files.write_atomic), with no text from the data left as a live formula;
+    `private` for workbooks that hold full ID numbers, phones or addresses (0600), the others 0644."""
     make_inert(workbook)
-    return write_atomic(path, workbook.save)
+    return write_atomic(path, workbook.save, private=private)
 
 
 def _meaning(column: Column) -> str:

@@ -1,5 +1,6 @@
 """The ledger's tables. Importing this package registers every table with SQLModel's metadata."""
 
+from jiaoyu_fupin.models.audit import AuditRecord
 from jiaoyu_fupin.models.batch import Batch
 from jiaoyu_fupin.models.collab import CollabPlan, CollabRecord, CollabTarget
 from jiaoyu_fupin.models.dropout import DropoutCase, DropoutEvent, DropoutVisit
@@ -14,6 +15,7 @@ from jiaoyu_fupin.models.subsidy import Payment, Program, Standard
 from jiaoyu_fupin.models.tasks import Task, TaskEvent
 
 __all__ = [
+    "AuditRecord",
     "Batch",
     "CollabPlan",
     "CollabRecord",

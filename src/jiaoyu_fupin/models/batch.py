@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
+from sqlalchemy import Column
 from sqlmodel import Field, SQLModel
+
+from jiaoyu_fupin.models.base import Money
 
 
 class Batch(SQLModel, table=True):
@@ -24,3 +28,7 @@ class Batch(SQLModel, table=True):
     new_rows: int = 0
     changed_rows: int = 0
     unchanged_rows: int = 0
+    # What the batch wrote, recorded when it was written, for `fupin db verify`: the rows stamped with this batch
+    # (in the tables and in row_versions once a later import replaced them) and the payments' total.
+    written_rows: int | None = None
+    written_amount: Decimal | None = Field(default=None, sa_column=Column(Money, nullable=True))

@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import insert
 
 from jiaoyu_fupin.grades import grade_label
+from jiaoyu_fupin.integrity import record_totals
 from jiaoyu_fupin.models import Batch, Pairing
 from jiaoyu_fupin.pairing import rules
 from jiaoyu_fupin.pairing.data import PairingError, load
@@ -117,5 +118,6 @@ def write(ledger, result: AssignResult) -> int | None:
         conn.execute(insert(Pairing.__table__), [
             {"helper_id": p.helper_id, "student_id": int(p.student_id), "start_date": result.start_date,
              "end_date": None, "batch_id": batch_id, "source_row": None} for p in chosen])
+        record_totals(conn, [batch_id])
     result.batch_id = batch_id
     return batch_id

@@ -148,7 +148,7 @@ def write_check_workbook(path: Path, result: CheckResult) -> Path:
            ((r["school"], r["month"], *(r[rules.LABELS[i]][k] for i in rules.MONTHLY_ITEMS
                                         for k in ("due", "done", "overdue", "pending"))) for r in result.by_month),
            widths=(24, 10, *(14,) * len(month_headers)))
-    return save_workbook(wb, path)
+    return save_workbook(wb, path, private=True)
 
 
 def _finding_row(f: dict) -> tuple:

@@ -15,7 +15,8 @@ transaction on the ledger itself when nothing happened after `as_of` (the defaul
 
 from __future__ import annotations
 
-import shutil
+import os
+import re
 import sqlite3
 import tempfile
 from collections.abc import Iterator
@@ -27,8 +28,11 @@ from pathlib import Path
 from sqlalchemy import Connection, create_engine, event, text
 from sqlalchemy.engine import make_url
 
+from jiaoyu_fupin.files import removed_on_exit, sweep
 from jiaoyu_fupin.importers.engine import relink
 from jiaoyu_fupin.problems import ClerkError
+
+_SNAPSHOT_FOLDER = re.compile(r"^fupin-asof-(?P<pid>\d+)-")
 
 
 class AsOfError(ClerkError, ValueError):
@@ -146,18 +150,20 @@ def snapshot(ledger, as_of: datetime):
     from jiaoyu_fupin.ledger import Ledger
 
     require_sqlite(ledger)
-    folder = Path(tempfile.mkdtemp(prefix="fupin-asof-"))  # private (0700): the copy holds children's data
+    sweep(Path(tempfile.gettempdir()), _SNAPSHOT_FOLDER)
+    # Private (0700): the copy holds children's data. Removed however this process ends, even killed outright.
+    folder = Path(tempfile.mkdtemp(prefix=f"fupin-asof-{os.getpid()}-"))
     path = folder / "snapshot.db"
     copy = None
-    try:
-        _copy(Path(make_url(ledger.url).database), path)
-        _rewind(path, as_of)
-        copy = Ledger(path, migrate=False)
-        yield copy
-    finally:
-        if copy is not None:
-            copy.close()
-        shutil.rmtree(folder, ignore_errors=True)
+    with removed_on_exit(folder):
+        try:
+            _copy(Path(make_url(ledger.url).database), path)
+            _rewind(path, as_of)
+            copy = Ledger(path, migrate=False)
+            yield copy
+        finally:
+            if copy is not None:
+                copy.close()
 
 
 def _copy(source: Path, target: Path) -> None:

@@ -13,7 +13,6 @@ lists children by name.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -134,11 +133,7 @@ def write_details(details: Details, path: Path) -> Path:
             ws.append(inert_row(ws, [_cell(v) for v in values]))  # names from files stay text (safe_cells)
         ws.auto_filter.ref = f"A2:{_letter(len(columns))}{len(listing.frame) + 2}"
 
-    def save(tmp: Path) -> None:
-        wb.save(tmp)
-        os.chmod(tmp, 0o600)
-
-    return write_atomic(Path(path), save)
+    return write_atomic(Path(path), wb.save, private=True)  # names and masked IDs of children: owner only
 
 
 def _cell(value):

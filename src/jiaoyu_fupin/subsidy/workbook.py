@@ -70,4 +70,4 @@ def write_check_workbook(report: CoverageReport, path: Path, *, ledger_name: str
                  for i, a in enumerate(report.out_of_county, start=1)],
                 title=f"{_title(report.term)} 县外就读建档立卡学生（按就读地，供发函）", notes=[INTERNAL],
                 text_columns=[1])
-    return save_workbook(wb, path)
+    return save_workbook(wb, path, private=True)

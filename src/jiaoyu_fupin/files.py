@@ -1,0 +1,125 @@
+"""Files fupin writes: whole or not at all, readable by their owner alone when they hold children's personal data,
+and no temporary copy left behind.
+
+A file is written under a temporary name in its own folder (so the final step is a rename on one file system),
+created 0600 before a byte goes into it: a workbook of full ID numbers is never readable by others, not even half
+written. A process killed outright (SIGKILL, a power cut) cannot remove its temporary file; the next write into
+that folder sweeps it, as `sweep` does for copies of the ledger left in the temporary folder.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+
+PRIVATE = 0o600
+PUBLIC = 0o644
+# A temporary file is stale once the process that made it is gone; one whose process number has since been given
+# to another process is swept once it is a day old (no export takes that long).
+STALE_SECONDS = 24 * 3600
+_TEMP_FILE = re.compile(r"^\..+\.(?P<pid>\d+)\.[0-9a-f]{8}\.tmp$")
+
+
+def temp_name(path: Path) -> Path:
+    """`.<name>.<pid>.<random>.tmp` beside `path`: hidden, and telling which process made it."""
+    return path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+
+
+def public_mode() -> int:
+    """0644, narrowed by a stricter umask should the county's machine set one."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return PUBLIC & ~mask
+
+
+def write_atomic(path: Path, write: Callable[[Path], object], *, private: bool = False) -> Path:
+    """Write through `write(temporary_path)`, then rename: a crash or a full disk never leaves a half-written file
+    where the clerk expects one. `private` files (full ID numbers, phones, addresses) end 0600, others 0644."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sweep(path.parent)
+    tmp = temp_name(path)
+    os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE))
+    try:
+        write(tmp)
+        os.chmod(tmp, PRIVATE if private else public_mode())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+def _gone(pid: int) -> bool:
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except (PermissionError, OSError):  # alive, and another user's
+        return False
+    return False
+
+
+def _stale(entry: os.DirEntry, pid: int, now: float) -> bool:
+    try:
+        info = entry.stat(follow_symlinks=False)
+    except OSError:
+        return False
+    if hasattr(os, "getuid") and info.st_uid != os.getuid():
+        return False  # never another user's file
+    return _gone(pid) or now - info.st_mtime > STALE_SECONDS
+
+
+def sweep(folder: Path, pattern: re.Pattern = _TEMP_FILE) -> list[Path]:
+    """Remove what killed runs left in `folder` (files or folders whose name matches `pattern`, with a `pid` group);
+    return what was removed. Nothing here may stop the write that called it."""
+    removed = []
+    now = time.time()
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        found = pattern.match(entry.name)
+        if not found or not _stale(entry, int(found["pid"]), now):
+            continue
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path)
+            else:
+                os.unlink(entry.path)
+            removed.append(Path(entry.path))
+        except OSError:
+            pass
+    return removed
+
+
+# Waits until its stdin closes (the parent ended, however it ended), then removes the folder.
+_GUARD = "import shutil, sys\nsys.stdin.buffer.read()\nshutil.rmtree(sys.argv[1], ignore_errors=True)\n"
+
+
+@contextmanager
+def removed_on_exit(folder: Path) -> Iterator[Path]:
+    """`folder` is removed when the block ends, and also when this process is killed outright: a small watcher
+    process in its own session holds the other end of a pipe and removes the folder once the pipe closes."""
+    guard = None
+    # Without a watcher the folder is still removed below, and swept by a later run if this one is killed.
+    with suppress(OSError):
+        guard = subprocess.Popen([sys.executable, "-I", "-S", "-c", _GUARD, str(folder)], stdin=subprocess.PIPE,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        if guard is not None:
+            guard.stdin.close()
+            guard.wait()
