@@ -1,0 +1,167 @@
+"""Which kind a table is, decided from its header alone and never guessed.
+
+A header is taken as a kind only when every column that kind requires is there. A header that names people
+(an ID number column, or 姓名 with 性别 / 出生日期 / 学籍号) is never a kind whose rows are not people (学校名单,
+the head-count tables). When the header is one required column short of a kind that it resembles more than any
+kind it fully fits (a 学籍名册 without 学校名称 still fits a 辍学台账), or two kinds fit alike, the file is refused
+with the column, its accepted names and --kind. The rule reads only the kind declarations in columns.py, so a
+kind declared there takes part without anything written here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from jiaoyu_fupin.importers.columns import KINDS, Fit, Kind, assess, people_columns
+
+SNIFF_ROWS = 30
+
+
+@dataclass
+class Header:
+    """Where a table's header was found: its last row (0-based), its texts by position, and which positions took
+    their text from the row above (a two-line header whose group cells span both lines)."""
+
+    row: int
+    cells: list[str]
+    above: frozenset[int] = frozenset()
+
+
+@dataclass
+class Finding:
+    """What a header says: the kind it is (`fit`), or why it cannot be taken (`refusal`: code, message, hint)
+    with the kind it resembles most (`likely`, None when nothing stands out)."""
+
+    header: Header
+    fit: Fit | None = None
+    refusal: tuple[str, str, str] | None = None
+    likely: Kind | None = None
+    rank: tuple = ()  # how strongly this row is a header: complete fits first, then near misses
+
+    @property
+    def kind(self) -> Kind:
+        return self.fit.kind if self.fit else self.likely
+
+
+def two_line(upper: list[str], lower: list[str]) -> tuple[list[str], frozenset[int]]:
+    """A two-line header read as one: 序号、姓名、身份证号码 merged down over both lines sit in the upper line,
+    资助项目、资助金额 under a merged 资助情况 sit in the lower one; each column takes the lower text when it has one."""
+    width = max(len(upper), len(lower))
+    upper, lower = upper + [""] * (width - len(upper)), lower + [""] * (width - len(lower))
+    cells = [b or a for a, b in zip(upper, lower, strict=True)]
+    return cells, frozenset(i for i, (a, b) in enumerate(zip(upper, lower, strict=True)) if a and not b)
+
+
+def candidates(kind: str | None) -> list[Kind]:
+    if kind is None:
+        return list(KINDS.values())
+    if kind not in KINDS:
+        raise ValueError(kind)
+    return [KINDS[kind]]
+
+
+def locate(grid: list[list[str]], kinds: list[Kind]) -> Finding | None:
+    """The strongest header over the first rows of a sheet. Each row is tried alone and together with the row
+    below it; on equal strength one line beats two, and the earlier row beats the later one."""
+    best = None
+    for r, row in enumerate(grid):
+        if sum(1 for v in row if v) < 2:
+            continue
+        tries = [(Header(r, row), 1)]
+        if r + 1 < len(grid) and any(grid[r + 1]):
+            cells, above = two_line(row, grid[r + 1])
+            tries.append((Header(r + 1, cells, above), 0))
+        for header, one_line in tries:
+            found = judge(header, kinds)
+            if found is not None:
+                found.rank = (*found.rank, one_line)
+                if best is None or found.rank > best.rank:
+                    best = found
+    return best
+
+
+def judge(header: Header, kinds: list[Kind]) -> Finding | None:
+    """The kind a header is, or why it is refused; None when it looks like no header at all."""
+    chosen = len(kinds) == 1  # --kind: the user's choice is checked, not second-guessed
+    people = people_columns(header.cells)
+    fits = [assess(k, header.cells) for k in (kinds if chosen else KINDS.values())]
+    allowed = [f for f in fits if not (people and not f.kind.lists_people)]
+    complete = [f for f in allowed if f.complete and (chosen or not f.kind.needs_signature or f.signature)]
+    near = [f for f in allowed if len(f.missing) == 1 and len(f.found) >= 2]
+    if chosen:
+        return _judge_chosen(header, fits[0], people)
+    if complete:
+        best = max(complete, key=lambda f: f.strength)
+        rank = (2, *best.strength)
+        stronger = [f for f in near if f.strength > best.strength]
+        if stronger:
+            return _near_miss(header, stronger, rank, also=best)
+        rivals = [f for f in complete if f is not best and f.found and len(f.found) >= len(best.found) - 1]
+        if not best.signature and rivals:
+            names = "、".join(f"{f.kind.title}（--kind {f.kind.name}）" for f in [best, *rivals])
+            return Finding(header, refusal=(
+                "kind_unknown", f"表头只有几类文件共有的列，无法判断是哪一类：可能是{names}{_not_people(people, fits)}",
+                f"请用 --kind 指定类型，例如 --kind {best.kind.name}"), rank=rank)
+        return Finding(header, fit=best, rank=rank)
+    if near:
+        best = max(f.strength for f in near)
+        return _near_miss(header, [f for f in near if f.strength == best], (1, *best))
+    if spared := _not_people(people, fits):
+        return Finding(header, refusal=("kind_unknown", "无法判断这是哪一类文件：" + spared.strip("（）"),
+                                         "请检查是否选错了文件，或用 --kind 指定类型"), rank=(1, 0, 0))
+    return None
+
+
+def _near_miss(header: Header, near: list[Fit], rank: tuple, also: Fit | None = None) -> Finding:
+    """Refuse a header one required column short of the kind(s) it looks like most."""
+    best = max(near, key=lambda f: f.strength)
+    looks = "或".join(f"{f.kind.title}（--kind {f.kind.name}）" for f in near[:3])
+    missing = "；".join(f"{f.kind.title}缺少“{f.missing[0].title}”列" for f in near[:3])
+    message = f"这个表像是{looks}，但表头缺少必需的列：{missing}"
+    if also is not None:
+        message += f"。它的列虽然够得上{also.kind.title}，但不会被当作{also.kind.title}导入"
+    names = "；".join(f"“{f.missing[0].title}”列可以写作：{'、'.join(f.missing[0].aliases)}" for f in near[:3])
+    hint = f"请在表头加上这一列（{names}），改好后可用 --kind {best.kind.name} 指定按{best.kind.title}导入"
+    if also is not None:
+        hint += f"；如果它确实是{also.kind.title}，请加 --kind {also.kind.name}"
+    return Finding(header, refusal=("column_missing", message, hint), likely=best.kind, rank=rank)
+
+
+def _judge_chosen(header: Header, fit: Fit, people: list[str]) -> Finding | None:
+    kind = fit.kind
+    if people and not kind.lists_people and fit.complete:
+        shown = "、".join(f"“{h}”" for h in people)
+        return Finding(header, refusal=(
+            "kind_mismatch", f"表头有{shown}等列，列的是人，不是{kind.title}（--kind {kind.name}）",
+            f"{kind.title}每行不是一个人；请检查是否选错了文件，或改用别的 --kind"), likely=kind, rank=(2, *fit.strength))
+    if fit.complete:
+        return Finding(header, fit=fit, rank=(2, *fit.strength))
+    if len(fit.found) < 2:  # one cell that happens to be a column name (学校) is no header
+        return None
+    missing = "、".join(f"“{c.title}”" for c in fit.missing)
+    hint = "；".join(f"“{c.title}”列可以写作：{'、'.join(c.aliases)}" for c in fit.missing)
+    return Finding(header, refusal=(
+        "column_missing", f"按 --kind {kind.name} 读作{kind.title}，但表头缺少必需的列：{missing}",
+        f"请在表头加上{'这一列' if len(fit.missing) == 1 else '这些列'}（{hint}），或检查 --kind 是否选对"),
+        likely=kind, rank=(1, *fit.strength))
+
+
+def _not_people(people: list[str], fits: list[Fit]) -> str:
+    """Says, where it matters, that a header naming people was not read as a kind without people."""
+    spared = [f.kind.title for f in fits if f.complete and not f.kind.lists_people]
+    if not people or not spared:
+        return ""
+    return f"（表头有{'、'.join(f'“{h}”' for h in people)}，列的是人，不会当作{'、'.join(spared)}）"
+
+
+def no_header(kinds: list[Kind], where: str) -> tuple[str, str, str]:
+    """(code, message, hint) for a sheet or file in which no header of any kind was found."""
+    if len(kinds) == 1:
+        k = kinds[0]
+        need = "、".join(f"“{c.title}”" for c in k.required)
+        return ("header_missing",
+                f"在{where}的前 {SNIFF_ROWS} 行没有找到{k.title}（--kind {k.name}）的表头（必需的列：{need}）",
+                f"请确认表头行包含这些列名（可用 fupin template {k.name} 生成标准模板对照），或用 --sheet 指定工作表；"
+                "也请检查 --kind 是否选对")
+    return ("kind_unknown", "无法从表头判断这是哪一类文件（学籍、发放名册、国扶办数据……）",
+            "请检查表头是否完整，或用 --kind 指定类型：" + "、".join(KINDS))
