@@ -51,6 +51,7 @@ class Table:
     header_above: frozenset[int] = frozenset()  # positions whose header text is in the row above header_row
     part: int = 0  # which of the file's data sheets this is (0 = the first, or the only one)
     notes: list[str] = field(default_factory=list)  # for the clerk, e.g. sheets of another kind left alone
+    typed: dict = field(default_factory=dict)  # position -> which cells Excel stored as numbers (celltypes.py)
 
     @property
     def file_name(self) -> str:
