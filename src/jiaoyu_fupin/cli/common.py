@@ -76,9 +76,24 @@ def open_ledger(ctx: typer.Context, *, migrate: bool = True, create: bool = Fals
         from sqlalchemy.exc import SQLAlchemyError
 
         if isinstance(exc, SQLAlchemyError):
-            fail(f"无法打开台账数据库：{exc.__class__.__name__}: {str(exc).splitlines()[0]}", EXIT_MISUSE,
+            fail(f"无法打开台账数据库：{_why_not_open(exc)}", EXIT_MISUSE,
                  "请检查 --db 或 FUPIN_DB 指向的文件或地址是否正确、是否有读写权限")
         raise
+
+
+def _why_not_open(exc: Exception) -> str:
+    """The database driver's reason in the clerk's words (the driver says it in English)."""
+    text = str(exc).lower()
+    for words, why in (("not a database", "这个文件不是 fupin 台账（SQLite 数据库），或已损坏"),
+                       ("unable to open", "文件打不开（所在文件夹不存在或没有权限）"),
+                       ("locked", "台账正被另一个 fupin 命令使用，请等它结束后再试"),
+                       ("readonly", "台账文件是只读的"),
+                       ("password authentication", "数据库用户名或密码不对"),
+                       ("could not connect", "连不上数据库服务器"),
+                       ("connection refused", "连不上数据库服务器")):
+        if words in text:
+            return why
+    return "数据库拒绝了连接或文件已损坏"
 
 
 def _refuse_missing_file(target) -> None:

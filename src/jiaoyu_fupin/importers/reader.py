@@ -134,6 +134,9 @@ def read_tables(path: Path, *, kind: str | None = None, sheet: str | None = None
     """The file's tables: a CSV's one, or every sheet of a workbook that holds the kind of table found (a roster
     split into one sheet per school or township is one roster; reading only its best sheet lost the rest)."""
     path = Path(path)
+    if path.is_dir():
+        raise file_problem(path, "file_is_folder", f"“{path}”是一个文件夹，不是文件",
+                           f"请写出要导入的文件，例如 {path / '学籍.xlsx'}；文件夹里的 Excel 文件可以一次都写上：{path / '*.xlsx'}")
     if not path.is_file():
         raise file_problem(path, "file_missing", f"找不到文件 {path}", "请检查文件名和所在文件夹")
     suffix = path.suffix.lower()
@@ -210,7 +213,7 @@ def _unreadable(path: Path, exc: Exception) -> ImportRefused:
         return file_problem(path, "file_unreadable",
                             f"文件扩展名是 {path.suffix}，但内容其实是网页（HTML/XML）表格，不是 Excel 工作簿（常见于业务系统导出的文件）",
                             "请用 Excel 或 WPS 打开它，“另存为” Excel 工作簿（.xlsx）后重新导入")
-    return file_problem(path, "file_unreadable", f"无法读取该 Excel 文件（{type(exc).__name__}），文件可能已损坏或并不是 Excel 文件",
+    return file_problem(path, "file_unreadable", "无法读取该 Excel 文件：文件可能已损坏，或并不是 Excel 文件",
                         "请用 Excel 或 WPS 打开确认，另存为 .xlsx 后重新导入")
 
 
