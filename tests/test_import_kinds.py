@@ -155,3 +155,23 @@ def test_kind_given_is_checked_like_any_header(tmp_path, cli, schools):
     assert "按 --kind payments 读作资助发放名册，但表头缺少必需的列：“资助项目”、“资助金额”" in result.output
     assert "资助项目名称" in result.output and "发放金额(元)" in result.output  # the names that would do
     assert cli.counts() == before
+
+
+COUNTY_LEDGER = ["省市", "区县", "乡镇", "村组（社区）", "姓名", "身份证号码", "户编号", "户主姓名", "联系电话", "学校全称",
+                 "学段", "年级", "班级", "学籍号", "就读方式", "是否残疾生", "不在校原因", "贫困类型", "县内/县外",
+                 "省内/省外", "本学期是否享受资助"]
+
+
+def test_a_county_ledger_and_its_payment_export(tmp_path):
+    """The ledger is the list of students studying away; its payment export adds 资助项目 and 资助金额 and so has
+    columns particular to two kinds: it is not guessed into either."""
+    row = ["湖北省恩施州", "建始县", "城关镇", "东门村", "张小明", KID, "H001", "张大山", "13800000000", "某市第一中学",
+           "普通高中", "高一", "1班", "G1", "住校", "否", "", "建档立卡", "县外", "省内", "是"]
+    ledger = write_xlsx(tmp_path / "贫困学生台账.xlsx", COUNTY_LEDGER, [row], text_columns=(5,))
+    assert [t.kind.name for t in read_tables(ledger)] == ["away"]
+    export = write_xlsx(tmp_path / "资助发放.xlsx", [*COUNTY_LEDGER, "资助项目", "资助金额"],
+                        [[*row, "普通高中国家助学金", "1000"]], text_columns=(5,))
+    text = _refusal(export)
+    assert "资助发放名册（--kind payments）" in text and "县外就读建档立卡学生（--kind away）" in text, text
+    assert "资助项目、资助金额" in text, text
+    assert [t.kind.name for t in read_tables(export, kind="payments")] == ["payments"]

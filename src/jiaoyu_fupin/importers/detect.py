@@ -96,11 +96,15 @@ def judge(header: Header, kinds: list[Kind]) -> Finding | None:
         stronger = [f for f in near if f.strength > best.strength]
         if stronger:
             return _near_miss(header, stronger, rank, also=best)
-        rivals = [f for f in complete if f is not best and f.found and len(f.found) >= len(best.found) - 1]
-        if not best.signature and rivals:
+        if rivals := _rivals(best, complete):
             names = "、".join(f"{f.kind.title}（--kind {f.kind.name}）" for f in [best, *rivals])
+            if best.signature:
+                marks = "；".join(f"{f.kind.title}：{'、'.join(f.signature)}" for f in [best, *rivals])
+                why = f"表头同时有几类文件各自特有的列（{marks}）"
+            else:
+                why = "表头只有几类文件共有的列"
             return Finding(header, refusal=(
-                "kind_unknown", f"表头只有几类文件共有的列，无法判断是哪一类：可能是{names}{_not_people(people, fits)}",
+                "kind_unknown", f"{why}，无法判断是哪一类：可能是{names}{_not_people(people, fits)}",
                 f"请用 --kind 指定类型，例如 --kind {best.kind.name}"), rank=rank)
         return Finding(header, fit=best, rank=rank)
     if near:
@@ -110,6 +114,15 @@ def judge(header: Header, kinds: list[Kind]) -> Finding | None:
         return Finding(header, refusal=("kind_unknown", "无法判断这是哪一类文件：" + spared.strip("（）"),
                                          "请检查是否选错了文件，或用 --kind 指定类型"), rank=(1, 0, 0))
     return None
+
+
+def _rivals(best: Fit, complete: list[Fit]) -> list[Fit]:
+    """Kinds the header fits as well as the best one: as many columns particular to each (a county's payment export
+    is its poor-student list plus 资助项目 and 资助金额), or, with none particular, nearly as many columns."""
+    others = [f for f in complete if f is not best and f.found]
+    if best.signature:
+        return [f for f in others if len(f.signature) == len(best.signature)]
+    return [f for f in others if len(f.found) >= len(best.found) - 1]
 
 
 def _near_miss(header: Header, near: list[Fit], rank: tuple, also: Fit | None = None) -> Finding:
