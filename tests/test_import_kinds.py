@@ -175,3 +175,23 @@ def test_a_county_ledger_and_its_payment_export(tmp_path):
     assert "资助发放名册（--kind payments）" in text and "县外就读建档立卡学生（--kind away）" in text, text
     assert "资助项目、资助金额" in text, text
     assert [t.kind.name for t in read_tables(export, kind="payments")] == ["payments"]
+
+
+def test_one_schools_sheet_short_of_a_column_refuses_the_roster(tmp_path, cli):
+    """One sheet per school: a sheet that lost its ID column is part of the roster, not a sheet to skip quietly."""
+    import openpyxl
+
+    header = ["姓名", "身份证号码", "资助项目", "资助金额", "学期"]
+    book = openpyxl.Workbook()
+    book.active.title = "城关中学"
+    book.active.append(header)
+    book.active.append(["张小明", KID, "义务教育非寄宿生生活补助", "312.5", "2019秋"])
+    other = book.create_sheet("城关第一小学")
+    other.append([h for h in header if h != "身份证号码"])
+    other.append(["王小刚", "义务教育非寄宿生生活补助", "250", "2019秋"])
+    book.save(tmp_path / "发放名册.xlsx")
+    before = cli.counts()
+    result = cli("import", tmp_path / "发放名册.xlsx")
+    assert result.exit_code == 1, result.output
+    assert "工作表“城关第一小学”" in result.output and "资助发放名册缺少“身份证号码”列" in result.output
+    assert cli.counts() == before

@@ -96,3 +96,17 @@ def test_readme_first_screen_says_how_to_run_fupin():
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     first_screen = "\n".join(readme.splitlines()[:25])
     assert ".venv/bin/fupin" in first_screen and "source .venv/bin/activate" in first_screen
+
+
+def test_a_file_that_cannot_be_read_is_explained_in_chinese(tmp_path, cli, monkeypatch):
+    path = tmp_path / "名单.csv"
+    path.write_text("姓名,身份证号\n", encoding="utf-8")
+
+    def refuse(self):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    result = cli("import", path)
+    assert result.exit_code == 1, result.output
+    assert "没有读取这个文件的权限" in result.output and "Permission" not in result.output
+    _no_error_workbook(tmp_path)

@@ -140,11 +140,16 @@ def read_tables(path: Path, *, kind: str | None = None, sheet: str | None = None
     if not path.is_file():
         raise file_problem(path, "file_missing", f"找不到文件 {path}", "请检查文件名和所在文件夹")
     suffix = path.suffix.lower()
-    if suffix in EXCEL_SUFFIXES:
-        with native_stderr_silenced():
-            return _read_excel(path, kind, sheet)
-    if suffix in CSV_SUFFIXES:
-        return [_read_csv(path, kind)]
+    try:
+        if suffix in EXCEL_SUFFIXES:
+            with native_stderr_silenced():
+                return _read_excel(path, kind, sheet)
+        if suffix in CSV_SUFFIXES:
+            return [_read_csv(path, kind)]
+    except OSError as exc:  # the system says why in English ("Permission denied"): said here in the clerk's words
+        why = "没有读取这个文件的权限" if isinstance(exc, PermissionError) else "读文件时出错（文件可能在移动硬盘或网络上，已断开）"
+        raise file_problem(path, "file_unreadable", f"无法读取文件：{why}",
+                           "请把文件复制到本机的文件夹后再导入，或请管理员开放读取权限") from None
     raise file_problem(path, "file_format", f"不支持的文件类型“{path.suffix}”",
                        "请另存为 .xlsx（推荐）、.xls 或 .csv 后再导入")
 
