@@ -195,3 +195,15 @@ def test_one_schools_sheet_short_of_a_column_refuses_the_roster(tmp_path, cli):
     assert result.exit_code == 1, result.output
     assert "工作表“城关第一小学”" in result.output and "资助发放名册缺少“身份证号码”列" in result.output
     assert cli.counts() == before
+
+
+@pytest.mark.parametrize(("header", "kind"), [
+    (["姓名", "身份证号码", "学校全称", "学段", "年级", "就读方式", "就读地"], "away"),  # 就读方式 is an away column too
+    (["姓名", "身份证号", "学校名称", "年级", "就读方式", "资助项目", "资助金额"], "payments"),  # a 寄宿生 roster
+])
+def test_a_column_another_kind_also_has_does_not_make_a_file_ambiguous(tmp_path, header, kind):
+    row = {"姓名": "张小明", "身份证号码": KID, "身份证号": KID, "学校全称": "某市第一中学", "学校名称": "城关中学",
+           "学段": "普通高中", "年级": "高一", "就读方式": "住校", "就读地": "县外州内", "资助项目": "寄宿生生活补助",
+           "资助金额": "625"}
+    path = write_xlsx(tmp_path / "名单.xlsx", header, [[row[h] for h in header]], text_columns=(1,))
+    assert [t.kind.name for t in read_tables(path)] == [kind]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from jiaoyu_fupin.importers.columns import KINDS, Fit, Kind, assess, people_columns
+from jiaoyu_fupin.importers.columns import KINDS, Fit, Kind, assess, header_key, people_columns
 
 SNIFF_ROWS = 30
 
@@ -93,13 +93,13 @@ def judge(header: Header, kinds: list[Kind]) -> Finding | None:
     if complete:
         best = max(complete, key=lambda f: f.strength)
         rank = (2, *best.strength)
-        stronger = [f for f in near if f.strength > best.strength]
+        stronger = [f for f in near if (_marks(f, best), len(f.found)) > (_marks(best, f), len(best.found))]
         if stronger:
             return _near_miss(header, stronger, rank, also=best)
         if rivals := _rivals(best, complete):
             names = "、".join(f"{f.kind.title}（--kind {f.kind.name}）" for f in [best, *rivals])
             if best.signature:
-                marks = "；".join(f"{f.kind.title}：{'、'.join(f.signature)}" for f in [best, *rivals])
+                marks = "；".join(f"{f.kind.title}：{'、'.join(f.signature)}" for f in [best, *rivals] if f.signature)
                 why = f"表头同时有几类文件各自特有的列（{marks}）"
             else:
                 why = "表头只有几类文件共有的列"
@@ -116,18 +116,27 @@ def judge(header: Header, kinds: list[Kind]) -> Finding | None:
     return None
 
 
+def _marks(fit: Fit, other: Fit) -> int:
+    """How many of the header's columns speak for `fit` against `other`: signature columns of fit's kind that
+    other's kind does not read (就读方式 marks a roll, but an away list has 就读方式 too)."""
+    theirs = {header_key(a) for c in other.kind.columns for a in c.aliases}
+    return sum(1 for s in fit.signature if header_key(s) not in theirs)
+
+
 def _rivals(best: Fit, complete: list[Fit]) -> list[Fit]:
-    """Kinds the header fits as well as the best one: as many columns particular to each (a county's payment export
-    is its poor-student list plus 资助项目 and 资助金额), or, with none particular, nearly as many columns."""
+    """Kinds the header fits as well as the best one: with columns particular to them at least as many as the best
+    one has against them (a county's payment export is its list of students studying away plus 资助项目 and
+    资助金额), or, where nothing is particular, nearly as many columns."""
     others = [f for f in complete if f is not best and f.found]
     if best.signature:
-        return [f for f in others if len(f.signature) == len(best.signature)]
+        return [f for f in others if 0 < _marks(f, best) >= _marks(best, f)]
     return [f for f in others if len(f.found) >= len(best.found) - 1]
 
 
 def _near_miss(header: Header, near: list[Fit], rank: tuple, also: Fit | None = None) -> Finding:
     """Refuse a header one required column short of the kind(s) it looks like most."""
-    best = max(near, key=lambda f: f.strength)
+    near = sorted(near, key=lambda f: f.strength, reverse=True)
+    best = near[0]
     looks = "或".join(f"{f.kind.title}（--kind {f.kind.name}）" for f in near[:3])
     missing = "；".join(f"{f.kind.title}缺少“{f.missing[0].title}”列" for f in near[:3])
     message = f"这个表像是{looks}，但表头缺少必需的列：{missing}"
