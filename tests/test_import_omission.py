@@ -83,3 +83,39 @@ def test_helpers_and_pairings_without_optional_columns_keep_them(tmp_path, cli, 
     result = cli("import", helpers, pairs)
     assert result.exit_code == 0, result.output
     assert (_rows(db, helper), _rows(db, pairing)) == before
+
+
+def test_a_registry_export_without_places_keeps_them_and_an_empty_end_date_reopens_a_pairing(tmp_path, cli, schools, db):
+    from datetime import date
+
+    from conftest import make_id
+
+    kid = make_id(date(2010, 4, 1), 7)
+    header = ["户编号", "姓名", "证件号码", "与户主关系", "县", "乡镇", "村", "贫困户属性"]
+    full = write_xlsx(tmp_path / "国扶办.xlsx", header, [["H001", "赵一", kid, "之子", "建始县", "城关镇", "东门村", "一般贫困户"]],
+                      text_columns=(2,))
+    assert cli("import", full).exit_code == 0
+    places = ("SELECT h.county, h.township, h.village, h.poverty_attribute, p.township, p.village"
+              " FROM households h JOIN registry_people p ON p.household_code = h.household_code")
+    before = _rows(db, places)
+    assert before == [("建始县", "城关镇", "东门村", "一般贫困户", "城关镇", "东门村")]
+    header, rows = ["户编号", "姓名", "证件号码"], [["H001", "赵一", kid]]
+    result = cli("import", write_xlsx(tmp_path / "国扶办2.xlsx", header, rows, text_columns=(2,)))
+    assert result.exit_code == 0, result.output
+    assert _rows(db, places) == before
+
+    cli("import", write_xlsx(tmp_path / "roll.xlsx", ROLL_HEADER, roll_rows()), "--term", "2019秋")
+    student = roll_rows()[0]
+    pair_header = ["帮扶责任人姓名", "帮扶责任人教职工号", "学生姓名", "学生身份证号", "结对日期", "结束日期"]
+    helpers = write_xlsx(tmp_path / "helpers.xlsx", ["姓名", "教职工号"], [["王老师", "T0001"]])
+    ended = write_xlsx(tmp_path / "pairs.xlsx", pair_header, [["王老师", "T0001", student[0], student[2], "2019-09-01",
+                                                               "2020-07-15"]])
+    assert cli("import", helpers, ended).exit_code == 0
+    going_on = write_xlsx(tmp_path / "pairs2.xlsx", pair_header, [["王老师", "T0001", student[0], student[2],
+                                                                   "2019-09-01", None]])
+    result = cli("import", going_on)
+    assert result.exit_code == 0, result.output
+    assert "变更 1" in result.output
+    assert _rows(db, "SELECT end_date FROM pairings") == [(None,)]
+    assert _rows(db, "SELECT json_extract(data, '$.end_date') FROM row_versions WHERE table_name = 'pairings'") == [
+        ("2020-07-15",)]
