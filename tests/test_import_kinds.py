@@ -207,3 +207,21 @@ def test_a_column_another_kind_also_has_does_not_make_a_file_ambiguous(tmp_path,
            "资助金额": "625"}
     path = write_xlsx(tmp_path / "名单.xlsx", header, [[row[h] for h in header]], text_columns=(1,))
     assert [t.kind.name for t in read_tables(path)] == [kind]
+
+
+def test_kind_given_with_a_summary_sheet_beside_the_schools_sheets(tmp_path, cli):
+    """A 汇总 sheet (学校, 人数, 金额) is far from a roster: noted and left alone, as without --kind."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = "城关中学"
+    book.active.append(["姓名", "身份证号码", "资助项目", "资助金额", "学期"])
+    book.active.append(["张小明", KID, "义务教育非寄宿生生活补助", "312.5", "2019秋"])
+    summary = book.create_sheet("汇总")
+    summary.append(["学校", "人数", "金额"])
+    summary.append(["城关中学", 1, 312.5])
+    book.save(tmp_path / "发放名册.xlsx")
+    result = cli("import", tmp_path / "发放名册.xlsx", "--kind", "payments")
+    assert result.exit_code == 0, result.output
+    assert "工作表“汇总”没有导入" in result.output
+    assert cli.counts()["payments"] == 1

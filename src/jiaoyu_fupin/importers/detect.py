@@ -30,7 +30,7 @@ class Header:
 @dataclass
 class Finding:
     """What a header says: the kind it is (`fit`), or why it cannot be taken (`refusal`: code, message, hint)
-    with the kind it resembles most (`likely`, None when nothing stands out)."""
+    with the kind it is one column short of (`likely`, None when nothing that close)."""
 
     header: Header
     fit: Fit | None = None
@@ -155,7 +155,7 @@ def _judge_chosen(header: Header, fit: Fit, people: list[str]) -> Finding | None
         shown = "、".join(f"“{h}”" for h in people)
         return Finding(header, refusal=(
             "kind_mismatch", f"表头有{shown}等列，列的是人，不是{kind.title}（--kind {kind.name}）",
-            f"{kind.title}每行不是一个人；请检查是否选错了文件，或改用别的 --kind"), likely=kind, rank=(2, *fit.strength))
+            f"{kind.title}每行不是一个人；请检查是否选错了文件，或改用别的 --kind"), rank=(2, *fit.strength))
     if fit.complete:
         return Finding(header, fit=fit, rank=(2, *fit.strength))
     if len(fit.found) < 2:  # one cell that happens to be a column name (学校) is no header
@@ -165,7 +165,7 @@ def _judge_chosen(header: Header, fit: Fit, people: list[str]) -> Finding | None
     return Finding(header, refusal=(
         "column_missing", f"按 --kind {kind.name} 读作{kind.title}，但表头缺少必需的列：{missing}",
         f"请在表头加上{'这一列' if len(fit.missing) == 1 else '这些列'}（{hint}），或检查 --kind 是否选对"),
-        likely=kind, rank=(1, *fit.strength))
+        likely=kind if len(fit.missing) == 1 else None, rank=(1, *fit.strength))
 
 
 def _not_people(people: list[str], fits: list[Fit]) -> str:
