@@ -117,7 +117,7 @@ def test_a_roll_short_of_one_column_is_refused_not_taken_for_another_kind(tmp_pa
     path = write_xlsx(tmp_path / "学籍.xlsx", [ROLL_HEADER[i] for i in keep], rows)
     result = cli("import", path, "--term", "2019秋")
     assert result.exit_code == 1, result.output
-    assert f"学籍名册缺少“{dropped}”列" in result.output
+    assert f"这个表像是学籍名册，但表头缺少必需的“{dropped}”列" in result.output
     assert "--kind roll" in result.output
     assert cli.counts() == before  # no school overwritten, no dropout case opened
     assert _school(cli) == school
@@ -193,7 +193,7 @@ def test_one_schools_sheet_short_of_a_column_refuses_the_roster(tmp_path, cli):
     before = cli.counts()
     result = cli("import", tmp_path / "发放名册.xlsx")
     assert result.exit_code == 1, result.output
-    assert "工作表“城关第一小学”" in result.output and "资助发放名册缺少“身份证号码”列" in result.output
+    assert "工作表“城关第一小学”：这个表像是资助发放名册，但表头缺少必需的“身份证号码”列" in result.output
     assert cli.counts() == before
 
 

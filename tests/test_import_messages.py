@@ -28,7 +28,8 @@ def test_a_folder_is_called_a_folder(tmp_path, cli):
     folder.mkdir()
     result = cli("import", folder)
     assert result.exit_code == 1, result.output
-    assert "是一个文件夹，不是文件" in result.output and "找不到文件" not in result.output
+    assert "- “" in result.output and "样例县”是一个文件夹，不是文件" in result.output and "文件“样例县”" not in result.output
+    assert "找不到文件" not in result.output
     assert "*.xlsx" in result.output
     _no_error_workbook(tmp_path)
 

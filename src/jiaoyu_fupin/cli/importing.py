@@ -137,7 +137,8 @@ def _report_problems(result, errors: Path | None) -> None:
     groups = grouped(problems)
     for p, rows in groups[:SHOWN_PROBLEMS]:
         value = f"（值：{p.value}）" if p.value else ""
-        err.print(f"- {p.location(rows)}：{p.message}{value}")
+        where = p.location(rows)
+        err.print(f"- {where + '：' if where else ''}{p.message}{value}")
         if p.hint:
             err.print(f"  处理办法：{p.hint}")
     sheets = result.error_sheets()

@@ -137,9 +137,11 @@ def _near_miss(header: Header, near: list[Fit], rank: tuple, also: Fit | None = 
     """Refuse a header one required column short of the kind(s) it looks like most."""
     near = sorted(near, key=lambda f: f.strength, reverse=True)
     best = near[0]
-    looks = "或".join(f"{f.kind.title}（--kind {f.kind.name}）" for f in near[:3])
-    missing = "；".join(f"{f.kind.title}缺少“{f.missing[0].title}”列" for f in near[:3])
-    message = f"这个表像是{looks}，但表头缺少必需的列：{missing}"
+    if len(near) == 1:
+        message = f"这个表像是{best.kind.title}，但表头缺少必需的“{best.missing[0].title}”列"
+    else:
+        looks = "或".join(f"{f.kind.title}（缺少“{f.missing[0].title}”列）" for f in near[:3])
+        message = f"这个表像是{looks}，但都少一个必需的列"
     if also is not None:
         message += f"。它的列虽然够得上{also.kind.title}，但不会被当作{also.kind.title}导入"
     names = "；".join(f"“{f.missing[0].title}”列可以写作：{'、'.join(f.missing[0].aliases)}" for f in near[:3])

@@ -134,9 +134,10 @@ def read_tables(path: Path, *, kind: str | None = None, sheet: str | None = None
     """The file's tables: a CSV's one, or every sheet of a workbook that holds the kind of table found (a roster
     split into one sheet per school or township is one roster; reading only its best sheet lost the rest)."""
     path = Path(path)
-    if path.is_dir():
-        raise file_problem(path, "file_is_folder", f"“{path}”是一个文件夹，不是文件",
-                           f"请写出要导入的文件，例如 {path / '学籍.xlsx'}；文件夹里的 Excel 文件可以一次都写上：{path / '*.xlsx'}")
+    if path.is_dir():  # named by its path alone: "文件“样例县”" would call it a file again
+        raise ImportRefused([Problem(
+            code="file_is_folder", message=f"“{path}”是一个文件夹，不是文件",
+            hint=f"请写出要导入的文件，例如 {path / '学籍.xlsx'}；文件夹里的 Excel 文件可以一次都写上：{path / '*.xlsx'}")])
     if not path.is_file():
         raise file_problem(path, "file_missing", f"找不到文件 {path}", "请检查文件名和所在文件夹")
     suffix = path.suffix.lower()
