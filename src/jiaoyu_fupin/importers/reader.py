@@ -157,8 +157,7 @@ def read_tables(path: Path, *, kind: str | None = None, sheet: str | None = None
 
 def _refused(path: Path, found: Finding, sheet: str | None) -> ImportRefused:
     code, message, hint = found.refusal
-    where = f"工作表“{sheet}”：" if sheet else ""
-    return file_problem(path, code, where + message, hint)
+    return ImportRefused([Problem(code=code, message=message, hint=hint, file=path.name, sheet=sheet)])
 
 
 def _read_excel(path: Path, kind: str | None, sheet: str | None) -> list[Table]:
@@ -267,6 +266,8 @@ def _data_sheets(path: Path, reader, names: list[str], kinds: list[Kind]) -> tup
     Sheets of another kind are named, not imported: a 汇总 sheet with 学校名称 and 学段 would read as a school
     list, and a guess there would change the ledger's schools. Hidden sheets (an old copy, 发放名册 (2)) are left
     alone too when a visible sheet holds a table: the clerk does not see them, and their payments would count twice.
+    A sheet whose header detect.py refuses is named too, or refuses the file when no sheet can be taken or when it
+    is one column short of the very kind the file is taken as.
     """
     found_sheets = []
     for name in names:
@@ -286,7 +287,7 @@ def _data_sheets(path: Path, reader, names: list[str], kinds: list[Kind]) -> tup
         found_sheets = [f for f in found_sheets if not f[4]]
     taken = [f for f in found_sheets if f[0].fit is not None]
     if not taken:
-        refused = max((f for f in found_sheets), key=lambda f: f[0].rank, default=None)
+        refused = max(found_sheets, key=lambda f: f[0].rank, default=None)
         if refused is not None:
             raise _refused(path, refused[0], refused[1] if len(names) > 1 else None)
         return [], []
