@@ -67,7 +67,7 @@ def test_each_required_column_removed_in_turn_is_refused_naming_it(tmp_path, kin
 @pytest.mark.parametrize("kind", list(KINDS.values()), ids=list(KINDS))
 def test_columns_shuffled_under_another_kinds_title(tmp_path, kind):
     """The title line and the file name do not decide a kind; --kind of another kind is checked like any header."""
-    from jiaoyu_fupin.importers.columns import assess
+    from jiaoyu_fupin.importers.detect import assess
 
     header = _header(kind)
     random.Random(kind.name).shuffle(header)

@@ -45,12 +45,6 @@ class Kind:
     def required(self) -> tuple[Column, ...]:
         return tuple(c for c in self.columns if c.required)
 
-    @property
-    def lists_people(self) -> bool:
-        """Whether a row of this kind is a person: some column takes a name or an ID number (学校名单 and the
-        head-count tables have neither, so a header that names people is never one of them)."""
-        return any(_is_person_key(header_key(a)) for c in self.columns for a in c.aliases)
-
 
 @functools.lru_cache(maxsize=8192)  # finding a header scores every kind against every early row: ~20,000 calls
 def header_key(text: object) -> str:
@@ -346,55 +340,6 @@ def match_headers(kind: Kind, headers: list[str]) -> dict[str, int]:
             if column.field in found:
                 break
     return found
-
-
-@dataclass(frozen=True)
-class Fit:
-    """How a header fits one kind: the fields found, the required columns missing, the signature headers present."""
-
-    kind: Kind
-    found: dict[str, int]
-    missing: tuple[Column, ...]
-    signature: tuple[str, ...]
-
-    @property
-    def complete(self) -> bool:
-        return not self.missing
-
-    @property
-    def strength(self) -> tuple[int, int]:
-        """(signature headers, fields matched): how much of the header speaks for this kind."""
-        return (len(self.signature), len(self.found))
-
-
-def assess(kind: Kind, headers: list[str]) -> Fit:
-    found = match_headers(kind, headers)
-    keys = {header_key(h) for h in headers}
-    keys |= {bare_key(k) for k in keys}
-    return Fit(kind, found, tuple(c for c in kind.required if c.field not in found),
-               tuple(s for s in kind.signature if header_key(s) in keys))
-
-
-# A person's marks in a header: an ID number column, or 姓名 beside 性别 / 出生日期 / 学籍号.
-_ID_KEYS = frozenset(header_key(a) for a in (*ID_ALIASES, "证件号码", "公民身份号码"))
-_NAME_KEYS = frozenset(header_key(a) for a in NAME_ALIASES)
-_BESIDE_NAME = frozenset(header_key(a) for a in ("性别", "出生日期", "学籍号", "全国学籍号"))
-
-
-def _is_person_key(key: str) -> bool:
-    return "身份证" in key or key in _ID_KEYS or key.endswith("姓名")
-
-
-def people_columns(headers: list[str]) -> list[str]:
-    """The header texts that show the rows are people (an ID number column, or 姓名 with 性别, 出生日期 or 学籍号);
-    [] when the header does not name people."""
-    keys = [(h, bare_key(header_key(h))) for h in headers if header_key(h)]
-    ids = [h for h, k in keys if "身份证" in k or k in _ID_KEYS]
-    names = [h for h, k in keys if k in _NAME_KEYS]
-    beside = [h for h, k in keys if k in _BESIDE_NAME]
-    if names and (ids or beside):
-        return [*names[:1], *(ids or beside)[:2]]
-    return ids[:2]
 
 
 # Tables of work, not of people (collaboration plans and records, task lists) are declared in their own module, which

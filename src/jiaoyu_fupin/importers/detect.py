@@ -12,9 +12,69 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from jiaoyu_fupin.importers.columns import KINDS, Fit, Kind, assess, header_key, people_columns
+from jiaoyu_fupin.importers.columns import (
+    ID_ALIASES,
+    KINDS,
+    NAME_ALIASES,
+    Column,
+    Kind,
+    bare_key,
+    header_key,
+    match_headers,
+)
 
 SNIFF_ROWS = 30
+
+
+@dataclass(frozen=True)
+class Fit:
+    """How a header fits one kind: the fields found, the required columns missing, the signature headers present."""
+
+    kind: Kind
+    found: dict[str, int]
+    missing: tuple[Column, ...]
+    signature: tuple[str, ...]
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+    @property
+    def strength(self) -> tuple[int, int]:
+        """(signature headers, fields matched): how much of the header speaks for this kind."""
+        return (len(self.signature), len(self.found))
+
+
+def assess(kind: Kind, headers: list[str]) -> Fit:
+    found = match_headers(kind, headers)
+    keys = {header_key(h) for h in headers}
+    keys |= {bare_key(k) for k in keys}
+    return Fit(kind, found, tuple(c for c in kind.required if c.field not in found),
+               tuple(s for s in kind.signature if header_key(s) in keys))
+
+
+# A person's marks in a header: an ID number column, or 姓名 beside 性别 / 出生日期 / 学籍号.
+_ID_KEYS = frozenset(header_key(a) for a in (*ID_ALIASES, "证件号码", "公民身份号码"))
+_NAME_KEYS = frozenset(header_key(a) for a in NAME_ALIASES)
+_BESIDE_NAME = frozenset(header_key(a) for a in ("性别", "出生日期", "学籍号", "全国学籍号"))
+
+
+def lists_people(kind: Kind) -> bool:
+    """Whether a row of the kind is a person: some column takes a name or an ID number (学校名单 and the head-count
+    tables have neither, so a header that names people is never one of them)."""
+    return any("身份证" in k or k in _ID_KEYS or k.endswith("姓名") for c in kind.columns for k in map(header_key, c.aliases))
+
+
+def people_columns(headers: list[str]) -> list[str]:
+    """The header texts that show the rows are people (an ID number column, or 姓名 with 性别, 出生日期 or 学籍号);
+    [] when the header does not name people."""
+    keys = [(h, bare_key(header_key(h))) for h in headers if header_key(h)]
+    ids = [h for h, k in keys if "身份证" in k or k in _ID_KEYS]
+    names = [h for h, k in keys if k in _NAME_KEYS]
+    beside = [h for h, k in keys if k in _BESIDE_NAME]
+    if names and (ids or beside):
+        return [*names[:1], *(ids or beside)[:2]]
+    return ids[:2]
 
 
 @dataclass
@@ -85,7 +145,7 @@ def judge(header: Header, kinds: list[Kind]) -> Finding | None:
     chosen = len(kinds) == 1  # --kind: the user's choice is checked, not second-guessed
     people = people_columns(header.cells)
     fits = [assess(k, header.cells) for k in (kinds if chosen else KINDS.values())]
-    allowed = [f for f in fits if not (people and not f.kind.lists_people)]
+    allowed = [f for f in fits if not (people and not lists_people(f.kind))]
     complete = [f for f in allowed if f.complete and (chosen or not f.kind.needs_signature or f.signature)]
     near = [f for f in allowed if len(f.missing) == 1 and len(f.found) >= 2]
     if chosen:
@@ -153,7 +213,7 @@ def _near_miss(header: Header, near: list[Fit], rank: tuple, also: Fit | None = 
 
 def _judge_chosen(header: Header, fit: Fit, people: list[str]) -> Finding | None:
     kind = fit.kind
-    if people and not kind.lists_people and fit.complete:
+    if people and not lists_people(kind) and fit.complete:
         shown = "、".join(f"“{h}”" for h in people)
         return Finding(header, refusal=(
             "kind_mismatch", f"表头有{shown}等列，列的是人，不是{kind.title}（--kind {kind.name}）",
@@ -172,7 +232,7 @@ def _judge_chosen(header: Header, fit: Fit, people: list[str]) -> Finding | None
 
 def _not_people(people: list[str], fits: list[Fit]) -> str:
     """Says, where it matters, that a header naming people was not read as a kind without people."""
-    spared = [f.kind.title for f in fits if f.complete and not f.kind.lists_people]
+    spared = [f.kind.title for f in fits if f.complete and not lists_people(f.kind)]
     if not people or not spared:
         return ""
     return f"（表头有{'、'.join(f'“{h}”' for h in people)}，列的是人，不会当作{'、'.join(spared)}）"
