@@ -11,7 +11,7 @@ import typer
 from jiaoyu_fupin.cli import common
 from jiaoyu_fupin.cli.common import EXIT_FINDINGS, EXIT_MISUSE, err, fail, out, styled
 
-KIND_HELP = "文件类型：schools 学校名单、roll 学籍名册、away 县外就读、registry 国扶办数据、payments 发放名册、helpers 帮扶责任人、pairings 结对关系、activities 结对帮扶记录（六个一）、oversight 包保责任、population 户籍适龄儿童、dropouts 辍学台账、population_counts 户籍人口分年龄汇总、school_stats 教育事业统计；不写则按表头自动识别"
+KIND_HELP = "文件类型：schools 学校名单、roll 学籍名册、away 县外就读、registry 国扶办数据、payments 发放名册、helpers 帮扶责任人、pairings 结对关系、activities 结对帮扶记录（六个一）、oversight 包保责任、population 户籍适龄儿童、dropouts 辍学台账、population_counts 户籍人口分年龄汇总、school_stats 教育事业统计；不写则按表头识别（表头须有这一类的全部必需列，分不清或差一列时拒收并说明缺哪一列）；写了也同样检查必需列"
 SHOWN_PROBLEMS = 20
 
 
