@@ -75,10 +75,14 @@ def test_a_15_digit_old_id_stored_as_a_number_is_upgraded(tmp_path, cli, db, suf
     result = cli("import", path)
     assert result.exit_code == 0, result.output
     assert "1 个 15 位旧身份证号被 Excel 存成了数字" in result.output and "已按国家标准升为 18 位" in result.output
-    import sqlite3
+    from sqlalchemy import text
 
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT id_number FROM payments").fetchall() == [(upgrade15(old),)]
+    from jiaoyu_fupin.ledger import Ledger
+
+    ledger = Ledger(db)
+    with ledger.engine.connect() as conn:
+        assert conn.execute(text("SELECT id_number FROM payments")).scalars().all() == [upgrade15(old)]
+    ledger.close()
 
 
 def test_text_ids_ending_like_a_number_are_accepted(tmp_path, cli, schools):

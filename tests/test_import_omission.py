@@ -6,14 +6,28 @@ version kept in row_versions.
 
 from __future__ import annotations
 
-import sqlite3
+import json
+
+from sqlalchemy import text
 
 from conftest import ROLL_HEADER, SCHOOL_HEADER, SCHOOL_ROWS, roll_rows, write_xlsx
 
 
 def _rows(db, sql: str) -> list[tuple]:
-    with sqlite3.connect(db) as conn:
-        return conn.execute(sql).fetchall()
+    from jiaoyu_fupin.ledger import Ledger
+
+    ledger = Ledger(db)
+    try:
+        with ledger.engine.connect() as conn:
+            # Dates as ISO text, as SQLite keeps them, so the same assertions read on any database.
+            return [tuple(v.isoformat() if hasattr(v, "isoformat") else v for v in r) for r in conn.execute(text(sql))]
+    finally:
+        ledger.close()
+
+
+def _versions(db, table: str, field: str) -> list:
+    return [json.loads(d)[field] for (d,) in _rows(db, f"SELECT data FROM row_versions WHERE table_name = '{table}'"
+                                                         " ORDER BY id")]
 
 
 def _schools(db) -> list[tuple]:
@@ -46,8 +60,7 @@ def test_an_empty_cell_in_a_present_column_clears_it_and_keeps_the_old_version(t
     after = {r[0]: r for r in _schools(db)}
     assert after["城关中学"][3] is None and after["县第一高级中学"][3] == "新城镇"
     assert after["城关中学"][1] == "3452000002" and after["城关中学"][4] == "公办"  # columns not in the file: kept
-    versions = _rows(db, "SELECT table_name, json_extract(data, '$.township') FROM row_versions ORDER BY id")
-    assert versions == [("schools", "城关镇"), ("schools", "城关镇")]
+    assert _versions(db, "schools", "township") == ["城关镇", "城关镇"]
 
 
 def test_a_roll_without_boarding_and_status_keeps_them(tmp_path, cli, schools, db):
@@ -117,5 +130,4 @@ def test_a_registry_export_without_places_keeps_them_and_an_empty_end_date_reope
     assert result.exit_code == 0, result.output
     assert "变更 1" in result.output
     assert _rows(db, "SELECT end_date FROM pairings") == [(None,)]
-    assert _rows(db, "SELECT json_extract(data, '$.end_date') FROM row_versions WHERE table_name = 'pairings'") == [
-        ("2020-07-15",)]
+    assert _versions(db, "pairings", "end_date") == ["2020-07-15"]
