@@ -75,6 +75,28 @@ def test_the_ledger_path_is_shown_as_written(tmp_path, cli):
     assert json.loads(result.stdout)["ledger"] == "建始县/台账.db"
 
 
+def test_the_ledger_path_on_a_workbooks_source_note_is_as_written(tmp_path, monkeypatch):
+    import openpyxl
+    from typer.testing import CliRunner
+
+    from conftest import SCHOOL_HEADER, SCHOOL_ROWS
+    from jiaoyu_fupin.cli.main import app
+
+    (tmp_path / "建始县").mkdir()
+    monkeypatch.setenv("FUPIN_DB", "建始县/台账.db")
+    runner = CliRunner()
+    schools = write_xlsx(tmp_path / "学校名单.xlsx", SCHOOL_HEADER, SCHOOL_ROWS)
+    roll = write_xlsx(tmp_path / "学籍.xlsx", ROLL_HEADER, roll_rows())
+    assert runner.invoke(app, ["import", str(schools)]).exit_code == 0
+    assert runner.invoke(app, ["import", str(roll), "--term", "2019秋"]).exit_code == 0
+    result = runner.invoke(app, ["subsidy", "check", "--term", "2019秋", "--out", "核对.xlsx"])
+    assert result.exit_code in (0, 1), result.output
+    cells = [str(c) for ws in openpyxl.load_workbook(tmp_path / "核对.xlsx") for row in ws.iter_rows(values_only=True)
+             for c in row if c]
+    noted = [c for c in cells if "台账：" in c]
+    assert noted and all("台账：建始县/台账.db" in c and "%E5" not in c for c in noted), noted
+
+
 def test_the_same_problem_on_many_rows_is_shown_once(tmp_path, cli, schools):
     rows = [list(r) for r in roll_rows()] * 1
     many = []
