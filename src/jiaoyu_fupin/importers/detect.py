@@ -69,7 +69,7 @@ def people_columns(headers: list[str]) -> list[str]:
     """The header texts that show the rows are people (an ID number column, or 姓名 with 性别, 出生日期 or 学籍号);
     [] when the header does not name people."""
     keys = [(h, bare_key(header_key(h))) for h in headers if header_key(h)]
-    ids = [h for h, k in keys if "身份证" in k or k in _ID_KEYS]
+    ids = [h for h, k in keys if k in _ID_KEYS] + [h for h, k in keys if "身份证" in k and k not in _ID_KEYS]
     names = [h for h, k in keys if k in _NAME_KEYS]
     beside = [h for h, k in keys if k in _BESIDE_NAME]
     if names and (ids or beside):
