@@ -66,7 +66,7 @@ def _xlsx_number_rows(path, sheet: str, letter: str) -> np.ndarray | None:
                         return None  # cells without their reference first: read cell by cell instead
                     first = False
                     text = tail + chunk
-                    cut = text.rfind(b"<")
+                    cut = max(text.rfind(b"<"), 0)  # a tag cut in two is read whole with the next chunk
                     rows.extend(int(m[1]) for m in pattern.finditer(text, 0, cut))
                     tail = text[cut:]
                 rows.extend(int(m[1]) for m in pattern.finditer(tail))
