@@ -93,3 +93,18 @@ def test_text_ids_ending_like_a_number_are_accepted(tmp_path, cli, schools):
     path = write_xlsx(tmp_path / "学籍.xlsx", ROLL_HEADER, rows, text_columns=(2,))
     result = cli("import", path, "--term", "2019秋")
     assert result.exit_code == 0, result.output
+
+
+def test_number_cells_are_found_across_the_scans_chunks(tmp_path, monkeypatch):
+    from jiaoyu_fupin.importers import celltypes
+    from jiaoyu_fupin.importers.reader import read_tables
+
+    rows = [[f"学生{i}", "男", KEPT if i % 7 == 3 else make_id(date(2007, 3, 15), i), "城关中学", "初中", "七年级"]
+            for i in range(300)]
+    path = write_xlsx(tmp_path / "学籍.xlsx", ROLL_HEADER[:6], rows)
+    monkeypatch.setattr(celltypes, "_CHUNK", 97)  # every tag of the sheet is cut somewhere
+    table = read_tables(path)[0]
+    found = celltypes.numeric_cells(table, table.fields["id_number"])
+    assert [int(r) for r in table.rows[found]] == [i + 2 for i in range(300) if i % 7 == 3]
+    table.typed.clear()
+    assert (celltypes._read_cell_by_cell(table, table.fields["id_number"]) == found).all()
