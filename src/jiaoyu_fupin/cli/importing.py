@@ -11,7 +11,7 @@ import typer
 from jiaoyu_fupin.cli import common
 from jiaoyu_fupin.cli.common import EXIT_FINDINGS, EXIT_MISUSE, err, fail, out, styled
 
-KIND_HELP = "文件类型：schools 学校名单、roll 学籍名册、away 县外就读、registry 国扶办数据、payments 发放名册、helpers 帮扶责任人、pairings 结对关系、activities 结对帮扶记录（六个一）、oversight 包保责任、population 户籍适龄儿童、dropouts 辍学台账、population_counts 户籍人口分年龄汇总、school_stats 教育事业统计；不写则按表头识别（表头须有这一类的全部必需列，分不清或差一列时拒收并说明缺哪一列）；写了也同样检查必需列"
+KIND_HELP = "文件类型：schools 学校名单、roll 学籍名册、away 县外就读、registry 国扶办数据、payments 发放名册、helpers 帮扶责任人、pairings 结对关系、activities 结对帮扶记录（六个一）、oversight 包保责任、population 户籍适龄儿童、dropouts 辍学台账、population_counts 户籍人口分年龄汇总、school_stats 教育事业统计；不写则按表头识别"
 SHOWN_PROBLEMS = 20
 
 
@@ -30,7 +30,9 @@ def import_command(
 ) -> None:
     """导入文件：学籍、国扶办数据、发放名册、帮扶责任人、结对关系、户籍儿童、辍学台账等。
 
-    有任何错误则整批不写入（退出码 1），并生成错误工作簿；同一文件重复导入不会产生重复数据。
+    文件类型按表头识别：表头须有这一类的全部必需列；差一列或分不清是哪一类时拒收，并说明缺哪一列、可以怎么写；
+    用 --kind 指定时同样检查。有任何错误则整批不写入（退出码 1），有出错的行时生成错误工作簿；同一文件重复导入
+    不会产生重复数据；文件里没有的列不会改动台账里原有的内容。
     """
     from jiaoyu_fupin.importers.columns import KINDS
     from jiaoyu_fupin.importers.engine import import_files
