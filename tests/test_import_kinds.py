@@ -225,3 +225,12 @@ def test_kind_given_with_a_summary_sheet_beside_the_schools_sheets(tmp_path, cli
     assert result.exit_code == 0, result.output
     assert "工作表“汇总”没有导入" in result.output
     assert cli.counts()["payments"] == 1
+
+
+def test_the_kind_a_near_miss_also_fits_can_still_be_chosen(tmp_path):
+    """Refused without --kind, the roll short of 学校名称 says which --kind takes it as the kind it does fit."""
+    keep = [i for i, h in enumerate(ROLL_HEADER) if h != "学校名称"]
+    path = write_xlsx(tmp_path / "名单.xlsx", [ROLL_HEADER[i] for i in keep], [[r[i] for i in keep] for r in roll_rows()])
+    text = _refusal(path)
+    assert "如果它确实是辍学学生台账，请加 --kind dropouts" in text, text
+    assert [t.kind.name for t in read_tables(path, kind="dropouts")] == ["dropouts"]
