@@ -133,7 +133,8 @@ def id_numbers(table: Table, checked: Checked, field_name: str = "id_number", *,
     normalized, codes = idnumber.check_many(series)
     rows = checked.keep if where is None else checked.keep & where
     invalid = codes.notna().to_numpy() & rows
-    digits = series.str.len().where(series.str.fullmatch(r"\d+"), 0).fillna(0).to_numpy(dtype=np.int64) * rows
+    all_digits = series.str.fullmatch(r"\d+").fillna(False).astype(bool)
+    digits = series.str.len().where(all_digits, 0).fillna(0).to_numpy(dtype=np.int64) * rows
     numeric = numeric_cells(table, table.fields[field_name]) if invalid.any() or (digits >= 15).any() else None
     if numeric is not None:
         damaged = (digits > 15) & numeric & ~invalid
