@@ -6,6 +6,7 @@ import os
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from urllib.parse import unquote
 
 from sqlalchemy import Connection, Engine, create_engine, event, func, select, text
 from sqlalchemy.engine import make_url
@@ -51,7 +52,8 @@ def to_url(target: str) -> str:
         try:
             make_url(target)
         except ArgumentError as exc:
-            raise LedgerError(f"无法识别的数据库地址“{target}”：{exc}") from exc
+            raise LedgerError(f"无法识别的数据库地址“{target}”：应写成 postgresql://用户@主机/库名 这样的地址，"
+                              "或直接写台账文件的路径") from exc
         return target
     return f"sqlite:///{Path(target).expanduser()}"
 
@@ -136,7 +138,11 @@ class Ledger:
 
     @property
     def display_name(self) -> str:
-        return make_url(self.url).render_as_string(hide_password=True)
+        """The ledger as the user named it (--db, FUPIN_DB): a SQLite path stays the path, not a percent-encoded
+        URL; a database address is shown without its password."""
+        if "://" not in self.target:
+            return self.target
+        return unquote(make_url(self.url).render_as_string(hide_password=True))
 
     @property
     def newer(self) -> bool:

@@ -39,13 +39,17 @@ class Problem:
     letter: str | None = None  # Excel column letter
     value: str | None = None  # the offending value, masked when it is an ID number
 
-    def location(self) -> str:
+    def location(self, rows: list[int] | None = None, shown: int = 5) -> str:
+        """Where the problem is; `rows` for one problem found on several rows (the first `shown` are named)."""
         parts = []
         if self.file:
             parts.append(f"文件“{self.file}”")
         if self.sheet:
             parts.append(f"工作表“{self.sheet}”")
-        if self.row:
+        if rows and len(rows) > 1:
+            more = "等" if len(rows) > shown else ""
+            parts.append(f"第 {'、'.join(map(str, rows[:shown]))} 行{more}共 {len(rows):,} 行")
+        elif self.row:
             parts.append(f"第 {self.row} 行")
         if self.column:
             parts.append(f"“{self.column}”列" + (f"（{self.letter} 列）" if self.letter else ""))
@@ -53,6 +57,21 @@ class Problem:
 
     def as_dict(self) -> dict:
         return {k: v for k, v in asdict(self).items() if v not in (None, "")}
+
+
+def grouped(problems: list[Problem]) -> list[tuple[Problem, list[int]]]:
+    """Problems that differ only in their row, as one: (the first of them, every row), in order of first sight.
+
+    A school missing from the list on 90 rows is one thing for the clerk to fix, not 90 lines to read.
+    """
+    groups: dict[tuple, tuple[Problem, list[int]]] = {}
+    for p in problems:
+        key = (p.file, p.sheet, p.column, p.letter, p.code, p.message, p.hint, p.value)
+        if key not in groups:
+            groups[key] = (p, [])
+        if p.row:
+            groups[key][1].append(p.row)
+    return list(groups.values())
 
 
 class ImportRefused(Exception):

@@ -11,7 +11,7 @@ import typer
 from jiaoyu_fupin.cli import common
 from jiaoyu_fupin.cli.common import EXIT_FINDINGS, EXIT_MISUSE, err, fail, out, styled
 
-KIND_HELP = "文件类型：schools 学校名单、roll 学籍名册、away 县外就读、registry 国扶办数据、payments 发放名册、helpers 帮扶责任人、pairings 结对关系、activities 结对帮扶记录（六个一）、oversight 包保责任、population 户籍适龄儿童、dropouts 辍学台账、population_counts 户籍人口分年龄汇总、school_stats 教育事业统计；不写则按表头自动识别"
+KIND_HELP = "文件类型：schools 学校名单、roll 学籍名册、away 县外就读、registry 国扶办数据、payments 发放名册、helpers 帮扶责任人、pairings 结对关系、activities 结对帮扶记录（六个一）、oversight 包保责任、population 户籍适龄儿童、dropouts 辍学台账、population_counts 户籍人口分年龄汇总、school_stats 教育事业统计；不写则按表头识别"
 SHOWN_PROBLEMS = 20
 
 
@@ -25,12 +25,14 @@ def import_command(
     dated: Annotated[str | None, typer.Option(
         "--dated", help="数据日期：文件中的数据是哪天的情况，如 2019-10-20（当天 0 点）或 2019-10-20 07:00；"
                         "补录以前月份时写，按截至时间出的报表（--as-of、比上月）按它计入；须按日期从早到晚导入；默认现在")] = None,
-    errors: Annotated[Path | None, typer.Option("--errors", help="有错误时把错误工作簿写到这里（默认：当前文件夹下的 导入错误_文件名.xlsx）")] = None,
+    errors: Annotated[Path | None, typer.Option("--errors", help="有出错的行时把错误工作簿写到这里（默认：当前文件夹下的 导入错误_文件名.xlsx）；文件打不开、缺少列等不涉及具体行的问题只显示在屏幕上")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="只在出错时输出")] = False,
 ) -> None:
     """导入文件：学籍、国扶办数据、发放名册、帮扶责任人、结对关系、户籍儿童、辍学台账等。
 
-    有任何错误则整批不写入（退出码 1），并生成错误工作簿；同一文件重复导入不会产生重复数据。
+    文件类型按表头识别：表头须有这一类的全部必需列；差一列或分不清是哪一类时拒收，并说明缺哪一列、可以怎么写；
+    用 --kind 指定时同样检查。有任何错误则整批不写入（退出码 1），有出错的行时生成错误工作簿；同一文件重复导入
+    不会产生重复数据；文件里没有的列不会改动台账里原有的内容。
     """
     from jiaoyu_fupin.importers.columns import KINDS
     from jiaoyu_fupin.importers.engine import import_files
@@ -128,21 +130,26 @@ def _report(result) -> None:
 
 def _report_problems(ctx: typer.Context, ledger, result, errors: Path | None) -> None:
     from jiaoyu_fupin.importers.error_workbook import write_error_workbook
+    from jiaoyu_fupin.problems import grouped
 
     problems = result.problems
     err.print(styled(("导入未完成", "bold red"), f"：发现 {len(problems):,} 个问题，本次没有写入任何数据。"))
     by_code = Counter(p.code for p in problems)
     err.print("问题分类：" + "；".join(f"{_CODE_TITLES.get(c, '其他问题')} {n:,} 个" for c, n in by_code.most_common()))
-    for p in problems[:SHOWN_PROBLEMS]:
+    groups = grouped(problems)
+    for p, rows in groups[:SHOWN_PROBLEMS]:
         value = f"（值：{p.value}）" if p.value else ""
-        err.print(f"- {p.location()}：{p.message}{value}")
+        where = p.location(rows)
+        err.print(f"- {where + '：' if where else ''}{p.message}{value}")
         if p.hint:
             err.print(f"  处理办法：{p.hint}")
-    if len(problems) > SHOWN_PROBLEMS:
-        err.print(f"……另有 {len(problems) - SHOWN_PROBLEMS:,} 个问题，见错误工作簿。")
+    sheets = result.error_sheets()
+    if len(groups) > SHOWN_PROBLEMS:
+        err.print(f"……另有 {len(groups) - SHOWN_PROBLEMS:,} 类问题" + ("，见错误工作簿。" if sheets else "。"))
+    if not sheets:
+        return
     first = next(f for f in result.files if f.problems)
     path = errors or Path.cwd() / f"导入错误_{first.path.stem}.xlsx"
-    sheets = result.error_sheets()
     try:
         from jiaoyu_fupin.audit import people_in
 
@@ -172,6 +179,7 @@ _CODE_TITLES = {
     "csv_malformed": "CSV 格式有误", "sheet_copied": "工作表重复", "name_invalid": "姓名不是姓名",
     "amount_too_large": "金额超过单笔上限", "cell_too_long": "单元格内容过长",
     "file_too_large": "文件范围过大", "school_code_taken": "学校标识码已属于另一所学校",
+    "file_is_folder": "给的是文件夹", "kind_mismatch": "文件类型与 --kind 不符",
 }
 
 

@@ -162,9 +162,26 @@ def diff_counts(merged: pd.DataFrame) -> Counts:
     return Counts(new=new, changed=changed, unchanged=len(merged) - new - changed)
 
 
-def apply_diff(conn: Connection, table, merged: pd.DataFrame, columns: list[str], batch_id: int) -> None:
-    """Insert the new rows and update the changed ones of a diffed frame, stamping the batch."""
-    cols = [*columns, "source_row"] if "source_row" in merged.columns else columns
+def spoken_for(table: Table, fields: list[str], sources: dict[str, tuple[str, ...]] | None = None) -> list[str]:
+    """The stored fields a file speaks for: those read from a column the file has.
+
+    Nothing is erased by omission: a column the file does not have never changes what the ledger holds (a school
+    list sent again without 所在乡镇 keeps every township). An empty cell in a column the file has means empty and
+    clears the stored value, whose old version is kept. `sources` names the columns a stored field is read from
+    where they are not the field itself: school_id from 学校名称, a sex from the ID number when there is no 性别.
+    """
+    sources = sources or {}
+    return [f for f in fields if any(s in table.fields for s in sources.get(f, (f,)))]
+
+
+def apply_diff(conn: Connection, table, merged: pd.DataFrame, columns: list[str], batch_id: int,
+               changing: list[str] | None = None) -> None:
+    """Insert the new rows and update the changed ones of a diffed frame, stamping the batch.
+
+    `changing`: the columns an update may set (by default all of `columns`); new rows get every column.
+    """
+    extra = ["source_row"] if "source_row" in merged.columns else []
     new = merged["id"].isna().to_numpy()
-    store.insert(conn, table, merged[new][cols].assign(batch_id=batch_id))
-    store.update(conn, table, merged[merged["_changed"].to_numpy()][["id", *cols]].assign(batch_id=batch_id))
+    store.insert(conn, table, merged[new][[*columns, *extra]].assign(batch_id=batch_id))
+    updated = [*(columns if changing is None else changing), *extra]
+    store.update(conn, table, merged[merged["_changed"].to_numpy()][["id", *updated]].assign(batch_id=batch_id))

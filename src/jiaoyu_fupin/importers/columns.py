@@ -41,6 +41,10 @@ class Kind:
     def column(self, field_name: str) -> Column:
         return next(c for c in self.columns if c.field == field_name)
 
+    @property
+    def required(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.required)
+
 
 @functools.lru_cache(maxsize=8192)  # finding a header scores every kind against every early row: ~20,000 calls
 def header_key(text: object) -> str:
@@ -336,16 +340,6 @@ def match_headers(kind: Kind, headers: list[str]) -> dict[str, int]:
             if column.field in found:
                 break
     return found
-
-
-def score(kind: Kind, headers: list[str]) -> tuple[int, int, int]:
-    """How well headers fit a kind: (all required present, signature hits, fields matched)."""
-    found = match_headers(kind, headers)
-    keys = {header_key(h) for h in headers}
-    keys |= {bare_key(k) for k in keys}
-    required = all(c.field in found for c in kind.columns if c.required)
-    signature = sum(1 for s in kind.signature if header_key(s) in keys)
-    return (int(required), signature, len(found))
 
 
 # Tables of work, not of people (collaboration plans and records, task lists) are declared in their own module, which

@@ -15,6 +15,7 @@ from jiaoyu_fupin.importers.base import (
     diff_counts,
     iso,
     keep_frame,
+    spoken_for,
 )
 from jiaoyu_fupin.importers.reader import Table
 from jiaoyu_fupin.importers.rowchecks import (
@@ -64,8 +65,9 @@ def write(conn: Connection, prepared: Prepared, batch: BatchMaker) -> Counts:
     cases["origin"] = "ledger"
     existing = store.fetch(conn, DropoutCase.__table__, ["id", "id_number", "left_month", "origin", *CASE_FIELDS])
     existing = existing[existing["origin"] == "ledger"]
+    fields = spoken_for(prepared.table, CASE_FIELDS, {"student_id": ("id_number",)})
     merged = store.diff(cases[["id_number", "left_month", "origin", "source_row", *CASE_FIELDS]], existing,
-                        ["id_number", "left_month", "origin"], CASE_FIELDS)
+                        ["id_number", "left_month", "origin"], fields)
     counts = diff_counts(merged)
     is_new = merged["id"].isna().to_numpy()
     merged.loc[is_new, "id"] = store.next_ids(conn, DropoutCase.__table__, int(is_new.sum()))
@@ -74,8 +76,9 @@ def write(conn: Connection, prepared: Prepared, batch: BatchMaker) -> Counts:
     visits["case_id"] = [case_id[(i, m)] for i, m in zip(visits["id_number"], visits["left_month"], strict=True)]
     visits = visits.drop_duplicates(["case_id", "visited_on", "visitors"], keep="last")
     existing_v = store.fetch(conn, DropoutVisit.__table__, ["id", "case_id", "visited_on", "visitors", "result"])
+    v_fields = spoken_for(prepared.table, VISIT_FIELDS, {"result": ("visit_result",)})
     v = store.diff(visits[["case_id", "visited_on", "visitors", "result", "source_row"]], existing_v,
-                   ["case_id", "visited_on", "visitors"], VISIT_FIELDS)
+                   ["case_id", "visited_on", "visitors"], v_fields)
     v_counts = diff_counts(v)
     if counts.new or counts.changed or v_counts.new or v_counts.changed:
         batch_id = batch()
@@ -83,8 +86,9 @@ def write(conn: Connection, prepared: Prepared, batch: BatchMaker) -> Counts:
         cols = ["id", "id_number", "left_month", "origin", "status", *CASE_FIELDS, "source_row", "batch_id"]
         store.insert(conn, DropoutCase.__table__, new_cases[cols])
         changed = merged[merged["_changed"].to_numpy()]
-        store.update(conn, DropoutCase.__table__, changed[["id", *CASE_FIELDS, "source_row"]].assign(batch_id=batch_id))
-        apply_diff(conn, DropoutVisit.__table__, v, ["case_id", "visited_on", "visitors", "result"], batch_id)
+        store.update(conn, DropoutCase.__table__, changed[["id", *fields, "source_row"]].assign(batch_id=batch_id))
+        apply_diff(conn, DropoutVisit.__table__, v, ["case_id", "visited_on", "visitors", "result"], batch_id,
+                   changing=["case_id", "visited_on", "visitors", *v_fields])
     # Counted per row of the file: a row is new with its case, changed when its case or its visit changed.
     touched = set(v.loc[v["id"].isna().to_numpy() | v["_changed"].to_numpy(), "case_id"])
     touched |= set(merged.loc[merged["_changed"].to_numpy(), "id"])

@@ -81,7 +81,13 @@ class ImportResult:
         return not self.problems
 
     def error_sheets(self) -> list[ErrorSheet]:
-        """What the error workbook shows: per file with problems, its header and the original rows at fault."""
+        """What the error workbook shows: per file with problems, its header and the original rows at fault.
+
+        Nothing when no problem is on a row (a missing file, a folder, an unreadable file, no --term): a workbook
+        would only repeat the screen, and leave a file behind for nothing.
+        """
+        if not any(p.row for p in self.problems):
+            return []
         sheets = []
         for f in self.files:
             if not f.problems:

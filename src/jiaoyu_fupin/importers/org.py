@@ -20,6 +20,7 @@ from jiaoyu_fupin.importers.base import (
     iso,
     keep_frame,
     match_schools,
+    spoken_for,
 )
 from jiaoyu_fupin.importers.reader import Table
 from jiaoyu_fupin.importers.rowchecks import (
@@ -79,11 +80,12 @@ def _codes_of_other_schools(conn: Connection, table: Table, checked, code: pd.Se
 
 
 def write_schools(conn: Connection, prepared: Prepared, batch: BatchMaker) -> Counts:
+    fields = spoken_for(prepared.table, SCHOOL_FIELDS)
     merged = store.diff(prepared.frames["schools"], store.fetch(conn, School.__table__, ["id", "name", *SCHOOL_FIELDS]),
-                        ["name"], SCHOOL_FIELDS)
+                        ["name"], fields)
     counts = diff_counts(merged)
     if counts.new or counts.changed:
-        apply_diff(conn, School.__table__, merged, ["name", *SCHOOL_FIELDS], batch())
+        apply_diff(conn, School.__table__, merged, ["name", *SCHOOL_FIELDS], batch(), changing=["name", *fields])
     return counts
 
 
@@ -120,10 +122,12 @@ def validate_helpers(conn: Connection, table: Table, options: Options) -> Prepar
 
 def write_helpers(conn: Connection, prepared: Prepared, batch: BatchMaker) -> Counts:
     existing = store.fetch(conn, Helper.__table__, ["id", "helper_code", *HELPER_FIELDS])
-    merged = store.diff(prepared.frames["helpers"], existing, ["helper_code"], HELPER_FIELDS)
+    fields = spoken_for(prepared.table, HELPER_FIELDS, {"school_id": ("school",)})
+    merged = store.diff(prepared.frames["helpers"], existing, ["helper_code"], fields)
     counts = diff_counts(merged)
     if counts.new or counts.changed:
-        apply_diff(conn, Helper.__table__, merged, ["helper_code", *HELPER_FIELDS], batch())
+        apply_diff(conn, Helper.__table__, merged, ["helper_code", *HELPER_FIELDS], batch(),
+                   changing=["helper_code", *fields])
     return counts
 
 
@@ -165,8 +169,10 @@ def validate_pairings(conn: Connection, table: Table, options: Options) -> Prepa
 def write_pairings(conn: Connection, prepared: Prepared, batch: BatchMaker) -> Counts:
     existing = store.fetch(conn, Pairing.__table__, ["id", "helper_id", "student_id", "start_date", "end_date"])
     frame = prepared.frames["pairings"].drop_duplicates(["helper_id", "student_id", "start_date"], keep="last")
-    merged = store.diff(frame, existing, ["helper_id", "student_id", "start_date"], ["end_date"])
+    fields = spoken_for(prepared.table, ["end_date"])  # a list without 结束日期 ends no pairing
+    merged = store.diff(frame, existing, ["helper_id", "student_id", "start_date"], fields)
     counts = diff_counts(merged)
     if counts.new or counts.changed:
-        apply_diff(conn, Pairing.__table__, merged, ["helper_id", "student_id", "start_date", "end_date"], batch())
+        apply_diff(conn, Pairing.__table__, merged, ["helper_id", "student_id", "start_date", "end_date"], batch(),
+                   changing=["helper_id", "student_id", "start_date", *fields])
     return counts

@@ -20,6 +20,7 @@ from jiaoyu_fupin.importers.base import (
     keep_frame,
     match_schools,
     single_term,
+    spoken_for,
     stage_of_type,
 )
 from jiaoyu_fupin.importers.org import _codes as helper_codes  # one rule for ID-or-staff-number codes
@@ -121,10 +122,11 @@ def _merge_same_day(frame: pd.DataFrame, checked: Checked) -> pd.DataFrame:
 
 def write_activities(conn: Connection, prepared: Prepared, batch: BatchMaker) -> Counts:
     existing = store.fetch(conn, HelpActivity.__table__, ["id", *ACTIVITY_KEY, "note"])
-    merged = store.diff(prepared.frames["activities"], existing, ACTIVITY_KEY, ["note"])
+    fields = spoken_for(prepared.table, ["note"])
+    merged = store.diff(prepared.frames["activities"], existing, ACTIVITY_KEY, fields)
     counts = diff_counts(merged)
     if counts.new or counts.changed:
-        apply_diff(conn, HelpActivity.__table__, merged, [*ACTIVITY_KEY, "note"], batch())
+        apply_diff(conn, HelpActivity.__table__, merged, [*ACTIVITY_KEY, "note"], batch(), changing=[*ACTIVITY_KEY, *fields])
     return counts
 
 

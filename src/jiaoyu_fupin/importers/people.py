@@ -16,6 +16,7 @@ from jiaoyu_fupin.importers.base import (
     diff_counts,
     iso,
     keep_frame,
+    spoken_for,
 )
 from jiaoyu_fupin.importers.reader import Table
 from jiaoyu_fupin.importers.rowchecks import (
@@ -57,17 +58,20 @@ def validate_registry(conn: Connection, table: Table, options: Options) -> Prepa
 
 def write_registry(conn: Connection, prepared: Prepared, batch: BatchMaker) -> Counts:
     households = prepared.frames["households"]
+    h_fields, p_fields = spoken_for(prepared.table, HOUSEHOLD_FIELDS), spoken_for(prepared.table, PERSON_FIELDS)
     h = store.diff(households, store.fetch(conn, Household.__table__, ["id", "household_code", *HOUSEHOLD_FIELDS]),
-                   ["household_code"], HOUSEHOLD_FIELDS)
+                   ["household_code"], h_fields)
     people = prepared.frames["people"]
     p = store.diff(people, store.fetch(conn, RegistryPerson.__table__, ["id", "id_number", *PERSON_FIELDS]),
-                   ["id_number"], PERSON_FIELDS)
+                   ["id_number"], p_fields)
     counts = diff_counts(p)
     h_new, h_changed = h["id"].isna().to_numpy(), h["_changed"].to_numpy()
     if counts.new or counts.changed or h_new.any() or h_changed.any():
         batch_id = batch()
-        apply_diff(conn, Household.__table__, h, ["household_code", *HOUSEHOLD_FIELDS], batch_id)
-        apply_diff(conn, RegistryPerson.__table__, p, ["id_number", *PERSON_FIELDS], batch_id)
+        apply_diff(conn, Household.__table__, h, ["household_code", *HOUSEHOLD_FIELDS], batch_id,
+                   changing=["household_code", *h_fields])
+        apply_diff(conn, RegistryPerson.__table__, p, ["id_number", *PERSON_FIELDS], batch_id,
+                   changing=["id_number", *p_fields])
     return counts
 
 
@@ -98,10 +102,13 @@ def validate_population(conn: Connection, table: Table, options: Options) -> Pre
 
 
 def write_population(conn: Connection, prepared: Prepared, batch: BatchMaker) -> Counts:
+    # Sex and birth date come from the ID number whenever their columns are missing.
+    fields = spoken_for(prepared.table, CHILD_FIELDS, {"sex": ("id_number",), "birth_date": ("id_number",)})
     c = store.diff(prepared.frames["children"],
                    store.fetch(conn, PopulationChild.__table__, ["id", "id_number", *CHILD_FIELDS]),
-                   ["id_number"], CHILD_FIELDS)
+                   ["id_number"], fields)
     counts = diff_counts(c)
     if counts.new or counts.changed:
-        apply_diff(conn, PopulationChild.__table__, c, ["id_number", *CHILD_FIELDS], batch())
+        apply_diff(conn, PopulationChild.__table__, c, ["id_number", *CHILD_FIELDS], batch(),
+                   changing=["id_number", *fields])
     return counts

@@ -21,10 +21,10 @@ import numpy as np
 import pandas as pd
 
 from jiaoyu_fupin.importers.bounds import TooLarge, check_workbook, check_xls
-from jiaoyu_fupin.importers.columns import KINDS, Kind, header_key, score
+from jiaoyu_fupin.importers.columns import Kind, header_key
+from jiaoyu_fupin.importers.detect import SNIFF_ROWS, Finding, Header, candidates, locate, no_header
 from jiaoyu_fupin.problems import ImportRefused, Problem, column_letter
 
-SNIFF_ROWS = 30
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 CSV_SUFFIXES = {".csv", ".txt"}
 CSV_SEPARATORS = (",", "\t", ";", "|")
@@ -51,6 +51,7 @@ class Table:
     header_above: frozenset[int] = frozenset()  # positions whose header text is in the row above header_row
     part: int = 0  # which of the file's data sheets this is (0 = the first, or the only one)
     notes: list[str] = field(default_factory=list)  # for the clerk, e.g. sheets of another kind left alone
+    typed: dict = field(default_factory=dict)  # position -> which cells Excel stored as numbers (celltypes.py)
 
     @property
     def file_name(self) -> str:
@@ -133,109 +134,36 @@ def read_tables(path: Path, *, kind: str | None = None, sheet: str | None = None
     """The file's tables: a CSV's one, or every sheet of a workbook that holds the kind of table found (a roster
     split into one sheet per school or township is one roster; reading only its best sheet lost the rest)."""
     path = Path(path)
+    if path.is_dir():  # named by its path alone: "文件“样例县”" would call it a file again
+        raise ImportRefused([Problem(
+            code="file_is_folder", message=f"“{path}”是一个文件夹，不是文件",
+            hint=f"请写出要导入的文件，例如 {path / '学籍.xlsx'}；文件夹里的 Excel 文件可以一次都写上：{path / '*.xlsx'}")])
     if not path.is_file():
         raise file_problem(path, "file_missing", f"找不到文件 {path}", "请检查文件名和所在文件夹")
     suffix = path.suffix.lower()
-    if suffix in EXCEL_SUFFIXES:
-        with native_stderr_silenced():
-            return _read_excel(path, kind, sheet)
-    if suffix in CSV_SUFFIXES:
-        return [_read_csv(path, kind)]
+    try:
+        if suffix in EXCEL_SUFFIXES:
+            with native_stderr_silenced():
+                return _read_excel(path, kind, sheet)
+        if suffix in CSV_SUFFIXES:
+            return [_read_csv(path, kind)]
+    except OSError as exc:  # the system says why in English ("Permission denied"): said here in the clerk's words
+        why = "没有读取这个文件的权限" if isinstance(exc, PermissionError) else "读文件时出错（文件可能在移动硬盘或网络上，已断开）"
+        raise file_problem(path, "file_unreadable", f"无法读取文件：{why}",
+                           "请把文件复制到本机的文件夹后再导入，或请管理员开放读取权限") from None
     raise file_problem(path, "file_format", f"不支持的文件类型“{path.suffix}”",
                        "请另存为 .xlsx（推荐）、.xls 或 .csv 后再导入")
 
 
-def _candidates(kind: str | None) -> list[Kind]:
-    if kind is None:
-        return list(KINDS.values())
-    if kind not in KINDS:
-        raise ValueError(kind)
-    return [KINDS[kind]]
-
-
-@dataclass
-class Header:
-    """Where a table's header was found: its last row (0-based), its texts by position, and which positions took
-    their text from the row above (a two-line header whose group cells span both lines)."""
-
-    row: int
-    cells: list[str]
-    above: frozenset[int] = frozenset()
-
-
-def _two_line(upper: list[str], lower: list[str]) -> tuple[list[str], frozenset[int]]:
-    """A two-line header read as one: 序号、姓名、身份证号码 merged down over both lines sit in the upper line,
-    资助项目、资助金额 under a merged 资助情况 sit in the lower one; each column takes the lower text when it has one."""
-    width = max(len(upper), len(lower))
-    upper, lower = upper + [""] * (width - len(upper)), lower + [""] * (width - len(lower))
-    cells = [b or a for a, b in zip(upper, lower, strict=True)]
-    return cells, frozenset(i for i, (a, b) in enumerate(zip(upper, lower, strict=True)) if a and not b)
-
-
-def _locate(grid: list[list[str]], kinds: list[Kind]) -> tuple[tuple, Header, Kind] | None:
-    """The best (score, header, kind) over the first rows of a sheet; a header must have its required fields.
-
-    Each row is tried alone and together with the row below it; on equal scores one line beats two, and the
-    earlier row beats the later one.
-    """
-    best = None
-    for r, row in enumerate(grid):
-        if sum(1 for v in row if v) < 2:
-            continue
-        tries = [(Header(r, row), 1)]
-        if r + 1 < len(grid) and any(grid[r + 1]):
-            cells, above = _two_line(row, grid[r + 1])
-            tries.append((Header(r + 1, cells, above), 0))
-        for k in kinds:
-            for header, one_line in tries:
-                s = score(k, header.cells)
-                if k.needs_signature and len(kinds) > 1 and not s[1]:
-                    continue  # a 结对 list's 责任人身份证号 + 学校 is no 包保 list
-                if s[0] and (best is None or (s, one_line) > best[0]):
-                    best = ((s, one_line), header, k)
-    return None if best is None else (best[0][0], best[1], best[2])
-
-
-def _check_not_a_guess(path: Path, chosen: Kind, header: Header, kinds: list[Kind]) -> None:
-    """Refuse a header with nothing particular to its kind that fits another kind nearly as well.
-
-    姓名 + 身份证号码 + 学校名称 is a list of students, of children, of dropouts or of helpers alike: picking the one
-    with a column more silently wrote students into the helpers table. A header with a column only its kind has
-    (资助项目, 全国学籍号, 工作单位 …), or two columns more than any other kind's, is not a guess.
-    """
-    fit = score(chosen, header.cells)
-    if len(kinds) < 2 or fit[1]:
-        return
-    rivals = []
-    for k in kinds:
-        other = score(k, header.cells)
-        if k is not chosen and other[0] and not (k.needs_signature and not other[1]) and other[2] >= fit[2] - 1:
-            rivals.append(k)
-    if rivals:
-        names = "、".join(f"{k.title}（--kind {k.name}）" for k in [chosen, *rivals])
-        raise file_problem(path, "kind_unknown", f"表头只有几类文件共有的列，无法判断是哪一类：可能是{names}",
-                           f"请用 --kind 指定类型，例如 --kind {chosen.name}")
-
-
-def _no_header(path: Path, kinds: list[Kind], sheet: str | None) -> ImportRefused:
-    if len(kinds) == 1:
-        k = kinds[0]
-        need = "、".join(c.title for c in k.columns if c.required)
-        return file_problem(
-            path, "header_missing",
-            f"在{('工作表“' + sheet + '”') if sheet else '文件'}的前 {SNIFF_ROWS} 行没有找到{k.title}的表头（必需的列：{need}）",
-            f"请确认表头行包含这些列名（可用 fupin template {k.name} 生成标准模板对照），或用 --sheet 指定工作表",
-        )
-    return file_problem(
-        path, "kind_unknown", "无法从表头判断这是哪一类文件（学籍、发放名册、国扶办数据……）",
-        "请检查表头是否完整，或用 --kind 指定类型：" + "、".join(KINDS),
-    )
+def _refused(path: Path, found: Finding, sheet: str | None) -> ImportRefused:
+    code, message, hint = found.refusal
+    return ImportRefused([Problem(code=code, message=message, hint=hint, file=path.name, sheet=sheet)])
 
 
 def _read_excel(path: Path, kind: str | None, sheet: str | None) -> list[Table]:
     import fastexcel
 
-    kinds = _candidates(kind)
+    kinds = candidates(kind)
     if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
         try:  # before calamine allocates a sheet's whole grid
             check_xls(path) if path.suffix.lower() == ".xls" else check_workbook(path)
@@ -253,14 +181,15 @@ def _read_excel(path: Path, kind: str | None, sheet: str | None) -> list[Table]:
     if sheet is not None and sheet not in names:
         raise file_problem(path, "sheet_missing", f"文件中没有名为“{sheet}”的工作表（现有：{'、'.join(names)}）",
                            "请检查 --sheet 的拼写")
-    sheets, notes = _data_sheets(reader, [sheet] if sheet else names, kinds)
+    sheets, notes = _data_sheets(path, reader, [sheet] if sheet else names, kinds)
     if not sheets:
         if all(_load_excel(reader, n) is None for n in names):
             raise file_problem(path, "file_empty", "文件中没有任何数据（所有工作表都是空的）", "请确认选对了文件")
-        raise _no_header(path, kinds, sheet)
-    _check_not_a_guess(path, sheets[0][0][2], sheets[0][0][1], kinds)
+        code, message, hint = no_header(kinds, f"工作表“{sheet}”" if sheet else "文件")
+        raise file_problem(path, code, message, hint)
     tables = []
-    for part, ((_, header, chosen), name, batch, positions) in enumerate(sheets):
+    for part, (found, name, batch, positions) in enumerate(sheets):
+        header, chosen = found.header, found.fit.kind
         sheets[part] = None  # each sheet's cells are let go of once it is a frame
         width = max(positions) + 1
         headers = [""] * width
@@ -289,7 +218,7 @@ def _unreadable(path: Path, exc: Exception) -> ImportRefused:
         return file_problem(path, "file_unreadable",
                             f"文件扩展名是 {path.suffix}，但内容其实是网页（HTML/XML）表格，不是 Excel 工作簿（常见于业务系统导出的文件）",
                             "请用 Excel 或 WPS 打开它，“另存为” Excel 工作簿（.xlsx）后重新导入")
-    return file_problem(path, "file_unreadable", f"无法读取该 Excel 文件（{type(exc).__name__}），文件可能已损坏或并不是 Excel 文件",
+    return file_problem(path, "file_unreadable", "无法读取该 Excel 文件：文件可能已损坏，或并不是 Excel 文件",
                         "请用 Excel 或 WPS 打开确认，另存为 .xlsx 后重新导入")
 
 
@@ -330,13 +259,15 @@ def _fill_merged_down(table: Table) -> None:
         frame.iloc[below, c1] = frame.iat[top, c1]
 
 
-def _data_sheets(reader, names: list[str], kinds: list[Kind]) -> tuple[list, list[str]]:
+def _data_sheets(path: Path, reader, names: list[str], kinds: list[Kind]) -> tuple[list, list[str]]:
     """(header found, sheet name, Arrow batch, column positions) of every sheet whose table is of the kind that fits
     best anywhere in the file, in workbook order; and notes naming the sheets with a table that are left alone.
 
     Sheets of another kind are named, not imported: a 汇总 sheet with 学校名称 and 学段 would read as a school
     list, and a guess there would change the ledger's schools. Hidden sheets (an old copy, 发放名册 (2)) are left
     alone too when a visible sheet holds a table: the clerk does not see them, and their payments would count twice.
+    A sheet whose header detect.py refuses is named too, or refuses the file when no sheet can be taken or when it
+    is one column short of the very kind the file is taken as.
     """
     found_sheets = []
     for name in names:
@@ -346,7 +277,7 @@ def _data_sheets(reader, names: list[str], kinds: list[Kind]) -> tuple[list, lis
         if loaded is None:
             continue
         batch, positions, hidden = loaded
-        found = _locate(_grid(batch, positions), kinds)
+        found = locate(_grid(batch, positions), kinds)
         if found:
             found_sheets.append((found, name, batch, positions, hidden))
     notes = []
@@ -354,12 +285,22 @@ def _data_sheets(reader, names: list[str], kinds: list[Kind]) -> tuple[list, lis
         notes = [f"工作表“{f[1]}”是隐藏的，没有导入；需要时请取消隐藏并核对后，另用 --sheet {f[1]} 导入"
                  for f in found_sheets if f[4]]
         found_sheets = [f for f in found_sheets if not f[4]]
-    if not found_sheets:
+    taken = [f for f in found_sheets if f[0].fit is not None]
+    if not taken:
+        refused = max(found_sheets, key=lambda f: f[0].rank, default=None)
+        if refused is not None:
+            raise _refused(path, refused[0], refused[1] if len(names) > 1 else None)
         return [], []
-    best = max(found_sheets, key=lambda f: f[0][0])[0][2]
-    notes += [f"工作表“{f[1]}”像是{f[0][2].title}，没有导入：一次只导入一个文件中同一类的表，需要时请另用 --sheet {f[1]} 导入"
-              for f in found_sheets if f[0][2] is not best]
-    return [f[:4] for f in found_sheets if f[0][2] is best], notes
+    best = max(taken, key=lambda f: f[0].rank)[0].kind
+    for f in found_sheets:
+        # A sheet of the same roster that cannot be read as it (one school's sheet without 身份证号) refuses the
+        # file: importing the other sheets alone would leave that school out without a word.
+        if f[0].fit is None and f[0].likely is best:
+            raise _refused(path, f[0], f[1])
+    notes += [f"工作表“{f[1]}”像是{f[0].kind.title}，没有导入：一次只导入一个文件中同一类的表，需要时请另用 --sheet {f[1]} 导入"
+              for f in taken if f[0].kind is not best]
+    notes += [f"工作表“{f[1]}”没有导入：{f[0].refusal[1]}" for f in found_sheets if f[0].fit is None]
+    return [f[:4] for f in taken if f[0].kind is best], notes
 
 
 def _text_frame(data, positions: list[int], width: int) -> pd.DataFrame:
@@ -427,22 +368,25 @@ def _as_text(array, n: int) -> pd.Series:
 
 
 def _read_csv(path: Path, kind: str | None) -> Table:
-    kinds = _candidates(kind)
+    kinds = candidates(kind)
     raw = path.read_bytes()
     text = _decode(path, raw)
     lines = text.splitlines()
     if not any(line.strip(", \t") for line in lines):
         raise file_problem(path, "file_empty", "文件中没有任何数据", "请确认选对了文件")
     # Comma first; tab-separated .txt exports and semicolon CSVs from European-locale Excel are the others seen.
-    for sep in CSV_SEPARATORS:
-        grid = [[c.strip() for c in row] for row in csv.reader(io.StringIO("\n".join(lines[:SNIFF_ROWS])), delimiter=sep)]
-        found = _locate(grid, kinds)
-        if found:
-            break
-    else:
-        raise _no_header(path, kinds, None)
-    _, header, chosen = found
-    _check_not_a_guess(path, chosen, header, kinds)
+    found, sep = None, CSV_SEPARATORS[0]
+    for candidate in CSV_SEPARATORS:
+        grid = [[c.strip() for c in row]
+                for row in csv.reader(io.StringIO("\n".join(lines[:SNIFF_ROWS])), delimiter=candidate)]
+        here = locate(grid, kinds)
+        if here is not None and (found is None or here.rank > found.rank):
+            found, sep = here, candidate
+    if found is None:
+        raise file_problem(path, *no_header(kinds, "文件"))
+    if found.fit is None:
+        raise _refused(path, found, None)
+    header, chosen = found.header, found.fit.kind
     try:
         with warnings.catch_warnings():
             # A row longer than the header (a trailing comma, a note beside the table) loses only cells that

@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 
 from jiaoyu_fupin import idnumber
-from jiaoyu_fupin.importers.reader import Table, library_failure, native_stderr_silenced
+from jiaoyu_fupin.importers.celltypes import numeric_cells
+from jiaoyu_fupin.importers.reader import Table
 from jiaoyu_fupin.problems import Problem
 
 # The lines under a table: totals (本页合计, 共计 3 人), who filled in and checked it, notes, stamps and signatures.
@@ -122,22 +123,34 @@ def id_numbers(table: Table, checked: Checked, field_name: str = "id_number", *,
                where: np.ndarray | None = None) -> pd.Series:
     """Normalized ID numbers (None where invalid or empty), problems for the invalid ones; Excel damage refused.
 
-    `where` limits the check to some rows (a column that holds ID numbers or staff numbers).
+    Every cell's type is checked, not only the cells whose text is already wrong: a number Excel kept of an
+    18-digit ID spells out as 18 digits that pass the check digit about one time in eleven. A number cell of more
+    than 15 digits is refused whatever its digits; a 15-digit old ID is a number Excel keeps exactly, so it is
+    accepted and upgraded to 18 digits like the same ID typed as text. `where` limits the check to some rows (a
+    column that holds ID numbers or staff numbers).
     """
     series = table.column(field_name)
     normalized, codes = idnumber.check_many(series)
-    invalid = codes.notna().to_numpy() & checked.keep
-    if where is not None:
-        invalid &= where
-    if invalid.any():
-        numeric = excel_numeric_cells(table, table.fields[field_name])
-        for i in np.flatnonzero(invalid):
-            raw = series.iloc[i]
-            result = idnumber.check(float(raw) if numeric is not None and numeric[i] else raw)
-            checked.problems.append(table.problem(
-                result.code, _masked(result.message, raw), result.hint, field_name=field_name,
-                row=int(table.rows[i]), value=None if pd.isna(raw) else _mask_id_text(str(raw)),
-            ))
+    rows = checked.keep if where is None else checked.keep & where
+    invalid = codes.notna().to_numpy() & rows
+    all_digits = series.str.fullmatch(r"\d+").fillna(False).astype(bool)
+    digits = series.str.len().where(all_digits, 0).fillna(0).to_numpy(dtype=np.int64) * rows
+    numeric = numeric_cells(table, table.fields[field_name]) if invalid.any() or (digits >= 15).any() else None
+    if numeric is not None:
+        damaged = (digits > 15) & numeric & ~invalid
+        invalid |= damaged
+        normalized[damaged] = None
+        old = numeric & (digits == 15) & ~invalid
+        if old.any():
+            checked.notes.append(f"“{table.headers[table.fields[field_name]]}”列有 {int(old.sum())} 个 15 位旧身份证号被 "
+                                 "Excel 存成了数字（15 位数字 Excel 能完整保留），已按国家标准升为 18 位")
+    for i in np.flatnonzero(invalid):
+        raw = series.iloc[i]
+        result = idnumber.check(float(raw) if numeric is not None and numeric[i] else raw)
+        checked.problems.append(table.problem(
+            result.code, _masked(result.message, raw), result.hint, field_name=field_name,
+            row=int(table.rows[i]), value=None if pd.isna(raw) else _mask_id_text(str(raw)),
+        ))
     return normalized
 
 
@@ -160,7 +173,7 @@ def damaged_codes(table: Table, checked: Checked, field_name: str) -> None:
     scientific = text.str.match(_SCIENTIFIC).to_numpy(dtype=bool)
     long = (text.str.len().to_numpy() > 15) & text.str.fullmatch(r"\d+").to_numpy(dtype=bool)
     if long.any():
-        numeric = excel_numeric_cells(table, table.fields[field_name])
+        numeric = numeric_cells(table, table.fields[field_name])
         long &= numeric if numeric is not None else False
     title = table.kind.column(field_name).title
     for i in np.flatnonzero((scientific | long) & checked.keep):
@@ -171,42 +184,6 @@ def damaged_codes(table: Table, checked: Checked, field_name: str) -> None:
             f"请把该列设置为“文本”格式，再从原始导出文件重新粘贴{title}",
             field_name=field_name, row=int(table.rows[i]), value=str(series.iloc[i]),
         ))
-
-
-def excel_numeric_cells(table: Table, pos: int) -> np.ndarray | None:
-    """Which cells of a column Excel stored as numbers (slow path: only when a file is already refused).
-
-    The fast reader hands every cell over as text, so a number that lost its digits looks like digits; the
-    cell's own type says what Excel did.
-    """
-    if table.sheet is None:
-        return None
-    try:
-        from python_calamine import CalamineWorkbook
-
-        with native_stderr_silenced():
-            sheet = CalamineWorkbook.from_path(str(table.path)).get_sheet_by_name(table.sheet)
-        c = pos - (sheet.start or (0, 0))[1]
-        header = table.headers[pos]
-        numeric = np.zeros(len(table.frame), dtype=bool)
-        # Find the header row in calamine's own numbering (it need not start where the sheet's range does),
-        # then line the data rows up under it (one line further down when the header's text sits in the upper
-        # line of a two-line header).
-        below = 1 if pos in table.header_above else 0
-        anchor = None
-        for r, row in enumerate(sheet.iter_rows()):
-            if anchor is None:
-                if 0 <= c < len(row) and str(row[c]).strip() == header:
-                    anchor = r
-                continue
-            i = r - anchor - 1 - below
-            if 0 <= i < len(numeric) and 0 <= c < len(row):
-                numeric[i] = isinstance(row[c], int | float) and not isinstance(row[c], bool)
-        return numeric
-    except BaseException as exc:  # best effort: without it the ID checks still refuse the value, less precisely
-        if not library_failure(exc):
-            raise
-        return None
 
 
 def conflicting_duplicates(table: Table, checked: Checked, key: pd.Series, compare: pd.DataFrame,

@@ -23,6 +23,7 @@ from jiaoyu_fupin.importers.base import (
     diff_counts,
     keep_frame,
     match_schools,
+    spoken_for,
     stage_of_type,
 )
 from jiaoyu_fupin.importers.reader import Table
@@ -216,11 +217,13 @@ def write_school_stats(conn: Connection, prepared: Prepared, batch: BatchMaker) 
     rows["key"] = _stat_key(rows)
     existing = store.fetch(conn, SchoolStat.__table__, ["id", "school_year", "school_name", "grade", *STAT_FIELDS])
     existing["key"] = _stat_key(existing)
-    merged = store.diff(rows, existing, ["key"], ["school_name", *STAT_FIELDS])
+    # The school and its stage are required or worked out from it; a count or a township the file lacks is kept.
+    fields = spoken_for(prepared.table, STAT_FIELDS, {"school_id": ("school",), "stage": ("school",)})
+    merged = store.diff(rows, existing, ["key"], ["school_name", *fields])
     counts = diff_counts(merged)
     if counts.new or counts.changed:
         apply_diff(conn, SchoolStat.__table__, merged, ["school_year", "school_name", "grade", *STAT_FIELDS],
-                   batch())
+                   batch(), changing=["school_year", "school_name", "grade", *fields])
     return counts
 
 

@@ -20,6 +20,7 @@ from jiaoyu_fupin.importers.base import (
     keep_frame,
     match_schools,
     single_term,
+    spoken_for,
     stage_of_type,
     terms,
 )
@@ -183,12 +184,13 @@ def write(conn: Connection, prepared: Prepared, batch: BatchMaker) -> Counts:
     students, enrollments = prepared.frames.pop("students"), prepared.frames.pop("enrollments")
     present = set(prepared.frames["present"]["field"]) | {"name", "sex", "birth_date"}
     compare = [f for f in STUDENT_FIELDS if f in present]
+    e_compare = _enrollment_fields(prepared.table)
     first_id = store.max_id(conn, Student.__table__) + 1
     # The ledger's side is read on a helper thread while this one works on the file's side; SQLite and Arrow
     # both let go of the GIL, so on two cores the two overlap. Nothing else touches the connection meanwhile.
     with ThreadPoolExecutor(max_workers=1) as reader:
         stored = reader.submit(fetch_fingerprints, conn, Student.__table__, ["id_number"], compare)
-        stored_e = reader.submit(fetch_fingerprints, conn, Enrollment.__table__, ["student_id", "term"], ENROLLMENT_FIELDS,
+        stored_e = reader.submit(fetch_fingerprints, conn, Enrollment.__table__, ["student_id", "term"], e_compare,
                                  only=("term", sorted(set(enrollments["term"].dropna()))))
         codes, people, people_codes = _one_row_per_student(students)
         del students
@@ -196,7 +198,7 @@ def write(conn: Connection, prepared: Prepared, batch: BatchMaker) -> Counts:
         merged = _diff_students(people, stored.result(), compare, first_id)
         del people, stored  # a future holds its result for as long as it lives
         student_of, changed_of = _by_code(merged, people_codes)
-        e = _diff_enrollments(enrollments, student_of[codes], stored_e.result())
+        e = _diff_enrollments(enrollments, student_of[codes], stored_e.result(), e_compare)
         del enrollments, stored_e
     release_freed_memory()
     e_new = e["id"].isna().to_numpy()
@@ -212,8 +214,21 @@ def write(conn: Connection, prepared: Prepared, batch: BatchMaker) -> Counts:
     store.update(conn, Student.__table__,
                  merged[merged["_changed"].to_numpy()][["id", *compare, "source_row"]].assign(batch_id=batch_id))
     del merged
-    _write_enrollments(conn, e, e_new, e["_changed"].to_numpy(), batch_id)
+    _write_enrollments(conn, e, e_new, e["_changed"].to_numpy(), batch_id, e_compare)
     return counts
+
+
+def _enrollment_fields(table: Table) -> list[str]:
+    """The enrollment fields a roll speaks for: a roll without 就读方式 or 学籍状态 leaves those of the term's stored
+    enrollments as they are (new ones still start 在校); school, stage, grade and the place follow from columns
+    every roll has."""
+    away = table.kind.name == "away"
+    always = ("school", "grade")
+    return spoken_for(table, ENROLLMENT_FIELDS, {
+        "school_id": always, "school_name": always, "stage": always, "grade": always, "study_place": always,
+        "place_detail": ("place_detail", "province_scope") if away else always,
+        "province_scope": ("province_scope",) if away else always,
+    })
 
 
 def _one_row_per_student(students: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame, np.ndarray]:
@@ -250,20 +265,23 @@ def _by_code(merged: pd.DataFrame, people_codes: np.ndarray) -> tuple[np.ndarray
     return student_of, changed_of
 
 
-def _diff_enrollments(enrollments: pd.DataFrame, student_ids: np.ndarray, stored: pd.DataFrame) -> pd.DataFrame:
+def _diff_enrollments(enrollments: pd.DataFrame, student_ids: np.ndarray, stored: pd.DataFrame,
+                      compare: list[str]) -> pd.DataFrame:
     """The file's enrollments with `student_id`, aligned with the stored ones on (student, term)."""
     enroll = enrollments.drop(columns="id_number").assign(student_id=student_ids)
-    return diff_fetched(enroll[["student_id", "term", "source_row", *ENROLLMENT_FIELDS]], stored, ENROLLMENT_FIELDS,
+    return diff_fetched(enroll[["student_id", "term", "source_row", *ENROLLMENT_FIELDS]], stored, compare,
                         key=_enrollment_key)
 
 
-def _write_enrollments(conn: Connection, e: pd.DataFrame, new: np.ndarray, changed: np.ndarray, batch_id: int) -> None:
+def _write_enrollments(conn: Connection, e: pd.DataFrame, new: np.ndarray, changed: np.ndarray, batch_id: int,
+                       changing: list[str]) -> None:
     cols = ["student_id", "term", *ENROLLMENT_FIELDS, "source_row"]
     fresh = e[new]
     # In (student, term) order, like the unique index they go into.
     fresh = fresh.iloc[np.lexsort((pd.factorize(fresh["term"], sort=True)[0], fresh["student_id"].to_numpy(dtype=np.int64)))]
     store.insert(conn, Enrollment.__table__, fresh[cols].assign(batch_id=batch_id))
-    store.update(conn, Enrollment.__table__, e[changed][["id", *cols]].assign(batch_id=batch_id))
+    store.update(conn, Enrollment.__table__,
+                 e[changed][["id", "student_id", "term", *changing, "source_row"]].assign(batch_id=batch_id))
 
 
 def _enrollment_key(frame: pd.DataFrame) -> np.ndarray:
