@@ -15,9 +15,10 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from sqlalchemy import Connection, Integer, Table, select
+from sqlalchemy import Connection, Integer, Table
 
-from jiaoyu_fupin.importers.store import CHUNK, is_sqlite, repetitive, storage_value
+from jiaoyu_fupin import dialect
+from jiaoyu_fupin.importers.store import CHUNK, is_sqlite, repetitive
 
 FINGERPRINT = "_fingerprint"
 
@@ -81,11 +82,10 @@ def fetch_fingerprints(conn: Connection, table: Table, key_columns: list[str], c
     """
     if not is_sqlite(conn):
         names = ["id", *key_columns, *compare]
-        query = select(*[table.c[c] for c in names])
-        if only is not None:
-            query = query.where(table.c[only[0]].in_(only[1]))
-        frame = pd.DataFrame([tuple(storage_value(v) for v in row) for row in conn.execute(query)], columns=names,
-                             dtype=object)
+        sql = f"SELECT {', '.join(names)} FROM {table.name}"  # noqa: S608 (our own names)
+        rows = (dialect.select_raw(conn, sql) if only is None
+                else dialect.select_raw(conn, f"{sql} WHERE {only[0]} = ANY(%s)", [list(only[1])]))
+        frame = pd.DataFrame(rows, columns=names, dtype=object)
         return frame[["id", *key_columns]].assign(**{FINGERPRINT: fingerprints(frame[compare]).to_pandas()})
     driver = conn.connection.driver_connection
     exprs = ["id", *key_columns, fingerprint_sql(compare)]
