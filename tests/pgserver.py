@@ -52,6 +52,7 @@ class Server:
             os.chmod(self.folder, 0o755)  # root connects through the socket folder inside
         self._names = itertools.count(1)
         self._filled: set[str] = set()
+        self._admin = None
 
     def _run(self, *args: str) -> None:
         kwargs = {"user": self.run_as.pw_uid, "group": self.run_as.pw_gid, "extra_groups": []} if self.run_as else {}
@@ -69,6 +70,8 @@ class Server:
                   "start")
 
     def stop(self) -> None:
+        if self._admin is not None:
+            self._admin.close()
         try:
             self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
         finally:
@@ -78,10 +81,13 @@ class Server:
         return f"postgresql+psycopg://{USER}@/{database}?host={self.socket}"
 
     def admin(self, sql: str) -> None:
+        """One statement on the server's own database, over one connection kept for the session (a new connection
+        costs a process on the server: more than creating a test's database)."""
         import psycopg
 
-        with psycopg.connect(host=str(self.socket), user=USER, dbname="postgres", autocommit=True) as conn:
-            conn.execute(sql)
+        if self._admin is None or self._admin.closed:
+            self._admin = psycopg.connect(host=str(self.socket), user=USER, dbname="postgres", autocommit=True)
+        self._admin.execute(sql)
 
     def make_template(self) -> None:
         """A database with every migration applied: copying it is much faster than migrating each test's own."""
