@@ -155,3 +155,29 @@ def test_a_malformed_url_is_not_echoed_with_its_password():
 
 def test_is_postgres_helper_matches_the_fixture(db):
     assert is_postgres(db) == isinstance(db, str)
+
+
+@pytest.mark.postgres_only
+def test_readers_see_one_snapshot_and_writers_hold_the_lock(db):
+    from sqlalchemy import text
+
+    from jiaoyu_fupin.dialect import WRITER_LOCK
+    from jiaoyu_fupin.ledger import Ledger
+
+    ledger = Ledger(db)
+    held = text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = :key AND granted")
+    try:
+        with ledger.engine.connect() as reader:
+            assert reader.exec_driver_sql("SHOW transaction_isolation").scalar() == "repeatable read"
+            assert reader.exec_driver_sql("SHOW transaction_read_only").scalar() == "on"
+            before = reader.execute(text("SELECT count(*) FROM schools")).scalar()
+            with ledger.transaction() as writer:
+                assert writer.exec_driver_sql("SHOW transaction_isolation").scalar() == "read committed"
+                assert writer.execute(held, {"key": WRITER_LOCK}).scalar() == 1
+                writer.execute(text("INSERT INTO schools (name) VALUES ('甲小学')"))
+            assert reader.execute(text("SELECT count(*) FROM schools")).scalar() == before  # its snapshot holds
+        with ledger.engine.connect() as later:
+            assert later.execute(text("SELECT count(*) FROM schools")).scalar() == before + 1
+            assert later.execute(held, {"key": WRITER_LOCK}).scalar() == 0  # released at commit
+    finally:
+        ledger.close()
