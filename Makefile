@@ -56,11 +56,12 @@ postgres-server:
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 
-bench: $(STAMP)
+bench: $(STAMP) postgres-server
 	$(BIN)/python bench/bench_import.py
 	$(BIN)/python bench/bench_subsidy.py
 	$(BIN)/python bench/bench_dropout.py
 	$(BIN)/python bench/bench_reports.py
+	$(BIN)/python bench/bench_postgres.py
 
 clean:
 	rm -rf $(VENV) $(DEMO) bench/out .pytest_cache .ruff_cache .hypothesis

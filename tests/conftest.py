@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import openpyxl
@@ -115,9 +115,13 @@ def query(db, sql: str, params: tuple = ()) -> list[tuple]:
 
 
 def _as_sqlite(value):
-    """A value as SQLite returns it: dates as ISO text, booleans 0/1."""
+    """A value as SQLite returns it: dates as ISO text, times as SQLAlchemy's UTC text, booleans 0/1."""
     if isinstance(value, bool):
         return int(value)
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
     if isinstance(value, date):
         return value.isoformat()
     return value

@@ -181,3 +181,31 @@ def test_readers_see_one_snapshot_and_writers_hold_the_lock(db):
             assert later.execute(held, {"key": WRITER_LOCK}).scalar() == 0  # released at commit
     finally:
         ledger.close()
+
+
+def test_a_server_ledger_without_the_postgres_extra_says_what_to_install(monkeypatch):
+    from typer.testing import CliRunner
+
+    from jiaoyu_fupin.cli.main import app
+
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as if `pip install 'jiaoyu_fupin[postgres]'` was never run
+    result = CliRunner().invoke(app, ["--db", f"postgresql://clerk:{SECRET}@db.example/prefecture", "status"])
+    assert result.exit_code == 2
+    assert "pip install 'jiaoyu_fupin[postgres]'" in result.output and SECRET not in result.output
+
+
+@pytest.mark.postgres_only
+def test_times_are_kept_in_utc_whatever_the_servers_zone(cli, db, tmp_path):
+    from datetime import UTC, datetime
+
+    from jiaoyu_fupin.ledger import Ledger
+
+    execute(db, f"ALTER DATABASE {make_url(db).database} SET TimeZone = 'Asia/Shanghai'")
+    assert query(db, "SHOW TimeZone") == [("Asia/Shanghai",)]  # what any other client of that server sees
+    assert cli("import", write_xlsx(tmp_path / "学校名单.xlsx", SCHOOL_HEADER, SCHOOL_ROWS)).exit_code == 0
+    [(stored,)] = query(db, "SELECT imported_at AT TIME ZONE 'UTC' FROM batches")
+    assert abs((datetime.fromisoformat(stored) - datetime.now(UTC).replace(tzinfo=None)).total_seconds()) < 120
+    ledger = Ledger(db)
+    with ledger.engine.connect() as conn:
+        assert conn.exec_driver_sql("SHOW TimeZone").scalar() == "UTC"
+    ledger.close()

@@ -16,7 +16,7 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import Connection, Engine, Table, event
 
@@ -38,7 +38,10 @@ def engine_options(url: str) -> dict:
     """create_engine's arguments: PostgreSQL connections are readers (one snapshot, read only) unless a writer
     asks otherwise. Set on the driver's connection, so even a statement run on the raw cursor is inside them."""
     if url.startswith("postgresql"):
-        return {"isolation_level": "REPEATABLE READ", "execution_options": {"postgresql_readonly": True}}
+        # Times in UTC whatever the server's own zone: an import's time (aware, UTC) and a dropout step's (local
+        # wall time, naive) then keep the values SQLite keeps, and compare with the same texts.
+        return {"isolation_level": "REPEATABLE READ", "execution_options": {"postgresql_readonly": True},
+                "connect_args": {"options": "-c TimeZone=UTC"}}
     return {}
 
 
@@ -219,6 +222,8 @@ def storage_value(value):
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC).replace(tzinfo=None)
         return value.strftime("%Y-%m-%d %H:%M:%S.%f")  # as SQLAlchemy stores a DateTime in SQLite
     if isinstance(value, date):
         return value.isoformat()
