@@ -42,7 +42,8 @@ def fupin(db: str, *args, check=(0,)) -> float:
     return took
 
 
-def at_once(db: str, files: list[Path]) -> float:
+def at_once(db: str, files: list[Path]) -> tuple[float, list[str]]:
+    """Seconds until the last of the processes ended, and the files whose import failed (with the reason)."""
     start = time.perf_counter()
     running = [subprocess.Popen([str(FUPIN), "--db", db, "import", str(f)], stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True) for f in files]
@@ -50,10 +51,9 @@ def at_once(db: str, files: list[Path]) -> float:
     for process, path in zip(running, files, strict=True):
         out, err = process.communicate()
         if process.returncode:
-            failed.append(f"{path.name}: exit {process.returncode}\n{out[-1000:]}\n{err[-1000:]}")
-    if failed:
-        raise SystemExit("\n".join(failed))
-    return time.perf_counter() - start
+            reason = "database is locked" if "database is locked" in out + err else (out + err).strip()[-300:]
+            failed.append(f"{path.name}: exit {process.returncode} ({reason})")
+    return time.perf_counter() - start, failed
 
 
 def count(db: str, table: str) -> int:
@@ -97,14 +97,18 @@ def main(argv: list[str] | None = None) -> int:
         sqlite = measure("SQLite", str(work / "prefecture.db"), files)
         postgres = measure("PostgreSQL", server.url("serial"), files)
         print(f"{len(files['rolls'])} processes at once, one file each:")
-        together = {}
-        for name, db in (("SQLite", str(work / "parallel.db")), ("PostgreSQL", server.url("parallel"))):
+        together, failures = {}, {}
+        for name, db in (("PostgreSQL", server.url("parallel")), ("SQLite", str(work / "parallel.db"))):
             fupin(db, "init")
             fupin(db, "import", *files["schools"])
-            together[name] = at_once(db, files["rolls"])
+            together[name], failures[name] = at_once(db, files["rolls"])
             students = count(db, "students")
-            assert students == sqlite["students"], (name, students)
-            print(f"  {name:10s} {together[name]:7.1f} s   ({students:,} students, none lost or doubled)", flush=True)
+            expected = sqlite["students"] * (len(files["rolls"]) - len(failures[name])) // len(files["rolls"])
+            print(f"  {name:10s} {together[name]:7.1f} s   {students:,} students"
+                  f" ({len(files['rolls']) - len(failures[name])} of {len(files['rolls'])} imports succeeded"
+                  f"{', none lost or doubled' if students == expected else f', {expected:,} EXPECTED'})", flush=True)
+            for failure in failures[name]:
+                print(f"    {failure}")
     finally:
         server.stop()
         if not args.keep:
@@ -115,9 +119,10 @@ def main(argv: list[str] | None = None) -> int:
           f" at once {together['PostgreSQL'] / together['SQLite']:.2f}×")
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     results = {"students": args.students, "counties": args.counties, "sqlite": sqlite, "postgres": postgres,
-               "at_once": together, "import_ratio": import_ratio, "check_ratio": check_ratio}
+               "at_once": together, "at_once_failures": failures, "import_ratio": import_ratio,
+               "check_ratio": check_ratio}
     (HERE / "out" / "postgres_results.json").write_text(json.dumps(results, indent=2))
-    return 0 if import_ratio <= 1.5 and check_ratio <= 2 else 1
+    return 0 if import_ratio <= 1.5 and check_ratio <= 2 and not failures["PostgreSQL"] else 1
 
 
 if __name__ == "__main__":

@@ -39,9 +39,9 @@ def engine_options(url: str) -> dict:
     asks otherwise. Set on the driver's connection, so even a statement run on the raw cursor is inside them."""
     if url.startswith("postgresql"):
         # Times in UTC whatever the server's own zone: an import's time (aware, UTC) and a dropout step's (local
-        # wall time, naive) then keep the values SQLite keeps, and compare with the same texts.
+        # wall time, naive) then keep the values SQLite keeps, and compare with the same texts; dates as ISO text.
         return {"isolation_level": "REPEATABLE READ", "execution_options": {"postgresql_readonly": True},
-                "connect_args": {"options": "-c TimeZone=UTC"}}
+                "connect_args": {"options": "-c TimeZone=UTC -c DateStyle=ISO"}}
     return {}
 
 
@@ -145,6 +145,25 @@ def joined_text(conn: Connection, expression: str, separator: str = ",") -> str:
     if is_sqlite(conn):
         return f"group_concat({expression}, '{separator}')"
     return f"string_agg(CAST({expression} AS TEXT), '{separator}')"
+
+
+def row_literals(conn: Connection, table: Table, columns: list[str]) -> str:
+    """SQL writing a row's `columns` as SQL literals joined by commas: 'text' with quotes doubled, NULL when empty,
+    booleans 0/1, dates ISO (importers.compare builds the same text for a file's rows). SQLite's printf('%Q')
+    takes at most 127 arguments; PostgreSQL's quote_literal would write E'…' around a backslash, so it is spelt out."""
+    from sqlalchemy import Boolean
+
+    if not columns:
+        return "''"
+    if is_sqlite(conn):
+        groups = [columns[i:i + 100] for i in range(0, len(columns), 100)]
+        return " || ',' || ".join(f"printf('{','.join(['%Q'] * len(group))}', {', '.join(group)})" for group in groups)
+    quote, doubled = "''''", "''''''"  # SQL for ' and for ''
+    parts = []
+    for name in columns:
+        value = f"CAST({name} AS INTEGER)" if isinstance(table.c[name].type, Boolean) else name
+        parts.append(f"COALESCE({quote} || replace(CAST({value} AS TEXT), {quote}, {doubled}) || {quote}, 'NULL')")
+    return " || ',' || ".join(parts)
 
 
 def json_object(conn: Connection, table: Table, columns: list[str]) -> str:
