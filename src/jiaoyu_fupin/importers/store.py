@@ -101,7 +101,7 @@ def insert(conn: Connection, table: Table, frame: pd.DataFrame) -> None:
         return
     if not is_sqlite(conn):
         for start in range(0, len(frame), CHUNK):
-            dialect.copy_rows(conn, table, list(frame.columns), _matrix(frame.iloc[start:start + CHUNK]))
+            dialect.copy_frame(conn, table, frame.iloc[start:start + CHUNK])
         dialect.ids_taken(conn, table)
         return
     driver = conn.connection.driver_connection
