@@ -5,13 +5,13 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO := demo
 
-.PHONY: demo test lint bench clean print-check
+.PHONY: demo test lint bench clean print-check postgres-server
 
 # Re-install only when the project or its pins change; pins keep a fresh machine on the versions the tests passed with.
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,postgres]'
 	@touch $(STAMP)
 
 demo: $(STAMP)
@@ -49,17 +49,32 @@ print-check: demo
 		  fonts-wqy-microhei fonts-crosextra-carlito; }
 	$(BIN)/python tools/print_check.py $(DEMO) --preview $(DEMO)/preview
 
-test: $(STAMP)
+test: $(STAMP) postgres-server
 	$(BIN)/python -m pytest
+
+# Every ledger test also runs on PostgreSQL: the tests start a throwaway server of their own (initdb into a temporary
+# folder, a Unix socket only), so only the server's programs must be here. As root (CI) Debian's package is installed
+# when missing, without the cluster and service it would otherwise set up; anyone else is told what to do.
+postgres-server:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  mkdir -p /etc/postgresql-common; test -e /etc/postgresql-common/createcluster.conf || \
+	    echo "create_main_cluster = false" > /etc/postgresql-common/createcluster.conf; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	else \
+	  echo "PostgreSQL's programs (initdb, pg_ctl) are missing: sudo apt-get install postgresql," \
+	       "or run only the SQLite half with FUPIN_TEST_BACKENDS=sqlite make test"; exit 1; \
+	fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench tools
 
-bench: $(STAMP)
+bench: $(STAMP) postgres-server
 	$(BIN)/python bench/bench_import.py
 	$(BIN)/python bench/bench_subsidy.py
 	$(BIN)/python bench/bench_dropout.py
 	$(BIN)/python bench/bench_reports.py
+	$(BIN)/python bench/bench_postgres.py
 
 clean:
 	rm -rf $(VENV) $(DEMO) bench/out .pytest_cache .ruff_cache .hypothesis

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import date
+import sqlite3
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import openpyxl
@@ -26,9 +27,116 @@ def _isolated(tmp_path, monkeypatch):
     monkeypatch.delenv("FUPIN_DB", raising=False)
 
 
+# ---- the ledger under test: every test that takes `db` (or `cli`) runs on SQLite and on PostgreSQL ----
+# FUPIN_TEST_BACKENDS=sqlite runs SQLite only (a quick local run); CI always runs both, and a PostgreSQL that cannot
+# be started fails the run instead of skipping it.
+
+BACKENDS = ("sqlite", "postgres")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "sqlite_only(reason): the test is about SQLite itself (its file, PRAGMAs)")
+    config.addinivalue_line("markers", "postgres_only: the test is about a server ledger (passwords, connections)")
+    config.addinivalue_line("markers", "empty_ledger: on PostgreSQL, start from an empty database, not a migrated one")
+
+
+def _backends() -> list[str]:
+    chosen = [b.strip() for b in os.environ.get("FUPIN_TEST_BACKENDS", ",".join(BACKENDS)).split(",") if b.strip()]
+    if os.environ.get("CI") and "postgres" not in chosen:
+        raise pytest.UsageError("CI runs every backend: unset FUPIN_TEST_BACKENDS")
+    return chosen
+
+
+def pytest_generate_tests(metafunc):
+    if "backend" in metafunc.fixturenames:
+        chosen = _backends()
+        if metafunc.definition.get_closest_marker("sqlite_only"):
+            chosen = [b for b in chosen if b == "sqlite"]
+        if metafunc.definition.get_closest_marker("postgres_only"):
+            chosen = [b for b in chosen if b == "postgres"]
+        metafunc.parametrize("backend", chosen, indirect=True)
+
+
 @pytest.fixture
-def db(tmp_path) -> Path:
-    return tmp_path / "ledger.db"
+def backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    from pgserver import Server
+
+    server = Server()  # raises (an error, not a skip) when no PostgreSQL is installed
+    server.start()
+    try:
+        server.make_template()
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def db(request, backend, tmp_path):
+    """The ledger's address: a SQLite file's Path, or a PostgreSQL URL (str) of a database made for this test."""
+    if backend == "sqlite":
+        yield tmp_path / "ledger.db"
+        return
+    server = request.getfixturevalue("pg_server")
+    name = server.new_database(migrated=request.node.get_closest_marker("empty_ledger") is None)
+    try:
+        yield server.url(name)
+    finally:
+        server.drop_database(name)
+
+
+def is_postgres(db) -> bool:
+    return isinstance(db, str) and db.startswith("postgresql")
+
+
+def _raw(db):
+    if is_postgres(db):
+        import psycopg
+        from sqlalchemy.engine import make_url
+
+        url = make_url(db)
+        return psycopg.connect(dbname=url.database, user=url.username, host=url.query["host"])
+    return sqlite3.connect(db)
+
+
+def query(db, sql: str, params: tuple = ()) -> list[tuple]:
+    """Rows of `sql` (with ? placeholders) read from the ledger at `db`, below the library, on either database."""
+    conn = _raw(db)
+    try:
+        if not is_postgres(db):
+            return [tuple(r) for r in conn.execute(sql, params).fetchall()]
+        return [tuple(map(_as_sqlite, r)) for r in conn.execute(sql.replace("?", "%s"), params).fetchall()]
+    finally:
+        conn.close()
+
+
+def _as_sqlite(value):
+    """A value as SQLite returns it: dates as ISO text, times as SQLAlchemy's UTC text, booleans 0/1."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def execute(db, *statements: str | tuple[str, tuple]) -> None:
+    """Run statements (text, or (text, params) with ? placeholders) in one committed transaction."""
+    conn = _raw(db)
+    try:
+        for statement in statements:
+            sql, params = (statement, ()) if isinstance(statement, str) else statement
+            conn.execute(sql.replace("?", "%s") if is_postgres(db) else sql, params)
+        conn.commit()
+    finally:
+        conn.close()
 
 
 class Cli:

@@ -4,11 +4,10 @@ ledger, however large, can crash or corrupt a check or a report."""
 from __future__ import annotations
 
 import json
-import sqlite3
 
 import pytest
 
-from conftest import write_xlsx
+from conftest import execute, write_xlsx
 from test_subsidy import NONBOARD, PAY, ledger, paid, student
 
 
@@ -58,14 +57,11 @@ def test_no_stored_amount_crashes_the_check_or_the_reports(cli, tmp_path, fen):
     ledger(cli, tmp_path, [student("A", "甲", "城关中学", "初中", "七年级", "走读", "建档立卡"),
                            student("B", "乙", "城关中学", "初中", "八年级", "走读", "建档立卡")],
            [paid("A", "甲", NONBOARD, "312.5"), paid("B", "乙", NONBOARD, "312.5")])
-    conn = sqlite3.connect(cli.db)
-    conn.execute("UPDATE payments SET amount = ? WHERE name = '乙'", (fen,))
-    conn.execute("INSERT INTO payments (batch_id, source_row, payment_key, student_id, id_number, name, program_id,"
-                 " term, amount, paid_on, school_name, source_file) SELECT batch_id, source_row + 1, payment_key || 'x',"
-                 " student_id, id_number, name, program_id, term, amount, paid_on, school_name, source_file"
-                 " FROM payments WHERE name = '乙'")
-    conn.commit()
-    conn.close()
+    execute(cli.db, ("UPDATE payments SET amount = ? WHERE name = '乙'", (fen,)),
+            "INSERT INTO payments (batch_id, source_row, payment_key, student_id, id_number, name, program_id,"
+            " term, amount, paid_on, school_name, source_file) SELECT batch_id, source_row + 1, payment_key || 'x',"
+            " student_id, id_number, name, program_id, term, amount, paid_on, school_name, source_file"
+            " FROM payments WHERE name = '乙'")
     result = cli("subsidy", "check", "--term", "2019秋", "--json")
     assert result.exit_code == 1, result.output
     doc = json.loads(result.stdout)

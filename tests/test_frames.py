@@ -34,13 +34,14 @@ def test_integer_columns_read_through_text_equal_the_rows(db):
     ledger = _ledger_with_numbers(db)
     with ledger.engine.connect() as conn:
         frame = query_frame(conn, NUMBERS, {"low": 10}, ["n", "m"], ints=["n", "m"])
-        rows = conn.execute(NUMBERS, {"low": 10}).all()
+        rows = conn.execute(NUMBERS, {"low": 10}).all()  # the same statement: the same order
         empty = query_frame(conn, NUMBERS, {"low": 5000}, ["n", "m"], ints=["n", "m"])
     assert frame["n"].tolist() == [r[0] for r in rows] and frame["m"].tolist() == [r[1] for r in rows]
     assert frame["m"].min() == 10 * 7 - 500 < 0 and frame["m"].dtype == np.int64
     assert len(empty) == 0 and list(empty.columns) == ["n", "m"]
 
 
+@pytest.mark.sqlite_only("SQLite keeps a REAL in an INTEGER column")
 def test_a_number_that_is_not_an_integer_never_puts_columns_out_of_step(db):
     ledger = _ledger_with_numbers(db, count=5)
     with ledger.transaction() as conn:
@@ -54,6 +55,7 @@ def test_a_number_that_is_not_an_integer_never_puts_columns_out_of_step(db):
         query_frame(conn, holed, {}, ["n", "m"], ints=["n", "m"])
 
 
+@pytest.mark.sqlite_only("side-by-side readers share one SQLite file's snapshot")
 def test_side_by_side_reads_see_what_the_first_connection_sees(db):
     ledger = _ledger_with_numbers(db)
     queries = [(NUMBERS, {"low": low}, ["n", "m"]) for low in (0, 500, 900)]
@@ -73,6 +75,7 @@ def test_a_machine_with_many_cores_reads_with_a_few_connections(db, monkeypatch)
         assert [len(f) for f in query_int_frames(conn, queries)] == [1000 - low for low in range(0, 1000, 50)]
 
 
+@pytest.mark.sqlite_only("side-by-side readers share one SQLite file's snapshot")
 def test_an_import_committed_in_between_means_reading_on_one_connection(db):
     ledger = _ledger_with_numbers(db)
     with ledger.engine.connect() as conn:

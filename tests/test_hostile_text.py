@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 from datetime import date
 
+import pytest
+
 from county_files import Child, imported, write_county
 
 MARKUP_NAMES = {"辍学生": "[/]王", "刚满六岁": "[bold]李[/bold]"}
@@ -22,6 +24,7 @@ def _rename(db, names: dict[str, str]) -> None:
     conn.close()
 
 
+@pytest.mark.sqlite_only("puts the names in with sqlite3 and sqlite_master")
 def test_names_holding_markup_are_shown_as_typed_in_dropout_scan_and_list(tmp_path, cli):
     kids = [Child("刚满六岁", date(2013, 8, 31), "东乡"),
             Child("辍学生", date(2006, 4, 4), "东乡", school="B中学", grade="八年级", status="辍学")]

@@ -8,7 +8,7 @@ from datetime import date
 import openpyxl
 import pytest
 
-from conftest import ROLL_HEADER, make_id, roll_rows, write_xlsx
+from conftest import ROLL_HEADER, make_id, query, roll_rows, write_xlsx
 
 
 def _refused(cli, result, *expected: str) -> None:
@@ -203,9 +203,7 @@ def test_full_width_and_lower_x_are_stored_normalized(tmp_path, cli, schools, db
     rows[1][2] = full.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
     result = cli("import", write_xlsx(tmp_path / "roll.xlsx", ROLL_HEADER, rows), "--term", "2019秋")
     assert result.exit_code == 0, result.output
-    import sqlite3
-
-    stored = {r[0] for r in sqlite3.connect(db).execute("SELECT id_number FROM students")}
+    stored = {r[0] for r in query(db, "SELECT id_number FROM students")}
     assert x_id in stored and full in stored
 
 

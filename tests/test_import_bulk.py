@@ -28,12 +28,27 @@ def small_slices(monkeypatch):
     monkeypatch.setattr(compare, "CHUNK", 4)
 
 
-def test_fingerprints_in_python_equal_the_database_ones():
-    conn = sqlite3.connect(":memory:")
-    conn.execute("CREATE TABLE t (a VARCHAR, b INTEGER, c DATE, d BOOLEAN)")
-    rows = [(v, i if i % 3 else None, "2019-09-01" if i % 2 else None, i % 2) for i, v in enumerate(AWKWARD)]
-    conn.executemany("INSERT INTO t VALUES (?, ?, ?, ?)", rows)
-    stored = [r[0] for r in conn.execute(f"SELECT {compare.fingerprint_sql(['a', 'b', 'c', 'd'])} FROM t ORDER BY rowid")]
+def test_fingerprints_in_python_equal_the_database_ones(db):
+    from sqlalchemy import Boolean, Column, Date, Integer, MetaData, String, Table
+
+    from jiaoyu_fupin import dialect
+    from jiaoyu_fupin.ledger import Ledger
+
+    t = Table("t", MetaData(), Column("id", Integer, primary_key=True), Column("a", String), Column("b", Integer),
+              Column("c", Date), Column("d", Boolean))
+    # A backslash (PostgreSQL's quote_literal would write E'…') and a % (a placeholder to psycopg) besides.
+    awkward = [*AWKWARD, "C:\\学籍\\", "50%s"]
+    rows = [(v, i if i % 3 else None, "2019-09-01" if i % 2 else None, i % 2) for i, v in enumerate(awkward)]
+    ledger = Ledger(db)
+    with ledger.transaction() as conn:
+        t.create(conn)
+        conn.execute(t.insert(), [{"a": a, "b": b, "c": date.fromisoformat(c) if c else None, "d": bool(d)}
+                                  for a, b, c, d in rows])
+        literals = dialect.row_literals(conn, t, ["a", "b", "c", "d"])
+        stored = [r[0] for r in conn.exec_driver_sql(f"SELECT {literals} FROM t ORDER BY id")]
+        both_a = dialect.row_literals(conn, t, ["a", "a"])
+        swapped = conn.execute(text(f"SELECT {both_a} FROM t WHERE a = 'a,b'")).scalar()
+    ledger.close()
     frame = pd.DataFrame({
         "a": pd.Series([r[0] for r in rows], dtype="str"),
         "b": pd.Series([None if r[1] is None else float(r[1]) for r in rows], dtype=object),  # 3.0 is stored as 3
@@ -43,7 +58,6 @@ def test_fingerprints_in_python_equal_the_database_ones():
     assert compare.fingerprints(frame).to_pylist() == stored
     # Different values never share a fingerprint, even with quotes and commas inside them.
     assert len(set(stored)) == len(stored)
-    swapped = conn.execute(f"SELECT {compare.fingerprint_sql(['a', 'a'])} FROM t WHERE a = 'a,b'").fetchone()[0]
     assert swapped == "'a,b','a,b'"
 
 

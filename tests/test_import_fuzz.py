@@ -150,6 +150,7 @@ def _counts(conn: sqlite3.Connection) -> dict[str, int]:
     return {t: conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in tables}
 
 
+@pytest.mark.sqlite_only("watches the ledger file with sqlite3 between imports")
 def test_mutated_files_never_crash_the_import(county, tmp_path, cli, capfd, monkeypatch):
     import typer.testing
 

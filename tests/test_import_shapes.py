@@ -9,7 +9,7 @@ from datetime import date
 import openpyxl
 import pytest
 
-from conftest import make_id
+from conftest import make_id, query
 
 ZHANG = make_id(date(2007, 3, 15), 11)
 LI = make_id(date(2006, 5, 2), 22)
@@ -167,13 +167,12 @@ def test_two_identical_payments_without_a_date_are_two_payments(tmp_path, cli):
 def test_payment_keys_without_a_date_are_those_ledgers_already_hold(tmp_path, cli, db):
     """A roster without dates imported before the fix must re-import unchanged, not doubled."""
     import hashlib
-    import sqlite3
 
     path = _workbook(tmp_path / "发放.xlsx", {"发放名册": [PAY, _pay("张小明", ZHANG)]})
     assert cli("import", path).exit_code == 0
-    program, amount = sqlite3.connect(db).execute("SELECT program_id, amount FROM payments").fetchone()
+    program, amount = query(db, "SELECT program_id, amount FROM payments")[0]
     key = "|".join(["发放.xlsx", ZHANG, str(program), "2019秋", str(amount), "None", "nan"])
-    assert sqlite3.connect(db).execute("SELECT payment_key FROM payments").fetchone()[0] == \
+    assert query(db, "SELECT payment_key FROM payments")[0][0] == \
         hashlib.sha1(key.encode()).hexdigest()
 
 
@@ -222,7 +221,6 @@ def test_a_row_without_id_that_is_not_a_footer_is_still_refused(tmp_path, cli):
 
 
 def test_grades_written_with_their_stage(tmp_path, cli, schools, db):
-    import sqlite3
 
     header = ["姓名", "身份证件号", "学校名称", "年级", "学期"]
     rows = [["甲", make_id(date(2003, 1, 1), 1), "县职业教育中心", "中职一年级", "2019秋"],
@@ -232,7 +230,7 @@ def test_grades_written_with_their_stage(tmp_path, cli, schools, db):
             ["戊", make_id(date(2015, 1, 1), 1), "城关幼儿园", "幼儿园大班", "2019秋"]]
     result = cli("import", _workbook(tmp_path / "学籍.xlsx", {"学生名册": [header, *rows]}))
     assert result.exit_code == 0, result.output
-    stored = dict(sqlite3.connect(db).execute(
+    stored = dict(query(db,
         "SELECT s.name, e.stage || e.grade FROM enrollments e JOIN students s ON s.id = e.student_id"))
     assert stored == {"甲": "中职1", "乙": "初中1", "丙": "普通高中2", "丁": "初中2", "戊": "学前3"}
 
@@ -324,7 +322,6 @@ def test_tab_and_semicolon_separated_text(tmp_path, cli, name, sep):
 
 
 def test_csv_cells_written_as_excel_text_formulas(tmp_path, cli, db):
-    import sqlite3
 
     text = (",".join(PAY) + "\n"
             + f'张小明,="{ZHANG}",城关中学,义务教育非寄宿生生活补助,312.5,2019秋\n'
@@ -333,7 +330,7 @@ def test_csv_cells_written_as_excel_text_formulas(tmp_path, cli, db):
     path.write_bytes(text.encode("utf-8-sig"))
     result = cli("import", path)
     assert result.exit_code == 0, result.output
-    stored = sqlite3.connect(db).execute("SELECT id_number, amount, school_name FROM payments ORDER BY id").fetchall()
+    stored = query(db, "SELECT id_number, amount, school_name FROM payments ORDER BY id")
     assert stored == [(ZHANG, 31250, "城关中学"), (LI, 62500, None)]
 
 
@@ -381,7 +378,6 @@ def test_several_visit_dates_in_one_cell_are_refused_with_the_form_that_works(tm
 
 
 def test_school_and_grade_merged_down_over_a_class(tmp_path, cli, schools, db):
-    import sqlite3
 
     wang = make_id(date(2006, 5, 3), 22)
     rows = [["姓名", "身份证件号", "学校名称", "年级", "学期"],
@@ -395,9 +391,9 @@ def test_school_and_grade_merged_down_over_a_class(tmp_path, cli, schools, db):
     result = cli("import", path)
     assert result.exit_code == 0, result.output
     assert "学期 2019秋：3 行，新增 3" in result.output and "跳过 1 行合计" in result.output
-    stored = sqlite3.connect(db).execute(
+    stored = query(db,
         "SELECT s.name, e.school_name, e.grade, e.term FROM enrollments e JOIN students s ON s.id = e.student_id"
-        " ORDER BY e.source_row").fetchall()
+        " ORDER BY e.source_row")
     assert stored == [("张小明", "城关中学", 1, "2019秋"), ("李小红", "城关中学", 1, "2019秋"),
                       ("王小刚", "城关中学", 1, "2019秋")]
 
@@ -432,7 +428,6 @@ SCHOOL_TYPES = [["学校名称", "学校类型", "所在乡镇"], ["城关镇中
 
 
 def test_stage_from_the_school_types_lists_really_use(tmp_path, cli, db):
-    import sqlite3
 
     assert cli("import", _workbook(tmp_path / "学校名单.xlsx", {"学校": SCHOOL_TYPES})).exit_code == 0
     placed = [("城关镇中心小学", "三年级"), ("东门村小", "二年级"), ("西门教学点", "一年级"),
@@ -442,7 +437,7 @@ def test_stage_from_the_school_types_lists_really_use(tmp_path, cli, db):
     rows += [[f"生{i}", make_id(date(2010, 1, 1 + i), 5), school, grade, "2019秋"] for i, (school, grade) in enumerate(placed)]
     result = cli("import", _workbook(tmp_path / "学籍.xlsx", {"学生名册": rows}))
     assert result.exit_code == 0, result.output
-    stored = [r for r in sqlite3.connect(db).execute("SELECT stage, grade FROM enrollments ORDER BY source_row")]
+    stored = query(db, "SELECT stage, grade FROM enrollments ORDER BY source_row")
     assert stored == [("小学", 3), ("小学", 2), ("小学", 1), ("小学", 3), ("初中", 2), ("初中", 2), ("学前", 2),
                       ("中职", 1)]
 

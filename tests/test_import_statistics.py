@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import sqlite3
-
-from conftest import write_xlsx
+from conftest import query, write_xlsx
 
 COUNTS_HEADER = ["统计年度", "乡镇（街道）", "出生年份", "人数"]
 STATS_HEADER = ["学年", "学校名称", "所在乡镇", "学段", "年级", "招生数", "在校生数", "毕业生数", "转入", "转出"]
 
 
 def _rows(db, sql):
-    with sqlite3.connect(db) as conn:
-        return conn.execute(sql).fetchall()
+    return query(db, sql)
 
 
 def test_population_counts_in_the_forms_clerks_write(cli, tmp_path):

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 import stat
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import text
 
+from conftest import execute, query
 from jiaoyu_fupin import migrations
 from jiaoyu_fupin.ledger import Ledger, LedgerError
 
 
+@pytest.mark.sqlite_only("the file's mode and SQLite's PRAGMAs")
 def test_new_file_is_migrated_private_and_in_wal(db):
     ledger = Ledger(db)
     assert ledger.applied_now == [m.__name__ for m in migrations.MIGRATIONS]
@@ -25,12 +26,13 @@ def test_new_file_is_migrated_private_and_in_wal(db):
     assert ledger.counts()["programs"] == 10
 
 
+@pytest.mark.empty_ledger
 def test_reopen_applies_nothing_and_keeps_data(db):
-    Ledger(db)
+    assert Ledger(db).applied_now == [m.__name__ for m in migrations.MIGRATIONS]
     again = Ledger(db)
     assert again.applied_now == []
     assert again.schema_version() == migrations.schema_version()
-    names = [r[0] for r in sqlite3.connect(db).execute("SELECT name FROM schema_migrations ORDER BY name")]
+    names = [r[0] for r in query(db, "SELECT name FROM schema_migrations ORDER BY name")]
     assert names == sorted(step.__name__ for step in migrations.MIGRATIONS)
 
 
@@ -71,7 +73,7 @@ def test_money_is_exact_decimal(db):
     with ledger.session() as session:
         paid = session.exec(select(Payment)).one()
         assert paid.amount == Decimal("312.5") and str(paid.amount) == "312.5"
-    assert sqlite3.connect(db).execute("SELECT amount FROM payments").fetchone()[0] == 31250
+    assert query(db, "SELECT amount FROM payments") == [(31250,)]
 
 
 def test_default_standards_keep_312_5(db):
@@ -106,14 +108,12 @@ def test_missing_folder_is_a_clear_error(tmp_path):
 
 def test_province_scope_step_keeps_the_province_older_imports_stored_as_the_place(db):
     Ledger(db)
-    raw = sqlite3.connect(db)
-    raw.execute("INSERT INTO students (id, id_number, name) VALUES (1, '422822200701010011', '甲'),"
-                " (2, '422822200701010038', '乙')")
-    raw.execute("INSERT INTO enrollments (student_id, term, status, study_place, place_detail) VALUES"
-                " (1, '2019秋', '在校', '州外', '省外'), (2, '2019秋', '在校', '州外', '广东省东莞市')")
-    raw.execute("ALTER TABLE enrollments DROP COLUMN province_scope")  # as a ledger made before the step
-    raw.execute("DELETE FROM schema_migrations WHERE name = 'm006_province_scope'")
-    raw.commit()
+    execute(db, "INSERT INTO students (id, id_number, name) VALUES (1, '422822200701010011', '甲'),"
+                " (2, '422822200701010038', '乙')",
+            "INSERT INTO enrollments (student_id, term, status, study_place, place_detail) VALUES"
+            " (1, '2019秋', '在校', '州外', '省外'), (2, '2019秋', '在校', '州外', '广东省东莞市')",
+            "ALTER TABLE enrollments DROP COLUMN province_scope",  # as a ledger made before the step
+            "DELETE FROM schema_migrations WHERE name = 'm006_province_scope'")
     assert Ledger(db).applied_now == ["m006_province_scope"]
-    rows = sqlite3.connect(db).execute("SELECT student_id, province_scope FROM enrollments ORDER BY student_id")
-    assert rows.fetchall() == [(1, "省外"), (2, None)]
+    rows = query(db, "SELECT student_id, province_scope FROM enrollments ORDER BY student_id")
+    assert rows == [(1, "省外"), (2, None)]

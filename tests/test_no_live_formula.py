@@ -61,6 +61,7 @@ def _formulas_and_texts(path):
     return formulas, texts
 
 
+@pytest.mark.sqlite_only("copies a SQLite ledger file into the test's")
 def test_every_workbook_of_the_sample_holds_the_planted_names_as_text(planted, tmp_path, cli):
     src, dst = sqlite3.connect(planted / "county.db"), sqlite3.connect(cli.db)
     src.backup(dst)

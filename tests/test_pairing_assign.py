@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import date
 
-from conftest import make_id
+from conftest import make_id, query
 from pairing_ledger import LI, County
 
 ZHOU = make_id(date(2007, 2, 2), 71)
@@ -27,9 +26,8 @@ def _county() -> County:
 
 
 def _pairs(db) -> dict[str, list[str]]:
-    with sqlite3.connect(db) as conn:
-        rows = conn.execute("SELECT h.helper_code, s.name FROM pairings p JOIN helpers h ON h.id = p.helper_id "
-                            "JOIN students s ON s.id = p.student_id ORDER BY h.helper_code, s.name").fetchall()
+    rows = query(db, "SELECT h.helper_code, s.name FROM pairings p JOIN helpers h ON h.id = p.helper_id "
+                     "JOIN students s ON s.id = p.student_id ORDER BY h.helper_code, s.name")
     found: dict[str, list[str]] = {}
     for code, name in rows:
         found.setdefault(code, []).append(name)

@@ -3,9 +3,9 @@ re-imported without duplicates."""
 
 from __future__ import annotations
 
-import sqlite3
+import pytest
 
-from conftest import write_xlsx
+from conftest import query, write_xlsx
 from pairing_ledger import ACTIVITY_HEADER, LI, OVERSIGHT_HEADER, ZHANG, County
 
 
@@ -17,8 +17,7 @@ def _refused(result, *expected: str) -> None:
 
 
 def _rows(db, sql: str) -> list[tuple]:
-    with sqlite3.connect(db) as conn:
-        return conn.execute(sql).fetchall()
+    return query(db, sql)
 
 
 def test_both_kinds_recognised_from_headers_and_reimported_unchanged(cli, tmp_path):
@@ -115,6 +114,7 @@ def test_oversight_level_inferred_and_term_from_the_command(cli, tmp_path):
         ("township", "城关镇", 0, None, "2019秋"), ("school", None, 1, None, "2019秋"), ("class", None, 1, 1, "2019秋")]
 
 
+@pytest.mark.empty_ledger
 def test_a_ledger_made_before_m003_gains_the_tables(db, monkeypatch):
     from jiaoyu_fupin import migrations
     from jiaoyu_fupin.ledger import Ledger
@@ -122,7 +122,11 @@ def test_a_ledger_made_before_m003_gains_the_tables(db, monkeypatch):
     with monkeypatch.context() as m:
         m.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:2])
         Ledger(db).close()
-    tables = {r[0] for r in _rows(db, "SELECT name FROM sqlite_master WHERE type = 'table'")}
+    from sqlalchemy import create_engine, inspect
+
+    engine = create_engine(Ledger(db, migrate=False).url)
+    tables = set(inspect(engine).get_table_names())
+    engine.dispose()
     assert "help_activities" not in tables and "helpers" in tables
     ledger = Ledger(db)
     assert "m003_pairing_records" in ledger.applied_now

@@ -125,24 +125,24 @@ def test_dropout_scan_waiting_past_the_busy_timeout(cli, schools, roll, request)
 
 
 def test_import_on_a_full_disk_writes_nothing(cli, tmp_path_factory, monkeypatch):
-    from jiaoyu_fupin import ledger
+    from jiaoyu_fupin import dialect
 
     files = sample_files(tmp_path_factory)
     assert cli("init").exit_code == 0
     before = cli.counts()
     pages = sqlite3.connect(cli.db).execute("PRAGMA page_count").fetchone()[0]
-    pragmas = ledger._sqlite_pragmas
+    pragmas = dialect._sqlite_pragmas
 
     def full_disk(dbapi_connection, record):
         pragmas(dbapi_connection, record)
         dbapi_connection.execute(f"PRAGMA max_page_count={pages + 2}")  # what SQLite says when the disk is full
 
-    monkeypatch.setattr(ledger, "_sqlite_pragmas", full_disk)
+    monkeypatch.setattr(dialect, "_sqlite_pragmas", full_disk)
     result = cli("import", *files)
     assert result.exit_code == 2, result.output
     assert "磁盘空间已满" in result.output and "没有写入任何数据" in result.output
     assert "Traceback" not in result.output and "full" not in result.output
-    monkeypatch.setattr(ledger, "_sqlite_pragmas", pragmas)
+    monkeypatch.setattr(dialect, "_sqlite_pragmas", pragmas)
     assert cli.counts() == before
     assert sqlite3.connect(cli.db).execute("PRAGMA integrity_check").fetchone() == ("ok",)
 

@@ -195,14 +195,14 @@ def test_no_roll_for_the_period_is_refused_with_exit_1(cli, county):
     assert result.exit_code == 1 and not (county / "总结_2018.xlsx").exists()
 
 
-def test_as_of_needs_a_sqlite_file(tmp_path):
+def test_as_of_needs_a_file_or_a_server_not_memory(tmp_path):
     from typer.testing import CliRunner
 
     from jiaoyu_fupin.cli.main import app
 
     result = CliRunner().invoke(app, ["--db", "sqlite://", "report", "monthly", "--month", "2019-11",
                                       "--as-of", "2019-11-20"])
-    assert result.exit_code == 2 and "--as-of 只支持 SQLite 台账文件" in result.stderr
+    assert result.exit_code == 2 and "--as-of 需要台账文件或数据库服务器" in result.stderr
 
 
 def test_a_failed_save_leaves_the_old_file_and_no_partial_one(cli, county, monkeypatch):

@@ -11,29 +11,38 @@ import zipfile
 import openpyxl
 import pytest
 
-from conftest import assert_matches_golden, sheet_values
+from conftest import assert_matches_golden, is_postgres, sheet_values
 from jiaoyu_fupin.sample import NOTE_FILE, generate
 
 FAR = "2099-12-31"  # a fixed cut after every import: the cells do not depend on when the test runs
 
 
-@pytest.fixture(scope="module")
-def imported(tmp_path_factory):
+def _import(target, folder) -> None:
     from jiaoyu_fupin.importers.engine import import_files
     from jiaoyu_fupin.ledger import Ledger
 
-    folder = tmp_path_factory.mktemp("county")
-    generate(folder, seed=2019, scale=0.02)
-    ledger = Ledger(folder / "county.db")
+    ledger = Ledger(target)
     result = import_files(ledger, sorted(p for p in folder.iterdir() if p.suffix in (".xlsx", ".csv")))
     assert result.ok
     ledger.close()
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("county")
+    generate(folder, seed=2019, scale=0.02)
     return folder, json.loads((folder / NOTE_FILE).read_text(encoding="utf-8"))
 
 
 @pytest.fixture
-def county(imported, cli):
+def county(imported, cli, request):
+    """The sample county imported once per module and database, copied into each test's ledger."""
     folder, note = imported
+    if is_postgres(cli.db):
+        request.getfixturevalue("pg_server").fill_from(cli.db, "sample_county", lambda url: _import(url, folder))
+        return note
+    if not (folder / "county.db").exists():
+        _import(folder / "county.db", folder)
     src, dst = sqlite3.connect(folder / "county.db"), sqlite3.connect(cli.db)
     src.backup(dst)
     src.close()

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import date
 
-from conftest import ROLL_HEADER, make_id, roll_rows, write_xlsx
+from conftest import ROLL_HEADER, make_id, query, roll_rows, write_xlsx
 
 
 def _versions(db) -> list[tuple]:
-    with sqlite3.connect(db) as conn:
-        return conn.execute(
-            "SELECT table_name, row_id, batch_id, replaced_by_batch, data FROM row_versions ORDER BY id").fetchall()
+    return query(db, "SELECT table_name, row_id, batch_id, replaced_by_batch, data FROM row_versions ORDER BY id")
 
 
 def test_reimport_keeps_the_replaced_student_and_enrollment(cli, schools, tmp_path):
@@ -28,8 +25,7 @@ def test_reimport_keeps_the_replaced_student_and_enrollment(cli, schools, tmp_pa
     assert result.exit_code == 0, result.output
     kept = _versions(cli.db)
     by_table = {(t, json.loads(d).get("sex") or json.loads(d).get("boarding")): (b, r) for t, _, b, r, d in kept}
-    with sqlite3.connect(cli.db) as conn:
-        batches = [r[0] for r in conn.execute("SELECT id FROM batches WHERE kind = 'roll' ORDER BY id")]
+    batches = [r[0] for r in query(cli.db, "SELECT id FROM batches WHERE kind = 'roll' ORDER BY id")]
     assert batches == [2, 3]
     # The student's old sex and the enrollment's old boarding flag, written by batch 2, replaced by batch 3.
     assert by_table[("students", "男")] == (2, 3)

@@ -8,12 +8,13 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from urllib.parse import unquote
 
-from sqlalchemy import Connection, Engine, create_engine, event, func, select, text
+from sqlalchemy import Connection, Engine, create_engine, func, select, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlmodel import Session
 
-from jiaoyu_fupin import migrations
+from jiaoyu_fupin import dialect, migrations
+from jiaoyu_fupin.dialect import BUSY_TIMEOUT_MS
 from jiaoyu_fupin.models import Batch
 
 DEFAULT_FILE = "fupin.db"
@@ -26,7 +27,7 @@ COUNTED_TABLES = (
 )
 
 
-BUSY_TIMEOUT_MS = 30000  # how long a writer waits for another one (an import) to finish before giving up
+
 
 
 class LedgerError(RuntimeError):
@@ -50,11 +51,15 @@ def resolve_target(target: str | os.PathLike | None = None) -> str:
 def to_url(target: str) -> str:
     if "://" in target:
         try:
-            make_url(target)
-        except ArgumentError as exc:
-            raise LedgerError(f"无法识别的数据库地址“{target}”：应写成 postgresql://用户@主机/库名 这样的地址，"
-                              "或直接写台账文件的路径") from exc
-        return target
+            url = make_url(target)
+        except (ArgumentError, ValueError) as exc:
+            # Not quoted back: the address may hold a password.
+            raise LedgerError(f"无法识别的数据库地址（以 {target.split('://')[0]}:// 开头的那个）。请写成"
+                              " postgresql://用户名@服务器/数据库名 或 sqlite:///文件路径，或直接写台账文件的路径") from exc
+        # postgresql:// means psycopg 3 (the postgres extra), not SQLAlchemy's default psycopg2.
+        if url.drivername in ("postgresql", "postgres"):
+            url = url.set(drivername="postgresql+psycopg")
+        return url.render_as_string(hide_password=False)
     return f"sqlite:///{Path(target).expanduser()}"
 
 
@@ -104,37 +109,35 @@ def describe_database_error(exc: Exception) -> tuple[str, str]:
     return (f"台账数据库出错：{first}", "请检查台账文件或数据库地址；问题持续时请运行 fupin db verify")
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
-
-
 class Ledger:
     def __init__(self, target: str | os.PathLike | None = None, *, migrate: bool = True):
         self.target = resolve_target(target)
         self.url = to_url(self.target)
         self.is_sqlite = make_url(self.url).get_backend_name() == "sqlite"
         _create_private_file(self.url)
-        self.engine: Engine = create_engine(self.url)
-        if self.is_sqlite:
-            event.listen(self.engine, "connect", _sqlite_pragmas)
-            # Let SQLAlchemy, not pysqlite, decide when a transaction begins, so BEGIN covers reads too.
-            event.listen(self.engine, "connect", _disable_pysqlite_transactions)
-            event.listen(self.engine, "begin", _begin)
+        try:
+            self.engine: Engine = create_engine(self.url, **dialect.engine_options(self.url))
+        except ImportError as exc:
+            if not self.url.startswith("postgresql"):
+                raise
+            raise LedgerError(dialect.MISSING_POSTGRES) from exc
+        dialect.configure(self.engine)
         self.applied_now: list[str] = []
         self.unknown_steps: list[str] = []
-        if migrate:
+        stale = False
+        try:
             # Checked with a read first: a report opened while an import holds the write lock must not wait for it.
             with self.engine.connect() as conn:
-                self.unknown_steps = migrations.unknown(conn)
-                stale = not self.unknown_steps and migrations.pending(conn)
-            if stale:
-                with self.transaction() as conn:
-                    self.applied_now = migrations.migrate(conn)
+                if migrate:
+                    self.unknown_steps = migrations.unknown(conn)
+                    stale = not self.unknown_steps and migrations.pending(conn)
+        except OperationalError as exc:
+            if self.is_sqlite:
+                raise
+            raise LedgerError(dialect.connection_error(exc, make_url(self.url))) from exc
+        if stale:
+            with self.transaction() as conn:
+                self.applied_now = migrations.migrate(conn)
 
     @property
     def display_name(self) -> str:
@@ -158,15 +161,15 @@ class Ledger:
         """All or nothing: commits when the block ends, rolls back on any exception."""
         self.refuse_if_newer()
         with self.engine.connect() as conn:
-            conn.execution_options(fupin_write=True)
+            conn.execution_options(**dialect.writer_options(conn))
             with conn.begin():
                 yield conn
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        self.refuse_if_newer()
-        with Session(self.engine) as session, session.begin():
+        with self.transaction() as conn, Session(bind=conn) as session:
             yield session
+            session.flush()
 
     def counts(self) -> dict[str, int]:
         from sqlmodel import SQLModel
@@ -191,30 +194,6 @@ class Ledger:
 
     def close(self) -> None:
         self.engine.dispose()
-
-
-def _disable_pysqlite_transactions(dbapi_connection, _record) -> None:
-    dbapi_connection.isolation_level = None
-
-
-_READER_MMAP = 1 << 30
-_CACHE_KIB = 131072  # a larger page cache keeps index pages in memory during bulk imports
-_SIBLING_CACHE_KIB = 16384
-
-
-def _begin(conn: Connection) -> None:
-    # Writers take the write lock up front (waiting on busy_timeout) instead of failing when a read turns into a
-    # write; readers begin deferred so a report never waits for an import and sees all of it or none.
-    options = conn.get_execution_options()
-    writer, sibling = bool(options.get("fupin_write")), bool(options.get("fupin_sibling"))
-    # Readers (checks, reports) read pages through a memory map instead of a read() per page: a fresh process's first
-    # pass over a large ledger costs a fifth less. Writers keep plain reads, so an import's resident memory is only
-    # its own data (mapped pages would count against it), and the write path is unchanged. A sibling reader (see
-    # sibling_readers) reads its rows once: a second map of the file would count the same pages twice against the
-    # process (650 → 830 MB on the coverage benchmark), so it reads through a small page cache instead.
-    conn.exec_driver_sql(f"PRAGMA mmap_size={0 if writer or sibling else _READER_MMAP}")
-    conn.exec_driver_sql(f"PRAGMA cache_size=-{_SIBLING_CACHE_KIB if sibling else _CACHE_KIB}")
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
 
 
 @contextmanager

@@ -107,6 +107,11 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
 ]
 
 
+def schema_table() -> Table:
+    """The table recording the steps applied (for copying a ledger whole)."""
+    return schema_migrations
+
+
 def applied(conn: Connection) -> list[str]:
     _meta.create_all(conn)
     return [row[0] for row in conn.execute(select(schema_migrations.c.name))]

@@ -19,7 +19,7 @@ from datetime import date, datetime
 import numpy as np
 from sqlalchemy import Connection, text
 
-from jiaoyu_fupin import ages
+from jiaoyu_fupin import ages, dialect
 from jiaoyu_fupin.dropout.cases import CASE_COLUMNS, LASTING, CaseView, as_date, describe, sort_cases
 from jiaoyu_fupin.grades import grade_label
 from jiaoyu_fupin.problems import ClerkError
@@ -79,12 +79,11 @@ _REGISTRY_ONLY = text(
 def _ids(conn: Connection, select: str, params: dict) -> np.ndarray | list[str]:
     """One column of ID numbers, as integer keys when all are normalized 18-character IDs (the importers' rule).
 
-    On SQLite the IDs come back concatenated in C, one string instead of a million row tuples, and are turned
+    The IDs come back concatenated by the database, one string instead of a million row tuples, and are turned
     into int64 keys with numpy; comparing keys then costs a fraction of hashing a million Python strings.
     """
-    if conn.dialect.name != "sqlite":
-        return [r[0] for r in conn.execute(text(select), params)]
-    n, joined = conn.execute(text(f"SELECT COUNT(*), group_concat(id_number, '') FROM ({select})"),  # noqa: S608
+    joined_ids = dialect.joined_text(conn, "id_number", "")
+    n, joined = conn.execute(text(f"SELECT COUNT(*), {joined_ids} FROM ({select}) AS ids"),  # noqa: S608
                              params).one()
     keys = _keys(joined or "", n)
     if keys is not None:
@@ -127,19 +126,12 @@ def _not_in(candidates: np.ndarray | list[str], roll: np.ndarray | list[str]) ->
 
 
 def _details(conn: Connection, table: str, columns: str, ids: list[str]) -> list[tuple]:
-    """Rows for a list of ID numbers, 500 at a time; on SQLite through the driver (no statement compiling)."""
+    """Rows for a list of ID numbers, 500 at a time, in storage form, through the driver (no statement compiling)."""
     found = []
-    sqlite = conn.dialect.name == "sqlite"
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
-        if sqlite:
-            sql = f"SELECT {columns} FROM {table} WHERE id_number IN ({', '.join('?' * len(chunk))})"  # noqa: S608
-            found += conn.exec_driver_sql(sql, tuple(chunk)).all()
-        else:
-            params = {f"i{k}": v for k, v in enumerate(chunk)}
-            marks = ", ".join(f":i{k}" for k in range(len(chunk)))
-            found += conn.execute(text(f"SELECT {columns} FROM {table} WHERE id_number IN ({marks})"),  # noqa: S608
-                                  params).all()
+        sql = f"SELECT {columns} FROM {table} WHERE id_number IN ({', '.join(['%s'] * len(chunk))})"  # noqa: S608
+        found += dialect.select_raw(conn, sql, chunk)
     return [tuple(r) for r in found]
 
 

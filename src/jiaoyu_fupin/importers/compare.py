@@ -15,9 +15,10 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from sqlalchemy import Connection, Integer, Table, select
+from sqlalchemy import Connection, Integer, Table
 
-from jiaoyu_fupin.importers.store import CHUNK, is_sqlite, repetitive, storage_value
+from jiaoyu_fupin import dialect
+from jiaoyu_fupin.importers.store import CHUNK, repetitive
 
 FINGERPRINT = "_fingerprint"
 
@@ -79,21 +80,12 @@ def fetch_fingerprints(conn: Connection, table: Table, key_columns: list[str], c
     `only` = (column, values) reads just the rows holding one of those values (a roll's terms: a ledger of many
     terms is not read back whole to re-import one of them).
     """
-    if not is_sqlite(conn):
-        names = ["id", *key_columns, *compare]
-        query = select(*[table.c[c] for c in names])
-        if only is not None:
-            query = query.where(table.c[only[0]].in_(only[1]))
-        frame = pd.DataFrame([tuple(storage_value(v) for v in row) for row in conn.execute(query)], columns=names,
-                             dtype=object)
-        return frame[["id", *key_columns]].assign(**{FINGERPRINT: fingerprints(frame[compare]).to_pandas()})
-    driver = conn.connection.driver_connection
-    exprs = ["id", *key_columns, fingerprint_sql(compare)]
+    exprs = ["id", *key_columns, dialect.row_literals(conn, table, compare)]
     numeric = [True, *(isinstance(table.c[c].type, Integer) for c in key_columns), False]
     parts = []
-    for where, args in [("1", ())] if only is None else [(f"{only[0]} = ?", (v,)) for v in only[1]]:
+    for where, args in [("1 = 1", ())] if only is None else [(f"{only[0]} = %s", (v,)) for v in only[1]]:
         last = 0
-        while (columns := _slice(driver, table, exprs, where, (*args, last))) is not None:
+        while (columns := _slice(conn, table, exprs, where, (*args, last))) is not None:
             parts.append(pd.DataFrame({
                 name: pd.Series(pc.cast(column, pa.int64()).to_numpy()) if is_number
                 else pd.Series(column.cast(pa.large_string()).to_pandas())
@@ -105,32 +97,27 @@ def fetch_fingerprints(conn: Connection, table: Table, key_columns: list[str], c
     return pd.concat(parts, ignore_index=True)
 
 
-def _slice(driver, table: Table, exprs: list[str], where: str, args: tuple) -> list[pa.Array] | None:
+def _slice(conn: Connection, table: Table, exprs: list[str], where: str, args: tuple) -> list[pa.Array] | None:
     """The next CHUNK rows by id (args end with the last id read), each expression as one Arrow text array;
     None past the last row.
 
-    SQLite joins a slice's values into one text per expression: one Python object per slice instead of one per
-    cell, which is what reading a million rows back otherwise costs. A value holding a line break would split
+    The database joins a slice's values into one text per expression: one Python object per slice instead of one
+    per cell, which is what reading a million rows back otherwise costs. A value holding a line break would split
     wrongly, so such a slice (the counts do not add up) is read row by row instead.
     """
     inner = ", ".join(f"{e} AS c{i}" for i, e in enumerate(exprs))
-    source = f"SELECT {inner} FROM {table.name} WHERE {where} AND id > ? ORDER BY id LIMIT ?"  # noqa: S608
-    joined = ", ".join(f"group_concat(c{i}, char(10))" for i in range(len(exprs)))
-    count, *texts = driver.execute(f"SELECT count(*), {joined} FROM ({source})", (*args, CHUNK)).fetchone()  # noqa: S608
+    source = f"SELECT {inner} FROM {table.name} WHERE {where} AND id > %s ORDER BY id LIMIT %s"  # noqa: S608
+    joined = ", ".join(dialect.joined_text(conn, f"c{i}", "\n") for i in range(len(exprs)))
+    [(count, *texts)] = dialect.select_raw(conn, f"SELECT count(*), {joined} FROM ({source}) AS s",  # noqa: S608
+                                           (*args, CHUNK))
     if not count:
         return None
     columns = [pc.split_pattern(pa.array([text], pa.large_string()), "\n").flatten() for text in texts]
     if any(len(column) != count for column in columns):
-        rows = driver.execute(source, (*args, CHUNK)).fetchall()
+        rows = dialect.select_raw(conn, source, (*args, CHUNK))
         columns = [pa.array([None if v is None else str(v) for v in values], pa.large_string())
                    for values in zip(*rows, strict=True)]
     return columns
-
-
-def fingerprint_sql(columns: list[str]) -> str:
-    """The SQL that writes a row's fingerprint; printf takes at most 127 arguments."""
-    groups = [columns[i:i + 100] for i in range(0, len(columns), 100)]
-    return " || ',' || ".join(f"printf('{','.join(['%Q'] * len(group))}', {', '.join(group)})" for group in groups) or "''"
 
 
 def fingerprints(frame: pd.DataFrame) -> pa.ChunkedArray:

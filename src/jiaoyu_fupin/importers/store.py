@@ -1,4 +1,4 @@
-"""Bulk reads and writes for the importers: the driver's executemany on SQLite, SQLAlchemy Core elsewhere.
+"""Bulk reads and writes for the importers: the driver's executemany on SQLite, COPY on PostgreSQL.
 
 Frames handed to these functions hold values in storage form (dates as ISO text, booleans as 0/1, money as
 integer 分), so a re-import compares like with like and a million rows never go through the ORM.
@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import sqlite3
 from contextlib import contextmanager
-from datetime import date
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Boolean, Connection, Date, Table, select
+from sqlalchemy import Connection, Table
 
+from jiaoyu_fupin import dialect
+from jiaoyu_fupin.dialect import is_sqlite, storage_value  # noqa: F401  (imported from here by the importers)
 from jiaoyu_fupin.importers import history
 
 CHUNK = 50_000
@@ -21,41 +22,9 @@ ROWS_PER_STATEMENT = 200
 BULK_ROWS = 20_000  # inserts at least this big may rebuild plain indexes instead of updating them
 
 
-def is_sqlite(conn: Connection) -> bool:
-    return conn.dialect.name == "sqlite"
-
-
 def fetch(conn: Connection, table: Table, columns: list[str]) -> pd.DataFrame:
-    if is_sqlite(conn):
-        cursor = conn.connection.driver_connection.execute(
-            f"SELECT {', '.join(columns)} FROM {table.name}"  # noqa: S608 (names come from our own tables)
-        )
-        rows = cursor.fetchall()
-    else:
-        rows = [tuple(storage_value(v) for v in row) for row in conn.execute(select(*[table.c[c] for c in columns]))]
+    rows = dialect.select_raw(conn, f"SELECT {', '.join(columns)} FROM {table.name}")  # noqa: S608 (our own names)
     return pd.DataFrame(rows, columns=columns, dtype=object) if rows else pd.DataFrame(columns=columns, dtype=object)
-
-
-def storage_value(value):
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
-def _python(table: Table, frame: pd.DataFrame) -> list[dict]:
-    """Storage form back to Python values, for databases other than SQLite."""
-    records = frame.replace({np.nan: None}).to_dict("records")
-    for name in frame.columns:
-        column_type = table.c[name].type
-        if isinstance(column_type, Date):
-            for r in records:
-                r[name] = date.fromisoformat(r[name]) if r[name] else None
-        elif isinstance(column_type, Boolean):
-            for r in records:
-                r[name] = None if r[name] is None else bool(r[name])
-    return records
 
 
 def _matrix(frame: pd.DataFrame) -> np.ndarray:
@@ -131,7 +100,9 @@ def insert(conn: Connection, table: Table, frame: pd.DataFrame) -> None:
     if not len(frame):
         return
     if not is_sqlite(conn):
-        conn.execute(table.insert(), _python(table, frame))
+        for start in range(0, len(frame), CHUNK):
+            dialect.copy_frame(conn, table, frame.iloc[start:start + CHUNK])
+        dialect.ids_taken(conn, table)
         return
     driver = conn.connection.driver_connection
     with _indexes_rebuilt_when_bulk(driver, table, len(frame)):
@@ -198,17 +169,8 @@ def update(conn: Connection, table: Table, frame: pd.DataFrame) -> None:
     if "batch_id" in frame.columns:  # an import replaces these rows: keep what they said (reports --as-of)
         history.keep_versions(conn, table, frame["id"], frame["batch_id"].iloc[0])
     columns = [c for c in frame.columns if c != "id"]
-    if is_sqlite(conn):
-        sql = f"UPDATE {table.name} SET {', '.join(c + ' = ?' for c in columns)} WHERE id = ?"
-        conn.connection.driver_connection.executemany(sql, _matrix(frame[[*columns, "id"]]).tolist())
-    else:
-        from sqlalchemy import bindparam
-
-        stmt = table.update().where(table.c.id == bindparam("_id")).values({c: bindparam(c) for c in columns})
-        records = _python(table, frame[columns])
-        for record, row_id in zip(records, frame["id"], strict=True):
-            record["_id"] = int(row_id)
-        conn.execute(stmt, records)
+    sql = f"UPDATE {table.name} SET {', '.join(c + ' = %s' for c in columns)} WHERE id = %s"  # noqa: S608
+    dialect.executemany_raw(conn, sql, _matrix(frame[[*columns, "id"]]).tolist())
 
 
 def diff(new: pd.DataFrame, existing: pd.DataFrame, key: list[str], compare: list[str]) -> pd.DataFrame:
@@ -250,10 +212,11 @@ def _key_text(series: pd.Series) -> pd.Series:
 
 
 def next_ids(conn: Connection, table: Table, n: int) -> np.ndarray:
-    """Ids for rows about to be inserted, so the rows that point at them can be written in the same pass."""
+    """Ids for rows about to be inserted, so the rows that point at them can be written in the same pass.
+    Safe because the caller writes under the ledger's write lock (see dialect)."""
     start = max_id(conn, table)
     return np.arange(start + 1, start + 1 + n, dtype=np.int64)
 
 
 def max_id(conn: Connection, table: Table) -> int:
-    return conn.execute(select(table.c.id).order_by(table.c.id.desc()).limit(1)).scalar() or 0
+    return dialect.max_id(conn, table)

@@ -1,7 +1,8 @@
 """Reports as of a past time (--as-of): the ledger as it stood then, rebuilt in a temporary copy.
 
-`snapshot(ledger, as_of)` copies the ledger with SQLite's backup API (one consistent read, so an import running at
-that moment is in the copy entirely or not at all) and, in the copy only:
+`snapshot(ledger, as_of)` copies the ledger into a temporary SQLite file (a county's file with SQLite's backup API, a
+server's ledger through one read-only REPEATABLE READ transaction: either way one consistent read, so an import
+running at that moment is in the copy entirely or not at all) and, in the copy only:
   - deletes the import batches made after `as_of`;
   - puts back, from row_versions, the version current at `as_of` of every row a later import changed;
   - deletes rows a later import created (no earlier version);
@@ -36,7 +37,7 @@ _SNAPSHOT_FOLDER = re.compile(r"^fupin-asof-(?P<pid>\d+)-")
 
 
 class AsOfError(ClerkError, ValueError):
-    """--as-of cannot be honoured (a date that is not one, a database that is not SQLite); message in Chinese."""
+    """--as-of cannot be honoured (a date that is not one, a ledger held in memory only); message in Chinese."""
 
 
 @dataclass
@@ -99,10 +100,11 @@ _LATER = {
 }
 
 
-def require_sqlite(ledger) -> None:
-    if not ledger.is_sqlite or make_url(ledger.url).database in (None, "", ":memory:"):
-        raise AsOfError(f"--as-of 只支持 SQLite 台账文件，当前台账是 {ledger.display_name}",
-                        "去掉 --as-of 按当前数据出报表，或把台账导出为 SQLite 文件后再用 --as-of")
+def require_copyable(ledger) -> None:
+    """A ledger in memory cannot be copied (each connection would see another, empty one)."""
+    if ledger.is_sqlite and make_url(ledger.url).database in (None, "", ":memory:"):
+        raise AsOfError(f"--as-of 需要台账文件或数据库服务器，当前台账 {ledger.display_name} 只在内存中",
+                        "去掉 --as-of 按当前数据出报表，或用台账文件")
 
 
 def changed_since(conn: Connection, as_of: datetime) -> bool:
@@ -130,7 +132,7 @@ def reading(ledger, as_of: datetime | None = None) -> Iterator[Reading]:
     """One read transaction on the ledger as of `as_of` (None: now), from first query to last."""
     explicit = as_of is not None
     if explicit:
-        require_sqlite(ledger)
+        require_copyable(ledger)
     with ledger.engine.connect() as conn:
         # The first read begins the transaction: everything after it sees the ledger as it was then, so "now" is
         # taken after it (an import that commits meanwhile is neither seen nor dated before the cut).
@@ -149,7 +151,7 @@ def snapshot(ledger, as_of: datetime):
     """A temporary SQLite ledger holding the data as it stood at `as_of`; deleted when the block ends."""
     from jiaoyu_fupin.ledger import Ledger
 
-    require_sqlite(ledger)
+    require_copyable(ledger)
     sweep(Path(tempfile.gettempdir()), _SNAPSHOT_FOLDER)
     # Private (0700): the copy holds children's data. Removed however this process ends, even killed outright.
     folder = Path(tempfile.mkdtemp(prefix=f"fupin-asof-{os.getpid()}-"))
@@ -157,7 +159,10 @@ def snapshot(ledger, as_of: datetime):
     copy = None
     with removed_on_exit(folder):
         try:
-            _copy(Path(make_url(ledger.url).database), path)
+            if ledger.is_sqlite:
+                _copy(Path(make_url(ledger.url).database), path)
+            else:
+                _copy_from_server(ledger, path)
             _rewind(path, as_of)
             copy = Ledger(path, migrate=False)
             yield copy
@@ -174,6 +179,39 @@ def _copy(source: Path, target: Path) -> None:
     finally:
         dst.close()
         src.close()
+
+
+def _copy_from_server(ledger, target: Path) -> None:
+    """A ledger on a database server, copied into a new SQLite file in one read-only snapshot (REPEATABLE READ):
+    the rewinding below then works on the copy exactly as on a county's file."""
+    from sqlmodel import SQLModel
+
+    from jiaoyu_fupin import dialect, migrations
+
+    engine = create_engine(f"sqlite:///{target}")
+    try:
+        SQLModel.metadata.create_all(engine)
+        migrations.schema_table().create(engine, checkfirst=True)
+        tables = {**SQLModel.metadata.tables, "schema_migrations": migrations.schema_table()}
+        with ledger.engine.connect() as source, engine.begin() as copy:
+            for name in dialect.table_names(source):
+                if name not in tables:
+                    continue  # a table of a newer version of fupin: no report reads it
+                columns = [c.name for c in tables[name].columns
+                           if c.name in {col["name"] for col in _server_columns(source, name)}]
+                rows = dialect.select_raw(source, f'SELECT {", ".join(columns)} FROM "{name}"')  # noqa: S608
+                if rows:
+                    marks = ", ".join("?" * len(columns))
+                    copy.connection.driver_connection.executemany(
+                        f'INSERT INTO "{name}" ({", ".join(columns)}) VALUES ({marks})', rows)  # noqa: S608
+    finally:
+        engine.dispose()
+
+
+def _server_columns(conn: Connection, table: str) -> list[dict]:
+    from sqlalchemy import inspect
+
+    return inspect(conn).get_columns(table)
 
 
 def _rewind(path: Path, as_of: datetime) -> None:

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, text
 
+from jiaoyu_fupin import dialect
 from jiaoyu_fupin.frames import Query, query_int_frames
 from jiaoyu_fupin.policy import CATEGORIES, STAGES
 from jiaoyu_fupin.terms import Term
@@ -43,9 +44,10 @@ _CATEGORIES_SQL = (
     f" | (CASE WHEN s.is_orphan THEN {CATEGORY_BITS['orphan']} ELSE 0 END)"
     f" | (CASE WHEN s.disability IS NOT NULL AND s.disability != '' THEN {CATEGORY_BITS['disabled']} ELSE 0 END))"
 )
-# Driven from the students (CROSS JOIN keeps SQLite's loop order): only those with a family category reach the
-# (student_id, term) index, instead of every enrollment of the term reaching the students' primary key.
-_ENROLLED = text(
+# Driven from the students (dialect.driven_join keeps SQLite's loop order): only those with a family category reach
+# the (student_id, term) index, instead of every enrollment of the term reaching the students' primary key. The
+# school is multiplied as a BIGINT: a prefecture's ledger holds more than 1,023 schools, past 32 bits.
+_ENROLLED = (
     "SELECT e.student_id,"
     " (CASE WHEN e.study_place = '县内' THEN 1 ELSE 0 END)"
     " + 2 * (CASE WHEN e.study_place IN ('县内', '县外州内') OR COALESCE(e.province_scope, e.place_detail) = '省内'"
@@ -54,8 +56,8 @@ _ENROLLED = text(
     " + 32 * (CASE WHEN e.grade BETWEEN 1 AND 30 THEN e.grade + 1 ELSE 0 END)"
     f" + 1024 * {_case('e.stage', {stage: i + 1 for i, stage in enumerate(STAGES)})}"
     f" + 16384 * {_CATEGORIES_SQL}"
-    f" + {1 << _SCHOOL_SHIFT} * (COALESCE(e.school_id, -1) + 1)"
-    " FROM students s CROSS JOIN enrollments e ON e.student_id = s.id AND e.term = :term"
+    f" + {1 << _SCHOOL_SHIFT} * CAST(COALESCE(e.school_id, -1) + 1 AS BIGINT)"
+    " FROM students s {join} enrollments e ON e.student_id = s.id AND e.term = :term"
     " WHERE s.id BETWEEN :first AND :last AND e.status = '在校'"
     " AND (s.family_category IS NOT NULL OR s.household_id IS NOT NULL OR s.is_orphan"
     "      OR (s.disability IS NOT NULL AND s.disability != ''))"
@@ -109,7 +111,8 @@ def enrolled_queries(conn: Connection, term: Term, parts: int = 1) -> list[Query
     first, last = conn.execute(text("SELECT min(id), max(id) FROM students")).one()
     first, last = first or 0, last or 0
     step = (last - first) // parts + 1
-    return [(_ENROLLED, {"term": str(term), "first": first + i * step, "last": first + (i + 1) * step - 1},
+    enrolled = text(_ENROLLED.replace("{join}", dialect.driven_join(conn)))
+    return [(enrolled, {"term": str(term), "first": first + i * step, "last": first + (i + 1) * step - 1},
              ["student_id", "packed"]) for i in range(parts)]
 
 

@@ -1,0 +1,129 @@
+"""PostgreSQL against SQLite on a prefecture: the rolls of 10 counties (1,000,000 students) imported into each in the
+same run, then the coverage check (subsidy check) on each, then the 10 files from 10 processes at once.
+
+    .venv/bin/python bench/bench_postgres.py                       # 1,000,000 students, 10 counties
+    .venv/bin/python bench/bench_postgres.py --students 50000      # a quick shake-out
+
+Targets: PostgreSQL's import within 1.5× SQLite's, its check within 2× SQLite's. Every step is the `fupin` command
+a clerk runs, in its own process (start-up included). The PostgreSQL server is a throwaway one started here
+(the tests' own, tests/pgserver.py: initdb into a temporary folder, Unix socket only, fsync off like a server
+with a battery-backed cache), on the same two cores as everything else: the load average is printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent / "tests"))
+
+from gen_prefecture import generate  # noqa: E402
+from pgserver import Server  # noqa: E402
+
+FUPIN = Path(sys.executable).with_name("fupin")
+
+
+def fupin(db: str, *args, check=(0,)) -> float:
+    start = time.perf_counter()
+    result = subprocess.run([str(FUPIN), "--db", db, *map(str, args)], capture_output=True, text=True)
+    took = time.perf_counter() - start
+    if result.returncode not in check:
+        raise SystemExit(f"fupin {' '.join(map(str, args))[:200]} exited {result.returncode}:\n"
+                         f"{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
+    return took
+
+
+def at_once(db: str, files: list[Path]) -> tuple[float, list[str]]:
+    """Seconds until the last of the processes ended, and the files whose import failed (with the reason)."""
+    start = time.perf_counter()
+    running = [subprocess.Popen([str(FUPIN), "--db", db, "import", str(f)], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True) for f in files]
+    failed = []
+    for process, path in zip(running, files, strict=True):
+        out, err = process.communicate()
+        if process.returncode:
+            reason = "database is locked" if "database is locked" in out + err else (out + err).strip()[-300:]
+            failed.append(f"{path.name}: exit {process.returncode} ({reason})")
+    return time.perf_counter() - start, failed
+
+
+def count(db: str, table: str) -> int:
+    result = subprocess.run([str(FUPIN), "--db", db, "status", "--json"], capture_output=True, text=True)
+    return json.loads(result.stdout)["counts"][table]
+
+
+def measure(name: str, db: str, files: dict[str, list[Path]]) -> dict[str, float]:
+    fupin(db, "init")
+    fupin(db, "import", *files["schools"])
+    figures = {"import": fupin(db, "import", *files["rolls"])}
+    fupin(db, "import", *files["payments"])
+    figures["check"] = fupin(db, "subsidy", "check", "--term", "2019秋", "--json", check=(0, 1))
+    figures["students"] = count(db, "students")
+    print(f"  {name:10s} import {figures['import']:7.1f} s   check {figures['check']:6.1f} s"
+          f"   ({figures['students']:,} students)", flush=True)
+    return figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--students", type=int, default=1_000_000)
+    parser.add_argument("--counties", type=int, default=10)
+    parser.add_argument("--keep", action="store_true", help="keep the SQLite ledgers in bench/out/")
+    args = parser.parse_args(argv)
+
+    data = HERE / "out" / f"prefecture_{args.students}_{args.counties}"
+    if not (data / "学校名单.csv").exists():
+        print(f"generating {args.students:,} students in {args.counties} counties …", flush=True)
+        generate(args.students, args.counties, data)
+    files = {"schools": [data / "学校名单.csv"], "rolls": sorted(data.glob("学籍_*.csv")),
+             "payments": sorted(data.glob("资助发放_*.csv"))}
+    work = Path(tempfile.mkdtemp(prefix="pg-bench-", dir=HERE / "out"))
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}  ({os.cpu_count()} cores)")
+    server = Server()
+    server.start()
+    try:
+        server.admin("CREATE DATABASE serial")
+        server.admin("CREATE DATABASE parallel")
+        print(f"one command, {len(files['rolls'])} files:")
+        sqlite = measure("SQLite", str(work / "prefecture.db"), files)
+        postgres = measure("PostgreSQL", server.url("serial"), files)
+        print(f"{len(files['rolls'])} processes at once, one file each:")
+        together, failures = {}, {}
+        for name, db in (("PostgreSQL", server.url("parallel")), ("SQLite", str(work / "parallel.db"))):
+            fupin(db, "init")
+            fupin(db, "import", *files["schools"])
+            together[name], failures[name] = at_once(db, files["rolls"])
+            students = count(db, "students")
+            expected = sqlite["students"] * (len(files["rolls"]) - len(failures[name])) // len(files["rolls"])
+            print(f"  {name:10s} {together[name]:7.1f} s   {students:,} students"
+                  f" ({len(files['rolls']) - len(failures[name])} of {len(files['rolls'])} imports succeeded"
+                  f"{', none lost or doubled' if students == expected else f', {expected:,} EXPECTED'})", flush=True)
+            for failure in failures[name]:
+                print(f"    {failure}")
+    finally:
+        server.stop()
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    import_ratio, check_ratio = postgres["import"] / sqlite["import"], postgres["check"] / sqlite["check"]
+    print(f"PostgreSQL / SQLite: import {import_ratio:.2f}× (target ≤ 1.5×: {'met' if import_ratio <= 1.5 else 'NOT met'}),"
+          f" check {check_ratio:.2f}× (target ≤ 2×: {'met' if check_ratio <= 2 else 'NOT met'}),"
+          f" at once {together['PostgreSQL'] / together['SQLite']:.2f}×")
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    results = {"students": args.students, "counties": args.counties, "sqlite": sqlite, "postgres": postgres,
+               "at_once": together, "at_once_failures": failures, "import_ratio": import_ratio,
+               "check_ratio": check_ratio}
+    (HERE / "out" / "postgres_results.json").write_text(json.dumps(results, indent=2))
+    return 0 if import_ratio <= 1.5 and check_ratio <= 2 and not failures["PostgreSQL"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
