@@ -218,3 +218,32 @@ def test_sheet_option_picks_the_sheet(cli, tmp_path):
                       sheet="发放名册", before_sheets=["说明"])
     result = cli("import", path, "--sheet", "不存在")
     assert result.exit_code == 1 and "没有名为“不存在”的工作表" in result.output
+
+
+def test_help_never_shows_python_type_names():
+    """<str>, <bool>, <list[Path]> meant nothing to a clerk: the value column says 文字, 整数, 路径 or nothing."""
+    import re
+
+    from typer.main import get_command
+
+    from jiaoyu_fupin.cli.main import app
+
+    runner = CliRunner()
+    root = get_command(app)
+    paths = [[]]
+    for name, command in root.commands.items():
+        paths.append([name])
+        paths.extend([name, sub] for sub in getattr(command, "commands", {}))
+    for path in paths:
+        shown = runner.invoke(app, [*path, "--help"], env={"COLUMNS": "200"}).output
+        assert not re.search(r"<(str|bool|int|float|path|list\[)", shown), (path, shown)
+    shown = runner.invoke(app, ["import", "--help"], env={"COLUMNS": "200"}).output
+    assert "路径…" in shown and "文字" in shown
+
+
+def test_import_kind_may_be_named_in_chinese(tmp_path):
+    from jiaoyu_fupin.importers.columns import kind_code, kind_title
+
+    assert kind_code("学籍名册") == kind_code("roll") == kind_code("学籍") == "roll"
+    assert kind_code("发放名册") == "payments" and kind_code("什么表") is None
+    assert kind_title("payments") == "资助发放名册" or kind_title("payments").endswith("名册")

@@ -11,7 +11,7 @@ import typer
 from jiaoyu_fupin.cli import common
 from jiaoyu_fupin.cli.common import EXIT_FINDINGS, EXIT_MISUSE, err, fail, out
 
-KIND_HELP = "文件类型：schools 学校名单、roll 学籍名册、away 县外就读、registry 国扶办数据、payments 发放名册、helpers 帮扶责任人、pairings 结对关系、activities 结对帮扶记录（六个一）、oversight 包保责任、population 户籍适龄儿童、dropouts 辍学台账、population_counts 户籍人口分年龄汇总、school_stats 教育事业统计；不写则按表头自动识别"
+KIND_HELP = "文件类型（写中文名或代码）：schools 学校名单、roll 学籍名册、away 县外就读、registry 国扶办数据、payments 发放名册、helpers 帮扶责任人、pairings 结对关系、activities 结对帮扶记录（六个一）、oversight 包保责任、population 户籍适龄儿童、dropouts 辍学台账、population_counts 户籍人口分年龄汇总、school_stats 教育事业统计；不写则按表头自动识别"
 SHOWN_PROBLEMS = 20
 
 
@@ -29,12 +29,14 @@ def import_command(
 
     有任何错误则整批不写入（退出码 1），并生成错误工作簿；同一文件重复导入不会产生重复数据。
     """
-    from jiaoyu_fupin.importers.columns import KINDS
+    from jiaoyu_fupin.importers.columns import KINDS, kind_code
     from jiaoyu_fupin.importers.engine import import_files
     from jiaoyu_fupin.terms import Term, TermError
 
-    if kind is not None and kind not in KINDS:
-        fail(f"不认识的文件类型“{kind}”", EXIT_MISUSE, "可选：" + "、".join(KINDS))
+    if kind is not None:
+        if kind_code(kind) is None:
+            fail(f"不认识的文件类型“{kind}”", EXIT_MISUSE, "可选：" + "、".join(f"{k.title}（{k.name}）" for k in KINDS.values()))
+        kind = kind_code(kind)
     if term is not None:
         try:
             term = str(Term.parse(term))
@@ -141,15 +143,16 @@ _CODE_TITLES = {
 
 
 def template_command(
-    kind: Annotated[str, typer.Argument(help="模板类型：schools、roll、away、registry、payments、helpers、pairings、activities、oversight、population、dropouts、population_counts、school_stats")],
+    kind: Annotated[str, typer.Argument(help="模板类型（中文名或代码）：schools、roll、away、registry、payments、helpers、pairings、activities、oversight、population、dropouts、population_counts、school_stats")],
     out_path: Annotated[Path, typer.Option("--out", help="模板保存到哪里，如 学籍模板.xlsx")],
 ) -> None:
     """生成某类文件的空白导入模板（含填写说明、下拉选项，身份证号列为文本格式）。"""
-    from jiaoyu_fupin.importers.columns import KINDS
+    from jiaoyu_fupin.importers.columns import KINDS, kind_code
     from jiaoyu_fupin.importers.template import write_template
 
-    if kind not in KINDS:
-        fail(f"不认识的模板类型“{kind}”", EXIT_MISUSE, "可选：" + "、".join(KINDS))
+    if kind_code(kind) is None:
+        fail(f"不认识的模板类型“{kind}”", EXIT_MISUSE, "可选：" + "、".join(f"{k.title}（{k.name}）" for k in KINDS.values()))
+    kind = kind_code(kind)
     write_template(kind, out_path)
     out.print(f"已生成{KINDS[kind].title}模板：{out_path}")
 

@@ -130,10 +130,12 @@ def _batch_json(batch) -> dict:
 def _print_batches(batches, title: str) -> None:
     from rich.table import Table
 
+    from jiaoyu_fupin.importers.columns import kind_title
+
     table = Table("批次", "文件", "工作表", "类型", "学期", "导入时间", "行数", "新增", "变更", "未变", title=title)
     for b in batches:
         table.add_row(
-            str(b.id), b.file_name, b.sheet or "", b.kind, b.term or "", b.imported_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+            str(b.id), b.file_name, b.sheet or "", kind_title(b.kind), b.term or "", b.imported_at.astimezone().strftime("%Y-%m-%d %H:%M"),
             f"{b.rows:,}", f"{b.new_rows:,}", f"{b.changed_rows:,}", f"{b.unchanged_rows:,}",
         )
     common.print_table(table)
@@ -196,6 +198,36 @@ def _chinese_help_chrome() -> None:
         core.Command.get_help_option = get_help_option
     except (ImportError, AttributeError):  # a Typer without the vendored click keeps its English label
         pass
+    _chinese_value_kinds()
+
+
+_VALUE_KINDS = {"int": "整数", "float": "数字", "str": "文字", "Path": "路径"}
+
+
+def _chinese_value_kinds() -> None:
+    """The help's value column said <str>, <bool>, <list[Path]>: Python's names, meaningless to a clerk. Each
+    option now says what it takes in Chinese (文字, 整数, 路径…), and a switch, which takes no value, says nothing."""
+    try:
+        from typer.core import TyperArgument, TyperOption
+    except ImportError:  # pragma: no cover (an older Typer prints no type column)
+        return
+
+    def display_type_rich(self, ctx):
+        if self.metavar is not None:
+            return self.metavar
+        if getattr(self, "is_flag", False):
+            return None
+        desc = self.type_descriptor
+        inner = desc.annotation
+        if desc.is_list:
+            from typing import get_args
+
+            inner = (get_args(inner) or (str,))[0]
+        name = "路径" if desc.is_path else _VALUE_KINDS.get(getattr(inner, "__name__", ""), "值")
+        return f"{name}…" if desc.is_list or self.nargs != 1 else name
+
+    TyperOption.display_type_rich = display_type_rich
+    TyperArgument.display_type_rich = display_type_rich
 
 
 _register_groups()

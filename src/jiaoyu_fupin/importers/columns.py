@@ -307,6 +307,28 @@ KINDS: dict[str, Kind] = {k.name: k for k in (SCHOOLS, ROLL, AWAY, REGISTRY, PAY
                                                      POPULATION_COUNTS, SCHOOL_STATS)}
 
 
+# Words clerks use for a kind of file besides its code and its title.
+_KIND_WORDS = {"学校": "schools", "学籍": "roll", "学籍表": "roll", "县外就读": "away", "国扶办": "registry",
+               "建档立卡": "registry", "发放名册": "payments", "资助名册": "payments", "名册": "payments",
+               "帮扶责任人": "helpers", "结对": "pairings", "六个一": "activities", "帮扶记录": "activities",
+               "包保": "oversight", "户籍儿童": "population", "辍学台账": "dropouts", "人口汇总": "population_counts",
+               "事业统计": "school_stats"}
+
+
+def kind_title(name: str | None) -> str:
+    """A kind's Chinese title for the clerk (学籍名册); an unknown code as it is."""
+    return KINDS[name].title if name in KINDS else (name or "")
+
+
+def kind_code(value: str) -> str | None:
+    """The kind a clerk named by code (roll), by title (学籍名册) or by a common word (学籍); None if none."""
+    key = header_key(value)
+    for kind in KINDS.values():
+        if key in (kind.name, header_key(kind.title)):
+            return kind.name
+    return _KIND_WORDS.get(key)
+
+
 _NOTE = re.compile(r"\([^()]*\)$")
 
 
