@@ -96,7 +96,7 @@ def test_env_var_and_default_location(tmp_path, monkeypatch):
 
 def test_any_sqlalchemy_url(tmp_path):
     ledger = Ledger(f"sqlite:///{tmp_path / 'url.db'}")
-    assert ledger.counts()["standards"] == 12
+    assert ledger.counts()["standards"] == 14
 
 
 def test_missing_folder_is_a_clear_error(tmp_path):

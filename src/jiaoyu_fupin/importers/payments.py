@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import hashlib
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, select
 
-from jiaoyu_fupin.importers import store, values
+from jiaoyu_fupin.importers import program_names, store, values
 from jiaoyu_fupin.importers.base import (
     BatchMaker,
     Counts,
@@ -34,15 +35,6 @@ from jiaoyu_fupin.models import Batch, Payment, Program, Student
 from jiaoyu_fupin.models.base import to_fen
 
 
-def program_index(conn: Connection) -> dict[str, int]:
-    """Program id by every name a clerk may write (name and aliases, compared without spaces/width)."""
-    index: dict[str, int] = {}
-    for pid, name, aliases in conn.execute(select(Program.id, Program.name, Program.aliases)):
-        for text in [name, *filter(None, aliases.split("|"))]:
-            index[values.text_key(text)] = pid
-    return index
-
-
 def validate(conn: Connection, table: Table, options: Options) -> Prepared:
     checked = data_rows(table)
     prepared = Prepared(table, checked)
@@ -52,11 +44,22 @@ def validate(conn: Connection, table: Table, options: Options) -> Prepared:
     required_values(table, checked, ["name", "program", "amount"])
     ids = id_numbers(table, checked)
     col = table.text
-    programs = program_index(conn)
-    program_id = values.name_key(col("program")).map(programs).astype(object)
+    known = program_names.names(conn)
+    decided = program_names.decide(conn, col("program"), ids, term, known)
+    program_id = decided.program_id
+    undecided = np.zeros(len(program_id), dtype=bool)
+    for i, (message, hint) in decided.refusals.items():
+        undecided[i] = True
+        if checked.keep[i]:
+            checked.problems.append(table.problem("program_undecided", message, hint, field_name="program",
+                                                  row=int(table.rows[i]), value=str(col("program").iat[i])))
     names = "、".join(sorted(conn.execute(select(Program.name)).scalars()))
-    bad_values(table, checked, "program", col("program").notna() & program_id.isna(), "资助项目“{value}”不在资助项目表中",
-               f"请改成以下名称之一：{names}；或在资助标准文件中为该项目加上别名", code="program_unknown")
+    bad_values(table, checked, "program", col("program").notna() & program_id.isna() & ~undecided,
+               "资助项目“{value}”不在资助项目表中",
+               f"请改成以下名称之一：{names}；或在资助标准文件中为该项目加上别名（[names]）", code="program_unknown")
+    if decided.counts:
+        checked.notes.append("按学籍确定资助项目：" + "；".join(
+            f"“{name}”→ {title} {n:,} 行" for (name, title), n in sorted(decided.counts.items())))
     amount, bad = values.parse_amounts(col("amount"))
     bad_values(table, checked, "amount", bad, "资助金额“{value}”不是有效金额", "请填写以元为单位的金额，例如 312.5",
                code="amount_invalid")

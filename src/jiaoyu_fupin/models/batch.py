@@ -21,3 +21,6 @@ class Batch(SQLModel, table=True):
     new_rows: int = 0
     changed_rows: int = 0
     unchanged_rows: int = 0
+    replaces: int | None = None  # the batch this one corrects (fupin import --replaces N)
+    reverted_by: int | None = None  # the batch that took this one out of the ledger (a revert, or a correction's)
+    note: str | None = None  # what a revert batch did, in Chinese, for the batch list

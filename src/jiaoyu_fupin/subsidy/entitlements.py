@@ -87,10 +87,14 @@ class Profile:
                    stage=STAGES[stage - 1] if stage else None,
                    categories=frozenset(c for c, bit in CATEGORY_BITS.items() if bits & bit))
 
-    def allowed(self, rules: list[tuple]) -> dict[int, tuple[int, ...]]:
-        """program_id → the amounts in 分 the standards allow this profile (several only where it cannot tell)."""
+    def allowed(self, rules: list[tuple], school: int = -1) -> dict[int, tuple[int, ...]]:
+        """program_id → the amounts in 分 the standards allow this profile at `school` (several only where it
+        cannot tell). A program with a standard for that very school (its own tuition) takes that one alone."""
         found: dict[int, set[int]] = {}
-        for program_id, stage, category, boarding, grade, place, fen in rules:
+        own: dict[int, set[int]] = {}
+        for program_id, stage, category, boarding, grade, place, fen, for_school in rules:
+            if for_school != -1 and for_school != school:
+                continue
             if stage != self.stage or category not in self.categories:
                 continue
             if boarding != -1 and boarding != self.boarding:
@@ -100,7 +104,8 @@ class Profile:
             # 州外 without 省内/省外 may be either: there both 路费 amounts stay allowed.
             if isinstance(place, str) and self.province and place != ("省内" if self.province == 1 else "省外"):
                 continue
-            found.setdefault(int(program_id), set()).add(int(fen))
+            (found if for_school == -1 else own).setdefault(int(program_id), set()).add(int(fen))
+        found.update(own)
         return {program: tuple(sorted(amounts)) for program, amounts in found.items()}
 
 
@@ -134,9 +139,16 @@ def entitlements(enrolled: pd.DataFrame, rules: pd.DataFrame) -> pd.DataFrame:
     in_county. fen_min = fen_max but where the ledger cannot tell between standards (路费 for a student whose
     province is unknown, a county file paying one program differently by category); there `amounts` holds every
     allowed amount, elsewhere None."""
-    profiles, inverse = np.unique(enrolled["profile"].to_numpy(), return_inverse=True)
+    # Students of a school with standards of its own are told apart by school as well: one more key per such school.
+    own = np.unique(rules["school_id"].to_numpy()[rules["school_id"].to_numpy() >= 0]) if len(rules) else []
+    keys = enrolled["profile"].to_numpy()
+    if len(own):
+        school = enrolled["school_id"].to_numpy()
+        keys = keys + (np.where(np.isin(school, own), school + 1, 0) << _SCHOOL_SHIFT)
+    profiles, inverse = np.unique(keys, return_inverse=True)
     table = list(rules.itertuples(index=False, name=None))
-    per_profile = [Profile.decode(int(p)).allowed(table) for p in profiles]
+    per_profile = [Profile.decode(int(p) & ((1 << _SCHOOL_SHIFT) - 1)).allowed(table, (int(p) >> _SCHOOL_SHIFT) - 1)
+                   for p in profiles]
     counts = np.array([len(a) for a in per_profile], dtype=np.int64)
     program = np.array([p for a in per_profile for p in a], dtype=np.int64)
     amounts = [v for a in per_profile for v in a.values()]
