@@ -14,6 +14,7 @@ from sqlalchemy import Connection, text
 from jiaoyu_fupin import ages, idnumber
 from jiaoyu_fupin.grades import grade_label
 from jiaoyu_fupin.importers.values import text_key
+from jiaoyu_fupin.poverty import is_registered
 from jiaoyu_fupin.problems import ClerkError
 from jiaoyu_fupin.terms import Term
 
@@ -226,10 +227,10 @@ def describe(conn: Connection, rows, school_year: int) -> list[CaseView]:
             poor.add(n)
             if not places.get(n, (None,))[0]:
                 places[n] = (township, village)
-        for n, category, household in conn.execute(text(
-                f"SELECT id_number, family_category, household_id FROM students WHERE id_number IN ({marks})"),
-                params):
-            if category == "registered_poor" or household is not None:
+        for n, category, household, said in conn.execute(text(
+                f"SELECT id_number, family_category, household_id, roll_registered FROM students"
+                f" WHERE id_number IN ({marks})"), params):
+            if is_registered(household, category, said):
                 poor.add(n)
         for n, term, status, place, school, stage, grade, township in conn.execute(text(
                 "SELECT s.id_number, e.term, e.status, e.study_place, e.school_name, e.stage, e.grade, sc.township"

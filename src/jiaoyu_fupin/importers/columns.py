@@ -53,6 +53,7 @@ def header_key(text: object) -> str:
 YES_NO = ("是", "否")
 STAGES = ("学前", "小学", "初中", "普通高中", "中职", "高职", "本科", "特殊教育")
 CATEGORY_NAMES = ("建档立卡", "低保", "特困供养", "孤儿", "残疾", "兜底保障", "一般困难")
+POVERTY_ATTRIBUTES = ("一般贫困户", "扶贫低保户", "纯低保户", "五保户")
 
 SCHOOLS = Kind(
     "schools", "学校名单",
@@ -85,6 +86,11 @@ ROLL = Kind(
                choices=("在校", "辍学", "休学", "转出", "毕业")),
         Column("family_category", ("家庭经济困难类别", "贫困类型", "资助类别"), "家庭经济困难类别",
                choices=CATEGORY_NAMES),
+        # Newer rolls and school lists say whether the family is registered poor: the only way the county knows a
+        # child from another county (in no registry file of its own) is registered poor.
+        Column("roll_registered", ("是否建档立卡贫困户", "是否建档立卡", "建档立卡贫困户", "是否建档立卡户", "是否建档立卡学生"),
+               "是否建档立卡贫困户", choices=YES_NO),
+        Column("poverty_attribute", ("贫困户属性",), "贫困户属性", choices=POVERTY_ATTRIBUTES),
         Column("disability", ("残疾类型", "是否残疾生"), "残疾类型"),
         Column("is_orphan", ("是否孤儿",), "是否孤儿", choices=YES_NO),
         Column("term", TERM_ALIASES, "学期", example="2019秋"),

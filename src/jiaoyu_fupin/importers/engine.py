@@ -218,7 +218,8 @@ def _write(conn: Connection, result: FileResult, prepared: Prepared) -> None:
 
 
 def _link_households(conn: Connection, kinds: set[str]) -> None:
-    """Point students at their registered poor household wherever the registry lists their ID number."""
+    """Point students at their registered poor household wherever the registry lists their ID number: the first
+    half of who is registered poor (poverty.py holds the whole rule)."""
     if not kinds & {"registry", "roll", "away"}:
         return
     if conn.execute(text("SELECT 1 FROM registry_people LIMIT 1")).first() is None:

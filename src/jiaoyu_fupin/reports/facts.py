@@ -13,11 +13,11 @@ from sqlalchemy import Connection, text
 from jiaoyu_fupin.dropout import list_cases
 from jiaoyu_fupin.frames import query_frame
 from jiaoyu_fupin.pairing.rules import EXCLUDED_STATUSES
+from jiaoyu_fupin.poverty import registered_sql
 from jiaoyu_fupin.terms import Term
 
-# Registered poor as the checks count them (pairing.data, subsidy.entitlements): the roll's category says so, or
-# the ID number is in the poverty registry (the student is linked to a registered household).
-POOR = "(s.family_category = 'registered_poor' OR s.household_id IS NOT NULL)"
+# Registered poor as every check counts them: the one rule of poverty.py.
+POOR = registered_sql("s")
 _OFF_ROLL = ", ".join(f"'{s}'" for s in EXCLUDED_STATUSES)
 
 STAGES = ("学前", "小学", "初中", "普通高中", "中职", "特殊教育", "高职", "本科")

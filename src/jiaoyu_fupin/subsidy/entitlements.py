@@ -1,7 +1,7 @@
 """Who is entitled to what in a term: every 在校 enrollment matched against the standards in force.
 
-A student's family categories are the roll's 家庭经济困难类别, plus 建档立卡 wherever the poverty registry lists the
-student's ID number (the registry, not the roll, decides who is registered poor), plus 孤儿 and 残疾 from the roll's
+A student's family categories are the roll's 家庭经济困难类别, plus 建档立卡 wherever the one rule of
+poverty.registered_sql says so (the registry lists the student, or the roll does), plus 孤儿 and 残疾 from the roll's
 own columns.
 
 Speed: the database reduces every enrollment to a *profile*, one integer holding everything the standards look at
@@ -20,6 +20,7 @@ from sqlalchemy import Connection, text
 
 from jiaoyu_fupin.frames import Query, query_int_frames
 from jiaoyu_fupin.policy import CATEGORIES, STAGES
+from jiaoyu_fupin.poverty import registered_sql
 from jiaoyu_fupin.terms import Term
 
 CATEGORY_BITS = {code: 1 << i for i, code in enumerate(CATEGORIES)}
@@ -39,7 +40,7 @@ def _case(expression: str, mapping: dict[str, int]) -> str:
 
 _CATEGORIES_SQL = (
     f"({_case('s.family_category', CATEGORY_BITS)}"
-    f" | (CASE WHEN s.household_id IS NOT NULL THEN {CATEGORY_BITS['registered_poor']} ELSE 0 END)"
+    f" | (CASE WHEN {registered_sql('s')} THEN {CATEGORY_BITS['registered_poor']} ELSE 0 END)"
     f" | (CASE WHEN s.is_orphan THEN {CATEGORY_BITS['orphan']} ELSE 0 END)"
     f" | (CASE WHEN s.disability IS NOT NULL AND s.disability != '' THEN {CATEGORY_BITS['disabled']} ELSE 0 END))"
 )
@@ -57,7 +58,7 @@ _ENROLLED = text(
     f" + {1 << _SCHOOL_SHIFT} * (COALESCE(e.school_id, -1) + 1)"
     " FROM students s CROSS JOIN enrollments e ON e.student_id = s.id AND e.term = :term"
     " WHERE s.id BETWEEN :first AND :last AND e.status = '在校'"
-    " AND (s.family_category IS NOT NULL OR s.household_id IS NOT NULL OR s.is_orphan"
+    f" AND (s.family_category IS NOT NULL OR {registered_sql('s')} OR s.is_orphan"
     "      OR (s.disability IS NOT NULL AND s.disability != ''))"
 )
 
