@@ -22,6 +22,9 @@ def import_command(
     sheet: Annotated[str | None, typer.Option("--sheet", help="只读这个工作表（默认自动寻找含表头的工作表）")] = None,
     term: Annotated[str | None, typer.Option("--term", help="学期，如 2019秋；文件中没有“学期”列时必须给出")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只校验并报告将新增、变更多少行，不写入台账")] = False,
+    replaces: Annotated[str | None, typer.Option(
+        "--replaces", help="本文件是某个批次的更正（批次编号，或原文件名）：原批次的内容撤销，以本文件为准；"
+                           "两者须是同一类文件、同一学期。同一学期的第二份名册不加此项则两份都记入，并提示有多少行相同")] = None,
     errors: Annotated[Path | None, typer.Option("--errors", help="有错误时把错误工作簿写到这里（默认：当前文件夹下的 导入错误_文件名.xlsx）")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="只在出错时输出")] = False,
 ) -> None:
@@ -42,9 +45,13 @@ def import_command(
             term = str(Term.parse(term))
         except TermError as exc:
             fail(str(exc), EXIT_MISUSE)
+    if replaces is not None and len(files) != 1:
+        fail(f"--replaces 一次只能给一个文件，现在给了 {len(files)} 个", EXIT_MISUSE,
+             "请把更正后的文件单独导入：fupin import 更正文件.xlsx --replaces 批次编号")
     ledger = common.open_ledger(ctx, create=True)
     with _progress(len(files), quiet) as step:
-        result = import_files(ledger, files, kind=kind, sheet=sheet, term=term, dry_run=dry_run, progress=step)
+        result = import_files(ledger, files, kind=kind, sheet=sheet, term=term, dry_run=dry_run, replaces=replaces,
+                              progress=step)
     if result.ok:
         if not quiet:
             _report(result)
@@ -131,7 +138,8 @@ _CODE_TITLES = {
     "id_length": "身份证号位数不对", "id_chars": "身份证号含非法字符", "id_region": "身份证号地区码不对",
     "id_birth_date": "身份证号出生日期不对", "id_checksum": "身份证号校验位不对", "duplicate_conflict": "同一人重复且内容不一致",
     "school_unknown": "学校不在名单中", "program_unknown": "资助项目不认识",
-    "program_undecided": "资助项目通称无法按学籍确定", "amount_invalid": "金额无法识别",
+    "program_undecided": "资助项目通称无法按学籍确定", "replaces_refused": "无法按 --replaces 更正",
+    "registered_conflict": "是否建档立卡前后矛盾", "amount_invalid": "金额无法识别",
     "amount_not_positive": "金额不大于 0", "term_conflict": "学期与 --term 不一致", "grade_invalid": "年级与学段不符",
     "birth_date_conflict": "出生日期与身份证号不符", "student_unknown": "学生不在台账中", "helper_unknown": "帮扶责任人不在台账中",
     "file_unreadable": "文件无法读取", "file_empty": "文件为空", "header_missing": "找不到表头", "kind_unknown": "无法判断文件类型",

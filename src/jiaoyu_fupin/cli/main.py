@@ -86,6 +86,8 @@ def status(
     """显示台账概况：各表记录数、结构版本和最近的导入批次。"""
     import json
 
+    from jiaoyu_fupin.cli.batches import batch_json, print_batches
+
     ledger = common.open_ledger(ctx)
     counts = ledger.counts()
     batches = ledger.last_batches()
@@ -94,7 +96,7 @@ def status(
             "ledger": ledger.display_name,
             "schema_version": ledger.schema_version(),
             "counts": counts,
-            "last_batches": [_batch_json(b) for b in batches],
+            "last_batches": [batch_json(b) for b in batches],
         }
         typer.echo(json.dumps(doc, ensure_ascii=False))
         return
@@ -106,63 +108,15 @@ def status(
         table.add_row(TABLE_TITLES.get(name, name), f"{count:,}")
     common.print_table(table)
     if batches:
-        _print_batches(batches, "最近导入的批次")
+        print_batches(batches, "最近导入的批次")
     else:
         out.print("还没有导入任何文件。用 fupin import 文件 导入。")
 
 
-def _batch_json(batch) -> dict:
-    return {
-        "id": batch.id,
-        "file_name": batch.file_name,
-        "sha256": batch.sha256,
-        "kind": batch.kind,
-        "sheet": batch.sheet,
-        "term": batch.term,
-        "imported_at": batch.imported_at.astimezone().isoformat(timespec="seconds"),
-        "rows": batch.rows,
-        "new": batch.new_rows,
-        "changed": batch.changed_rows,
-        "unchanged": batch.unchanged_rows,
-    }
-
-
-def _print_batches(batches, title: str) -> None:
-    from rich.table import Table
-
-    from jiaoyu_fupin.importers.columns import kind_title
-
-    table = Table("批次", "文件", "工作表", "类型", "学期", "导入时间", "行数", "新增", "变更", "未变", title=title)
-    for b in batches:
-        table.add_row(
-            str(b.id), b.file_name, b.sheet or "", kind_title(b.kind), b.term or "", b.imported_at.astimezone().strftime("%Y-%m-%d %H:%M"),
-            f"{b.rows:,}", f"{b.new_rows:,}", f"{b.changed_rows:,}", f"{b.unchanged_rows:,}",
-        )
-    common.print_table(table)
-
-
-@app.command()
-def batches(
-    ctx: typer.Context,
-    limit: Annotated[int, typer.Option("--limit", help="最多显示多少个批次")] = 50,
-    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON 数组")] = False,
-) -> None:
-    """列出导入批次：文件名、SHA-256、类型、工作表、时间和行数。"""
-    import json
-
-    ledger = common.open_ledger(ctx)
-    found = ledger.last_batches(limit)
-    if as_json:
-        typer.echo(json.dumps([_batch_json(b) for b in found], ensure_ascii=False))
-    elif found:
-        _print_batches(found, "导入批次")
-    else:
-        out.print("还没有导入任何文件。")
-
-
 def _register_groups() -> None:
-    from jiaoyu_fupin.cli import dropout, importing, pairing, rates, reports, sample, subsidy
+    from jiaoyu_fupin.cli import batches, dropout, importing, pairing, rates, reports, sample, subsidy
 
+    batches.register(app)
     importing.register(app)
     sample.register(app)
     dropout.register(app)

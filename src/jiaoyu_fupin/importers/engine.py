@@ -11,7 +11,16 @@ import pandas as pd
 from sqlalchemy import Connection, text
 
 from jiaoyu_fupin import idnumber
-from jiaoyu_fupin.importers import dropouts, org, pairing_records, payments, people, statistics, students
+from jiaoyu_fupin.importers import (
+    corrections,
+    dropouts,
+    org,
+    pairing_records,
+    payments,
+    people,
+    statistics,
+    students,
+)
 from jiaoyu_fupin.importers.base import BatchMaker, Options, Prepared
 from jiaoyu_fupin.importers.error_workbook import ErrorSheet
 from jiaoyu_fupin.importers.reader import Table, read_tables, unknown_headers
@@ -87,9 +96,14 @@ class _Rollback(Exception):
 
 
 def import_files(ledger, paths: list[Path], *, kind: str | None = None, sheet: str | None = None,
-                 term: str | None = None, dry_run: bool = False,
+                 term: str | None = None, dry_run: bool = False, replaces: int | str | None = None,
                  progress: Callable[[str], None] | None = None) -> ImportResult:
-    """Read, validate and write every file in one transaction; any problem (or --dry-run) rolls all back."""
+    """Read, validate and write every file in one transaction; any problem (or --dry-run) rolls all back.
+
+    `replaces` (a batch number, or the file name of a batch): the files are the correction of that batch. It is
+    reverted first (importers.revert), in the same transaction, and the new batches record what they replace; a
+    file of another kind or term is refused.
+    """
     results = []
     for path in paths:
         if progress:
@@ -109,6 +123,7 @@ def import_files(ledger, paths: list[Path], *, kind: str | None = None, sheet: s
     readable = sorted((r for r in results if r.table is not None), key=lambda r: ORDER.index(r.kind))
     try:
         with ledger.transaction() as conn:
+            target = corrections.replace(conn, replaces, readable) if replaces is not None else None
             # The sheets of one workbook are all validated before any is written: a student on two of them
             # must agree with themself, as on one sheet.
             for _, group in itertools.groupby(readable, key=lambda r: (r.path, r.kind)):
@@ -118,6 +133,8 @@ def import_files(ledger, paths: list[Path], *, kind: str | None = None, sheet: s
                     if progress:
                         progress(f"校验并写入 {result.path.name}（{result.table.kind.title}）")
                     prepared.append(_validate(conn, result, Options(term=term)))
+                    if target is not None:
+                        corrections.same_term(result, target)
                 _conflicts_across_sheets(group, prepared)
                 _copied_sheets(group, prepared)
                 if group[0].kind == "payments":
@@ -130,6 +147,8 @@ def import_files(ledger, paths: list[Path], *, kind: str | None = None, sheet: s
                 raise _Rollback
             _link_households(conn, {r.kind for r in readable})
             _link_payments(conn, {r.kind for r in readable})
+            if target is not None:
+                corrections.record(conn, readable, target)
     except _Rollback:
         pass
     return outcome

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, select
 
-from jiaoyu_fupin.importers import program_names, store, values
+from jiaoyu_fupin.importers import corrections, program_names, store, values
 from jiaoyu_fupin.importers.base import (
     BatchMaker,
     Counts,
@@ -80,6 +80,7 @@ def validate(conn: Connection, table: Table, options: Options) -> Prepared:
     # --sheet and later with the whole workbook (or by a version that read only the best sheet) keeps its keys.
     frame.attrs["key_source"] = _first_name_of(conn, table, prepared.checked)
     frame["payment_key"] = _keys(frame, _occurrence(frame))
+    checked.notes.extend(corrections.overlap_notes(conn, frame))
     prepared.frames["payments"] = frame
     prepared.term = single_term(frame["term"])
     return prepared

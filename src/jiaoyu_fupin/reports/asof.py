@@ -198,12 +198,17 @@ def _restore_versions(conn: Connection, later: list[int]) -> None:
         columns = [c[1] for c in conn.exec_driver_sql(f'PRAGMA table_info("{table}")') if c[1] != "id"]
         targets = ", ".join(f'"{c}"' for c in columns)
         values = ", ".join(f"json_extract(r.data, '$.{c}')" for c in columns)
+        # A row a later revert put back to an older version carries that version's batch, not a later one: every
+        # row with a version replaced after the cut is put back, whichever batch it carries now.
         conn.exec_driver_sql(
             f'UPDATE "{table}" SET ({targets}) = (SELECT {values} FROM restore r'  # noqa: S608
             f" WHERE r.table_name = '{table}' AND r.row_id = \"{table}\".id)"
-            f" WHERE id IN (SELECT row_id FROM restore WHERE table_name = '{table}')"
-            " AND batch_id IN (SELECT id FROM later_batches)")
+            f" WHERE id IN (SELECT row_id FROM restore WHERE table_name = '{table}')")
         conn.exec_driver_sql(f'DELETE FROM "{table}" WHERE batch_id IN (SELECT id FROM later_batches)')  # noqa: S608
+        # Rows a later revert took out (its batch had created them): back as they stood at the cut.
+        conn.exec_driver_sql(
+            f'INSERT INTO "{table}" (id, {targets}) SELECT r.row_id, {values} FROM restore r'  # noqa: S608
+            f" WHERE r.table_name = '{table}' AND r.row_id NOT IN (SELECT id FROM \"{table}\")")
 
 
 def _drop_commands(conn: Connection, params: dict) -> None:
