@@ -114,9 +114,20 @@ def status(
 
 
 def _register_groups() -> None:
-    from jiaoyu_fupin.cli import batches, dropout, importing, pairing, rates, reports, sample, subsidy
+    from jiaoyu_fupin.cli import (
+        batches,
+        dropout,
+        importing,
+        pairing,
+        rates,
+        reports,
+        sample,
+        student,
+        subsidy,
+    )
 
     batches.register(app)
+    student.register(app)
     importing.register(app)
     sample.register(app)
     dropout.register(app)
