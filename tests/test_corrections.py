@@ -96,7 +96,8 @@ def test_revert_takes_a_roster_out_and_is_recorded(cli, tmp_path, first):
     assert result.exit_code == 0, result.output
     assert _payments(cli) == 0
     revert = _batches(cli)[-1]
-    assert revert["kind"] == "revert" and revert["file_name"] == f"撤销批次 #{first}：名册.xlsx"
+    assert revert["kind"] == "revert" and revert["file_name"] == "名册.xlsx"
+    assert f"撤销批次 #{first}" in cli("batches").stdout
     # Once is enough.
     again = cli("batches", "revert", first)
     assert again.exit_code == 1 and "已由批次" in again.output
@@ -155,3 +156,11 @@ def test_as_of_before_the_revert_reports_what_it_said_then(cli, tmp_path, first)
 
     assert paid_line(tmp_path / "then") == (2, 1125)
     assert paid_line(tmp_path) == (0, 0)
+
+    def sources(folder):
+        sheet = load_workbook(next(folder.glob("月报_2019-11*.xlsx")))["数据来源"]
+        return [r[1] for r in sheet.iter_rows(values_only=True) if isinstance(r[0], int)]
+
+    # The data-source page lists the roster while it counted, and neither it nor the revert after.
+    assert "名册.xlsx" in sources(tmp_path / "then")
+    assert "名册.xlsx" not in sources(tmp_path) and not [f for f in sources(tmp_path) if f.startswith("撤销")]

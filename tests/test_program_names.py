@@ -104,3 +104,12 @@ def test_a_policy_name_meaning_one_program_and_several_is_refused(cli, tmp_path)
                       encoding="utf-8")
     result = cli("--policy", policy, "init")
     assert result.exit_code == 2 and "国家助学金（高中）" in result.output and "只留一处" in result.output
+
+
+def test_a_shared_name_on_a_row_with_a_bad_id_is_refused_for_the_id_alone(cli, tmp_path):
+    ledger(cli, tmp_path, ROLL, [])
+    roster = write_xlsx(tmp_path / "名册.xlsx", PAY, [["县第一高级中学", "丙", "422822200701011235", "国家助学金", "1500",
+                                                      "2019秋", "2019-11-05"]])
+    result = cli("import", roster)
+    assert result.exit_code == 1 and "校验" in result.output
+    assert "不在资助项目表中" not in result.output

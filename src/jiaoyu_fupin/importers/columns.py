@@ -315,7 +315,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in (SCHOOLS, ROLL, AWAY, REGISTRY, PAY
 
 # Words clerks use for a kind of file besides its code and its title.
 _KIND_WORDS = {"学校": "schools", "学籍": "roll", "学籍表": "roll", "县外就读": "away", "国扶办": "registry",
-               "建档立卡": "registry", "发放名册": "payments", "资助名册": "payments", "名册": "payments",
+               "建档立卡": "registry", "发放名册": "payments", "资助名册": "payments",
                "帮扶责任人": "helpers", "结对": "pairings", "六个一": "activities", "帮扶记录": "activities",
                "包保": "oversight", "户籍儿童": "population", "辍学台账": "dropouts", "人口汇总": "population_counts",
                "事业统计": "school_stats"}

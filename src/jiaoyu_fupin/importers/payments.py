@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 
-import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, select
 
@@ -47,14 +46,12 @@ def validate(conn: Connection, table: Table, options: Options) -> Prepared:
     known = program_names.names(conn)
     decided = program_names.decide(conn, col("program"), ids, term, known)
     program_id = decided.program_id
-    undecided = np.zeros(len(program_id), dtype=bool)
     for i, (message, hint) in decided.refusals.items():
-        undecided[i] = True
         if checked.keep[i]:
             checked.problems.append(table.problem("program_undecided", message, hint, field_name="program",
                                                   row=int(table.rows[i]), value=str(col("program").iat[i])))
     names = "、".join(sorted(conn.execute(select(Program.name)).scalars()))
-    bad_values(table, checked, "program", col("program").notna() & program_id.isna() & ~undecided,
+    bad_values(table, checked, "program", col("program").notna() & program_id.isna() & ~decided.shared,
                "资助项目“{value}”不在资助项目表中",
                f"请改成以下名称之一：{names}；或在资助标准文件中为该项目加上别名（[names]）", code="program_unknown")
     if decided.counts:

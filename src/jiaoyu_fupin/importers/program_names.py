@@ -50,6 +50,7 @@ def names(conn: Connection) -> Names:
 class Decided:
     program_id: pd.Series  # per row: the program id, NA where not decided
     refusals: dict[int, tuple[str, str]]  # row position → (message, hint) for shared names the roll cannot decide
+    shared: np.ndarray  # rows under a shared name (never "unknown", decided or not)
     counts: dict[tuple[str, str], int]  # (name as written, program decided) → rows, for the clerk's note
 
 
@@ -61,7 +62,7 @@ def decide(conn: Connection, written: pd.Series, ids: pd.Series, term: pd.Series
     refusals: dict[int, tuple[str, str]] = {}
     counts: dict[tuple[str, str], int] = {}
     if not shared.any():
-        return Decided(program_id, refusals, counts)
+        return Decided(program_id, refusals, shared, counts)
     roll = _roll(conn, ids[shared].dropna().unique().tolist(), term[shared].dropna().unique().tolist())
     for i in np.flatnonzero(shared):
         name, student, when = written.iat[i], ids.iat[i], term.iat[i]
@@ -74,7 +75,7 @@ def decide(conn: Connection, written: pd.Series, ids: pd.Series, term: pd.Series
         else:
             program_id.iat[i] = pid
             counts[(name, known.titles[pid])] = counts.get((name, known.titles[pid]), 0) + 1
-    return Decided(program_id, refusals, counts)
+    return Decided(program_id, refusals, shared, counts)
 
 
 def _one(candidates: list[int], enrolled, term: str, name: str, known: Names) -> tuple[int | None, tuple[str, str]]:

@@ -3,7 +3,7 @@
 Every row the batch wrote goes back to the version it replaced (row_versions), or goes, if the batch created it.
 Refused, with the reason, when something later builds on the batch: a later import changed one of its rows, or a
 row it created is pointed at by a row it did not write (a roll of another term, a pairing, a dropout case). The
-revert is a batch of its own (kind "revert"), and the rows as the batch left them are kept in row_versions as
+revert is a batch of its own (kind "revert", the file name of the batch it took out), and the rows as the batch left them are kept in row_versions as
 replaced by it, so a report as of a time before the revert still says what it said then (reports/asof.py).
 """
 
@@ -86,9 +86,9 @@ def revert(conn: Connection, batch_id: int, *, dry_run: bool = False, note: str 
     if dry_run:
         return done
     done.revert_batch = conn.execute(insert(Batch.__table__).values(
-        file_name=f"撤销批次 #{batch_id}：{row['file_name']}", sha256="", kind=REVERT_KIND, sheet=row["sheet"],
+        file_name=row["file_name"], sha256="", kind=REVERT_KIND, sheet=row["sheet"],
         term=row["term"], imported_at=datetime.now(UTC), rows=sum(done.restored.values()) + sum(done.removed.values()),
-        note=note or done.summary)).inserted_primary_key[0]
+        note=f"撤销批次 #{batch_id}" + (f"，{note}" if note else ""))).inserted_primary_key[0]
     for table, ids, earlier, _ in plan:
         history.keep_versions(conn, table, ids, done.revert_batch)
         for row_id, data in earlier.items():

@@ -96,8 +96,12 @@ def changed_since(conn: Connection, as_of: datetime) -> bool:
 
 
 def used_batches(conn: Connection) -> list[dict]:
+    # A reverted batch's rows are out of the ledger, and a revert adds none: neither is a source. In a copy rewound
+    # to before a revert, the revert batch is gone and the batch it took out counts again.
     rows = conn.execute(text(
-        "SELECT id, file_name, kind, sheet, term, imported_at, rows, new_rows, changed_rows FROM batches ORDER BY id"))
+        "SELECT id, file_name, kind, sheet, term, imported_at, rows, new_rows, changed_rows FROM batches"
+        " WHERE kind != 'revert' AND (reverted_by IS NULL OR reverted_by NOT IN (SELECT id FROM batches))"
+        " ORDER BY id"))
     out = []
     for r in rows:
         imported = r[5] if isinstance(r[5], datetime) else datetime.fromisoformat(str(r[5]))
