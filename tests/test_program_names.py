@@ -16,7 +16,8 @@ ROLL = [
 ]
 
 
-@pytest.mark.parametrize("name", ["家庭经济困难学生生活补助", "义务教育家庭经济困难学生生活补助", "一补"])
+@pytest.mark.parametrize("name", ["家庭经济困难学生生活补助", "义务教育家庭经济困难学生生活补助", "一补", "生活补助",
+                                  "义务教育阶段家庭经济困难学生生活补助"])
 def test_living_aid_by_its_shared_name_follows_the_roll_s_boarding(cli, tmp_path, name):
     ledger(cli, tmp_path, ROLL, [paid("A", "甲", name, "312.5"), paid("B", "乙", name, "500", school="城关第一小学")])
     code, doc = check(cli)
@@ -113,3 +114,15 @@ def test_a_shared_name_on_a_row_with_a_bad_id_is_refused_for_the_id_alone(cli, t
     result = cli("import", roster)
     assert result.exit_code == 1 and "校验" in result.output
     assert "不在资助项目表中" not in result.output
+
+
+@pytest.mark.parametrize("name", ["学前教育资助", "学前资助", "幼儿资助"])
+def test_preschool_aid_by_the_names_rosters_use(cli, tmp_path, name):
+    from conftest import SCHOOL_HEADER
+
+    kindergarten = write_xlsx(tmp_path / "幼儿园.xlsx", SCHOOL_HEADER, [["3452000009", "城关幼儿园", "幼儿园", "城关镇", "公办"]])
+    assert cli("import", kindergarten).exit_code == 0
+    ledger(cli, tmp_path, [student("F", "己", "城关幼儿园", "学前", "大班", "走读", "建档立卡")],
+           [paid("F", "己", name, "750", school="城关幼儿园")])
+    code, doc = check(cli)
+    assert code == 0 and doc["findings"] == []
