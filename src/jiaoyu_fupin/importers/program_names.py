@@ -40,6 +40,8 @@ def names(conn: Connection) -> Names:
             specific[values.text_key(text)] = pid
         for text in filter(None, (shared_names or "").split("|")):
             shared.setdefault(values.text_key(text), []).append(pid)
+    # A ledger made before shared names kept 一补 as an alias of 寄宿生生活补助; the shared meaning wins.
+    specific = {key: pid for key, pid in specific.items() if key not in shared}
     fits: dict[int, set] = {}
     for pid, stage, boarding in conn.execute(select(Standard.program_id, Standard.stage, Standard.boarding)):
         fits.setdefault(pid, set()).add((stage, None if boarding is None else bool(boarding)))

@@ -128,7 +128,7 @@ def _with_entitlement(payments: pd.DataFrame, entitled: pd.DataFrame) -> pd.Data
 
 def _paid_in_parts(payments: pd.DataFrame, paid: np.ndarray) -> np.ndarray:
     """Rows of a student and program paid in several parts that together make the standard: 500 on the roster and
-    a 125 top-up (补发) are 625 paid, not two wrong amounts and a duplicate."""
+    a late payment (补发) of the 125 missing are 625 paid, not two wrong amounts and a duplicate."""
     whole = np.zeros(len(payments), dtype=bool)
     rows = np.flatnonzero(paid & payments["fen_min"].notna().to_numpy())
     if len(rows) < 2:
