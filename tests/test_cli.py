@@ -247,3 +247,11 @@ def test_import_kind_may_be_named_in_chinese(tmp_path):
     assert kind_code("学籍名册") == kind_code("roll") == kind_code("学籍") == "roll"
     assert kind_code("发放名册") == "payments" and kind_code("什么表") is None
     assert kind_title("payments") == "资助发放名册" and kind_title(None) == ""
+
+
+def test_template_and_import_take_the_kind_in_chinese(tmp_path):
+    runner = CliRunner()
+    result = runner.invoke(app, ["template", "学籍名册", "--out", str(tmp_path / "模板.xlsx")])
+    assert result.exit_code == 0 and "已生成学籍名册模板" in result.output
+    result = runner.invoke(app, ["--db", str(tmp_path / "x.db"), "import", str(tmp_path / "模板.xlsx"), "--kind", "什么表"])
+    assert result.exit_code == 2 and "不认识的文件类型“什么表”" in result.output and "学籍名册（roll）" in result.output
