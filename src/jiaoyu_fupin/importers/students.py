@@ -139,6 +139,8 @@ def _registered(table: Table, checked, category: pd.Series) -> tuple[pd.Series, 
     households: they give the category (低保, 特困供养) where 家庭经济困难类别 is empty. A row that says 否 and,
     in another column, 建档立卡 contradicts itself and is refused. How these combine with the registry: poverty.py.
     """
+    if "roll_registered" not in table.fields and "poverty_attribute" not in table.fields:
+        return category, pd.Series(None, index=category.index, dtype=object)  # most rolls: nothing to read
     said, bad = values.map_values(table.text("roll_registered"), values.YES_NO)
     bad_values(table, checked, "roll_registered", bad, "是否建档立卡贫困户“{value}”无法识别", "请填写“是”或“否”")
     attribute, bad = values.map_values(table.text("poverty_attribute"), values.CATEGORY)
