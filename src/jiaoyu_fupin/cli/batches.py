@@ -92,21 +92,16 @@ def batch_json(batch) -> dict:
 def print_batches(batches, title: str) -> None:
     from rich.table import Table
 
+    from jiaoyu_fupin.importers.columns import kind_title
 
     table = Table("批次", "文件", "工作表", "类型", "学期", "导入时间", "行数", "新增", "变更", "未变", "说明", title=title)
     for b in batches:
         table.add_row(
-            str(b.id), b.file_name, b.sheet or "", _kind(b.kind), b.term or "",
+            str(b.id), b.file_name, b.sheet or "", kind_title(b.kind), b.term or "",
             b.imported_at.astimezone().strftime("%Y-%m-%d %H:%M"),
             f"{b.rows:,}", f"{b.new_rows:,}", f"{b.changed_rows:,}", f"{b.unchanged_rows:,}", _state(b),
         )
     common.print_table(table)
-
-
-def _kind(kind: str) -> str:
-    from jiaoyu_fupin.importers.columns import kind_title
-
-    return "撤销" if kind == "revert" else kind_title(kind)
 
 
 def _state(batch) -> str:

@@ -322,7 +322,9 @@ _KIND_WORDS = {"学校": "schools", "学籍": "roll", "学籍表": "roll", "县�
 
 
 def kind_title(name: str | None) -> str:
-    """A kind's Chinese title for the clerk (学籍名册); an unknown code as it is."""
+    """A kind's Chinese title for the clerk (学籍名册); a revert's batch says so; an unknown code as it is."""
+    if name == "revert":
+        return "撤销导入"
     return KINDS[name].title if name in KINDS else (name or "")
 
 
