@@ -60,6 +60,16 @@ def test_without_replaces_a_second_roster_is_recorded_and_the_overlap_counted(cl
     assert sorted(k for k, *_ in kinds(check(cli)[1])) == ["amount_mismatch", "duplicate", "duplicate"]
 
 
+def test_a_correction_under_the_same_name_without_replaces_is_counted_too(cli, tmp_path, first):
+    """The same file name again, one amount corrected: the unchanged row is the same payment (not recorded twice),
+    the corrected one is new and is counted against the first roster's row for the same student and program."""
+    (tmp_path / "again").mkdir()
+    result = cli("import", write_xlsx(tmp_path / "again" / "名册.xlsx", PAY, RIGHT))
+    assert result.exit_code == 0 and f"与批次 #{first}（名册.xlsx）有 1 行相同" in result.output
+    assert _payments(cli) == 3
+    assert sorted(k for k, *_ in kinds(check(cli)[1])) == ["amount_mismatch", "duplicate"]
+
+
 def test_a_top_up_that_makes_the_standard_is_no_finding(cli, tmp_path, first):
     top_up = write_xlsx(tmp_path / "补发.xlsx", PAY, [paid("A", "甲", BOARD, "125")])
     result = cli("import", top_up)
