@@ -46,6 +46,9 @@ def test_the_roll_s_column_is_used_not_listed_as_unused(cli, tmp_path):
     roll_line = next(i for i, line in enumerate(result.output.splitlines()) if line.startswith("学籍.xlsx"))
     following = result.output.splitlines()[roll_line + 1]
     assert "是否建档立卡贫困户" not in following and "贫困户属性" not in following
+    # Where the roll and the registry differ, the clerk is told which way the rule took them.
+    assert "1 名学生学籍写明是建档立卡户、但不在台账的国扶办名单中（多为外县户籍）" in result.output
+    assert "1 名学生学籍写“否”、但国扶办名单中有：以国扶办名单为准" in result.output
 
 
 def test_check_counts_the_roll_s_registered_poor_and_the_registry_s(county):

@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 
 from jiaoyu_fupin import idnumber
 from jiaoyu_fupin.importers import store, values
@@ -33,7 +33,7 @@ from jiaoyu_fupin.importers.rowchecks import (
     required_columns,
     required_values,
 )
-from jiaoyu_fupin.models import Enrollment, Student
+from jiaoyu_fupin.models import Enrollment, RegistryPerson, Student
 from jiaoyu_fupin.terms import Term
 
 STUDENT_FIELDS = ["name", "sex", "birth_date", "student_number", "family_category", "disability", "is_orphan",
@@ -101,6 +101,7 @@ def _validate(conn: Connection, table: Table, options: Options, *, away: bool) -
     bad_values(table, checked, "family_category", bad, "家庭经济困难类别“{value}”无法识别",
                "请填写 建档立卡、低保、特困供养、孤儿、残疾、兜底保障 或 一般困难")
     category, roll_registered = _registered(table, checked, category)
+    checked.notes.extend(_registry_notes(conn, ids, roll_registered))
     orphan, bad = values.map_values(table.text("is_orphan"), values.YES_NO)
     bad_values(table, checked, "is_orphan", bad, "“{value}”无法识别", "请填写“是”或“否”")
     disability = values.by_unique(table.text("disability"),
@@ -155,6 +156,26 @@ def _registered(table: Table, checked, category: pd.Series) -> tuple[pd.Series, 
     registered = said.where(~by_attribute, True)
     category = category.where(category.notna(), attribute.where(~by_attribute))
     return category.astype(object), registered.astype(object)
+
+
+def _registry_notes(conn: Connection, ids: pd.Series, said: pd.Series) -> list[str]:
+    """Where the roll's 是/否 and the county's registry differ, the clerk is told which way the rule takes them."""
+    yes, no = said.eq(True).to_numpy(dtype=bool), said.eq(False).to_numpy(dtype=bool)
+    if not (yes.any() or no.any()):
+        return []
+    wanted = sorted(set(ids[yes | no].dropna()))
+    listed: set[str] = set()
+    for start in range(0, len(wanted), 500):
+        listed |= set(conn.execute(select(RegistryPerson.id_number).where(
+            RegistryPerson.id_number.in_(wanted[start:start + 500]))).scalars())
+    notes = []
+    outside = len(set(ids[yes].dropna()) - listed)
+    if outside:
+        notes.append(f"{outside:,} 名学生学籍写明是建档立卡户、但不在台账的国扶办名单中（多为外县户籍）：按建档立卡学生计")
+    unlisted = len(set(ids[no].dropna()) & listed)
+    if unlisted:
+        notes.append(f"{unlisted:,} 名学生学籍写“否”、但国扶办名单中有：以国扶办名单为准，按建档立卡学生计")
+    return notes
 
 
 def _stage_by_grade(table: Table, checked, stage: pd.Series, grade: pd.Series, bad: pd.Series,
