@@ -42,6 +42,17 @@ def test_show_json_masks_unless_full(cli, tmp_path):
     assert full["id_number"] == IDS["A"] and full["birth_date"] == "2007-01-01"
 
 
+def test_show_of_someone_paid_but_on_no_roll(cli, tmp_path):
+    from test_subsidy import UNKNOWN
+
+    _county(cli, tmp_path)
+    roster = write_xlsx(tmp_path / "名册3.xlsx", PAY, [paid(UNKNOWN, "无名", BOARD, "625")])
+    assert cli("import", roster).exit_code == 0
+    text = cli("student", "show", UNKNOWN).output
+    assert "任何学籍名册和县外就读名单中都没有此人" in text and "名册外人员" in text
+    assert text.count("元，") == 1 and "来源：文件“名册3.xlsx”工作表“Sheet1”第 2 行" in text
+
+
 def test_show_of_an_unknown_number_says_so(cli, tmp_path):
     _county(cli, tmp_path)
     result = cli("student", "show", "110101200001010010")

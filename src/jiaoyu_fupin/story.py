@@ -87,14 +87,25 @@ def _source(conn: Connection, batch_id: int | None, row: int | None, command: st
 
 
 def find_student(conn: Connection, key: str):
-    """The students row for an ID number (any case, spaces) or a 全国学籍号."""
+    """The students row for an ID number (any case, spaces) or a 全国学籍号, or, for a person on no roll (a payment
+    to someone no roll holds, a child of the registry), a row of the same shape built from what names the ID."""
     text = "".join(str(key).split()).upper()
     row = conn.execute(select(Student.__table__).where(
         or_(Student.id_number == text, Student.student_number == text))).mappings().first()
-    if row is None:
-        raise StudentNotFound(f"台账中没有身份证号或学籍号为 {idnumber.mask(text)} 的学生",
-                              "请核对号码；按姓名查找用 fupin student find 姓名")
-    return row
+    if row is not None:
+        return row
+    for name_column, id_column in ((RegistryPerson.name, RegistryPerson.id_number), (Payment.name, Payment.id_number),
+                                   (DropoutCase.name, DropoutCase.id_number)):
+        name = conn.execute(select(name_column).where(id_column == text).limit(1)).scalar()
+        if name is not None:
+            household = conn.execute(select(Household.id).join(
+                RegistryPerson, RegistryPerson.household_code == Household.household_code)
+                .where(RegistryPerson.id_number == text)).scalar()
+            return {"id": None, "id_number": text, "name": name, "sex": None, "birth_date": None, "student_number": None,
+                    "family_category": None, "roll_registered": None, "household_id": household, "batch_id": None,
+                    "source_row": None}
+    raise StudentNotFound(f"台账中没有身份证号或学籍号为 {idnumber.mask(text)} 的学生",
+                          "请核对号码；按姓名查找用 fupin student find 姓名")
 
 
 def story(conn: Connection, key: str) -> Story:
@@ -103,6 +114,8 @@ def story(conn: Connection, key: str) -> Story:
     out = Story(s["id_number"], s["name"], s["sex"], s["birth_date"] and str(s["birth_date"]), s["student_number"],
                 registered)
     out.lines += _category(conn, s, registered)
+    if s["id"] is None:
+        out.lines.append(Line("学籍", None, "任何学籍名册和县外就读名单中都没有此人", Source(command="台账中的学籍")))
     out.lines += _enrollments(conn, s["id"])
     out.lines += _payments(conn, s["id"], s["id_number"])
     out.lines += _findings(conn, s["id_number"], sorted({line.term for line in out.lines if line.term}))
@@ -113,7 +126,7 @@ def story(conn: Connection, key: str) -> Story:
 
 def _category(conn: Connection, s, registered: bool) -> list[Line]:
     lines = []
-    student_source = _source(conn, s["batch_id"], s["source_row"])
+    student_source = _source(conn, s["batch_id"], s["source_row"], "学籍")
     if s["family_category"]:
         lines.append(Line("类别", None, f"家庭经济困难类别：{CATEGORIES.get(s['family_category'], s['family_category'])}",
                           student_source))
@@ -155,7 +168,8 @@ def _payments(conn: Connection, student_id: int, id_number: str) -> list[Line]:
     p = Payment
     rows = conn.execute(select(p.term, Program.name, p.amount, p.paid_on, p.school_name, p.batch_id, p.source_row)
                         .join(Program, Program.id == p.program_id)
-                        .where(or_(p.student_id == student_id, p.id_number == id_number))
+                        .where(or_(p.student_id == student_id, p.id_number == id_number) if student_id is not None
+                               else p.id_number == id_number)
                         .order_by(p.term, p.paid_on, p.id)).all()
     return [Line("资助", term, f"{program} {amount} 元" + (f"，{paid_on} 发放" if paid_on else "")
                  + (f"，名册上的学校：{school}" if school else ""), _source(conn, batch_id, row))
