@@ -92,6 +92,14 @@ def test_a_correction_of_another_kind_or_term_is_refused_and_nothing_changes(cli
     assert all(b["reverted_by"] is None for b in _batches(cli))
 
 
+def test_a_dry_run_correction_says_what_it_would_replace_and_changes_nothing(cli, tmp_path, first):
+    fixed = write_xlsx(tmp_path / "名册2.xlsx", PAY, RIGHT)
+    result = cli("import", fixed, "--replaces", first, "--dry-run")
+    assert result.exit_code == 0 and f"更正批次 #{first}" in result.output
+    assert kinds(check(cli)[1]) == [("amount_mismatch", "甲", BOARD)]
+    assert all(b["reverted_by"] is None for b in _batches(cli))
+
+
 def test_replaces_takes_the_file_name_too(cli, tmp_path, first):
     fixed = write_xlsx(tmp_path / "名册2.xlsx", PAY, RIGHT)
     result = cli("import", fixed, "--replaces", "名册.xlsx")

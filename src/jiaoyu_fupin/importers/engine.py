@@ -141,14 +141,14 @@ def import_files(ledger, paths: list[Path], *, kind: str | None = None, sheet: s
                     payments.key_sheets_together(prepared)
                 for result, ready in zip(group, prepared, strict=True):
                     _write(conn, result, ready)
+            if target is not None and not any(r.problems for r in results):
+                corrections.record(conn, readable, target)  # its notes tell a --dry-run what would be replaced
             # Unreadable files were still followed by validating the readable ones, so the clerk gets every
             # problem in one round; any problem anywhere (or --dry-run) writes nothing.
             if any(r.problems for r in results) or dry_run:
                 raise _Rollback
             _link_households(conn, {r.kind for r in readable})
             _link_payments(conn, {r.kind for r in readable})
-            if target is not None:
-                corrections.record(conn, readable, target)
     except _Rollback:
         pass
     return outcome
