@@ -126,3 +126,14 @@ def test_preschool_aid_by_the_names_rosters_use(cli, tmp_path, name):
            [paid("F", "己", name, "750", school="城关幼儿园")])
     code, doc = check(cli)
     assert code == 0 and doc["findings"] == []
+
+
+def test_living_aid_to_a_pupil_of_a_stage_without_a_standard_is_recorded_by_boarding_and_flagged(cli, tmp_path):
+    from conftest import SCHOOL_HEADER
+
+    special = write_xlsx(tmp_path / "特校.xlsx", SCHOOL_HEADER, [["3452000010", "县特殊教育学校", "特殊教育", "城关镇", "公办"]])
+    assert cli("import", special).exit_code == 0
+    ledger(cli, tmp_path, [student("G", "庚", "县特殊教育学校", "特殊教育", "三年级", "住校", "建档立卡")],
+           [paid("G", "庚", "一补", "500", school="县特殊教育学校")])
+    _, doc = check(cli)
+    assert kinds(doc) == [("ineligible", "庚", "义务教育寄宿生生活补助")]

@@ -90,6 +90,12 @@ def _one(candidates: list[int], enrolled, term: str, name: str, known: Names) ->
         return None, (f"资助项目“{name}”要按学籍中的学段确定具体项目，但该生 {term} 的学籍没有学段", hint)
     by_stage = [c for c in candidates if any(s == stage for s, _ in known.fits.get(c, ()))]
     if not by_stage:
+        # No standard for the stage (a 特殊教育 pupil paid 一补): where 就读方式 alone tells the programs apart, the
+        # payment is recorded under that one, and the check flags it as not entitled, a fact to look at.
+        by_boarding = [c for c in candidates if boarding is not None
+                       and any(b == boarding for _, b in known.fits.get(c, ()))]
+        if len(by_boarding) == 1:
+            return by_boarding[0], ("", "")
         return None, (f"该生 {term} 在学籍中是{stage}学生，“{name}”所指的项目（{specific}）都不发给{stage}学生",
                       f"请核对该行的学生和资助项目；确实发放的，请把资助项目写成具体名称（{specific}）")
     if len(by_stage) > 1 and boarding is not None:
