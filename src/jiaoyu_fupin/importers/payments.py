@@ -130,7 +130,9 @@ def _first_name_of(conn: Connection, table: Table, checked) -> str:
     Payments are told apart by file name; a roster saved again as 发放名册(1).xlsx from a chat download would
     otherwise be recorded a second time, every payment doubled.
     """
-    first = conn.execute(select(Batch.file_name).where(Batch.sha256 == table.sha256, Batch.kind == "payments")
+    # A reverted batch's payments are gone: it is not a name the file's payments are still known by.
+    first = conn.execute(select(Batch.file_name).where(Batch.sha256 == table.sha256, Batch.kind == "payments",
+                                                       Batch.reverted_by.is_(None))
                          .order_by(Batch.id).limit(1)).scalar()
     if first is None or first == table.file_name:
         return table.file_name
