@@ -186,3 +186,19 @@ def test_as_of_before_the_revert_reports_what_it_said_then(cli, tmp_path, first)
     # The data-source page lists the roster while it counted, and neither it nor the revert after.
     assert "名册.xlsx" in sources(tmp_path / "then")
     assert "名册.xlsx" not in sources(tmp_path) and not [f for f in sources(tmp_path) if f.startswith("撤销")]
+
+
+def test_reverting_the_registry_takes_its_households_out_and_the_students_links_with_them(cli, tmp_path):
+    from test_subsidy import IDS
+
+    ledger(cli, tmp_path, [student("J", "癸", "县第一高级中学", "普通高中", "高一", "住校", "")], [],
+           registry=[[IDS["J"], "癸", "4228220001", "城关镇"]])
+    assert {f["program"] for f in check(cli)[1]["findings"]} == {"普通高中国家助学金", "普通高中免学费"}
+    registry = [b["id"] for b in _batches(cli) if b["kind"] == "registry"][0]
+    result = cli("batches", "revert", registry)
+    assert result.exit_code == 0, result.output
+    counts = cli.counts()
+    assert counts["households"] == 0 and counts["registry_people"] == 0
+    # 癸 is no longer registered poor: nothing is owed.
+    code, doc = check(cli)
+    assert code == 0 and doc["findings"] == []
