@@ -83,3 +83,12 @@ def test_one_rule_in_sql_and_in_python():
                          dtype=object)
     assert list(registered_mask(frame)) == [c[3] for c in cases]
     assert [is_registered(*c[:3]) for c in cases] == [c[3] for c in cases]
+
+
+def test_student_show_says_which_part_of_the_rule_counts(county):
+    other = county("student", "show", OTHER_COUNTY).output
+    assert "学籍中的是否建档立卡贫困户：是" in other and "按建档立卡学生计（学籍中写明是建档立卡户）" in other
+    listed = county("student", "show", LISTED).output
+    assert "学籍中的是否建档立卡贫困户：否" in listed and "按建档立卡学生计（国扶办名单中有此人）" in listed
+    plain = county("student", "show", PLAIN).output
+    assert "不是建档立卡学生" in plain
