@@ -30,7 +30,7 @@ demo: $(STAMP)
 	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin dropout scan --term 2019秋 || test $$? -eq 1
 	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin rates --year 2019 --out $(DEMO)/四项指标_2019.xlsx
 	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin report monthly --month 2019-11 --out $(DEMO)
-	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin report summary --year 2019 --out $(DEMO)/总结_2019.xlsx --narrative $(DEMO)/总结_2019.md
+	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin report summary --year 2019 --out $(DEMO)/总结_2019.xlsx --narrative $(DEMO)/总结_2019.docx
 	$(BIN)/fupin template roll --out $(DEMO)/学籍导入模板.xlsx
 	@echo "样例县的文件在 $(DEMO)/sample/，台账在 $(DEMO)/fupin.db；核对结果、月报、年终总结和导入模板都在 $(DEMO)/"
 

@@ -202,3 +202,16 @@ def test_reverting_the_registry_takes_its_households_out_and_the_students_links_
     # 癸 is no longer registered poor: nothing is owed.
     code, doc = check(cli)
     assert code == 0 and doc["findings"] == []
+
+
+def test_after_reverting_the_later_batches_an_earlier_dated_file_may_be_imported(cli, tmp_path, first):
+    """import --dated refuses a file dated before data already imported, and says to revert the later batches
+    first: once reverted, they (and the revert itself) no longer stand in the way."""
+    october = write_xlsx(tmp_path / "名册（10月）.xlsx", PAY, RIGHT)
+    refused = cli("import", october, "--dated", "2019-10-20")
+    assert refused.exit_code == 1 and "早于台账中已有的批次" in refused.output
+    for batch in sorted((b["id"] for b in _batches(cli)), reverse=True):
+        assert cli("batches", "revert", batch).exit_code == 0
+    result = cli("import", october, "--dated", "2019-10-20")
+    assert result.exit_code == 0, result.output
+    assert _payments(cli) == 2

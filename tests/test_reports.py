@@ -162,7 +162,7 @@ def test_summary_figures_by_hand(cli, county):
     (["monthly", "--month", "2019-11", "--as-of", "上个月"], "无法识别"),
     (["monthly", "--month", "2019-11", "--school", "城关中"], "相近的有：城关中学"),
     (["summary", "--year", "2019", "--out", "总结.xls"], "须以 .xlsx 结尾"),
-    (["summary", "--year", "2019", "--narrative", "总结.docx"], "须以 .md 结尾"),
+    (["summary", "--year", "2019", "--narrative", "总结.doc"], "须以 .docx（Word 文档）或 .md（Markdown）结尾"),
     (["summary", "--year", "1900"], "不在 1990–2100 之间"),
 ])
 def test_misuse_exits_2_and_writes_nothing(cli, county, args, message):

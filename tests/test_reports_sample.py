@@ -49,7 +49,7 @@ def _stable(path) -> dict[str, list[list]]:
     for row in sheets.pop("数据来源"):
         if row and isinstance(row[0], str) and row[0].startswith(("台账：", "生成时间：")):
             continue
-        source.append([*row[:5], *row[6:]] if row and isinstance(row[0], int) else row)
+        source.append([*row[:5], *row[7:]] if row and isinstance(row[0], int) else row)  # no data or import time
     sheets["数据来源"] = source
     return sheets
 
@@ -129,3 +129,40 @@ def test_narrative_quotes_the_workbook(cli, county, tmp_path):
     assert f"现有{students}名在校学生" in text
     assert f"发放学生资助资金{aid[6]:.4f}万元，惠及贫困家庭学生{aid[5]}人次" in text
     assert "{" not in text and "数据截至 2099-12-31 23:59" in text
+
+
+def _rows_behind(wb, sheet: str, condition: str) -> list[tuple]:
+    """The rows of a details sheet that the index's condition (列＝值；列＝值) selects."""
+    rows = list(wb[sheet].iter_rows(values_only=True))
+    header = rows[1]
+    where = [] if condition == "（全部）" else [part.split("＝", 1) for part in condition.split("；")]
+    picks = [(header.index(column), value) for column, value in where]
+    return [r for r in rows[2:] if all(str(r[i]) == value for i, value in picks)]
+
+
+@pytest.mark.parametrize("report", ["summary", "monthly"])
+def test_every_figure_has_the_list_behind_it(cli, county, tmp_path, report):
+    args = (["summary", "--year", "2019", "--out", tmp_path / "总结.xlsx"] if report == "summary" else
+            ["monthly", "--month", "2019-11", "--out", tmp_path])
+    result = cli("report", *args, "--as-of", FAR, "--details", tmp_path, "-q")
+    assert result.exit_code == 0, result.output
+    path = tmp_path / ("明细_总结_2019.xlsx" if report == "summary" else "明细_月报_2019-11.xlsx")
+    assert path.stat().st_mode & 0o777 == 0o600  # it lists children by name
+    wb = openpyxl.load_workbook(path, read_only=True)
+    index = list(wb["索引"].iter_rows(values_only=True))
+    header = index.index(("报表工作表", "行", "列", "报表中的数", "明细工作表", "筛选条件", "明细条数", "按明细计算",
+                          "计算方式", "一致"))
+    figures = index[header + 1:]
+    assert len(figures) > 100
+    assert all(f[9] == "是" for f in figures), [f for f in figures if f[9] != "是"][:5]
+    report_book = openpyxl.load_workbook(tmp_path / ("总结.xlsx" if report == "summary" else "月报_2019-11.xlsx"))
+    for sheet, _, _, value, listing, condition, count, _worked, how, _ in figures:
+        behind = _rows_behind(wb, listing, condition)
+        assert len(behind) == count  # the list is as long as the index says
+        if how == "条数":
+            assert value == count or (value is None and count == 0)  # a count is its list's length
+        assert sheet in report_book.sheetnames
+    ids = re.compile(r"\d{17}[\dX]")
+    for ws in wb.worksheets:
+        for row in ws.iter_rows(values_only=True):
+            assert not any(isinstance(v, str) and ids.search(v) for v in row)  # masked IDs only

@@ -87,9 +87,20 @@ def _add_columns(conn: Connection, table: str, columns: dict[str, str]) -> None:
             conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {name} {sql_type}")
 
 
+def m010_effective_time(conn: Connection) -> None:
+    """batches.effective_at: when a batch's data was true (import --dated), which as-of reports cut on; the batches
+    imported before it were true when imported."""
+    if "effective_at" not in {c["name"] for c in inspect(conn).get_columns("batches")}:
+        kind = DateTime().compile(dialect=conn.dialect)
+        conn.exec_driver_sql(f"ALTER TABLE batches ADD COLUMN effective_at {kind}")
+    conn.exec_driver_sql("UPDATE batches SET effective_at = imported_at WHERE effective_at IS NULL")
+    if "ix_batches_effective_at" not in {i["name"] for i in inspect(conn).get_indexes("batches")}:
+        conn.exec_driver_sql("CREATE INDEX ix_batches_effective_at ON batches (effective_at)")
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     m001_initial, m002_default_policy, m003_pairing_records, m004_dropout_rates, m005_row_versions,
-    m006_province_scope, m007_corrections,
+    m006_province_scope, m007_corrections, m010_effective_time,
 ]
 
 

@@ -21,7 +21,7 @@ def list_command(
     limit: Annotated[int, typer.Option("--limit", help="最多显示多少个批次")] = 50,
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON 数组")] = False,
 ) -> None:
-    """列出导入批次：文件名、SHA-256、类型、工作表、时间和行数；被撤销或更正的批次注明由哪个批次撤销。"""
+    """列出导入批次：文件名、SHA-256、类型、工作表、导入时间、数据日期和行数；被撤销或更正的批次注明由哪个批次撤销。"""
     if ctx.invoked_subcommand is not None:
         return
     import json
@@ -80,6 +80,7 @@ def batch_json(batch) -> dict:
         "sheet": batch.sheet,
         "term": batch.term,
         "imported_at": batch.imported_at.astimezone().isoformat(timespec="seconds"),
+        "effective_at": (batch.effective_at or batch.imported_at).astimezone().isoformat(timespec="seconds"),
         "rows": batch.rows,
         "new": batch.new_rows,
         "changed": batch.changed_rows,
@@ -94,11 +95,13 @@ def print_batches(batches, title: str) -> None:
 
     from jiaoyu_fupin.importers.columns import kind_title
 
-    table = Table("批次", "文件", "工作表", "类型", "学期", "导入时间", "行数", "新增", "变更", "未变", "说明", title=title)
+    table = Table("批次", "文件", "工作表", "类型", "学期", "导入时间", "数据日期", "行数", "新增", "变更", "未变", "说明",
+                  title=title)
     for b in batches:
         table.add_row(
             str(b.id), b.file_name, b.sheet or "", kind_title(b.kind), b.term or "",
             b.imported_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+            (b.effective_at or b.imported_at).astimezone().strftime("%Y-%m-%d %H:%M"),
             f"{b.rows:,}", f"{b.new_rows:,}", f"{b.changed_rows:,}", f"{b.unchanged_rows:,}", _state(b),
         )
     common.print_table(table)

@@ -25,6 +25,9 @@ def import_command(
     replaces: Annotated[str | None, typer.Option(
         "--replaces", help="本文件是某个批次的更正（批次编号，或原文件名）：原批次的内容撤销，以本文件为准；"
                            "两者须是同一类文件、同一学期。同一学期的第二份名册不加此项则两份都记入，并提示有多少行相同")] = None,
+    dated: Annotated[str | None, typer.Option(
+        "--dated", help="数据日期：文件中的数据是哪天的情况，如 2019-10-20（当天 0 点）或 2019-10-20 07:00；"
+                        "补录以前月份时写，按截至时间出的报表（--as-of、比上月）按它计入；须按日期从早到晚导入；默认现在")] = None,
     errors: Annotated[Path | None, typer.Option("--errors", help="有错误时把错误工作簿写到这里（默认：当前文件夹下的 导入错误_文件名.xlsx）")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="只在出错时输出")] = False,
 ) -> None:
@@ -48,16 +51,38 @@ def import_command(
     if replaces is not None and len(files) != 1:
         fail(f"--replaces 一次只能给一个文件，现在给了 {len(files)} 个", EXIT_MISUSE,
              "请把更正后的文件单独导入：fupin import 更正文件.xlsx --replaces 批次编号")
+    moment = _dated(dated)
     ledger = common.open_ledger(ctx, create=True)
-    with _progress(len(files), quiet) as step:
-        result = import_files(ledger, files, kind=kind, sheet=sheet, term=term, dry_run=dry_run, replaces=replaces,
-                              progress=step)
+    from jiaoyu_fupin.importers.engine import DatedError
+
+    try:
+        with _progress(len(files), quiet) as step:
+            result = import_files(ledger, files, kind=kind, sheet=sheet, term=term, dry_run=dry_run, dated=moment,
+                                  replaces=replaces, progress=step)
+    except DatedError as exc:
+        fail(exc.message, EXIT_FINDINGS, exc.hint)
     if result.ok:
         if not quiet:
             _report(result)
         return
     _report_problems(result, errors)
     raise typer.Exit(EXIT_FINDINGS)
+
+
+def _dated(value: str | None):
+    from datetime import datetime
+
+    from jiaoyu_fupin.reports.asof import AsOfError, parse_dated
+
+    if value is None:
+        return None
+    try:
+        moment = parse_dated(value)
+    except AsOfError as exc:
+        fail(exc.message, EXIT_MISUSE, exc.hint)
+    if moment > datetime.now():
+        fail(f"数据日期 {moment:%Y-%m-%d %H:%M} 在现在之后", EXIT_MISUSE, "--dated 写文件中数据所反映的那一天，不能晚于今天")
+    return moment
 
 
 class _progress:

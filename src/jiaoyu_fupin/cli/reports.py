@@ -21,9 +21,17 @@ report_app = typer.Typer(
 )
 
 AsOfOption = Annotated[str | None, typer.Option(
-    "--as-of", help="数据截至时间，如 2019-11-20（当天结束时）或 2019-11-20 07:00：只用这之前导入的批次和记录，"
+    "--as-of", help="数据截至时间，如 2019-11-20（当天结束时）或 2019-11-20 07:00：只用数据日期在这之前的批次和之前的记录，"
                     "过后重出同一报表得到同样的数字（只支持 SQLite 台账）；默认现在")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="安静：除错误外什么都不显示（适合 crontab）")]
+DetailsOption = Annotated[Path | None, typer.Option(
+    "--details", help="同时在这个文件夹里写出明细工作簿：报表中每个人数、笔数、金额背后的学生或发放名单（身份证号隐去中间，"
+                      "注明来源文件、工作表和行），并逐个核对与报表的数是否一致")]
+
+
+def _details_folder(folder: Path | None) -> None:
+    if folder is not None:
+        common.folder_arg(folder, "明细工作簿")
 
 
 def _as_of(value: str | None, quiet: bool) -> datetime | None:
@@ -75,6 +83,7 @@ def monthly_command(
     month: Annotated[str, typer.Option("--month", help="月份，如 2019-11（2019-11 属于 2019秋 学期）")],
     out_dir: Annotated[Path, typer.Option("--out", help="工作簿放在哪个文件夹（默认当前文件夹），文件名为 月报_2019-11.xlsx")] = Path("."),
     school: Annotated[str | None, typer.Option("--school", help="只出这所学校的月报（学校全称），文件名带学校名")] = None,
+    details: DetailsOption = None,
     as_of: AsOfOption = None,
     quiet: QuietOption = False,
 ) -> None:
@@ -96,19 +105,26 @@ def monthly_command(
         # --out 月报.xlsx used to become a folder named 月报.xlsx with the workbook inside it.
         hint = "--out 写文件夹，月报的文件名自动取为 月报_年-月.xlsx" if out_dir.suffix else "请先建好该文件夹，或检查路径是否写对"
         fail(f"--out 的文件夹“{out_dir}”不存在", EXIT_MISUSE, hint)
+    _details_folder(details)
     ledger = common.open_ledger(ctx)
+    from jiaoyu_fupin.reports import details_monthly
     from jiaoyu_fupin.reports.monthly import build_monthly
     from jiaoyu_fupin.reports.monthly_sheets import file_name, write_monthly
 
     try:
-        report = build_monthly(ledger, chosen, as_of=cut, school=school)
+        report = build_monthly(ledger, chosen, as_of=cut, school=school, details=details is not None)
     except Exception as exc:  # noqa: BLE001 (sorted into exit codes; anything else is re-raised)
         _errors(exc)
     path = out_dir / file_name(report)
     common.write_file(path, lambda: write_monthly(report, path))
+    written = common.write_file(details, lambda: details_monthly.write(report, details)) if details else None
     if not quiet:
         _print_monthly(report)
+        if report.hint:
+            err.print(f"注意：{report.hint}")
     _saved(path, quiet)
+    if written is not None:
+        _saved(written, quiet)
 
 
 def _print_monthly(report) -> None:
@@ -127,7 +143,10 @@ def summary_command(
     ctx: typer.Context,
     year: Annotated[int, typer.Option("--year", help="年份，如 2019：该年的 春、秋 两个学期，年末的学籍")],
     out_path: Annotated[Path | None, typer.Option("--out", help="工作簿文件（.xlsx），默认当前文件夹下的 总结_2019.xlsx")] = None,
-    narrative: Annotated[Path | None, typer.Option("--narrative", help="同时写出总结正文初稿（Markdown，.md），数字全部取自台账")] = None,
+    narrative: Annotated[Path | None, typer.Option(
+        "--narrative", help="同时写出总结正文初稿：.docx 为 Word 文档（仿宋正文，【】处黄色标出待补写），.md 为 Markdown；"
+                            "数字全部取自台账")] = None,
+    details: DetailsOption = None,
     as_of: AsOfOption = None,
     quiet: QuietOption = False,
 ) -> None:
@@ -143,33 +162,42 @@ def summary_command(
         fail(f"年份 {year} 不在 {MIN_YEAR}–{MAX_YEAR} 之间", EXIT_MISUSE, "例：--year 2019")
     path = out_path or Path(f"总结_{year}.xlsx")
     common.xlsx_arg(path, f"总结_{year}.xlsx")
-    if narrative is not None and narrative.suffix.lower() != ".md":
-        fail(f"正文初稿“{narrative}”须以 .md 结尾（Markdown）", EXIT_MISUSE,
-             "暂不直接生成 .docx：可用 WPS、Word 或 pandoc 打开 .md 后另存为 .docx")
+    from jiaoyu_fupin.reports.narrative import FORMATS
+
+    if narrative is not None and narrative.suffix.lower() not in FORMATS:
+        fail(f"正文初稿“{narrative}”须以 .docx（Word 文档）或 .md（Markdown）结尾", EXIT_MISUSE,
+             f"例如 --narrative 总结_{year}.docx")
     if narrative is not None:
         common.folder_arg(narrative.parent, f"正文初稿“{narrative}”")
         if narrative.is_dir():  # found only after the workbook was written, it left one of the pair behind
             fail(f"正文初稿“{narrative}”是一个已有的文件夹", EXIT_MISUSE, f"请写文件名，例如 --narrative 总结_{year}.md")
+    _details_folder(details)
     cut = _as_of(as_of, quiet)
     _refuse_early(cut, date(year, 1, 1), "该年")
     ledger = common.open_ledger(ctx)
+    from jiaoyu_fupin.reports import details_summary
     from jiaoyu_fupin.reports.narrative import write_narrative
     from jiaoyu_fupin.reports.summary import build_summary
     from jiaoyu_fupin.reports.summary_sheets import write_summary
 
     try:
-        summary = build_summary(ledger, year, as_of=cut)
+        summary = build_summary(ledger, year, as_of=cut, details=details is not None)
     except Exception as exc:  # noqa: BLE001 (sorted into exit codes; anything else is re-raised)
         _errors(exc)
     common.write_file(path, lambda: write_summary(summary, path))
     if narrative is not None:
         common.write_file(narrative, lambda: write_narrative(summary, narrative))
+    written = None
+    if details is not None:
+        written = common.write_file(details, lambda: details_summary.write(summary, details))
     if not quiet:
         for line in summary.console_lines():
             out.print(line)
     _saved(path, quiet)
     if narrative is not None:
         _saved(narrative, quiet)
+    if written is not None:
+        _saved(written, quiet)
 
 
 def register(app: typer.Typer) -> None:

@@ -42,15 +42,19 @@ class Counts:
 class BatchMaker:
     """Creates the file's batch row on first use: a file that changes nothing leaves no batch behind."""
 
-    def __init__(self, conn: Connection, table: Table, term: str | None, rows: int):
+    def __init__(self, conn: Connection, table: Table, term: str | None, rows: int,
+                 effective_at: datetime | None = None):
         self.conn, self.table, self.term, self.rows = conn, table, term, rows
+        self.effective_at = effective_at  # UTC; None: the data is true now
         self.id: int | None = None
 
     def __call__(self) -> int:
         if self.id is None:
+            now = datetime.now(UTC)
             self.id = self.conn.execute(insert(Batch.__table__).values(
                 file_name=self.table.file_name, sha256=self.table.sha256, kind=self.table.kind.name,
-                sheet=self.table.sheet, term=self.term, imported_at=datetime.now(UTC), rows=self.rows,
+                sheet=self.table.sheet, term=self.term, imported_at=now, effective_at=self.effective_at or now,
+                rows=self.rows,
             )).inserted_primary_key[0]
         return self.id
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, select, text
 
 from jiaoyu_fupin import idnumber
 from jiaoyu_fupin.importers import (
@@ -24,7 +25,8 @@ from jiaoyu_fupin.importers import (
 from jiaoyu_fupin.importers.base import BatchMaker, Options, Prepared
 from jiaoyu_fupin.importers.error_workbook import ErrorSheet
 from jiaoyu_fupin.importers.reader import Table, read_tables, unknown_headers
-from jiaoyu_fupin.problems import ImportRefused, Problem
+from jiaoyu_fupin.models import Batch
+from jiaoyu_fupin.problems import ClerkError, ImportRefused, Problem
 
 # Kind -> (validate, write), in the order files are applied within one command: what others point at comes first.
 IMPORTERS = {
@@ -95,15 +97,48 @@ class _Rollback(Exception):
     pass
 
 
+class DatedError(ClerkError):
+    """--dated earlier than data already in the ledger: as-of reports could not rebuild the past; Chinese message."""
+
+
+def _check_dated(conn: Connection, dated: datetime) -> None:
+    """A back-filled file must not be dated before a batch already imported: the versions an import replaces are
+    kept in the order of importing, so rewinding the ledger to a time is right only when that order is the order of
+    the data's dates (a file dated earlier written over later data would also leave the ledger's "now" wrong)."""
+    # A batch taken out (fupin batches revert) no longer holds data, and a revert writes none of its own: neither
+    # stands in the way, so "revert the later batches, then import by date" works as the hint below says.
+    latest = conn.execute(select(Batch.effective_at, Batch.id, Batch.file_name).where(
+        Batch.effective_at.is_not(None), Batch.reverted_by.is_(None), Batch.kind != "revert")
+                          .order_by(Batch.effective_at.desc(), Batch.id.desc()).limit(1)).first()
+    if latest is None or _naive(dated) >= _naive(latest[0]):
+        return
+    when = _naive(latest[0]).replace(tzinfo=UTC).astimezone()
+    raise DatedError(
+        f"数据日期 {dated.astimezone():%Y-%m-%d %H:%M} 早于台账中已有的批次 #{latest[1]}（{latest[2]}）的数据日期"
+        f" {when:%Y-%m-%d %H:%M}，什么也没有写入",
+        "补录以前的数据须按数据日期从早到晚导入：先导入较早月份的文件。若较晚的数据已经导入，请撤销这些批次后按日期"
+        "依次重新导入，或者不加 --dated（按现在导入）")
+
+
+def _naive(moment: datetime) -> datetime:
+    """Stored times are UTC; SQLite hands them back naive, PostgreSQL may not."""
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+
+
 def import_files(ledger, paths: list[Path], *, kind: str | None = None, sheet: str | None = None,
-                 term: str | None = None, dry_run: bool = False, replaces: int | str | None = None,
+                 term: str | None = None, dry_run: bool = False, dated: datetime | None = None,
+                 replaces: int | str | None = None,
                  progress: Callable[[str], None] | None = None) -> ImportResult:
     """Read, validate and write every file in one transaction; any problem (or --dry-run) rolls all back.
+
+    `dated` (local time): when the files' data was true, recorded as the batches' effective time (default: now).
+    Raises DatedError when it is earlier than a batch already in the ledger.
 
     `replaces` (a batch number, or the file name of a batch): the files are the correction of that batch. It is
     reverted first (importers.revert), in the same transaction, and the new batches record what they replace; a
     file of another kind or term is refused.
     """
+    effective = dated.astimezone(UTC) if dated is not None else None
     results = []
     for path in paths:
         if progress:
@@ -123,6 +158,8 @@ def import_files(ledger, paths: list[Path], *, kind: str | None = None, sheet: s
     readable = sorted((r for r in results if r.table is not None), key=lambda r: ORDER.index(r.kind))
     try:
         with ledger.transaction() as conn:
+            if effective is not None:
+                _check_dated(conn, effective)
             target = corrections.replace(conn, replaces, readable) if replaces is not None else None
             # The sheets of one workbook are all validated before any is written: a student on two of them
             # must agree with themself, as on one sheet.
@@ -140,7 +177,7 @@ def import_files(ledger, paths: list[Path], *, kind: str | None = None, sheet: s
                 if group[0].kind == "payments":
                     payments.key_sheets_together(prepared)
                 for result, ready in zip(group, prepared, strict=True):
-                    _write(conn, result, ready)
+                    _write(conn, result, ready, effective)
             if target is not None and not any(r.problems for r in results):
                 corrections.record(conn, readable, target)  # its notes tell a --dry-run what would be replaced
             # Unreadable files were still followed by validating the readable ones, so the clerk gets every
@@ -220,11 +257,11 @@ def _copied_sheets(group: list[FileResult], prepared: list[Prepared]) -> None:
             ))
 
 
-def _write(conn: Connection, result: FileResult, prepared: Prepared) -> None:
+def _write(conn: Connection, result: FileResult, prepared: Prepared, effective: datetime | None) -> None:
     if result.problems:
         return
     _, write = IMPORTERS[result.kind]
-    batch = BatchMaker(conn, result.table, prepared.term, result.rows)
+    batch = BatchMaker(conn, result.table, prepared.term, result.rows, effective)
     result.table.release_rows()
     counts = write(conn, prepared, batch)
     result.new, result.changed, result.unchanged = counts.new, counts.changed, counts.unchanged

@@ -85,9 +85,11 @@ def revert(conn: Connection, batch_id: int, *, dry_run: bool = False, note: str 
                           f"{batch_id}）")
     if dry_run:
         return done
+    now = datetime.now(UTC)
+    # In effect from now: a report as of any earlier time still has the batch's rows (reports/asof.py).
     done.revert_batch = conn.execute(insert(Batch.__table__).values(
         file_name=row["file_name"], sha256="", kind=REVERT_KIND, sheet=row["sheet"],
-        term=row["term"], imported_at=datetime.now(UTC), rows=sum(done.restored.values()) + sum(done.removed.values()),
+        term=row["term"], imported_at=now, effective_at=now, rows=sum(done.restored.values()) + sum(done.removed.values()),
         note=f"撤销批次 #{batch_id}" + (f"，{note}" if note else ""))).inserted_primary_key[0]
     for table, ids, earlier, _ in plan:
         history.keep_versions(conn, table, ids, done.revert_batch)

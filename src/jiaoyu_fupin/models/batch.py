@@ -17,6 +17,9 @@ class Batch(SQLModel, table=True):
     sheet: str | None = None
     term: str | None = None
     imported_at: datetime = Field(index=True)
+    # When the file's data was true (fupin import --dated), UTC like imported_at; reports as of a time cut on it,
+    # so a county back-filling September in December gets September's reports. Without --dated: imported_at.
+    effective_at: datetime | None = Field(default=None, index=True)
     rows: int = 0
     new_rows: int = 0
     changed_rows: int = 0

@@ -107,10 +107,11 @@ def write(ledger, result: AssignResult) -> int | None:
     if not chosen:
         return None
     text = "\n".join(f"{p.helper_code}|{p.id_number}|{result.start_date}" for p in chosen)
+    now = datetime.now(UTC)
     with ledger.transaction() as conn:
         batch_id = conn.execute(insert(Batch.__table__).values(
             file_name=f"fupin pair assign（{result.school}）", sha256=hashlib.sha256(text.encode()).hexdigest(),
-            kind="pair_assign", sheet=None, term=result.term, imported_at=datetime.now(UTC), rows=len(chosen),
+            kind="pair_assign", sheet=None, term=result.term, imported_at=now, effective_at=now, rows=len(chosen),
             new_rows=len(chosen),
         )).inserted_primary_key[0]
         conn.execute(insert(Pairing.__table__), [

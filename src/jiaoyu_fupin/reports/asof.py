@@ -48,6 +48,16 @@ class Reading:
 
 def parse_as_of(value: str) -> datetime:
     """2019-11-20 (the end of that day), 2019-11-20 07:00, 2019-11-20T07:00:00, 2019/11/20 … as local time."""
+    return _parse(value, time.max, "截至时间", "2019-11-20（当天结束时）")
+
+
+def parse_dated(value: str) -> datetime:
+    """import --dated: when a file's data was true. A date alone is the start of that day, so the reports as of
+    that day (whatever the hour) and a file dated today (not in the future) both work."""
+    return _parse(value, time.min, "数据日期", "2019-10-20（当天 0 点）")
+
+
+def _parse(value: str, day_time: time, what: str, example: str) -> datetime:
     cleaned = str(value).strip().replace("/", "-").replace("T", " ")
     for pattern in ("%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"):
         try:
@@ -57,12 +67,12 @@ def parse_as_of(value: str) -> datetime:
     try:
         day = datetime.strptime(cleaned, "%Y-%m-%d").date()
     except ValueError:
-        raise AsOfError(f"截至时间“{value}”无法识别", "请写成 2019-11-20（当天结束时）或 2019-11-20 07:00") from None
-    return datetime.combine(day, time.max)
+        raise AsOfError(f"{what}“{value}”无法识别", f"请写成 {example}或 2019-11-20 07:00") from None
+    return datetime.combine(day, day_time)
 
 
 def _utc_text(as_of: datetime) -> str:
-    """Batches record their time in UTC (imported_at), as text SQLite compares in order."""
+    """Batches record their times in UTC (imported_at, effective_at), as text SQLite compares in order."""
     return as_of.astimezone().astimezone(UTC).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
@@ -75,9 +85,10 @@ def _cut_params(as_of: datetime) -> dict:
     return {"utc": _utc_text(as_of), "local": _local_text(as_of), "day": as_of.date().isoformat()}
 
 
-# What was written after the cut: later batches, and records of commands that carry no batch.
+# What was written after the cut: batches whose data is dated later (import --dated; else the time of importing),
+# and records of commands that carry no batch.
 _LATER = {
-    "batches": "SELECT 1 FROM batches WHERE imported_at > :utc LIMIT 1",
+    "batches": "SELECT 1 FROM batches WHERE effective_at > :utc LIMIT 1",
     "events": "SELECT 1 FROM dropout_events WHERE recorded_at > :local LIMIT 1",
     "visits": "SELECT 1 FROM dropout_visits WHERE batch_id IS NULL AND visited_on > :day LIMIT 1",
     "cases": "SELECT 1 FROM dropout_cases WHERE batch_id IS NULL AND opened_on > :day LIMIT 1",
@@ -98,17 +109,20 @@ def changed_since(conn: Connection, as_of: datetime) -> bool:
 def used_batches(conn: Connection) -> list[dict]:
     # A reverted batch's rows are out of the ledger, and a revert adds none: neither is a source. In a copy rewound
     # to before a revert, the revert batch is gone and the batch it took out counts again.
-    rows = conn.execute(text(
-        "SELECT id, file_name, kind, sheet, term, imported_at, rows, new_rows, changed_rows FROM batches"
-        " WHERE kind != 'revert' AND (reverted_by IS NULL OR reverted_by NOT IN (SELECT id FROM batches))"
-        " ORDER BY id"))
-    out = []
-    for r in rows:
-        imported = r[5] if isinstance(r[5], datetime) else datetime.fromisoformat(str(r[5]))
-        out.append({"id": r[0], "file_name": r[1], "kind": r[2], "sheet": r[3], "term": r[4],
-                    "imported_at": imported.replace(tzinfo=UTC).astimezone().replace(tzinfo=None),
-                    "rows": r[6], "new": r[7], "changed": r[8]})
-    return out
+    rows = conn.execute(text("SELECT id, file_name, kind, sheet, term, imported_at, rows, new_rows, changed_rows,"
+                             " effective_at FROM batches"
+                             " WHERE kind != 'revert' AND (reverted_by IS NULL OR reverted_by NOT IN (SELECT id FROM batches))"
+                             " ORDER BY id"))
+    return [{"id": r[0], "file_name": r[1], "kind": r[2], "sheet": r[3], "term": r[4], "imported_at": _local(r[5]),
+             "rows": r[6], "new": r[7], "changed": r[8], "effective_at": _local(r[9] or r[5])} for r in rows]
+
+
+def _local(stored) -> datetime:
+    """A stored UTC time as local time without a zone, as the reports print times."""
+    moment = stored if isinstance(stored, datetime) else datetime.fromisoformat(str(stored))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone().replace(tzinfo=None)
 
 
 @contextmanager
@@ -169,11 +183,11 @@ def _rewind(path: Path, as_of: datetime) -> None:
     try:
         with engine.begin() as conn:
             params = _cut_params(as_of)
-            later = [r[0] for r in conn.execute(text("SELECT id FROM batches WHERE imported_at > :utc"), params)]
+            later = [r[0] for r in conn.execute(text("SELECT id FROM batches WHERE effective_at > :utc"), params)]
             if later:
                 _restore_versions(conn, later)
             _drop_commands(conn, params)
-            conn.execute(text("DELETE FROM batches WHERE imported_at > :utc"), params)
+            conn.execute(text("DELETE FROM batches WHERE effective_at > :utc"), params)
             _repair_references(conn)
             relink(conn)
             _case_states(conn)

@@ -62,9 +62,11 @@ def as_of_table(*, title: str, as_of: datetime, snapshot: bool, ledger_name: str
            if snapshot else "截至时间之后台账没有变化：本表直接读取台账")
     notes = [f"数据截至：{as_of:%Y-%m-%d %H:%M:%S}", how, f"台账：{ledger_name}",
              f"生成时间：{generated:%Y-%m-%d %H:%M:%S}", *extra,
-             f"用到的导入批次（{len(batches)} 个，截至时间之前导入的全部批次）："]
+             f"用到的导入批次（{len(batches)} 个，数据日期在截至时间之前的全部批次；补录的批次按导入时给的数据日期计）："]
     rows = [[b["id"], b["file_name"], KIND_NAMES.get(b["kind"], b["kind"]), b["sheet"], b["term"],
-             b["imported_at"].strftime("%Y-%m-%d %H:%M:%S"), b["rows"], b["new"], b["changed"]] for b in batches]
-    return Table("数据来源", title, ["批次", "文件", "类型", "工作表", "学期", "导入时间", "行数", "新增", "变更"], rows,
-                 notes=notes, formats={6: COUNT_FORMAT, 7: COUNT_FORMAT, 8: COUNT_FORMAT})
+             b["effective_at"].strftime("%Y-%m-%d %H:%M:%S"), b["imported_at"].strftime("%Y-%m-%d %H:%M:%S"),
+             b["rows"], b["new"], b["changed"]] for b in batches]
+    return Table("数据来源", title,
+                 ["批次", "文件", "类型", "工作表", "学期", "数据日期", "导入时间", "行数", "新增", "变更"], rows,
+                 notes=notes, formats={7: COUNT_FORMAT, 8: COUNT_FORMAT, 9: COUNT_FORMAT})
 

@@ -35,19 +35,31 @@ def townships(conn: Connection) -> list[str]:
         "SELECT DISTINCT township FROM schools WHERE township IS NOT NULL AND township != '' ORDER BY township"))]
 
 
+# Who the monthly report counts, as FROM … WHERE pieces the details lists (details_monthly) read too. {joins} takes
+# any LEFT JOINs a caller adds.
+ENROLLED = "enrollments e JOIN students s ON s.id = e.student_id{joins}"
+POOR_ON_ROLL_WHERE = (f"e.term = :t AND e.study_place = '县内' AND e.school_id IS NOT NULL"
+                      f" AND e.status NOT IN ({_OFF_ROLL}) AND {POOR}")
+POOR_AWAY_WHERE = f"e.term = :t AND e.study_place != '县内' AND {POOR}"
+
+
 def poor_on_roll(conn: Connection, term: Term) -> pd.DataFrame:
     """Registered poor students on the term's roll of a county school, transferred-out and graduated excepted
     (the students `pair check` answers for): id_number, school_id."""
     return query_frame(conn, text(
-        "SELECT s.id_number, e.school_id FROM enrollments e JOIN students s ON s.id = e.student_id"
-        f" WHERE e.term = :t AND e.study_place = '县内' AND e.school_id IS NOT NULL AND e.status NOT IN ({_OFF_ROLL})"
-        f" AND {POOR}"), {"t": str(term)}, ["id_number", "school_id"], ints=["school_id"])
+        f"SELECT s.id_number, e.school_id FROM {ENROLLED.format(joins='')} WHERE {POOR_ON_ROLL_WHERE}"),
+        {"t": str(term)}, ["id_number", "school_id"], ints=["school_id"])
 
 
 def poor_away(conn: Connection, term: Term) -> int:
-    return conn.execute(text(
-        "SELECT COUNT(*) FROM enrollments e JOIN students s ON s.id = e.student_id"
-        f" WHERE e.term = :t AND e.study_place != '县内' AND {POOR}"), {"t": str(term)}).scalar_one()
+    return conn.execute(text(f"SELECT COUNT(*) FROM {ENROLLED.format(joins='')} WHERE {POOR_AWAY_WHERE}"),
+                        {"t": str(term)}).scalar_one()
+
+
+PAYMENT_SCHOOL = "COALESCE(e.school_id, sc.id, -1)"
+PAID_BETWEEN = ("payments p JOIN programs pr ON pr.id = p.program_id"
+                " LEFT JOIN enrollments e ON e.student_id = p.student_id AND e.term = p.term AND e.study_place = '县内'"
+                " LEFT JOIN schools sc ON sc.name = p.school_name{joins} WHERE p.paid_on BETWEEN :first AND :last")
 
 
 def payments_between(conn: Connection, first: date, last: date) -> pd.DataFrame:
@@ -57,11 +69,8 @@ def payments_between(conn: Connection, first: date, last: date) -> pd.DataFrame:
     names when the ledger knows it, as the coverage check places them.
     """
     frame = query_frame(conn, text(
-        "SELECT pr.name, COALESCE(e.school_id, sc.id, -1), COUNT(*), SUM(p.amount) FROM payments p"
-        " JOIN programs pr ON pr.id = p.program_id"
-        " LEFT JOIN enrollments e ON e.student_id = p.student_id AND e.term = p.term AND e.study_place = '县内'"
-        " LEFT JOIN schools sc ON sc.name = p.school_name"
-        " WHERE p.paid_on BETWEEN :first AND :last GROUP BY pr.id, 2 ORDER BY pr.id"),
+        f"SELECT pr.name, {PAYMENT_SCHOOL}, COUNT(*), SUM(p.amount) FROM {PAID_BETWEEN.format(joins='')}"
+        " GROUP BY pr.id, 2 ORDER BY pr.id"),
         {"first": first.isoformat(), "last": last.isoformat()}, ["program", "school_id", "count", "fen"],
         ints=["school_id", "count", "fen"])
     return frame
@@ -77,7 +86,7 @@ def case_steps(conn: Connection, term: Term, first: date, last: date) -> pd.Data
 
     Columns: case, township, school_id (-1: none), status (at the report's time), opened (cases opened or
     reopened in the period), returned (closed as 劝返复学), home_schooled, other_closed (other outcomes).
-    A case from the imported dropout ledger counts as opened in its 辍学年月 (else the day it was imported):
+    A case from the imported dropout ledger counts as opened in its 辍学年月 (else its batch's data date):
     the ledger carries no step for it.
     """
     views = list_cases(conn, today=last)
@@ -91,7 +100,7 @@ def case_steps(conn: Connection, term: Term, first: date, last: date) -> pd.Data
         params).all(), columns=["case", "action", "outcome"])
     imported = {r[0] for r in conn.execute(text(
         "SELECT c.id FROM dropout_cases c JOIN batches b ON b.id = c.batch_id WHERE c.origin = 'ledger' AND"
-        " (c.left_month BETWEEN :m1 AND :m2 OR (c.left_month IS NULL AND date(b.imported_at) BETWEEN :first AND :last))"),
+        " (c.left_month BETWEEN :m1 AND :m2 OR (c.left_month IS NULL AND date(b.effective_at) BETWEEN :first AND :last))"),
         params)}
     opened = set(steps.loc[steps["action"].isin(["opened", "reopened"]), "case"]) | imported
     closed = steps[steps["action"] == "closed"]

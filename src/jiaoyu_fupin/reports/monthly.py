@@ -9,7 +9,7 @@ returned and still open, pairing coverage and the 六个一 items due and done. 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pandas as pd
@@ -17,7 +17,7 @@ import pandas as pd
 from jiaoyu_fupin.pairing import check as pair_check
 from jiaoyu_fupin.pairing import rules as pair_rules
 from jiaoyu_fupin.pairing.data import load as load_pairing
-from jiaoyu_fupin.reports import facts
+from jiaoyu_fupin.reports import details_monthly, facts
 from jiaoyu_fupin.reports.asof import AsOfError, reading
 from jiaoyu_fupin.reports.book import percent
 from jiaoyu_fupin.reports.period import Month, month_earlier
@@ -63,6 +63,8 @@ class MonthlyReport:
     county: Block | None
     blocks: list[Block]
     notes: list[str] = field(default_factory=list)
+    details: object | None = None  # --details: details.Details, the lists behind every figure
+    hint: str | None = None  # for the clerk's screen: a back-filled month reported without --as-of
 
     @property
     def title(self) -> str:
@@ -84,8 +86,11 @@ class _Inputs:
     pairing: pair_check.CheckResult
 
 
-def build_monthly(ledger, month: Month, *, as_of: datetime | None = None, school: str | None = None) -> MonthlyReport:
-    """Read the ledger as of `as_of` (default now) and the previous month's as of one month earlier."""
+def build_monthly(ledger, month: Month, *, as_of: datetime | None = None, school: str | None = None,
+                  details: bool = False) -> MonthlyReport:
+    """Read the ledger as of `as_of` (default now) and the previous month's as of one month earlier.
+
+    details: also read the lists behind every figure, in the same reads (details_monthly.write writes them)."""
     term = month.term
     with reading(ledger, as_of) as now:
         conn = now.conn
@@ -103,15 +108,35 @@ def build_monthly(ledger, month: Month, *, as_of: datetime | None = None, school
             cases=facts.case_steps(conn, term, month.first_day, month.last_day), pairing=pairing)
         report = MonthlyReport(month, str(term), now.as_of, None, str(month.prev().term), now.ledger_name,
                                now.snapshot, now.batches, school, None, [])
+        if as_of is None:
+            report.hint = _backfill_hint(month, now.batches)
+        if details:
+            lists = details_monthly.listings(conn, term, month.first_day, month.last_day, inputs.schools,
+                                             inputs.coverage.findings, inputs.cases)
+            now_poor, before_poor = details_monthly.poor_rows(conn, term), None
     try:
         before = month_earlier(report.as_of)
         with reading(ledger, before) as then:
             inputs.previous = facts.poor_on_roll(then.conn, month.prev().term)
+            if details:
+                before_poor = details_monthly.poor_rows(then.conn, month.prev().term)
         report.previous_as_of = before
     except AsOfError:
         report.notes.append("台账不是 SQLite 文件，无法回到上月的截至时间：新增、减少两项不填")
     _blocks(report, inputs, month)
+    if details:
+        report.details = details_monthly.details(report, lists, now_poor, before_poor, inputs.schools)
     return report
+
+
+def _backfill_hint(month: Month, batches: list[dict]) -> str | None:
+    """Without --as-of a report takes the ledger as it is now: for a month the county back-filled (import --dated),
+    that mixes in the data dated after it, which the clerk likely did not mean."""
+    backfilled = any(b["imported_at"] - b["effective_at"] > timedelta(hours=1) for b in batches)
+    if not backfilled or not any(b["effective_at"].date() > month.last_day for b in batches):
+        return None
+    return (f"台账中的数据是补录的，且有数据日期晚于 {month.last_day:%Y-%m-%d} 的批次，本表按现在的台账生成；"
+            f"要得到{month.title}当时的月报，请加 --as-of {month.label}-20（当月 20 日汇总上报时）")
 
 
 def _blocks(report: MonthlyReport, inputs: _Inputs, month: Month) -> None:

@@ -1,5 +1,6 @@
 """The year-end summary's text, first draft: templates/总结模板.md with every {placeholder} filled from the figures
-the summary's tables were made of, so no number in the text is ever typed by hand."""
+the summary's tables were made of, so no number in the text is ever typed by hand. Written as Markdown or as a
+Word document (narrative_docx)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 
 from jiaoyu_fupin.importers.template import write_atomic
 from jiaoyu_fupin.reports.summary import YearSummary
+from jiaoyu_fupin.reports.summary_control import OTHER_AID
 from jiaoyu_fupin.resources import resource_dir
 
 TEMPLATE = "总结模板.md"
@@ -49,9 +51,12 @@ def values(summary: YearSummary) -> dict[str, str]:
     v["teachers_sentence"] = (f"现有教职工{f['teachers']}人（帮扶责任人名单中本县学校的人员，【请按人事部门的在编教师数核实】），"
                               if f.get("teachers") else "【台账中没有教师名单，请补写在编教师人数。】")
     v["students_sentence"] = "，".join(f"{_n(f['students'].get(stage, 0))}{word}" for stage, word in _STAGE_WORDS)
-    programs = f.get("aid_programs", {})
+    # The programs the summary names apart (免学费, 新生路费 …) are told once, in their own sentence, not again here.
+    apart = {code for _, code, _ in OTHER_AID if code}
+    codes = f.get("aid_program_codes", {})
+    programs = {name: row for name, row in f.get("aid_programs", {}).items() if codes.get(name) not in apart}
     v["aid_programs_sentence"] = "；".join(f"{name}{wan}万元、{terms}人次" for name, (terms, wan) in programs.items()) \
-        or "台账中本年没有发放记录"
+        or ("各项目见下" if f.get("aid_programs") else "台账中本年没有发放记录")
     other = [row for name, row in f.get("other_aid", {}).items() if row[3] is not None]
     v["other_aid_sentence"] = "".join(f"{row[0]}{row[3]}万元，惠及{row[1]}人次。" for row in other)
     coverage = f.get("coverage", {})
@@ -79,7 +84,15 @@ def render(summary: YearSummary, template: str | None = None) -> str:
     return text.format_map(filled)
 
 
+FORMATS = (".md", ".docx")  # Markdown, Word
+
+
 def write_narrative(summary: YearSummary, path: Path) -> Path:
-    """Written whole or not at all: a temporary file beside it, then renamed."""
+    """Markdown (.md) or Word (.docx), by the file's suffix; written whole or not at all (a temporary file beside
+    it, then renamed)."""
     text = render(summary)
+    if Path(path).suffix.lower() == FORMATS[1]:
+        from jiaoyu_fupin.reports.narrative_docx import write_docx
+
+        return write_docx(text, Path(path))
     return write_atomic(Path(path), lambda tmp: tmp.write_text(text, encoding="utf-8"))

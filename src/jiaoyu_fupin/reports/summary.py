@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from jiaoyu_fupin.reports import facts, summary_basic, summary_control
+from jiaoyu_fupin.reports import details_summary, facts, summary_basic, summary_control
 from jiaoyu_fupin.reports.asof import reading
 from jiaoyu_fupin.reports.book import Table
 from jiaoyu_fupin.reports.period import year_terms
@@ -28,6 +28,7 @@ class YearSummary:
     batches: list[dict]
     tables: list[Table] = field(default_factory=list)
     figures: dict = field(default_factory=dict)
+    listings: dict = field(default_factory=dict)  # --details: the lists the tables were counted from
 
     @property
     def county(self) -> str:
@@ -50,7 +51,8 @@ class YearSummary:
         ]
 
 
-def build_summary(ledger, year: int, *, as_of: datetime | None = None) -> YearSummary:
+def build_summary(ledger, year: int, *, as_of: datetime | None = None, details: bool = False) -> YearSummary:
+    """details: also read the lists behind every count (details_summary.write puts them in a workbook)."""
     spring, autumn = terms = year_terms(year)
     with reading(ledger, as_of) as r:
         conn = r.conn
@@ -72,5 +74,7 @@ def build_summary(ledger, year: int, *, as_of: datetime | None = None) -> YearSu
             *summary_control.pairing_tables(conn, year, r.as_of.date(), schools, f),
             summary_control.collaboration_table(),
         ]
+        if details:
+            summary.listings = details_summary.listings(conn, terms, f)
     f.update(year=year, spring=str(spring), autumn=str(autumn))
     return summary

@@ -144,7 +144,8 @@ def aid_tables(conn: Connection, terms: tuple[Term, Term], figures: dict) -> lis
     figures.update(aid_terms=totals[spring][0] + totals[autumn][0], aid_wan=wan(totals[spring][1] + totals[autumn][1]),
                    aid_students=conn.execute(text("SELECT COUNT(DISTINCT id_number) FROM payments WHERE term IN (:a, :b)"),
                                              {"a": spring, "b": autumn}).scalar_one(),
-                   aid_programs={r[0]: (r[5], r[6]) for r in by_program[:-1]})
+                   aid_programs={r[0]: (r[5], r[6]) for r in by_program[:-1]},
+                   aid_program_codes=dict(conn.execute(text("SELECT name, code FROM programs")).all()))
     notes = [f"{spring}、{autumn}两个学期资助发放名册中的全部发放（人次 = 一名学生在一个学期领取一个项目一次），"
              "金额以万元计，四舍五入到小数点后四位（即到元）"]
     order = {s: i for i, s in enumerate(STAGES)}

@@ -36,6 +36,7 @@ def coverage_table(conn: Connection, terms: tuple[Term, ...], figures: dict) -> 
                      wan(report.total("paid")), *[counts[k] for k in _FINDINGS],
                      f"县外就读建档立卡学生 {len(report.out_of_county)} 人由就读地资助（发函）"])
         figures.setdefault("coverage", {})[str(term)] = counts
+        figures.setdefault("coverage_findings", {})[str(term)] = report.findings  # what --details lists
     return Table("应助尽助", "三（一）资助政策落实：应助尽助核对（按资助标准逐人核对）",
                  ["学期", "应助人次", "应发金额（万元）", "实发人次", "实发金额（万元）",
                   *[KIND_TITLES[k].split("（")[0] for k in _FINDINGS], "说明"], rows,
@@ -109,7 +110,7 @@ def cases_table(conn: Connection, year: int, townships: list[str], figures: dict
                      int(group["other_closed"].sum()), int((group["status"] == "open").sum())])
     rows.append(["合计", *[sum(r[i] for r in rows) for i in range(1, 6)]])
     figures.update(cases_opened=rows[-1][1], cases_returned=rows[-1][2], cases_home_schooled=rows[-1][3],
-                   cases_open=rows[-1][5])
+                   cases_open=rows[-1][5], cases_frame=frame)
     return Table("辍学案件", "三（四）控辍保学：失学辍学案件（按乡镇）",
                  ["乡镇", "全年立案", "劝返复学", "送教上门", "其他方式销号", "未销号"], rows,
                  notes=[f"立案、销号按 {year} 年内的日期计（含重新立案；辍学台账导入的案件按辍学年月计）；未销号为出表时的状态",
