@@ -31,8 +31,12 @@ demo: $(STAMP)
 	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin rates --year 2019 --out $(DEMO)/四项指标_2019.xlsx
 	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin report monthly --month 2019-11 --out $(DEMO)
 	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin report summary --year 2019 --out $(DEMO)/总结_2019.xlsx --narrative $(DEMO)/总结_2019.docx
+	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin collab progress --year 2019 --as-of 2019-12-31 --out $(DEMO)/扶贫协作_2019.xlsx
+	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin task board --as-of 2019-11-30 --out $(DEMO)/挂图_2019-11.xlsx
+	@mkdir -p $(DEMO)/责任书
+	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin pair letters --term 2019秋 --as-of 2019-11-30 --out $(DEMO)/责任书
 	$(BIN)/fupin template roll --out $(DEMO)/学籍导入模板.xlsx
-	@echo "样例县的文件在 $(DEMO)/sample/，台账在 $(DEMO)/fupin.db；核对结果、月报、年终总结和导入模板都在 $(DEMO)/"
+	@echo "样例县的文件在 $(DEMO)/sample/，台账在 $(DEMO)/fupin.db；核对结果、月报、年终总结、扶贫协作、任务挂图、责任书和导入模板都在 $(DEMO)/"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -264,7 +264,7 @@ def test_every_pair_command_has_chinese_help():
     from jiaoyu_fupin.cli.main import app
 
     group = typer.main.get_command(app).commands["pair"]
-    assert set(group.commands) == {"check", "assign", "handbook"}
+    assert set(group.commands) == {"check", "assign", "handbook", "letters"}
     for name, command in group.commands.items():
         assert command.help and any("\u4e00" <= ch <= "\u9fff" for ch in command.help), name
         for param in command.params:

@@ -166,3 +166,26 @@ def test_every_figure_has_the_list_behind_it(cli, county, tmp_path, report):
     for ws in wb.worksheets:
         for row in ws.iter_rows(values_only=True):
             assert not any(isinstance(v, str) and ids.search(v) for v in row)  # masked IDs only
+
+
+def test_collaboration_section_comes_out_as_the_county_reported_it(cli, county, tmp_path):
+    md = tmp_path / "总结.md"
+    assert cli("report", "summary", "--year", "2019", "--as-of", FAR, "--out", tmp_path / "s.xlsx", "--narrative", md,
+               "-q").exit_code == 0
+    text = md.read_text(encoding="utf-8")
+    assert ("杭州市滨江区投入建设资金527万元（社会力量捐款307万元），工程项目14个，惠及学校11所；社会力量捐助贫困学生6.75万元，"
+            "惠及110人次；派了10名骨干教师到样例县挂职支教；派专家35人到样例县，开办了5期7个培训班，培训教师500余名；"
+            "县教育局选派专业技术人员赴滨江区跟岗培训6期共160人。") in text
+    assert "省财经大学为" in text and "向样例县教育局捐赠电脑45台、投影机5台，价值20万元" in text
+    rows = {r[0]: r[1:] for r in _body(_stable(tmp_path / "s.xlsx")["扶贫协作"], "项目")}
+    assert rows["赴东部跟岗培训（人）"][:2] == [160, "150人（完成 106.7%）"]
+    assert rows["援建项目（个）"][0] == 14 and rows["捐助惠及学生（人次）"][:2] == [110, "100人次（完成 110.0%）"]
+
+
+def test_monthly_report_counts_collaboration_and_tasks(cli, county, tmp_path):
+    assert cli("report", "monthly", "--month", "2019-11", "--as-of", FAR, "--out", tmp_path, "-q").exit_code == 0
+    rows = _stable(tmp_path / "月报_2019-11.xlsx")["全县"]
+    lines = {(r[0], r[1]): r[2:4] for r in rows if r and r[0] in ("扶贫协作", "任务清单")}
+    assert lines[("扶贫协作", "本月跟岗培训")] == [1, None]
+    assert lines[("扶贫协作", "本月捐资助学")] == [2, 33800]
+    assert lines[("任务清单", "本月到期")][0] == 0 and lines[("任务清单", "逾期未销号")][0] == 1

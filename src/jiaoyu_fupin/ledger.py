@@ -21,6 +21,7 @@ COUNTED_TABLES = (
     "schools", "households", "registry_people", "students", "enrollments", "programs", "standards", "payments",
     "helpers", "pairings", "help_activities", "oversight", "population", "dropout_cases", "dropout_visits", "batches",
     "dropout_events", "population_counts", "school_stats",
+    "collab_plans", "collab_targets", "collab_records", "tasks", "task_events",
 )
 
 

@@ -98,9 +98,14 @@ def m010_effective_time(conn: Connection) -> None:
         conn.exec_driver_sql("CREATE INDEX ix_batches_effective_at ON batches (effective_at)")
 
 
+def m011_collab_tasks(conn: Connection) -> None:
+    """East–west collaboration (plan rows, targets, records) and the task board (tasks and their 销号 events)."""
+    _create(conn, "collab_plans", "collab_targets", "collab_records", "tasks", "task_events")
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     m001_initial, m002_default_policy, m003_pairing_records, m004_dropout_rates, m005_row_versions,
-    m006_province_scope, m007_corrections, m010_effective_time,
+    m006_province_scope, m007_corrections, m010_effective_time, m011_collab_tasks,
 ]
 
 

@@ -74,6 +74,11 @@ TABLE_TITLES = {
     "dropout_events": "辍学案件经过",
     "population_counts": "户籍人口分年龄汇总",
     "school_stats": "教育事业统计",
+    "collab_plans": "扶贫协作计划",
+    "collab_targets": "扶贫协作年度目标",
+    "collab_records": "扶贫协作记录",
+    "tasks": "工作任务",
+    "task_events": "任务销号记录",
     "batches": "导入批次",
 }
 
@@ -116,6 +121,7 @@ def status(
 def _register_groups() -> None:
     from jiaoyu_fupin.cli import (
         batches,
+        collab,
         dropout,
         importing,
         pairing,
@@ -124,6 +130,7 @@ def _register_groups() -> None:
         sample,
         student,
         subsidy,
+        tasks,
     )
 
     batches.register(app)
@@ -135,6 +142,8 @@ def _register_groups() -> None:
     pairing.register(app)
     subsidy.register(app)
     reports.register(app)
+    collab.register(app)
+    tasks.register(app)
 
 
 def _chinese_help_chrome() -> None:

@@ -1,4 +1,4 @@
-"""`fupin pair check | assign | handbook`: 结对帮扶 over the ledger; the work is done in jiaoyu_fupin.pairing."""
+"""`fupin pair check | assign | handbook | letters`: 结对帮扶 over the ledger; the work is done in jiaoyu_fupin.pairing."""
 
 from __future__ import annotations
 
@@ -222,6 +222,49 @@ def handbook_command(
     common.write_file(out_path, lambda: write_handbook(out_path, book))
     students = sum(len(h.students) for h in book.helpers)
     out.print(f"已生成{book.school}结对帮扶手册（{book.term}）：{out_path}；责任人 {len(book.helpers)} 名，结对学生 {students} 名")
+
+
+@pair_app.command("letters")
+def letters_command(
+    ctx: typer.Context,
+    out_dir: Annotated[Path, typer.Option("--out", help="写出责任书（.docx）的文件夹（须已存在）")],
+    school: Annotated[str | None, typer.Option("--school", help="只写这所学校的责任书（学校名单中的名称）")] = None,
+    term: TermOption = None,
+    as_of: AsOfOption = None,
+) -> None:
+    """按包保责任和结对关系写出四级帮扶责任书（Word）：局领导联系乡镇、股室负责人联系学校（局机关一份），
+    学校领导帮扶班级、教师帮扶学生（每校一份）。每份责任书一页，含工作要求和签字、盖章、日期栏。"""
+    from datetime import date
+
+    from jiaoyu_fupin.reports.summary_basic import home_county
+    from jiaoyu_fupin.responsibility.chain import letters
+    from jiaoyu_fupin.responsibility.docx import write_letters
+    from jiaoyu_fupin.subsidy.scope import Scope, ScopeError
+    from jiaoyu_fupin.terms import Term
+
+    common.folder_arg(out_dir, "责任书")
+    day = common.day_arg(as_of, "截至日期") or date.today()
+    parsed = common.term_arg(term) or Term.of_date(day)
+    ledger = common.open_ledger(ctx)
+    with ledger.engine.connect() as conn:
+        if school:
+            try:
+                Scope(school=school).validate(conn)
+            except ScopeError as exc:
+                fail(exc.message, EXIT_MISUSE, exc.hint or "请写学校名单中的全称")
+        found = letters(conn, parsed, day)
+        county = home_county(conn) or ""
+    if not found:
+        fail("台账中没有包保责任和结对关系，写不出责任书", EXIT_MISUSE,
+             "请先用 fupin import 导入包保责任（oversight）和结对帮扶关系（pairings）")
+    written = common.write_file(out_dir, lambda: write_letters(out_dir, found, county, school=school))
+    if not written:
+        fail(f"{school}在 {parsed} 没有学校领导包保班级或教师结对学生，没有责任书可写", EXIT_FINDINGS)
+    counts = {layer: sum(1 for f in found if f.layer == layer and (school is None or f.school == school))
+              for layer in ("leader", "office", "school_leader", "teacher")}
+    out.print(f"已写出 {len(written)} 份责任书文件到 {out_dir}（{parsed}）：局领导联系乡镇 {counts['leader']} 份、"
+              f"股室负责人联系学校 {counts['office']} 份、学校领导帮扶班级 {counts['school_leader']} 份、"
+              f"教师帮扶学生 {counts['teacher']} 份")
 
 
 def register(app: typer.Typer) -> None:

@@ -376,3 +376,8 @@ def score(kind: Kind, headers: list[str]) -> tuple[int, int, int]:
     required = all(c.field in found for c in kind.columns if c.required)
     signature = sum(1 for s in kind.signature if header_key(s) in keys)
     return (int(required), signature, len(found))
+
+
+# Tables of work, not of people (collaboration plans and records, task lists) are declared in their own module, which
+# adds them to KINDS; imported last, as it builds on everything above.
+import jiaoyu_fupin.importers.work_columns  # noqa: E402, F401

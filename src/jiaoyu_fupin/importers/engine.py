@@ -12,6 +12,7 @@ import pandas as pd
 from sqlalchemy import Connection, select, text
 
 from jiaoyu_fupin import idnumber
+from jiaoyu_fupin.collab import importing as collab_importing
 from jiaoyu_fupin.importers import (
     corrections,
     dropouts,
@@ -27,6 +28,7 @@ from jiaoyu_fupin.importers.error_workbook import ErrorSheet
 from jiaoyu_fupin.importers.reader import Table, read_tables, unknown_headers
 from jiaoyu_fupin.models import Batch
 from jiaoyu_fupin.problems import ClerkError, ImportRefused, Problem
+from jiaoyu_fupin.tasks import importing as task_importing
 
 # Kind -> (validate, write), in the order files are applied within one command: what others point at comes first.
 IMPORTERS = {
@@ -43,6 +45,12 @@ IMPORTERS = {
     "dropouts": (dropouts.validate, dropouts.write),
     "population_counts": (statistics.validate_population_counts, statistics.write_population_counts),
     "school_stats": (statistics.validate_school_stats, statistics.write_school_stats),
+    # Plans before records, so a record is linked to a plan row imported in the same command.
+    "collab_plan": (collab_importing.validate_plan, collab_importing.write_plan),
+    "collab_targets": (collab_importing.validate_targets, collab_importing.write_targets),
+    "collab_record": (collab_importing.validate_records, collab_importing.write_records),
+    "tasks": (task_importing.validate_tasks, task_importing.write_tasks),
+    "school_tasks": (task_importing.validate_school_tasks, task_importing.write_tasks),
 }
 ORDER = list(IMPORTERS)
 

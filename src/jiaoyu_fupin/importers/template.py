@@ -33,6 +33,11 @@ _ROW_UNIT = {
     "population": "一名适龄儿童",
     "population_counts": "一个乡镇一个出生年份（或年月）的人数",
     "school_stats": "一所学校一个学年（分年级时为一个年级）的人数",
+    "collab_plan": "计划中的一项培训（一批跟岗培训或一项专家培训）",
+    "collab_targets": "一项年度目标",
+    "collab_record": "一次协作活动（一次支教或挂职、一个培训班、一期跟岗培训、一笔捐助、一个援建项目）",
+    "tasks": "一项工作任务",
+    "school_tasks": "一个一级指标（格中 1. 2. 3. 每一点是一项任务）",
 }
 # What a row's numbers mean, for the tables of head counts: the rates are only as right as this reading.
 _KIND_RULES = {

@@ -1,6 +1,7 @@
 """The ledger's tables. Importing this package registers every table with SQLModel's metadata."""
 
 from jiaoyu_fupin.models.batch import Batch
+from jiaoyu_fupin.models.collab import CollabPlan, CollabRecord, CollabTarget
 from jiaoyu_fupin.models.dropout import DropoutCase, DropoutEvent, DropoutVisit
 from jiaoyu_fupin.models.history import RowVersion
 from jiaoyu_fupin.models.pairing import HelpActivity, Helper, Oversight, Pairing
@@ -9,9 +10,13 @@ from jiaoyu_fupin.models.school import School
 from jiaoyu_fupin.models.statistics import PopulationCount, SchoolStat
 from jiaoyu_fupin.models.student import Enrollment, Household, RegistryPerson, Student
 from jiaoyu_fupin.models.subsidy import Payment, Program, Standard
+from jiaoyu_fupin.models.tasks import Task, TaskEvent
 
 __all__ = [
     "Batch",
+    "CollabPlan",
+    "CollabRecord",
+    "CollabTarget",
     "DropoutCase",
     "DropoutEvent",
     "DropoutVisit",
@@ -31,4 +36,6 @@ __all__ = [
     "SchoolStat",
     "Standard",
     "Student",
+    "Task",
+    "TaskEvent",
 ]

@@ -16,7 +16,9 @@ PERCENT_FORMAT = "0.00"
 KIND_NAMES = {"schools": "学校名单", "registry": "国扶办建档立卡数据", "roll": "学籍名册", "away": "县外就读名单",
               "payments": "资助发放名册", "helpers": "帮扶责任人", "pairings": "结对关系", "activities": "六个一帮扶记录",
               "oversight": "包保责任", "population": "户籍适龄儿童", "dropouts": "辍学台账",
-              "population_counts": "户籍人口分年龄汇总", "school_stats": "教育事业统计", "pair_assign": "结对推荐写入"}
+              "population_counts": "户籍人口分年龄汇总", "school_stats": "教育事业统计", "pair_assign": "结对推荐写入",
+              "collab_plan": "扶贫协作计划", "collab_targets": "扶贫协作年度目标", "collab_record": "扶贫协作记录",
+              "tasks": "工作任务清单", "school_tasks": "学校工作任务清单"}
 
 
 def wan(fen: int) -> Decimal:

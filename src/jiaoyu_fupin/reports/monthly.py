@@ -14,6 +14,7 @@ from decimal import Decimal
 
 import pandas as pd
 
+from jiaoyu_fupin.collab import monthly as collab_monthly
 from jiaoyu_fupin.pairing import check as pair_check
 from jiaoyu_fupin.pairing import rules as pair_rules
 from jiaoyu_fupin.pairing.data import load as load_pairing
@@ -84,6 +85,8 @@ class _Inputs:
     coverage: coverage.CoverageReport
     cases: pd.DataFrame
     pairing: pair_check.CheckResult
+    work: list[tuple] = field(default_factory=list)  # county-wide: collaboration and task board lines
+    school_tasks: dict = field(default_factory=dict)  # school id -> the schools' task list tally
 
 
 def build_monthly(ledger, month: Month, *, as_of: datetime | None = None, school: str | None = None,
@@ -105,7 +108,10 @@ def build_monthly(ledger, month: Month, *, as_of: datetime | None = None, school
             schools=facts.schools(conn), poor=facts.poor_on_roll(conn, term), previous=None,
             away=facts.poor_away(conn, term), payments=facts.payments_between(conn, month.first_day, month.last_day),
             undated=facts.undated_payments(conn, term), coverage=coverage.check(conn, term),
-            cases=facts.case_steps(conn, term, month.first_day, month.last_day), pairing=pairing)
+            cases=facts.case_steps(conn, term, month.first_day, month.last_day), pairing=pairing,
+            work=collab_monthly.collab_lines(conn, month.first_day, month.last_day)
+            + collab_monthly.task_lines(conn, month.first_day, month.last_day),
+            school_tasks=collab_monthly.school_task_tally(conn, month.first_day, month.last_day))
         report = MonthlyReport(month, str(term), now.as_of, None, str(month.prev().term), now.ledger_name,
                                now.snapshot, now.batches, school, None, [])
         if as_of is None:
@@ -235,6 +241,13 @@ def _block(report: MonthlyReport, inputs: _Inputs, month: Month, name: str, leve
         lines.append(Line("六个一", f"{label}：应做", tally["due"]))
         lines.append(Line("六个一", f"{label}：已做", tally["done"]))
         lines.append(Line("六个一", f"{label}：逾期", tally["overdue"], note=f"未到期 {tally['pending']} 项"))
+
+    if level == "county":
+        lines.extend(Line(*line) for line in inputs.work)
+    if tallies := [t for sid, t in inputs.school_tasks.items() if ids is None or sid in ids]:
+        lines.append(Line("学校任务清单", "本月销号", sum(t["done"] for t in tallies)))
+        lines.append(Line("学校任务清单", "逾期未销号", sum(t["overdue"] for t in tallies),
+                          note=f"{len(tallies)} 所学校，共 {sum(t['total'] for t in tallies)} 项次"))
 
     block.figures = {"poor": len(now), "new": new, "removed": removed, "payments": total_count,
                      "amount": yuan(total_fen), "findings": len(found), "opened": opened, "returned": returned,

@@ -72,6 +72,7 @@ def values(summary: YearSummary) -> dict[str, str]:
                           f"（结对率{_n(f['pair_rate'])}%），{f['pair_unpaired']}人尚未结对；{f['pair_helpers']}名责任人"
                           f"截至{f['pair_judged']:%Y年%m月%d日}应做六个一{f['six_due']}项，已做{f['six_done']}项，"
                           f"逾期{f['six_overdue']}项。")
+    v["collab_sentence"] = f.get("collab_sentence", "")
     return v
 
 

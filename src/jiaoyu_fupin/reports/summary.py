@@ -2,8 +2,8 @@
 
 一 basic situation (schools by type, teachers, students by stage, registered poor students by where they study);
 三（一）aid (by program and stage over the year's two terms, loans / travel aid / tuition waivers, 应助尽助);
-三（四）dropout control (rates against targets, cases); pairing and the 六个一; 三（五）collaboration, which the
-ledger cannot know; then the sheet stating the data's as-of time and the batches used. `figures` carries every
+三（四）dropout control (rates against targets, cases); pairing and the 六个一; 三（五）collaboration (collab.summary);
+then the sheet stating the data's as-of time and the batches used. `figures` carries every
 number the narrative quotes, so the text and the tables can never disagree.
 """
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from jiaoyu_fupin.collab import summary as collab_summary
 from jiaoyu_fupin.reports import details_summary, facts, summary_basic, summary_control
 from jiaoyu_fupin.reports.asof import reading
 from jiaoyu_fupin.reports.book import Table
@@ -72,7 +73,7 @@ def build_summary(ledger, year: int, *, as_of: datetime | None = None, details: 
             summary_control.rates_table(conn, year, f),
             summary_control.cases_table(conn, year, townships, f),
             *summary_control.pairing_tables(conn, year, r.as_of.date(), schools, f),
-            summary_control.collaboration_table(),
+            collab_summary.collaboration_table(conn, year, r.as_of.date(), f),
         ]
         if details:
             summary.listings = details_summary.listings(conn, terms, f)

@@ -152,15 +152,3 @@ def pairing_tables(conn: Connection, year: int, as_of: date, schools, figures: d
     by_item = Table("六个一", "结对帮扶：六个一完成情况（按项目）", ["项目", "应做", "已做", "逾期", "未到期", "完成率（%）"], items,
                     notes=[cut, f"状态：{'、'.join(six_ones.STATUS_LABELS.values())}"], formats={5: PERCENT_FORMAT})
     return [by_township, by_item]
-
-
-COLLABORATION_ITEMS = ("东部协作方派出支教教师（人次）", "东部协作方派出专家讲学（人次）", "赴东部跟岗培训（人次）",
-                       "援建资金（万元）", "援建项目（个）", "受援学校（所）", "社会力量捐助贫困学生（万元）", "捐助惠及学生（人次）")
-
-
-def collaboration_table() -> Table:
-    return Table("扶贫协作", "三（五）扶贫协作进展情况", ["项目", "本年完成", "备注"],
-                 [[item, None, ""] for item in COLLABORATION_ITEMS],
-                 notes=["台账不记录东西部扶贫协作和省内区域协作（支教、培训、援建、捐赠）：下表空白处请负责股室据实填写",
-                        "同样不在台账中、需另行取数的还有：生源地信用助学贷款、营养改善计划、办学条件改善项目、教师招录和培训"])
-

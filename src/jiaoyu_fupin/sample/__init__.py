@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jiaoyu_fupin.sample import facts, pairing_records, waivers, writers
+from jiaoyu_fupin.sample import collab, facts, pairing_records, waivers, writers
 from jiaoyu_fupin.sample.county import (
     assign_categories,
     assign_classes,
@@ -139,6 +139,7 @@ def generate(out_dir: Path, *, seed: int = 2019, scale: float = 1.0) -> SampleRe
         writers.population(county, out_dir),
         writers.dropouts(county, out_dir, built.returned),
         writers.statistics(county, out_dir, stats.rows),
+        *collab.write(county, out_dir),
     ]
     # Kept apart, in its own folder: `fupin import 文件夹/*.xlsx` must not take a roster and its correction together.
     corrected = writers.national_roster(waivers.corrections_folder(out_dir), waivers.corrected_name(facts.FALL),
