@@ -20,6 +20,8 @@ demo: $(STAMP)
 	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin init
 	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin config set unit 样例县教育局
 	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin import $(DEMO)/sample/*.xlsx $(DEMO)/sample/*.csv
+	@# The school's corrected export of 2019秋 免学费 replaces the one just imported (one wrong amount fixed).
+	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin import $(DEMO)/sample/更正/国家资助系统_免学费_2019秋_更正.xlsx --replaces 国家资助系统_免学费_2019秋.xlsx
 	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin status
 	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin batches
 	@# Checks exit 1 when they find problems, as they do on the sample (planted on purpose); 2 or a crash stops demo.

@@ -34,8 +34,8 @@ def standard(stage: str, grade: int, boarding: bool, category: str) -> list[tupl
     if category != "registered_poor":
         return []
     if stage == "普通高中":
-        return [("senior_grant", 150000)]
-    return ([("vocational_grant", 100000)] if grade <= 2 else []) + [("yulu", 150000)]
+        return [("senior_grant", 150000), ("senior_tuition_waiver", 75500)]
+    return ([("vocational_grant", 100000)] if grade <= 2 else []) + [("yulu", 150000), ("vocational_tuition_waiver", 120000)]
 
 
 def generate(students: int, out: Path, seed: int = 2019) -> dict:

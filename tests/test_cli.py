@@ -218,3 +218,40 @@ def test_sheet_option_picks_the_sheet(cli, tmp_path):
                       sheet="发放名册", before_sheets=["说明"])
     result = cli("import", path, "--sheet", "不存在")
     assert result.exit_code == 1 and "没有名为“不存在”的工作表" in result.output
+
+
+def test_help_never_shows_python_type_names():
+    """<str>, <bool>, <list[Path]> meant nothing to a clerk: the value column says 文字, 整数, 路径 or nothing."""
+    import re
+
+    from typer.main import get_command
+
+    from jiaoyu_fupin.cli.main import app
+
+    runner = CliRunner()
+    root = get_command(app)
+    paths = [[]]
+    for name, command in root.commands.items():
+        paths.append([name])
+        paths.extend([name, sub] for sub in getattr(command, "commands", {}))
+    for path in paths:
+        shown = runner.invoke(app, [*path, "--help"], env={"COLUMNS": "200"}).output
+        assert not re.search(r"<(str|bool|int|float|path|list\[)", shown), (path, shown)
+    shown = runner.invoke(app, ["import", "--help"], env={"COLUMNS": "200"}).output
+    assert "路径…" in shown and "文字" in shown
+
+
+def test_import_kind_may_be_named_in_chinese(tmp_path):
+    from jiaoyu_fupin.importers.columns import kind_code, kind_title
+
+    assert kind_code("学籍名册") == kind_code("roll") == kind_code("学籍") == "roll"
+    assert kind_code("发放名册") == "payments" and kind_code("什么表") is None
+    assert kind_title("payments") == "资助发放名册" and kind_title(None) == ""
+
+
+def test_template_and_import_take_the_kind_in_chinese(tmp_path):
+    runner = CliRunner()
+    result = runner.invoke(app, ["template", "学籍名册", "--out", str(tmp_path / "模板.xlsx")])
+    assert result.exit_code == 0 and "已生成学籍名册模板" in result.output
+    result = runner.invoke(app, ["--db", str(tmp_path / "x.db"), "import", str(tmp_path / "模板.xlsx"), "--kind", "什么表"])
+    assert result.exit_code == 2 and "不认识的文件类型“什么表”" in result.output and "学籍名册（roll）" in result.output

@@ -73,6 +73,18 @@ def test_a_case_can_be_named_by_id_number(cli, cases):
     assert _show(cli, id_number)["events"][-1]["teacher"] == "张老师"
 
 
+@pytest.mark.parametrize("word, code, extra", [
+    ("劝返复学", "returned", ["--school", "A小学"]), ("送教上门", "home_schooled", ["--teacher", "张老师"]),
+    ("缓学免学", "exempted", []), ("已迁出", "moved", []), ("非失学辍学", "not_a_case", []), ("送教", "home_schooled",
+                                                                                     ["--teacher", "张老师"]),
+])
+def test_close_takes_the_outcome_in_the_words_a_clerk_types(cli, cases, word, code, extra):
+    case = str(cases["李小花"]["case"])
+    result = cli("dropout", "close", case, "--as", word, "--reason", "核实", "--date", "2019-10-25", *extra)
+    assert result.exit_code == 0, result.output
+    assert _show(cli, case)["events"][-1]["outcome"] == code
+
+
 @pytest.mark.parametrize("args, message", [
     (["--as", "returned", "--reason", "已返校"], "--school"),
     (["--as", "home_schooled", "--reason", "送教"], "--teacher"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import stat
 from decimal import Decimal
 
@@ -98,7 +99,7 @@ def test_env_var_and_default_location(tmp_path, monkeypatch):
 
 def test_any_sqlalchemy_url(tmp_path):
     ledger = Ledger(f"sqlite:///{tmp_path / 'url.db'}")
-    assert ledger.counts()["standards"] == 12
+    assert ledger.counts()["standards"] == 14
 
 
 def test_missing_folder_is_a_clear_error(tmp_path):
@@ -117,3 +118,32 @@ def test_province_scope_step_keeps_the_province_older_imports_stored_as_the_plac
     assert Ledger(db).applied_now == ["m006_province_scope"]
     rows = query(db, "SELECT student_id, province_scope FROM enrollments ORDER BY student_id")
     assert rows == [(1, "省外"), (2, None)]
+
+
+@pytest.mark.sqlite_only("rebuilds an older ledger file column by column with sqlite3")
+def test_corrections_step_adds_its_columns_and_the_shared_names_to_an_older_ledger(db, cli, tmp_path):
+    Ledger(db)
+    raw = sqlite3.connect(db)
+    for table, column in (("programs", "shared_names"), ("standards", "school"), ("students", "roll_registered"),
+                          ("batches", "replaces"), ("batches", "reverted_by"), ("batches", "note")):
+        raw.execute(f"ALTER TABLE {table} DROP COLUMN {column}")  # as a ledger made before the step
+    # Its default policy then still called 一补 a 寄宿生生活补助.
+    raw.execute("UPDATE programs SET aliases = aliases || '|一补' WHERE code = 'boarding_living'")
+    raw.execute("DELETE FROM schema_migrations WHERE name = 'm007_corrections'")
+    raw.commit()
+    assert Ledger(db).applied_now == ["m007_corrections"]
+    shared = dict(sqlite3.connect(db).execute("SELECT code, shared_names FROM programs").fetchall())
+    assert "国家助学金" in shared["senior_grant"] and "一补" in shared["nonboarding_living"]
+    # 一补 is then decided by the roll, not taken for 寄宿生生活补助.
+    from datetime import date
+
+    from conftest import SCHOOL_HEADER, make_id, write_xlsx
+
+    day_pupil = make_id(date(2007, 2, 2), 21)
+    files = [write_xlsx(tmp_path / "学校.xlsx", SCHOOL_HEADER, [["3452000002", "城关中学", "初中", "城关镇", "公办"]]),
+             write_xlsx(tmp_path / "学籍.xlsx", ["姓名", "身份证件号", "学校名称", "年级", "就读方式", "家庭经济困难类别", "学期"],
+                        [["甲", day_pupil, "城关中学", "七年级", "走读", "建档立卡", "2019秋"]], text_columns=(1,)),
+             write_xlsx(tmp_path / "名册.xlsx", ["姓名", "身份证号码", "资助项目", "资助金额", "学期"],
+                        [["甲", day_pupil, "一补", "312.5", "2019秋"]], text_columns=(1,))]
+    result = cli("import", *files)
+    assert result.exit_code == 0 and "“一补”→ 义务教育非寄宿生生活补助 1 行" in result.output

@@ -123,6 +123,10 @@ def test_retention_below_the_cap_is_not_capped(cli, tmp_path, county):
     assert (r["numerator"], r["denominator"], r["value"], r["met"], r["capped"]) == (90, 96, "93.75", False, False)
 
 
+def test_grouping_and_population_take_the_chinese_words(cli, county):
+    assert _rates(cli, "--by", "乡镇", "--population", "名单") == _rates(cli, "--by", "township", "--population", "list")
+
+
 def test_by_township_including_one_without_children_of_an_age(cli, county):
     doc = _rates(cli, "--by", "township")
     groups = {g["group"]: _by_key(g["rates"]) for g in doc["groups"]}

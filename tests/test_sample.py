@@ -37,6 +37,10 @@ FILES = {
     "资助发放_2019春.xlsx": ("payments", 0, 3, None),
     "资助发放_2019秋.xlsx": ("payments", 0, 3, (
         "序号", "学校名称", "姓名", "身份证号码", "年级", "资助项目", "资助金额", "学期", "发放日期", "银行卡号")),
+    # The national student-aid system's export: its own headers and the shared name 免学费.
+    "国家资助系统_免学费_2019春.xlsx": ("payments", 0, 2, None),
+    "国家资助系统_免学费_2019秋.xlsx": ("payments", 0, 2, (
+        "序号", "学校名称", "姓名", "身份证件号", "年级", "资助项目", "资助金额", "学期", "发放日期")),
     "帮扶责任人.xlsx": ("helpers", 0, 1, ("序号", "姓名", "身份证号", "工作单位", "职务", "联系电话")),
     "结对帮扶.xlsx": ("pairings", 0, 1, ("帮扶责任人姓名", "帮扶责任人身份证号", "学生姓名", "学生身份证号", "结对日期", "结束日期")),
     "结对帮扶记录_2019秋.xlsx": ("activities", 0, 2, (
@@ -58,7 +62,8 @@ FILES = {
     "任务清单_2019.xlsx": ("tasks", 0, 2, ("一级指标", "二级指标", "工作任务", "牵头股室", "配合股室", "完成时限")),
     "学校任务清单_2019.xlsx": ("school_tasks", 0, 2, ("一级指标", "二级指标")),
 }
-SAME_AS = {"学籍_2019春.xlsx": "学籍_2019秋.xlsx", "资助发放_2019春.xlsx": "资助发放_2019秋.xlsx"}
+SAME_AS = {"学籍_2019春.xlsx": "学籍_2019秋.xlsx", "资助发放_2019春.xlsx": "资助发放_2019秋.xlsx",
+           "国家资助系统_免学费_2019春.xlsx": "国家资助系统_免学费_2019秋.xlsx"}
 PLANTED_KINDS = ("payment_missing", "payment_duplicate", "payment_wrong_amount", "payment_to_dropout",
                  "payment_ineligible", "payment_unknown_student", "out_of_school", "unpaired", "pairing_school_mismatch",
                  "six_ones_overdue")
@@ -250,3 +255,20 @@ def test_cli_writes_the_files_and_says_where(tmp_path):
     assert result.exit_code == 0, result.output
     assert "学籍_2019秋.xlsx" in result.output and "已写入文件夹" in result.output
     assert (tmp_path / "s" / NOTE_FILE).exists()
+
+
+def test_the_national_export_writes_the_shared_name_and_its_correction_changes_one_amount(sample):
+    folder, note = sample
+    original = _table(folder, "国家资助系统_免学费_2019秋.xlsx")
+    assert original and {r["资助项目"] for r in original} == {"免学费"}
+    info = note["corrections"]["更正/国家资助系统_免学费_2019秋_更正.xlsx"]
+    assert info["replaces"] == "国家资助系统_免学费_2019秋.xlsx" and info["rows"] == len(original)
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(folder / "更正" / "国家资助系统_免学费_2019秋_更正.xlsx").active
+    rows = list(sheet.iter_rows(min_row=3, values_only=True))
+    corrected = [dict(zip(FILES["国家资助系统_免学费_2019秋.xlsx"][3], r, strict=True)) for r in rows]
+    changed = [(a["身份证件号"], a["资助金额"], b["资助金额"]) for a, b in zip(original, corrected, strict=True) if a != b]
+    wrong = note["planted"]["payment_wrong_amount"]["cases"]
+    assert [(i, str(x), str(y)) for i, x, y in changed] == [
+        (c["id_number"], "1000", "1200") for c in wrong if c["program"] == "中职免学费"]

@@ -28,7 +28,8 @@ def test_whole_county_imports_in_one_command(county, cli):
     counts = cli.counts()
     rolls = note["files"]["学籍_2019秋.xlsx"]["rows"] + note["files"]["学籍_2019春.xlsx"]["rows"]
     assert counts["enrollments"] == rolls + note["files"]["县外就读_建档立卡学生.xlsx"]["rows"]
-    assert counts["payments"] == note["files"]["资助发放_2019秋.xlsx"]["rows"] + note["files"]["资助发放_2019春.xlsx"]["rows"]
+    assert counts["payments"] == sum(note["files"][f"{name}_{term}.xlsx"]["rows"] for term in ("2019春", "2019秋")
+                                     for name in ("资助发放", "国家资助系统_免学费"))
     assert counts["schools"] == note["files"]["学校名单.xlsx"]["rows"]
     assert counts["batches"] == len(note["files"])
     # Importing everything again changes nothing.

@@ -137,8 +137,10 @@ def test_vocational_third_year_gets_no_national_grant(cli, tmp_path):
     ])
     code, doc = check(cli)
     assert code == 1
-    assert kinds(doc) == [("ineligible", "辛", "中职国家助学金"), ("missing", "壬", "中职国家助学金")]
-    ineligible, missing = doc["findings"]  # in the order of precedence
+    # Both are owed 中职免学费 (1200, every 中职 year) besides; the grant is for the first two years only.
+    assert kinds(doc) == [("ineligible", "辛", "中职国家助学金"), ("missing", "壬", "中职免学费"),
+                          ("missing", "壬", "中职国家助学金"), ("missing", "辛", "中职免学费")]
+    ineligible, _, missing, _ = doc["findings"]  # in the order of precedence
     assert (ineligible["expected"], ineligible["paid"]) == (None, "1000")
     assert (missing["expected"], missing["paid"]) == ("1000", None)
 
@@ -148,8 +150,8 @@ def test_registry_makes_a_student_registered_poor(cli, tmp_path):
            registry=[[IDS["J"], "癸", "4228220001", "城关镇"]])
     code, doc = check(cli)
     assert code == 1
-    assert [(f["kind"], f["program"], f["expected"]) for f in doc["findings"]] == [
-        ("missing", "普通高中国家助学金", "1500")]
+    assert sorted((f["kind"], f["program"], f["expected"]) for f in doc["findings"]) == [
+        ("missing", "普通高中免学费", "755"), ("missing", "普通高中国家助学金", "1500")]
 
 
 def test_student_who_changed_school_is_checked_where_enrolled_that_term(cli, tmp_path):
@@ -334,7 +336,7 @@ def test_a_policy_file_with_a_slip_is_refused_and_the_ledger_keeps_its_standards
     assert result.exit_code == 2 and named in result.output and "本县标准.toml" in result.output
     assert "Traceback" not in result.output
     rows = json.loads(cli("subsidy", "standards", "--json").stdout)["standards"]
-    assert len(rows) == 12 and {r["source"] for r in rows} == {"default.toml"}
+    assert len(rows) == 14 and {r["source"] for r in rows} == {"default.toml"}
 
 
 # ---- the public notice -----------------------------------------------------------------------------------

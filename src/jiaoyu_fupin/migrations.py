@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import Column, Connection, DateTime, MetaData, String, Table, inspect, select
+from sqlalchemy import Column, Connection, DateTime, MetaData, String, Table, inspect, select, text
 from sqlmodel import SQLModel
 
 import jiaoyu_fupin.models  # noqa: F401  (registers the tables)
@@ -66,6 +66,27 @@ def m006_province_scope(conn: Connection) -> None:
                          " AND province_scope IS NULL")
 
 
+def m007_corrections(conn: Connection) -> None:
+    """programs.shared_names (国家助学金 for 普通高中 or 中职, decided by the roll), standards.school (a school's own
+    tuition), students.roll_registered (the roll's 是否建档立卡贫困户), batches.replaces / reverted_by (a corrected
+    roster, an undone import). shared_names is filled from the default policy for the programs it defines."""
+    _add_columns(conn, "programs", {"shared_names": "VARCHAR NOT NULL DEFAULT ''"})
+    _add_columns(conn, "standards", {"school": "VARCHAR"})
+    _add_columns(conn, "students", {"roll_registered": "BOOLEAN"})
+    _add_columns(conn, "batches", {"replaces": "INTEGER", "reverted_by": "INTEGER", "note": "VARCHAR"})
+    for program in load_policy().programs:
+        conn.execute(text("UPDATE programs SET shared_names = :names WHERE code = :code AND shared_names = ''"),
+                     {"names": program["shared_names"], "code": program["code"]})
+
+
+def _add_columns(conn: Connection, table: str, columns: dict[str, str]) -> None:
+    """ALTER TABLE … ADD COLUMN for the columns a table lacks (a ledger created from the current models has them)."""
+    have = {c["name"] for c in inspect(conn).get_columns(table)}
+    for name, sql_type in columns.items():
+        if name not in have:
+            conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {name} {sql_type}")
+
+
 def m010_effective_time(conn: Connection) -> None:
     """batches.effective_at: when a batch's data was true (import --dated), which as-of reports cut on; the batches
     imported before it were true when imported."""
@@ -103,7 +124,7 @@ def m008_audit(conn: Connection) -> None:
 
 MIGRATIONS: list[Callable[[Connection], None]] = [
     m001_initial, m002_default_policy, m003_pairing_records, m004_dropout_rates, m005_row_versions,
-    m006_province_scope, m009_settings, m010_effective_time, m011_collab_tasks, m008_audit,
+    m006_province_scope, m007_corrections, m009_settings, m010_effective_time, m011_collab_tasks, m008_audit,
 ]
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -28,7 +30,7 @@ PERIODS = ("term", "year", "once")
 STAGES = ("学前", "小学", "初中", "普通高中", "中职", "高职", "本科", "特殊教育")
 # Every key a policy file may use: a misspelt one (boardng, [[standards]]) must stop the file, not be skipped, or
 # the county's standard silently means something else, or, with no [[standard]] read at all, every standard goes.
-_FILE_KEYS = {"extends", "program", "standard", "ceiling_times", "report"}
+_FILE_KEYS = {"extends", "program", "standard", "ceiling_times", "report", "names"}
 _PROGRAM_KEYS = {"code", "name", "aliases", "per", "ceiling"}
 # One payment above its program's ceiling is refused at import: a bank card or ID number pasted into 金额 read as
 # 6,228,483,519,635,143,643 元. The ceiling is ceiling_times (default 10) the program's largest standard, or the
@@ -39,7 +41,8 @@ PAYMENT_LIMIT = Decimal(100_000_000)
 # its amount out, so adding a bank card number can neither overflow a sum nor pass for money paid; the coverage
 # check lists it with its amount as recorded.
 COUNTABLE_FEN = int(PAYMENT_LIMIT * 100)
-_STANDARD_KEYS = {"program", "stage", "categories", "boarding", "grades", "place", "term_from", "term_to", "amount"}
+_STANDARD_KEYS = {"program", "stage", "categories", "boarding", "grades", "place", "term_from", "term_to", "amount",
+                  "school"}
 
 
 class PolicyError(ValueError):
@@ -54,9 +57,17 @@ class Policy:
     ceiling_times: Decimal = CEILING_TIMES
     ceilings: dict[str, Decimal] = field(default_factory=dict)  # program code -> configured ceiling in 元
     report: dict[str, str] = field(default_factory=dict)  # [report]: unit, preparer … (settings.KEYS)
+    # [names]: a name rosters write → the program codes it may mean. One code: an alias the county adds. Several:
+    # a shared name (国家助学金), the program decided per row by the student's stage and 就读方式 on that term's roll.
+    names: dict[str, list[str]] = field(default_factory=dict)
 
 
 def load_policy(path: Path | None = None) -> Policy:
+    """The policy file at `path` (default: the bundled one), a county file on top of the defaults if it extends them."""
+    return _with_names(_read(path))
+
+
+def _read(path: Path | None) -> Policy:
     path = Path(path) if path else default_policy_path()
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -88,14 +99,53 @@ def load_policy(path: Path | None = None) -> Policy:
         )
     if "ceiling_times" in raw:
         policy.ceiling_times = _positive(raw["ceiling_times"], f"{path.name}：ceiling_times（单笔上限为最高标准的几倍）")
-    default = load_policy() if base else None
+    default = _read(None) if base else None
     if default:
         codes |= {p["code"] for p in default.programs}
     for i, entry in enumerate(raw.get("standard", []), start=1):
         policy.standards.append(_standard(entry, f"{path.name} 第 {i} 个 [[standard]]", codes, path.name))
+    policy.names = _names(raw.get("names", {}), codes, path.name)
     if not base and not policy.standards:
         raise PolicyError(f"{path.name}：没有任何 [[standard]]（资助标准）；不写 extends = \"default\" 时文件要给出全部标准")
     return _extend(default, policy) if default else policy
+
+
+def _names(raw, codes: set[str], source: str) -> dict[str, list[str]]:
+    if not isinstance(raw, dict):
+        raise PolicyError(f"{source}：[names] 应写成 名称 = \"项目代码\" 或 名称 = [\"代码1\", \"代码2\"]")
+    names = {}
+    for name, target in raw.items():
+        targets = [target] if isinstance(target, str) else target
+        if not isinstance(targets, list) or not targets or not all(isinstance(t, str) for t in targets):
+            raise PolicyError(f"{source} [names]“{name}”：应写项目代码，或几个项目代码的列表")
+        unknown = [t for t in targets if t not in codes]
+        if unknown:
+            raise PolicyError(f"{source} [names]“{name}”：资助项目“{'、'.join(unknown)}”没有在 [[program]] 中定义")
+        names[name] = list(dict.fromkeys(targets))
+    return names
+
+
+def _with_names(policy: Policy) -> Policy:
+    """Spread [names] onto the programs: a one-program name joins its aliases; a shared name goes into
+    shared_names of every program it may mean. A name may not mean one program and several at once."""
+    shared = {_key(n) for n, targets in policy.names.items() if len(targets) > 1}
+    programs = []
+    for program in policy.programs:
+        written = [program["name"], *filter(None, program["aliases"].split("|"))]
+        clash = [n for n in written if _key(n) in shared]
+        if clash:
+            raise PolicyError(f"{policy.source}：“{clash[0]}”既是资助项目“{program['name']}”的名称或别名，又在 [names] 中"
+                              "指几个项目；请只留一处")
+        added = [n for n, targets in policy.names.items() if targets == [program["code"]]]
+        programs.append({**program, "aliases": "|".join(dict.fromkeys(a for a in [*written[1:], *added] if a)),
+                         "shared_names": "|".join(n for n, targets in policy.names.items()
+                                                  if len(targets) > 1 and program["code"] in targets)})
+    return Policy(source=policy.source, programs=programs, standards=policy.standards, names=policy.names)
+
+
+def _key(name: str) -> str:
+    """Names compared as the importer compares them: without spaces and width differences (全角/半角)."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
 
 
 def _extend(default: Policy, county: Policy) -> Policy:
@@ -119,9 +169,11 @@ def _extend(default: Policy, county: Policy) -> Policy:
             if s["term_to"] is not None and Term.parse(s["term_to"]) < end:
                 end = Term.parse(s["term_to"])
             standards.append({**s, "term_to": str(end)})
+    # A county's [names] entry replaces the default's for the same name (一补 meaning only 寄宿生生活补助 there).
+    names = {**default.names, **county.names}
     return Policy(source=county.source, programs=list(programs.values()), standards=standards + county.standards,
-                  ceiling_times=county.ceiling_times, ceilings={**default.ceilings, **county.ceilings},
-                  report=county.report)
+                  names=names, ceiling_times=county.ceiling_times,
+                  ceilings={**default.ceilings, **county.ceilings}, report=county.report)
 
 
 def _positive(value, what: str) -> Decimal:
@@ -151,12 +203,12 @@ def amount_ceilings(conn: Connection, policy: Policy | None = None) -> dict[int,
 def installed(conn: Connection) -> tuple[list[dict], list[dict]]:
     """The programs and standards the ledger holds, in the shape load_policy returns, for comparison."""
     programs = [dict(r._mapping) for r in conn.execute(
-        select(Program.code, Program.name, Program.aliases, Program.per).order_by(Program.id))]
+        select(Program.code, Program.name, Program.aliases, Program.per, Program.shared_names).order_by(Program.id))]
     code = dict(conn.execute(select(Program.id, Program.code)).all())
     standards = []
     for r in conn.execute(select(Standard).order_by(Standard.id)).mappings():
         row = {k: r[k] for k in ("stage", "categories", "boarding", "grades", "place", "term_from", "term_to",
-                                 "amount", "source")}
+                                 "amount", "source", "school")}
         row["boarding"] = None if row["boarding"] is None else bool(row["boarding"])
         standards.append({"program": code[r["program_id"]], **row})
     return programs, standards
@@ -226,6 +278,8 @@ def _standard(entry: dict, where: str, codes: set[str], source: str) -> dict:
         "term_to": term_to,
         "amount": amount,
         "source": source,
+        # A school's own amount (普通高中免学费 is that school's tuition); no school: every school without one.
+        "school": entry.get("school"),
     }
 
 

@@ -17,8 +17,8 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-OUTCOME_HELP = ("结案方式：returned 劝返复学（须 --school）、home_schooled 送教上门（须 --teacher）、"
-                "exempted 缓学免学、moved 已迁出、not_a_case 非失学辍学")
+OUTCOME_HELP = ("结案方式：劝返复学（须 --school）、送教上门（须 --teacher）、缓学免学、已迁出、非失学辍学；"
+                "也可写代码 returned、home_schooled、exempted、moved、not_a_case")
 CASE_HELP = "案件编号（fupin dropout list 第一列），或儿童的身份证号"
 
 
@@ -210,14 +210,14 @@ def close_command(
     case: Annotated[str, typer.Argument(help=CASE_HELP)],
     outcome: Annotated[str, typer.Option("--as", help=OUTCOME_HELP)],
     reason: Annotated[str, typer.Option("--reason", help="销号理由，如 已返校并核实在校就读")],
-    school: Annotated[str | None, typer.Option("--school", help="劝返复学的学校（--as returned 时必填）")] = None,
-    teacher: Annotated[str | None, typer.Option("--teacher", help="送教上门的教师（--as home_schooled 时必填）")] = None,
+    school: Annotated[str | None, typer.Option("--school", help="劝返复学的学校（--as 劝返复学 时必填）")] = None,
+    teacher: Annotated[str | None, typer.Option("--teacher", help="送教上门的教师（--as 送教上门 时必填）")] = None,
     until: Annotated[str | None, typer.Option("--until", help="送教上门或缓学免学的有效期（最后一天）；不写则一直有效，直到重新立案")] = None,
     on: Annotated[str | None, typer.Option("--date", help="销号日期（默认今天）")] = None,
 ) -> None:
     """销号：写明结案方式和理由。劝返复学须写学校，送教上门须写送教教师；送教上门和缓学免学的儿童在有效期内不再被比对立案。"""
     from jiaoyu_fupin.dropout import close_case
-    from jiaoyu_fupin.dropout.cases import OUTCOMES
+    from jiaoyu_fupin.dropout.cases import OUTCOMES, outcome_code
 
     day = common.day_arg(on) or date.today()
     valid_until = common.day_arg(until, "有效期")
@@ -225,7 +225,7 @@ def close_command(
         conn, n, outcome, reason, day, school=school, teacher=teacher, until=valid_until))
     for note in notes:
         err.print(f"注意：{note}")
-    out.print(f"案件 {number} 已销号（{OUTCOMES[outcome]}，{day.isoformat()}）。")
+    out.print(f"案件 {number} 已销号（{OUTCOMES[outcome_code(outcome)]}，{day.isoformat()}）。")
 
 
 @app.command("reopen")

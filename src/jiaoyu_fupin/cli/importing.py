@@ -11,7 +11,7 @@ import typer
 from jiaoyu_fupin.cli import common
 from jiaoyu_fupin.cli.common import EXIT_FINDINGS, EXIT_MISUSE, err, fail, out, styled
 
-KIND_HELP = "文件类型：schools 学校名单、roll 学籍名册、away 县外就读、registry 国扶办数据、payments 发放名册、helpers 帮扶责任人、pairings 结对关系、activities 结对帮扶记录（六个一）、oversight 包保责任、population 户籍适龄儿童、dropouts 辍学台账、population_counts 户籍人口分年龄汇总、school_stats 教育事业统计；不写则按表头识别"
+KIND_HELP = "文件类型（写中文名或代码）：schools 学校名单、roll 学籍名册、away 县外就读、registry 国扶办数据、payments 发放名册、helpers 帮扶责任人、pairings 结对关系、activities 结对帮扶记录（六个一）、oversight 包保责任、population 户籍适龄儿童、dropouts 辍学台账、population_counts 户籍人口分年龄汇总、school_stats 教育事业统计；不写则按表头自动识别"
 SHOWN_PROBLEMS = 20
 
 
@@ -22,6 +22,9 @@ def import_command(
     sheet: Annotated[str | None, typer.Option("--sheet", help="只读这个工作表（默认自动寻找含表头的工作表）")] = None,
     term: Annotated[str | None, typer.Option("--term", help="学期，如 2019秋；文件中没有“学期”列时必须给出")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只校验并报告将新增、变更多少行，不写入台账")] = False,
+    replaces: Annotated[str | None, typer.Option(
+        "--replaces", help="本文件是某个批次的更正（批次编号，或原文件名）：原批次的内容撤销，以本文件为准；"
+                           "两者须是同一类文件、同一学期。同一学期的第二份名册不加此项则两份都记入，并提示有多少行相同")] = None,
     dated: Annotated[str | None, typer.Option(
         "--dated", help="数据日期：文件中的数据是哪天的情况，如 2019-10-20（当天 0 点）或 2019-10-20 07:00；"
                         "补录以前月份时写，按截至时间出的报表（--as-of、比上月）按它计入；须按日期从早到晚导入；默认现在")] = None,
@@ -34,17 +37,22 @@ def import_command(
     用 --kind 指定时同样检查。有任何错误则整批不写入（退出码 1），有出错的行时生成错误工作簿；同一文件重复导入
     不会产生重复数据；文件里没有的列不会改动台账里原有的内容。
     """
-    from jiaoyu_fupin.importers.columns import KINDS
+    from jiaoyu_fupin.importers.columns import KINDS, kind_code
     from jiaoyu_fupin.importers.engine import import_files
     from jiaoyu_fupin.terms import Term, TermError
 
-    if kind is not None and kind not in KINDS:
-        fail(f"不认识的文件类型“{kind}”", EXIT_MISUSE, "可选：" + "、".join(KINDS))
+    if kind is not None:
+        if kind_code(kind) is None:
+            fail(f"不认识的文件类型“{kind}”", EXIT_MISUSE, "可选：" + "、".join(f"{k.title}（{k.name}）" for k in KINDS.values()))
+        kind = kind_code(kind)
     if term is not None:
         try:
             term = str(Term.parse(term))
         except TermError as exc:
             fail(str(exc), EXIT_MISUSE)
+    if replaces is not None and len(files) != 1:
+        fail(f"--replaces 一次只能给一个文件，现在给了 {len(files)} 个", EXIT_MISUSE,
+             "请把更正后的文件单独导入：fupin import 更正文件.xlsx --replaces 批次编号")
     moment = _dated(dated)
     ledger = common.open_ledger(ctx, create=True)
     from jiaoyu_fupin.importers.engine import DatedError
@@ -52,7 +60,7 @@ def import_command(
     try:
         with _progress(len(files), quiet) as step:
             result = import_files(ledger, files, kind=kind, sheet=sheet, term=term, dry_run=dry_run, dated=moment,
-                                  progress=step, policy=common.active_policy(ctx))
+                                  replaces=replaces, progress=step, policy=common.active_policy(ctx))
     except DatedError as exc:
         fail(exc.message, EXIT_FINDINGS, exc.hint)
     if result.ok:
@@ -168,7 +176,9 @@ _CODE_TITLES = {
     "id_missing": "身份证号为空", "id_excel_number": "身份证号被 Excel 存成数字", "id_excel_truncated": "身份证号被 Excel 截断",
     "id_length": "身份证号位数不对", "id_chars": "身份证号含非法字符", "id_region": "身份证号地区码不对",
     "id_birth_date": "身份证号出生日期不对", "id_checksum": "身份证号校验位不对", "duplicate_conflict": "同一人重复且内容不一致",
-    "school_unknown": "学校不在名单中", "program_unknown": "资助项目不认识", "amount_invalid": "金额无法识别",
+    "school_unknown": "学校不在名单中", "program_unknown": "资助项目不认识",
+    "program_undecided": "资助项目通称无法按学籍确定", "replaces_refused": "无法按 --replaces 更正",
+    "registered_conflict": "是否建档立卡前后矛盾", "amount_invalid": "金额无法识别",
     "amount_not_positive": "金额不大于 0", "term_conflict": "学期与 --term 不一致", "grade_invalid": "年级与学段不符",
     "birth_date_conflict": "出生日期与身份证号不符", "student_unknown": "学生不在台账中", "helper_unknown": "帮扶责任人不在台账中",
     "file_unreadable": "文件无法读取", "file_empty": "文件为空", "header_missing": "找不到表头", "kind_unknown": "无法判断文件类型",
@@ -184,15 +194,16 @@ _CODE_TITLES = {
 
 
 def template_command(
-    kind: Annotated[str, typer.Argument(help="模板类型：schools、roll、away、registry、payments、helpers、pairings、activities、oversight、population、dropouts、population_counts、school_stats")],
+    kind: Annotated[str, typer.Argument(help="模板类型（中文名或代码）：schools、roll、away、registry、payments、helpers、pairings、activities、oversight、population、dropouts、population_counts、school_stats")],
     out_path: Annotated[Path, typer.Option("--out", help="模板保存到哪里，如 学籍模板.xlsx")],
 ) -> None:
     """生成某类文件的空白导入模板（含填写说明、下拉选项，身份证号列为文本格式）。"""
-    from jiaoyu_fupin.importers.columns import KINDS
+    from jiaoyu_fupin.importers.columns import KINDS, kind_code
     from jiaoyu_fupin.importers.template import write_template
 
-    if kind not in KINDS:
-        fail(f"不认识的模板类型“{kind}”", EXIT_MISUSE, "可选：" + "、".join(KINDS))
+    if kind_code(kind) is None:
+        fail(f"不认识的模板类型“{kind}”", EXIT_MISUSE, "可选：" + "、".join(f"{k.title}（{k.name}）" for k in KINDS.values()))
+    kind = kind_code(kind)
     write_template(kind, out_path)
     out.print(f"已生成{KINDS[kind].title}模板：{out_path}")
 

@@ -104,6 +104,8 @@ def status(
     """显示台账概况：各表记录数、结构版本和最近的导入批次。"""
     import json
 
+    from jiaoyu_fupin.cli.batches import batch_json, print_batches
+
     ledger = common.open_ledger(ctx)
     counts = ledger.counts()
     batches = ledger.last_batches()
@@ -112,7 +114,7 @@ def status(
             "ledger": ledger.display_name,
             "schema_version": ledger.schema_version(),
             "counts": counts,
-            "last_batches": [_batch_json(b) for b in batches],
+            "last_batches": [batch_json(b) for b in batches],
         }
         typer.echo(json.dumps(doc, ensure_ascii=False))
         return
@@ -124,63 +126,14 @@ def status(
         table.add_row(TABLE_TITLES.get(name, name), f"{count:,}")
     common.print_table(table)
     if batches:
-        _print_batches(batches, "最近导入的批次")
+        print_batches(batches, "最近导入的批次")
     else:
         out.print("还没有导入任何文件。用 fupin import 文件 导入。")
 
 
-def _batch_json(batch) -> dict:
-    return {
-        "id": batch.id,
-        "file_name": batch.file_name,
-        "sha256": batch.sha256,
-        "kind": batch.kind,
-        "sheet": batch.sheet,
-        "term": batch.term,
-        "imported_at": batch.imported_at.astimezone().isoformat(timespec="seconds"),
-        "effective_at": (batch.effective_at or batch.imported_at).astimezone().isoformat(timespec="seconds"),
-        "rows": batch.rows,
-        "new": batch.new_rows,
-        "changed": batch.changed_rows,
-        "unchanged": batch.unchanged_rows,
-    }
-
-
-def _print_batches(batches, title: str) -> None:
-    from rich.table import Table
-
-    table = Table("批次", "文件", "工作表", "类型", "学期", "导入时间", "数据日期", "行数", "新增", "变更", "未变",
-                  title=title)
-    for b in batches:
-        table.add_row(
-            str(b.id), b.file_name, b.sheet or "", b.kind, b.term or "", b.imported_at.astimezone().strftime("%Y-%m-%d %H:%M"),
-            (b.effective_at or b.imported_at).astimezone().strftime("%Y-%m-%d %H:%M"),
-            f"{b.rows:,}", f"{b.new_rows:,}", f"{b.changed_rows:,}", f"{b.unchanged_rows:,}",
-        )
-    common.print_table(table)
-
-
-@app.command()
-def batches(
-    ctx: typer.Context,
-    limit: Annotated[int, typer.Option("--limit", help="最多显示多少个批次")] = 50,
-    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON 数组")] = False,
-) -> None:
-    """列出导入批次：文件名、SHA-256、类型、工作表、时间和行数。"""
-    import json
-
-    ledger = common.open_ledger(ctx)
-    found = ledger.last_batches(limit)
-    if as_json:
-        typer.echo(json.dumps([_batch_json(b) for b in found], ensure_ascii=False))
-    elif found:
-        _print_batches(found, "导入批次")
-    else:
-        out.print("还没有导入任何文件。")
-
-
 def _register_groups() -> None:
     from jiaoyu_fupin.cli import (
+        batches,
         collab,
         config,
         db,
@@ -190,10 +143,13 @@ def _register_groups() -> None:
         rates,
         reports,
         sample,
+        student,
         subsidy,
         tasks,
     )
 
+    batches.register(app)
+    student.register(app)
     importing.register(app)
     sample.register(app)
     dropout.register(app)
@@ -233,6 +189,36 @@ def _chinese_help_chrome() -> None:
         core.Command.get_help_option = get_help_option
     except (ImportError, AttributeError):  # a Typer without the vendored click keeps its English label
         pass
+    _chinese_value_kinds()
+
+
+_VALUE_KINDS = {"int": "整数", "float": "数字", "str": "文字", "Path": "路径"}
+
+
+def _chinese_value_kinds() -> None:
+    """The help's value column said <str>, <bool>, <list[Path]>: Python's names, meaningless to a clerk. Each
+    option now says what it takes in Chinese (文字, 整数, 路径…), and a switch, which takes no value, says nothing."""
+    try:
+        from typer.core import TyperArgument, TyperOption
+    except ImportError:  # pragma: no cover (an older Typer prints no type column)
+        return
+
+    def display_type_rich(self, ctx):
+        if self.metavar is not None:
+            return self.metavar
+        if getattr(self, "is_flag", False):
+            return None
+        desc = self.type_descriptor
+        inner = desc.annotation
+        if desc.is_list:
+            from typing import get_args
+
+            inner = (get_args(inner) or (str,))[0]
+        name = "路径" if desc.is_path else _VALUE_KINDS.get(getattr(inner, "__name__", ""), "值")
+        return f"{name}…" if desc.is_list or self.nargs != 1 else name
+
+    TyperOption.display_type_rich = display_type_rich
+    TyperArgument.display_type_rich = display_type_rich
 
 
 _register_groups()

@@ -16,10 +16,10 @@ from jiaoyu_fupin.cli.common import EXIT_MISUSE, fail, out
 def rates_command(
     ctx: typer.Context,
     year: Annotated[int, typer.Option("--year", help="年份，如 2019：用 2019秋 学籍，年龄按 2019 年 8 月 31 日计算，巩固率看 2019 年夏的初中毕业生")],
-    by: Annotated[str | None, typer.Option("--by", help="分组：township 按乡镇（全部指标）；school 按学校（只有辍学率）")] = None,
+    by: Annotated[str | None, typer.Option("--by", help="分组：乡镇（township，全部指标）；学校（school，只有辍学率）")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="输出一个 JSON 对象：{\"year\": …, \"rates\": [{indicator, name, numerator, denominator, value, target, met, formula, …}]}")] = False,
     out_path: Annotated[Path | None, typer.Option("--out", help="同时写出工作簿，如 四项指标_2019.xlsx")] = None,
-    population: Annotated[str | None, typer.Option("--population", help="分母用哪份户籍人口：list 逐人名单、counts 分年龄汇总表；不写则有当年汇总表用汇总表，否则用名单")] = None,
+    population: Annotated[str | None, typer.Option("--population", help="分母用哪份户籍人口：名单（list，逐人名单）、汇总表（counts，分年龄汇总表）；不写则有当年汇总表用汇总表，否则用名单")] = None,
 ) -> None:
     """计算学前三年毛入园率、小学和初中净入学率、九年义务教育巩固率、高中阶段毛入学率和义务教育辍学率。
 

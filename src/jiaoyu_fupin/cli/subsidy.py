@@ -58,11 +58,11 @@ def standards_command(
         return
     per = {"term": "每学期", "year": "每年", "once": "一次性"}
     table = Table(title=f"资助标准（{chosen}适用）" if chosen else "资助标准（全部）")
-    for header in ("资助项目", "学段", "年级", "寄宿", "就读地", "对象", "金额（元）", "发放", "适用学期", "来源"):
+    for header in ("资助项目", "学段", "年级", "寄宿", "就读地", "学校", "对象", "金额（元）", "发放", "适用学期", "来源"):
         table.add_column(header, justify="right" if header == "金额（元）" else "left")
     for s in found:
         table.add_row(s.program, s.stage, "、".join(map(str, s.grades)) or "全部",
-                      {True: "住校", False: "走读"}.get(s.boarding, "不限"), s.place or "不限", s.who,
+                      {True: "住校", False: "走读"}.get(s.boarding, "不限"), s.place or "不限", s.school or "不限", s.who,
                       f"{s.amount:,}", per[s.per], f"{s.term_from}起" + (f"至{s.term_to}" if s.term_to else ""),
                       s.source)
     out.print(table if found else "没有适用的资助标准。")

@@ -14,6 +14,7 @@ from sqlalchemy import Connection, text
 from jiaoyu_fupin import ages, idnumber
 from jiaoyu_fupin.grades import grade_label
 from jiaoyu_fupin.importers.values import text_key
+from jiaoyu_fupin.poverty import is_registered
 from jiaoyu_fupin.problems import ClerkError
 from jiaoyu_fupin.terms import Term
 
@@ -24,6 +25,24 @@ OUTCOMES = {
     "moved": "已迁出",
     "not_a_case": "非失学辍学",
 }
+# Words clerks type for an outcome besides the codes and the titles above.
+_OUTCOME_WORDS = {"劝返": "returned", "复学": "returned", "已复学": "returned", "已返校": "returned",
+                  "送教": "home_schooled", "缓学": "exempted", "免学": "exempted", "迁出": "moved",
+                  "已转出": "moved", "非辍学": "not_a_case", "非失学": "not_a_case"}
+
+
+def outcome_code(value: str) -> str:
+    """The outcome code for what a clerk typed: the code (returned), its title (劝返复学) or a common word (送教);
+    a word that is none of them is refused with the choices."""
+    key = text_key(value or "").lower()
+    for code, title in OUTCOMES.items():
+        if key in (code, text_key(title)):
+            return code
+    if key in _OUTCOME_WORDS:
+        return _OUTCOME_WORDS[key]
+    raise CaseError(f"不认识的结案方式“{value}”", "可选：" + "、".join(f"{v}（{k}）" for k, v in OUTCOMES.items()))
+
+
 # Outcomes that keep a child out of later scans for as long as they hold (valid_until, or until reopened).
 LASTING = ("home_schooled", "exempted")
 ORIGINS = {"scan": "比对发现", "roll": "学籍辍学", "ledger": "辍学台账"}
@@ -208,10 +227,10 @@ def describe(conn: Connection, rows, school_year: int) -> list[CaseView]:
             poor.add(n)
             if not places.get(n, (None,))[0]:
                 places[n] = (township, village)
-        for n, category, household in conn.execute(text(
-                f"SELECT id_number, family_category, household_id FROM students WHERE id_number IN ({marks})"),
-                params):
-            if category == "registered_poor" or household is not None:
+        for n, category, household, said in conn.execute(text(
+                f"SELECT id_number, family_category, household_id, roll_registered FROM students"
+                f" WHERE id_number IN ({marks})"), params):
+            if is_registered(household, category, said):
                 poor.add(n)
         for n, term, status, place, school, stage, grade, township in conn.execute(text(
                 "SELECT s.id_number, e.term, e.status, e.study_place, e.school_name, e.stage, e.grade, sc.township"
@@ -278,8 +297,7 @@ def record_visit(conn: Connection, case_id: int, on: date, by: str, result: str,
 def close_case(conn: Connection, case_id: int, outcome: str, reason: str, on: date, *, school: str | None = None,
                teacher: str | None = None, until: date | None = None, today: date | None = None) -> list[str]:
     """Close (销号) a case with an outcome; returns notes for the clerk."""
-    if outcome not in OUTCOMES:
-        raise CaseError(f"不认识的结案方式“{outcome}”", "可选：" + "、".join(f"{k}（{v}）" for k, v in OUTCOMES.items()))
+    outcome = outcome_code(outcome)
     if not (reason or "").strip():
         raise CaseError("结案必须写明理由（--reason）", "例：--reason 2019-11-08 已返校，班主任核实在校就读")
     school, teacher = (school or "").strip() or None, (teacher or "").strip() or None

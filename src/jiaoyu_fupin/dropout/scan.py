@@ -22,6 +22,7 @@ from sqlalchemy import Connection, text
 from jiaoyu_fupin import ages, dialect
 from jiaoyu_fupin.dropout.cases import CASE_COLUMNS, LASTING, CaseView, as_date, describe, sort_cases
 from jiaoyu_fupin.grades import grade_label
+from jiaoyu_fupin.poverty import is_registered
 from jiaoyu_fupin.problems import ClerkError
 from jiaoyu_fupin.terms import Term
 
@@ -259,8 +260,8 @@ def _standing(conn: Connection, term: Term) -> tuple[set[str], dict[str, str], s
 
 def _registered(conn: Connection, ids: list[str]) -> set[str]:
     poor = {r[0] for r in _details(conn, "registry_people", "id_number", ids)}
-    poor |= {r[0] for r in _details(conn, "students", "id_number, family_category, household_id", ids)
-             if r[1] == "registered_poor" or r[2] is not None}
+    poor |= {r[0] for r in _details(conn, "students", "id_number, household_id, family_category, roll_registered", ids)
+             if is_registered(*r[1:])}
     return poor
 
 

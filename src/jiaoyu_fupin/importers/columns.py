@@ -57,6 +57,7 @@ def header_key(text: object) -> str:
 YES_NO = ("是", "否")
 STAGES = ("学前", "小学", "初中", "普通高中", "中职", "高职", "本科", "特殊教育")
 CATEGORY_NAMES = ("建档立卡", "低保", "特困供养", "孤儿", "残疾", "兜底保障", "一般困难")
+POVERTY_ATTRIBUTES = ("一般贫困户", "扶贫低保户", "纯低保户", "五保户")
 
 SCHOOLS = Kind(
     "schools", "学校名单",
@@ -89,6 +90,11 @@ ROLL = Kind(
                choices=("在校", "辍学", "休学", "转出", "毕业")),
         Column("family_category", ("家庭经济困难类别", "贫困类型", "资助类别"), "家庭经济困难类别",
                choices=CATEGORY_NAMES),
+        # Newer rolls and school lists say whether the family is registered poor: the only way the county knows a
+        # child from another county (in no registry file of its own) is registered poor.
+        Column("roll_registered", ("是否建档立卡贫困户", "是否建档立卡", "建档立卡贫困户", "是否建档立卡户", "是否建档立卡学生"),
+               "是否建档立卡贫困户", choices=YES_NO),
+        Column("poverty_attribute", ("贫困户属性",), "贫困户属性", choices=POVERTY_ATTRIBUTES),
         Column("disability", ("残疾类型", "是否残疾生"), "残疾类型"),
         Column("is_orphan", ("是否孤儿",), "是否孤儿", choices=YES_NO),
         Column("term", TERM_ALIASES, "学期", example="2019秋"),
@@ -309,6 +315,30 @@ SCHOOL_STATS = Kind(
 KINDS: dict[str, Kind] = {k.name: k for k in (SCHOOLS, ROLL, AWAY, REGISTRY, PAYMENTS, HELPERS, PAIRINGS, ACTIVITIES,
                                                      OVERSIGHT, POPULATION, DROPOUTS,
                                                      POPULATION_COUNTS, SCHOOL_STATS)}
+
+
+# Words clerks use for a kind of file besides its code and its title.
+_KIND_WORDS = {"学校": "schools", "学籍": "roll", "学籍表": "roll", "县外就读": "away", "国扶办": "registry",
+               "建档立卡": "registry", "发放名册": "payments", "资助名册": "payments",
+               "帮扶责任人": "helpers", "结对": "pairings", "六个一": "activities", "帮扶记录": "activities",
+               "包保": "oversight", "户籍儿童": "population", "辍学台账": "dropouts", "人口汇总": "population_counts",
+               "事业统计": "school_stats"}
+
+
+def kind_title(name: str | None) -> str:
+    """A kind's Chinese title for the clerk (学籍名册); a revert's batch says so; an unknown code as it is."""
+    if name == "revert":
+        return "撤销导入"
+    return KINDS[name].title if name in KINDS else (name or "")
+
+
+def kind_code(value: str) -> str | None:
+    """The kind a clerk named by code (roll), by title (学籍名册) or by a common word (学籍); None if none."""
+    key = header_key(value)
+    for kind in KINDS.values():
+        if key in (kind.name, header_key(kind.title)):
+            return kind.name
+    return _KIND_WORDS.get(key)
 
 
 _NOTE = re.compile(r"\([^()]*\)$")

@@ -13,7 +13,16 @@ from sqlalchemy import Connection, select, text
 
 from jiaoyu_fupin import idnumber
 from jiaoyu_fupin.collab import importing as collab_importing
-from jiaoyu_fupin.importers import dropouts, org, pairing_records, payments, people, statistics, students
+from jiaoyu_fupin.importers import (
+    corrections,
+    dropouts,
+    org,
+    pairing_records,
+    payments,
+    people,
+    statistics,
+    students,
+)
 from jiaoyu_fupin.importers.base import BatchMaker, Options, Prepared
 from jiaoyu_fupin.importers.error_workbook import ErrorSheet
 from jiaoyu_fupin.importers.reader import Table, read_tables, unknown_headers
@@ -113,7 +122,10 @@ def _check_dated(conn: Connection, dated: datetime) -> None:
     """A back-filled file must not be dated before a batch already imported: the versions an import replaces are
     kept in the order of importing, so rewinding the ledger to a time is right only when that order is the order of
     the data's dates (a file dated earlier written over later data would also leave the ledger's "now" wrong)."""
-    latest = conn.execute(select(Batch.effective_at, Batch.id, Batch.file_name).where(Batch.effective_at.is_not(None))
+    # A batch taken out (fupin batches revert) no longer holds data, and a revert writes none of its own: neither
+    # stands in the way, so "revert the later batches, then import by date" works as the hint below says.
+    latest = conn.execute(select(Batch.effective_at, Batch.id, Batch.file_name).where(
+        Batch.effective_at.is_not(None), Batch.reverted_by.is_(None), Batch.kind != "revert")
                           .order_by(Batch.effective_at.desc(), Batch.id.desc()).limit(1)).first()
     if latest is None or _naive(dated) >= _naive(latest[0]):
         return
@@ -132,11 +144,16 @@ def _naive(moment: datetime) -> datetime:
 
 def import_files(ledger, paths: list[Path], *, kind: str | None = None, sheet: str | None = None,
                  term: str | None = None, dry_run: bool = False, dated: datetime | None = None,
+                 replaces: int | str | None = None,
                  progress: Callable[[str], None] | None = None, policy: Policy | None = None) -> ImportResult:
     """Read, validate and write every file in one transaction; any problem (or --dry-run) rolls all back.
 
     `dated` (local time): when the files' data was true, recorded as the batches' effective time (default: now).
     Raises DatedError when it is earlier than a batch already in the ledger.
+
+    `replaces` (a batch number, or the file name of a batch): the files are the correction of that batch. It is
+    reverted first (importers.revert), in the same transaction, and the new batches record what they replace; a
+    file of another kind or term is refused.
     """
     effective = dated.astimezone(UTC) if dated is not None else None
     results = []
@@ -160,6 +177,7 @@ def import_files(ledger, paths: list[Path], *, kind: str | None = None, sheet: s
         with ledger.transaction() as conn:
             if effective is not None:
                 _check_dated(conn, effective)
+            target = corrections.replace(conn, replaces, readable) if replaces is not None else None
             # The sheets of one workbook are all validated before any is written: a student on two of them
             # must agree with themself, as on one sheet.
             for _, group in itertools.groupby(readable, key=lambda r: (r.path, r.kind)):
@@ -169,12 +187,16 @@ def import_files(ledger, paths: list[Path], *, kind: str | None = None, sheet: s
                     if progress:
                         progress(f"校验并写入 {result.path.name}（{result.table.kind.title}）")
                     prepared.append(_validate(conn, result, Options(term=term, policy=policy)))
+                    if target is not None:
+                        corrections.same_term(result, target)
                 _conflicts_across_sheets(group, prepared)
                 _copied_sheets(group, prepared)
                 if group[0].kind == "payments":
                     payments.key_sheets_together(prepared)
                 for result, ready in zip(group, prepared, strict=True):
                     _write(conn, result, ready, effective)
+            if target is not None and not any(r.problems for r in results):
+                corrections.record(conn, readable, target)  # its notes tell a --dry-run what would be replaced
             # Unreadable files were still followed by validating the readable ones, so the clerk gets every
             # problem in one round; any problem anywhere (or --dry-run) writes nothing.
             if any(r.problems for r in results) or dry_run:
@@ -271,7 +293,8 @@ def _write(conn: Connection, result: FileResult, prepared: Prepared, effective: 
 
 
 def _link_households(conn: Connection, kinds: set[str]) -> None:
-    """Point students at their registered poor household wherever the registry lists their ID number."""
+    """Point students at their registered poor household wherever the registry lists their ID number: the first
+    half of who is registered poor (poverty.py holds the whole rule)."""
     if not kinds & {"registry", "roll", "away"}:
         return
     if conn.execute(text("SELECT 1 FROM registry_people LIMIT 1")).first() is None:

@@ -12,7 +12,7 @@ import hashlib
 import pandas as pd
 from sqlalchemy import Connection, select
 
-from jiaoyu_fupin.importers import store, values
+from jiaoyu_fupin.importers import corrections, program_names, store, values
 from jiaoyu_fupin.importers.base import (
     BatchMaker,
     Counts,
@@ -34,15 +34,6 @@ from jiaoyu_fupin.importers.rowchecks import (
 from jiaoyu_fupin.models import Batch, Payment, Program, Student
 from jiaoyu_fupin.models.base import to_fen
 from jiaoyu_fupin.policy import CEILING_TIMES, PAYMENT_LIMIT, amount_ceilings
-
-
-def program_index(conn: Connection) -> dict[str, int]:
-    """Program id by every name a clerk may write (name and aliases, compared without spaces/width)."""
-    index: dict[str, int] = {}
-    for pid, name, aliases in conn.execute(select(Program.id, Program.name, Program.aliases)):
-        for text in [name, *filter(None, aliases.split("|"))]:
-            index[values.text_key(text)] = pid
-    return index
 
 
 def _above_ceiling(conn: Connection, table: Table, checked, amount: pd.Series, program_id: pd.Series,
@@ -85,11 +76,20 @@ def validate(conn: Connection, table: Table, options: Options) -> Prepared:
     required_values(table, checked, ["name", "program", "amount"])
     ids = id_numbers(table, checked)
     col = table.text
-    programs = program_index(conn)
-    program_id = values.name_key(col("program")).map(programs).astype(object)
+    known = program_names.names(conn)
+    decided = program_names.decide(conn, col("program"), ids, term, known)
+    program_id = decided.program_id
+    for i, (message, hint) in decided.refusals.items():
+        if checked.keep[i]:
+            checked.problems.append(table.problem("program_undecided", message, hint, field_name="program",
+                                                  row=int(table.rows[i]), value=str(col("program").iat[i])))
     names = "、".join(sorted(conn.execute(select(Program.name)).scalars()))
-    bad_values(table, checked, "program", col("program").notna() & program_id.isna(), "资助项目“{value}”不在资助项目表中",
-               f"请改成以下名称之一：{names}；或在资助标准文件中为该项目加上别名", code="program_unknown")
+    bad_values(table, checked, "program", col("program").notna() & program_id.isna() & ~decided.shared,
+               "资助项目“{value}”不在资助项目表中",
+               f"请改成以下名称之一：{names}；或在资助标准文件中为该项目加上别名（[names]）", code="program_unknown")
+    if decided.counts:
+        checked.notes.append("按学籍确定资助项目：" + "；".join(
+            f"“{name}”→ {title} {n:,} 行" for (name, title), n in sorted(decided.counts.items())))
     amount, bad = values.parse_amounts(col("amount"))
     bad_values(table, checked, "amount", bad, "资助金额“{value}”不是有效金额", "请填写以元为单位的金额，例如 312.5",
                code="amount_invalid")
@@ -111,6 +111,7 @@ def validate(conn: Connection, table: Table, options: Options) -> Prepared:
     # --sheet and later with the whole workbook (or by a version that read only the best sheet) keeps its keys.
     frame.attrs["key_source"] = _first_name_of(conn, table, prepared.checked)
     frame["payment_key"] = _keys(frame, _occurrence(frame))
+    checked.notes.extend(corrections.overlap_notes(conn, frame))
     prepared.frames["payments"] = frame
     prepared.term = single_term(frame["term"])
     return prepared
@@ -163,7 +164,9 @@ def _first_name_of(conn: Connection, table: Table, checked) -> str:
     Payments are told apart by file name; a roster saved again as 发放名册(1).xlsx from a chat download would
     otherwise be recorded a second time, every payment doubled.
     """
-    first = conn.execute(select(Batch.file_name).where(Batch.sha256 == table.sha256, Batch.kind == "payments")
+    # A reverted batch's payments are gone: it is not a name the file's payments are still known by.
+    first = conn.execute(select(Batch.file_name).where(Batch.sha256 == table.sha256, Batch.kind == "payments",
+                                                       Batch.reverted_by.is_(None))
                          .order_by(Batch.id).limit(1)).scalar()
     if first is None or first == table.file_name:
         return table.file_name

@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 
 from jiaoyu_fupin import idnumber
 from jiaoyu_fupin.importers import store, values
@@ -34,10 +34,11 @@ from jiaoyu_fupin.importers.rowchecks import (
     required_columns,
     required_values,
 )
-from jiaoyu_fupin.models import Enrollment, Student
+from jiaoyu_fupin.models import Enrollment, RegistryPerson, Student
 from jiaoyu_fupin.terms import Term
 
-STUDENT_FIELDS = ["name", "sex", "birth_date", "student_number", "family_category", "disability", "is_orphan"]
+STUDENT_FIELDS = ["name", "sex", "birth_date", "student_number", "family_category", "disability", "is_orphan",
+                  "roll_registered"]
 ENROLLMENT_FIELDS = ["school_id", "school_name", "stage", "grade", "class_name", "boarding", "status",
                      "study_place", "place_detail", "province_scope"]
 
@@ -100,6 +101,8 @@ def _validate(conn: Connection, table: Table, options: Options, *, away: bool) -
     category, bad = values.map_values(table.text("family_category"), values.CATEGORY)
     bad_values(table, checked, "family_category", bad, "家庭经济困难类别“{value}”无法识别",
                "请填写 建档立卡、低保、特困供养、孤儿、残疾、兜底保障 或 一般困难")
+    category, roll_registered = _registered(table, checked, category)
+    checked.notes.extend(_registry_notes(conn, ids, roll_registered))
     orphan, bad = values.map_values(table.text("is_orphan"), values.YES_NO)
     bad_values(table, checked, "is_orphan", bad, "“{value}”无法识别", "请填写“是”或“否”")
     disability = values.by_unique(table.text("disability"),
@@ -119,15 +122,61 @@ def _validate(conn: Connection, table: Table, options: Options, *, away: bool) -
     prepared.frames["students"] = keep_frame(table, checked, {
         "id_number": ids, "name": table.text("name"), "sex": sex, "birth_date": birth,
         "student_number": table.text("student_number"), "family_category": category,
-        "disability": disability, "is_orphan": flag(orphan),
+        "disability": disability, "is_orphan": flag(orphan), "roll_registered": flag(roll_registered),
     }, drop)
     prepared.frames["enrollments"] = keep_frame(table, checked, {
         "id_number": ids, "term": term, "school_id": school_ids, "school_name": school_names, "stage": stage,
         "grade": grade, "class_name": table.text("class_name"), "boarding": flag(boarding),
         "status": status, "study_place": place, "place_detail": detail, "province_scope": province,
     }, drop)
-    prepared.frames["present"] = pd.DataFrame({"field": [f for f in STUDENT_FIELDS if f in table.fields]})
+    present = set(table.fields) | ({"roll_registered", "family_category"} if "poverty_attribute" in table.fields else set())
+    prepared.frames["present"] = pd.DataFrame({"field": [f for f in STUDENT_FIELDS if f in present]})
     return prepared
+
+
+def _registered(table: Table, checked, category: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """The roll's own word on registered poverty: 是否建档立卡贫困户 (是/否) and 贫困户属性.
+
+    Returns (family category, roll_registered: True / False / None). 纯低保户 and 五保户 are not registered
+    households: they give the category (低保, 特困供养) where 家庭经济困难类别 is empty. A row that says 否 and,
+    in another column, 建档立卡 contradicts itself and is refused. How these combine with the registry: poverty.py.
+    """
+    if "roll_registered" not in table.fields and "poverty_attribute" not in table.fields:
+        return category, pd.Series(None, index=category.index, dtype=object)  # most rolls: nothing to read
+    said, bad = values.map_values(table.text("roll_registered"), values.YES_NO)
+    bad_values(table, checked, "roll_registered", bad, "是否建档立卡贫困户“{value}”无法识别", "请填写“是”或“否”")
+    attribute, bad = values.map_values(table.text("poverty_attribute"), values.CATEGORY)
+    bad_values(table, checked, "poverty_attribute", bad, "贫困户属性“{value}”无法识别",
+               "请填写 一般贫困户、扶贫低保户、纯低保户 或 五保户；不是贫困户的留空")
+    by_attribute = attribute.eq("registered_poor")
+    no = said.eq(False) & ~said.isna()
+    clash = no & (by_attribute | category.eq("registered_poor"))
+    bad_values(table, checked, "roll_registered", clash,
+               "是否建档立卡贫困户为“{value}”，但同一行的家庭经济困难类别或贫困户属性写的是建档立卡户",
+               "请核对后改正其中一处", code="registered_conflict")
+    registered = said.where(~by_attribute, True)
+    category = category.where(category.notna(), attribute.where(~by_attribute))
+    return category.astype(object), registered.astype(object)
+
+
+def _registry_notes(conn: Connection, ids: pd.Series, said: pd.Series) -> list[str]:
+    """Where the roll's 是/否 and the county's registry differ, the clerk is told which way the rule takes them."""
+    yes, no = said.eq(True).to_numpy(dtype=bool), said.eq(False).to_numpy(dtype=bool)
+    if not (yes.any() or no.any()):
+        return []
+    wanted = sorted(set(ids[yes | no].dropna()))
+    listed: set[str] = set()
+    for start in range(0, len(wanted), 500):
+        listed |= set(conn.execute(select(RegistryPerson.id_number).where(
+            RegistryPerson.id_number.in_(wanted[start:start + 500]))).scalars())
+    notes = []
+    outside = len(set(ids[yes].dropna()) - listed)
+    if outside:
+        notes.append(f"{outside:,} 名学生学籍写明是建档立卡户、但不在台账的国扶办名单中（多为外县户籍）：按建档立卡学生计")
+    unlisted = len(set(ids[no].dropna()) & listed)
+    if unlisted:
+        notes.append(f"{unlisted:,} 名学生学籍写“否”、但国扶办名单中有：以国扶办名单为准，按建档立卡学生计")
+    return notes
 
 
 def _stage_by_grade(table: Table, checked, stage: pd.Series, grade: pd.Series, bad: pd.Series,

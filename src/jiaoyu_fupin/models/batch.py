@@ -32,3 +32,6 @@ class Batch(SQLModel, table=True):
     # (in the tables and in row_versions once a later import replaced them) and the payments' total.
     written_rows: int | None = None
     written_amount: Decimal | None = Field(default=None, sa_column=Column(Money, nullable=True))
+    replaces: int | None = None  # the batch this one corrects (fupin import --replaces N)
+    reverted_by: int | None = None  # the batch that took this one out of the ledger (a revert, or a correction's)
+    note: str | None = None  # what a revert batch did, in Chinese, for the batch list

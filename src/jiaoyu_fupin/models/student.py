@@ -52,6 +52,9 @@ class Student(Provenance, table=True):
     household_id: int | None = Field(default=None, foreign_key="households.id", index=True)
     disability: str | None = None  # 残疾类型
     is_orphan: bool | None = None
+    # What the roll itself says (是否建档立卡贫困户, 贫困户属性): True, False, or None where it says nothing.
+    # Who counts as registered poor is decided in one place: poverty.REGISTERED_SQL.
+    roll_registered: bool | None = None
 
 
 STATUSES = ("在校", "辍学", "休学", "转出", "毕业")

@@ -19,6 +19,9 @@ class Program(SQLModel, table=True):
     name: str = Field(unique=True)
     aliases: str = ""  # other names clerks write, separated by "|"
     per: str = "term"  # term / year / once: how often the standard is paid (路费 once, 兜底 per year)
+    # Names this program shares with others (国家助学金: 普通高中 or 中职), separated by "|": a roster row under
+    # one of them is this program when the student's stage and 就读方式 on that term's roll say so.
+    shared_names: str = ""
 
 
 class Standard(SQLModel, table=True):
@@ -37,6 +40,7 @@ class Standard(SQLModel, table=True):
     term_to: str | None = None
     amount: Decimal = Field(sa_column=Column(Money, nullable=False))
     source: str = "default"
+    school: str | None = None  # a standard for one school only (its own tuition); None: every other school
 
 
 class Payment(Provenance, table=True):

@@ -8,6 +8,7 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import Connection, String, cast, or_, select
 
+from jiaoyu_fupin import poverty
 from jiaoyu_fupin.frames import fetch_rows
 from jiaoyu_fupin.importers.values import text_key
 from jiaoyu_fupin.models import Enrollment, HelpActivity, Helper, Oversight, Pairing, School, Student
@@ -76,16 +77,16 @@ def load(conn: Connection, term: Term, as_of: date) -> TermData:
     e, s = Enrollment, Student
     enrolled = _frame(conn, select(
         e.student_id, s.id_number, s.name, e.school_id, e.school_name, e.stage, e.grade, e.class_name, e.status,
-        e.study_place, s.family_category, s.household_id,
+        e.study_place, s.household_id, s.family_category, s.roll_registered,  # poverty.COLUMNS
     ).join(s, s.id == e.student_id).where(e.term == str(term)), [
         "student_id", "id_number", "name", "school_id", "school_name", "stage", "grade", "class_name", "status",
-        "study_place", "family_category", "household_id"])
+        "study_place", *poverty.COLUMNS])
     if enrolled.empty:  # every pair command reads a term's roll; pairings alone would show no one enrolled
         raise PairingError(f"台账中没有 {term} 的学籍记录", f"请先导入 {term} 的学籍名册，或核对 --term")
     # In-county students still on the roll: the ones a school answers for.
     enrolled["placed"] = ((enrolled["study_place"] == "县内") & enrolled["school_id"].notna()
                           & ~enrolled["status"].isin(rules.EXCLUDED_STATUSES))
-    enrolled["poor"] = (enrolled["family_category"] == "registered_poor") | enrolled["household_id"].notna()
+    enrolled["poor"] = poverty.registered_mask(enrolled)
     enrolled["class_key"] = _class_keys(enrolled["class_name"])
     helpers = _frame(conn, select(Helper.id, Helper.helper_code, Helper.name, Helper.school_id, Helper.role,
                                   Helper.phone), ["id", "helper_code", "name", "school_id", "role", "phone"])

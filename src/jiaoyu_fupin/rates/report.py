@@ -12,6 +12,8 @@ from jiaoyu_fupin.rates.indicators import INDICATORS, Rate
 from jiaoyu_fupin.rates.population import load_population
 
 GROUPINGS = {"township": "乡镇", "school": "学校"}
+_BY_WORDS = {"乡镇": "township", "按乡镇": "township", "学校": "school", "按学校": "school"}
+_POPULATION_WORDS = {"名单": "list", "逐人名单": "list", "汇总表": "counts", "汇总": "counts", "分年龄汇总表": "counts"}
 
 
 class RatesError(ClerkError):
@@ -46,10 +48,13 @@ def compute_rates(conn: Connection, year: int, *, by: str | None = None, populat
     """Every indicator for school year `year` (ages on 31 August of `year`); never writes."""
     from jiaoyu_fupin.rates.population import PopulationError
 
+    # The Chinese words a clerk types are taken beside the codes (乡镇, 学校; 名单, 汇总表).
+    by = _BY_WORDS.get(by, by)
+    population = _POPULATION_WORDS.get(population, population)
     if by not in (None, *GROUPINGS):
-        raise RatesError(f"不认识的分组“{by}”", "可选：township（按乡镇）、school（按学校）")
+        raise RatesError(f"不认识的分组“{by}”", "可选：乡镇（township）、学校（school）")
     if population not in (None, "list", "counts"):
-        raise RatesError(f"不认识的人口数据“{population}”", "可选：list（逐人名单）、counts（分年龄汇总表）")
+        raise RatesError(f"不认识的人口数据“{population}”", "可选：名单（list，逐人名单）、汇总表（counts，分年龄汇总表）")
     try:
         people = load_population(conn, year, population)
     except PopulationError as exc:

@@ -113,8 +113,12 @@ def changed_since(conn: Connection, as_of: datetime) -> bool:
 
 
 def used_batches(conn: Connection) -> list[dict]:
+    # A reverted batch's rows are out of the ledger, and a revert adds none: neither is a source. In a copy rewound
+    # to before a revert, the revert batch is gone and the batch it took out counts again.
     rows = conn.execute(text("SELECT id, file_name, kind, sheet, term, imported_at, rows, new_rows, changed_rows,"
-                             " effective_at FROM batches ORDER BY id"))
+                             " effective_at FROM batches"
+                             " WHERE kind != 'revert' AND (reverted_by IS NULL OR reverted_by NOT IN (SELECT id FROM batches))"
+                             " ORDER BY id"))
     return [{"id": r[0], "file_name": r[1], "kind": r[2], "sheet": r[3], "term": r[4], "imported_at": _local(r[5]),
              "rows": r[6], "new": r[7], "changed": r[8], "effective_at": _local(r[9] or r[5])} for r in rows]
 
@@ -256,12 +260,17 @@ def _restore_versions(conn: Connection, later: list[int]) -> None:
         columns = [c[1] for c in conn.exec_driver_sql(f'PRAGMA table_info("{table}")') if c[1] != "id"]
         targets = ", ".join(f'"{c}"' for c in columns)
         values = ", ".join(f"json_extract(r.data, '$.{c}')" for c in columns)
+        # A row a later revert put back to an older version carries that version's batch, not a later one: every
+        # row with a version replaced after the cut is put back, whichever batch it carries now.
         conn.exec_driver_sql(
             f'UPDATE "{table}" SET ({targets}) = (SELECT {values} FROM restore r'  # noqa: S608
             f" WHERE r.table_name = '{table}' AND r.row_id = \"{table}\".id)"
-            f" WHERE id IN (SELECT row_id FROM restore WHERE table_name = '{table}')"
-            " AND batch_id IN (SELECT id FROM later_batches)")
+            f" WHERE id IN (SELECT row_id FROM restore WHERE table_name = '{table}')")
         conn.exec_driver_sql(f'DELETE FROM "{table}" WHERE batch_id IN (SELECT id FROM later_batches)')  # noqa: S608
+        # Rows a later revert took out (its batch had created them): back as they stood at the cut.
+        conn.exec_driver_sql(
+            f'INSERT INTO "{table}" (id, {targets}) SELECT r.row_id, {values} FROM restore r'  # noqa: S608
+            f" WHERE r.table_name = '{table}' AND r.row_id NOT IN (SELECT id FROM \"{table}\")")
 
 
 def _drop_commands(conn: Connection, params: dict) -> None:

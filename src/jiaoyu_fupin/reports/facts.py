@@ -14,11 +14,11 @@ from jiaoyu_fupin.dropout import list_cases
 from jiaoyu_fupin.frames import query_frame
 from jiaoyu_fupin.pairing.rules import EXCLUDED_STATUSES
 from jiaoyu_fupin.policy import COUNTABLE_FEN
+from jiaoyu_fupin.poverty import registered_sql
 from jiaoyu_fupin.terms import Term
 
-# Registered poor as the checks count them (pairing.data, subsidy.entitlements): the roll's category says so, or
-# the ID number is in the poverty registry (the student is linked to a registered household).
-POOR = "(s.family_category = 'registered_poor' OR s.household_id IS NOT NULL)"
+# Registered poor as every check counts them: the one rule of poverty.py.
+POOR = registered_sql("s")
 _OFF_ROLL = ", ".join(f"'{s}'" for s in EXCLUDED_STATUSES)
 
 # Amounts added up as the coverage check does (policy.COUNTABLE_FEN): a bank card number in 金额 stays out.

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jiaoyu_fupin.sample import collab, facts, pairing_records, writers
+from jiaoyu_fupin.sample import collab, facts, pairing_records, waivers, writers
 from jiaoyu_fupin.sample.county import (
     assign_categories,
     assign_classes,
@@ -28,6 +28,7 @@ from jiaoyu_fupin.sample.pairings import build_pairings, build_teachers
 from jiaoyu_fupin.sample.payments import Payment, build_payments
 from jiaoyu_fupin.sample.schools import School, build_geography, build_schools, sub_rng
 from jiaoyu_fupin.sample.statistics import build_statistics
+from jiaoyu_fupin.sample.waivers import build_waivers
 
 __all__ = ["SampleResult", "BuiltCounty", "generate", "build_county", "build_schools", "School", "MAX_SCALE", "NOTE_FILE"]
 
@@ -48,6 +49,8 @@ class SampleResult:
 class BuiltCounty:
     county: County
     payments: dict[str, list[Payment]]
+    waivers: dict[str, list[Payment]]  # 免学费 as the national system exports it, per term
+    corrected_waivers: list[Payment]  # the 2019秋 export corrected
     returned: list[Person]  # earlier dropouts persuaded back to school, on the dropout ledger
 
 
@@ -68,6 +71,7 @@ def build_county(seed: int = 2019, scale: float = 1.0) -> BuiltCounty:
     build_idle_children(county)
     name_and_number(county)
     pay = build_payments(county)
+    waived, corrected = build_waivers(county)
     build_teachers(county)
     build_pairings(county)
     build_leaders(county)
@@ -76,7 +80,7 @@ def build_county(seed: int = 2019, scale: float = 1.0) -> BuiltCounty:
     rng = sub_rng(seed, "returned")
     back = [p for p in county.students if p.local and p.fall.stage == "初中" and p.fall.grade >= 2
             and p.fall.status == "在校" and not p.tags and p.spring and p.spring.school is p.fall.school]
-    return BuiltCounty(county, pay, rng.sample(back, min(2, len(back))))
+    return BuiltCounty(county, pay, waived, corrected, rng.sample(back, min(2, len(back))))
 
 
 def _counts(built: BuiltCounty, rows: dict[str, int]) -> dict[str, int]:
@@ -127,6 +131,8 @@ def generate(out_dir: Path, *, seed: int = 2019, scale: float = 1.0) -> SampleRe
         writers.away(county, out_dir),
         writers.payments(county, out_dir, facts.SPRING, built.payments[facts.SPRING]),
         writers.payments(county, out_dir, facts.FALL, built.payments[facts.FALL]),
+        *(writers.national_roster(out_dir, waivers.file_name(term), term, built.waivers[term], waivers.SHARED_NAME)
+          for term in (facts.SPRING, facts.FALL)),
         writers.helpers(county, out_dir),
         writers.pairings(county, out_dir),
         *pairing_records.write(county, out_dir),
@@ -135,6 +141,9 @@ def generate(out_dir: Path, *, seed: int = 2019, scale: float = 1.0) -> SampleRe
         writers.statistics(county, out_dir, stats.rows),
         *collab.write(county, out_dir),
     ]
+    # Kept apart, in its own folder: `fupin import 文件夹/*.xlsx` must not take a roster and its correction together.
+    corrected = writers.national_roster(waivers.corrections_folder(out_dir), waivers.corrected_name(facts.FALL),
+                                        facts.FALL, built.corrected_waivers, waivers.SHARED_NAME)
     rows = {w.path.name: w.rows for w in written}
     for p in [p for hh in county.households for p in hh.members if "out_of_school" in p.tags]:
         county.plant("out_of_school", "疑似失学辍学：建档立卡义务教育适龄儿童，不在任何学籍名册，也不在县外就读名单",
@@ -153,6 +162,9 @@ def generate(out_dir: Path, *, seed: int = 2019, scale: float = 1.0) -> SampleRe
         "files": {w.path.name: {"kind": w.kind, "rows": w.rows, "sheet": w.sheet, "header_row": w.header_row}
                   for w in written},
         "counts": counts,
+        "corrections": {f"{waivers.CORRECTIONS}/{corrected.path.name}": {
+            "kind": corrected.kind, "rows": corrected.rows, "sheet": corrected.sheet, "header_row": corrected.header_row,
+            "replaces": waivers.file_name(facts.FALL)}},
         "planted": planted,
         "roll_status_2019秋": {
             status: [_person_case(p, f"2019秋学籍状态为{status}") for p in county.students if p.fall.status == status]
@@ -164,4 +176,5 @@ def generate(out_dir: Path, *, seed: int = 2019, scale: float = 1.0) -> SampleRe
     }
     note_path = out_dir / NOTE_FILE
     note_path.write_text(json.dumps(note, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    return SampleResult(out_dir, [w.path for w in written] + [note_path], counts, planted, rows)
+    return SampleResult(out_dir, [w.path for w in written] + [corrected.path, note_path], counts, planted,
+                        {**rows, corrected.path.name: corrected.rows})

@@ -36,7 +36,7 @@ def entitlements(pl: Placement, category: str) -> list[tuple[str, Decimal]]:
     return out
 
 
-def _paid_on(term: str, order: int) -> date:
+def paid_on(term: str, order: int) -> date:
     # Each school's roster is paid on its own day: May for the spring term, November for the autumn.
     return date(2019, 5, 6) + timedelta(days=order % 24) if term == SPRING else \
         date(2019, 11, 4) + timedelta(days=order % 24)
@@ -50,7 +50,7 @@ def _roster(county: County, term: str) -> list[Payment]:
     rows = []
     for p, pl in placed:
         for program, amount in entitlements(pl, p.category):
-            rows.append(Payment(p, pl, program, amount, _paid_on(term, pl.school.order)))
+            rows.append(Payment(p, pl, program, amount, paid_on(term, pl.school.order)))
     return rows
 
 
@@ -93,7 +93,7 @@ def _plant(county: County, rows: list[Payment]) -> list[Payment]:
     for p in county.students:
         if p.fall.status == "辍学" and p.category == "建档立卡":
             for program, amount in entitlements(p.fall, p.category)[:1]:
-                rows.append(Payment(p, p.fall, program, amount, _paid_on(FALL, p.fall.school.order)))
+                rows.append(Payment(p, p.fall, program, amount, paid_on(FALL, p.fall.school.order)))
                 county.plant("payment_to_dropout", "向本学期已辍学的学生发放",
                              _case(p, p.fall, program, amount, f"2019秋学籍状态为辍学，仍发放{program}{amount}元"))
                 p.tags.append("payment_to_dropout")

@@ -133,6 +133,18 @@ def payments(county: County, out: Path, term: str, rows_in: list[Payment]) -> Wr
     return _xlsx(out, f"资助发放_{term}.xlsx", "payments", [sheet])
 
 
+# The national student-aid system's export: its own column names, and the shared program name (免学费).
+NATIONAL_HEADERS = ("序号", "学校名称", "姓名", "身份证件号", "年级", "资助项目", "资助金额", "学期", "发放日期")
+
+
+def national_roster(out: Path, file: str, term: str, rows_in: list[Payment], program: str) -> Written:
+    rows = [[i, r.placement.school_name, r.person.name, r.person.id_number, r.placement.grade_label, program, r.amount,
+             term, r.paid_on] for i, r in enumerate(rows_in, 1)]
+    sheet = Sheet("资助发放明细", NATIONAL_HEADERS, rows, banner=(f"全国学生资助管理信息系统导出：{COUNTY}{_term_title(term)}",),
+                  text_columns=("身份证件号",))
+    return _xlsx(out, file, "payments", [sheet])
+
+
 def helpers(county: County, out: Path) -> Written:
     rows = [[i, t.name, t.id_number, t.school.name if t.school else f"{COUNTY}教育局", t.role, t.phone]
             for i, t in enumerate(county.teachers + county.leaders, 1)]

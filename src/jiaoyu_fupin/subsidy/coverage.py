@@ -68,7 +68,9 @@ def check(conn: Connection, term: Term, scope: Scope | None = None) -> CoverageR
     payments["kind"] = _payment_kinds(payments)
     # A payment at the wrong amount is still a payment: it counts against missing and towards duplicates.
     paid = details.counts_as_paid(payments)
-    duplicates = _duplicates(payments, paid)
+    whole = _paid_in_parts(payments, paid)
+    payments.loc[whole & (payments["kind"].to_numpy() == AMOUNT_MISMATCH), "kind"] = 0
+    duplicates = _duplicates(payments, paid & ~whole)
     wanted = entitled[entitled["in_county"] == 1]
     missing = wanted[~contains(pair_key(payments)[paid], pair_key(wanted))]
 
@@ -131,6 +133,25 @@ def _with_entitlement(payments: pd.DataFrame, entitled: pd.DataFrame) -> pd.Data
     out["fen_max"] = np.where(hit, entitled["fen_max"].to_numpy(dtype=np.float64)[row] if found else 0, np.nan)
     out["amounts"] = np.where(hit, entitled["amounts"].to_numpy(dtype=object)[row] if found else None, None)
     return out
+
+
+def _paid_in_parts(payments: pd.DataFrame, paid: np.ndarray) -> np.ndarray:
+    """Rows of a student and program paid in several parts that together make the standard: 500 on the roster and
+    a late payment (补发) of the 125 missing are 625 paid, not two wrong amounts and a duplicate."""
+    whole = np.zeros(len(payments), dtype=bool)
+    rows = np.flatnonzero(paid & payments["fen_min"].notna().to_numpy())
+    if len(rows) < 2:
+        return whole
+    part = payments.iloc[rows]
+    keys = pd.Series(pair_key(part))
+    fen = pd.Series(part["fen"].to_numpy(dtype=np.int64))
+    total, times = fen.groupby(keys).transform("sum").to_numpy(), keys.groupby(keys).transform("size").to_numpy()
+    several = np.flatnonzero(times > 1)
+    for i in several:
+        amounts = part["amounts"].iat[i]
+        allowed = amounts if amounts is not None else (part["fen_min"].iat[i], part["fen_max"].iat[i])
+        whole[rows[i]] = total[i] in allowed
+    return whole
 
 
 def _duplicates(payments: pd.DataFrame, paid: np.ndarray) -> pd.DataFrame:

@@ -13,6 +13,7 @@ from jiaoyu_fupin.arrays import contains, distinct, pair_key
 from jiaoyu_fupin.frames import fetch_rows
 from jiaoyu_fupin.grades import grade_label
 from jiaoyu_fupin.policy import CATEGORIES, COUNTABLE_FEN
+from jiaoyu_fupin.poverty import registered_flag_sql
 from jiaoyu_fupin.subsidy import model as cov
 from jiaoyu_fupin.terms import Term
 
@@ -32,7 +33,7 @@ def by_ids(conn: Connection, sql: str, ids: Iterable[int], params: dict | None =
 
 def _students(conn: Connection, term: Term, ids: Iterable[int]) -> dict[int, dict]:
     rows = by_ids(conn, (
-        "SELECT s.id, s.id_number, s.name, s.family_category, s.household_id IS NOT NULL, e.stage, e.grade,"
+        f"SELECT s.id, s.id_number, s.name, s.family_category, {registered_flag_sql('s')}, e.stage, e.grade,"
         " e.class_name, e.boarding, COALESCE(sc.name, e.school_name), sc.township, e.status"
         " FROM students s LEFT JOIN enrollments e ON e.student_id = s.id AND e.term = :term"
         " LEFT JOIN schools sc ON sc.id = e.school_id WHERE s.id IN ({ids})"), ids, {"term": str(term)})

@@ -1,7 +1,7 @@
 """Who is entitled to what in a term: every 在校 enrollment matched against the standards in force.
 
-A student's family categories are the roll's 家庭经济困难类别, plus 建档立卡 wherever the poverty registry lists the
-student's ID number (the registry, not the roll, decides who is registered poor), plus 孤儿 and 残疾 from the roll's
+A student's family categories are the roll's 家庭经济困难类别, plus 建档立卡 wherever the one rule of
+poverty.registered_sql says so (the registry lists the student, or the roll does), plus 孤儿 and 残疾 from the roll's
 own columns.
 
 Speed: the database reduces every enrollment to a *profile*, one integer holding everything the standards look at
@@ -21,6 +21,7 @@ from sqlalchemy import Connection, text
 from jiaoyu_fupin import dialect
 from jiaoyu_fupin.frames import Query, query_int_frames
 from jiaoyu_fupin.policy import CATEGORIES, STAGES
+from jiaoyu_fupin.poverty import registered_sql
 from jiaoyu_fupin.terms import Term
 
 CATEGORY_BITS = {code: 1 << i for i, code in enumerate(CATEGORIES)}
@@ -40,7 +41,7 @@ def _case(expression: str, mapping: dict[str, int]) -> str:
 
 _CATEGORIES_SQL = (
     f"({_case('s.family_category', CATEGORY_BITS)}"
-    f" | (CASE WHEN s.household_id IS NOT NULL THEN {CATEGORY_BITS['registered_poor']} ELSE 0 END)"
+    f" | (CASE WHEN {registered_sql('s')} THEN {CATEGORY_BITS['registered_poor']} ELSE 0 END)"
     f" | (CASE WHEN s.is_orphan THEN {CATEGORY_BITS['orphan']} ELSE 0 END)"
     f" | (CASE WHEN s.disability IS NOT NULL AND s.disability != '' THEN {CATEGORY_BITS['disabled']} ELSE 0 END))"
 )
@@ -59,7 +60,7 @@ _ENROLLED = (
     f" + {1 << _SCHOOL_SHIFT} * CAST(COALESCE(e.school_id, -1) + 1 AS BIGINT)"
     " FROM students s {join} enrollments e ON e.student_id = s.id AND e.term = :term"
     " WHERE s.id BETWEEN :first AND :last AND e.status = '在校'"
-    " AND (s.family_category IS NOT NULL OR s.household_id IS NOT NULL OR s.is_orphan"
+    f" AND (s.family_category IS NOT NULL OR {registered_sql('s')} OR s.is_orphan"
     "      OR (s.disability IS NOT NULL AND s.disability != ''))"
 )
 
@@ -89,10 +90,14 @@ class Profile:
                    stage=STAGES[stage - 1] if stage else None,
                    categories=frozenset(c for c, bit in CATEGORY_BITS.items() if bits & bit))
 
-    def allowed(self, rules: list[tuple]) -> dict[int, tuple[int, ...]]:
-        """program_id → the amounts in 分 the standards allow this profile (several only where it cannot tell)."""
+    def allowed(self, rules: list[tuple], school: int = -1) -> dict[int, tuple[int, ...]]:
+        """program_id → the amounts in 分 the standards allow this profile at `school` (several only where it
+        cannot tell). A program with a standard for that very school (its own tuition) takes that one alone."""
         found: dict[int, set[int]] = {}
-        for program_id, stage, category, boarding, grade, place, fen in rules:
+        own: dict[int, set[int]] = {}
+        for program_id, stage, category, boarding, grade, place, fen, for_school in rules:
+            if for_school != -1 and for_school != school:
+                continue
             if stage != self.stage or category not in self.categories:
                 continue
             if boarding != -1 and boarding != self.boarding:
@@ -102,7 +107,8 @@ class Profile:
             # 州外 without 省内/省外 may be either: there both 路费 amounts stay allowed.
             if isinstance(place, str) and self.province and place != ("省内" if self.province == 1 else "省外"):
                 continue
-            found.setdefault(int(program_id), set()).add(int(fen))
+            (found if for_school == -1 else own).setdefault(int(program_id), set()).add(int(fen))
+        found.update(own)
         return {program: tuple(sorted(amounts)) for program, amounts in found.items()}
 
 
@@ -137,9 +143,16 @@ def entitlements(enrolled: pd.DataFrame, rules: pd.DataFrame) -> pd.DataFrame:
     in_county. fen_min = fen_max but where the ledger cannot tell between standards (路费 for a student whose
     province is unknown, a county file paying one program differently by category); there `amounts` holds every
     allowed amount, elsewhere None."""
-    profiles, inverse = np.unique(enrolled["profile"].to_numpy(), return_inverse=True)
+    # Students of a school with standards of its own are told apart by school as well: one more key per such school.
+    own = np.unique(rules["school_id"].to_numpy()[rules["school_id"].to_numpy() >= 0]) if len(rules) else []
+    keys = enrolled["profile"].to_numpy()
+    if len(own):
+        school = enrolled["school_id"].to_numpy()
+        keys = keys + (np.where(np.isin(school, own), school + 1, 0) << _SCHOOL_SHIFT)
+    profiles, inverse = np.unique(keys, return_inverse=True)
     table = list(rules.itertuples(index=False, name=None))
-    per_profile = [Profile.decode(int(p)).allowed(table) for p in profiles]
+    per_profile = [Profile.decode(int(p) & ((1 << _SCHOOL_SHIFT) - 1)).allowed(table, (int(p) >> _SCHOOL_SHIFT) - 1)
+                   for p in profiles]
     counts = np.array([len(a) for a in per_profile], dtype=np.int64)
     program = np.array([p for a in per_profile for p in a], dtype=np.int64)
     amounts = [v for a in per_profile for v in a.values()]

@@ -1,0 +1,44 @@
+"""Who is registered poor (建档立卡): one rule, used by every check and report.
+
+A student is registered poor when
+  1. the county's poverty registry lists the student's ID number (the import links the student to the registered
+     household: students.household_id), or
+  2. the roll says so: 家庭经济困难类别 建档立卡 (family_category), or 是否建档立卡贫困户 / 是否建档立卡 /
+     建档立卡贫困户 = 是, or a registered household's 贫困户属性 (一般贫困户, 扶贫低保户) (roll_registered).
+
+The registry is the county's record of its registered households, so a roll's 否 never takes off a student the
+registry lists (the roll's answer is kept, and shown by `fupin student show`). A roll's 是 counts for a student
+the registry does not list: a child from another county is in no registry file of this county, and the roll is
+how the county knows them. Nothing else decides it: the checks, the notice, pairing, dropout and every report read
+this rule, in SQL (registered_sql) or on a frame (registered_mask).
+"""
+
+from __future__ import annotations
+
+CATEGORY = "registered_poor"
+
+
+def registered_sql(alias: str = "s") -> str:
+    """The rule as an SQL condition on a students row `alias` (SQLite and PostgreSQL alike)."""
+    return (f"({alias}.household_id IS NOT NULL OR COALESCE({alias}.family_category = '{CATEGORY}', FALSE)"
+            f" OR COALESCE({alias}.roll_registered, FALSE))")
+
+
+def registered_flag_sql(alias: str = "s") -> str:
+    """The rule as a 0/1 value, for a SELECT list."""
+    return f"(CASE WHEN {registered_sql(alias)} THEN 1 ELSE 0 END)"
+
+
+# The columns of students the rule reads, for code that reads them into a frame.
+COLUMNS = ("household_id", "family_category", "roll_registered")
+
+
+def is_registered(household_id, family_category, roll_registered) -> bool:
+    """The rule on one student's values, as read from the students table."""
+    return household_id is not None or family_category == CATEGORY or bool(roll_registered)
+
+
+def registered_mask(frame):
+    """The rule on a frame holding the COLUMNS (a pandas boolean Series)."""
+    return (frame["household_id"].notna() | (frame["family_category"] == CATEGORY)
+            | frame["roll_registered"].map(lambda v: bool(v) if v is not None and v == v else False).astype(bool))
