@@ -79,3 +79,14 @@ def test_a_roll_correction_shows_the_file_that_now_holds_the_row(cli, tmp_path):
     assert cli("import", roster, "--replaces", first).exit_code == 0
     text = cli("student", "show", IDS["A"]).output
     assert "600 元" not in text and "625 元" in text and "名册2.xlsx" in text and "金额与标准不符" not in text
+
+
+def test_show_full_is_recorded_in_the_audit_and_masked_show_is_not(cli, tmp_path):
+    _county(cli, tmp_path)
+    assert cli("student", "show", IDS["A"]).exit_code == 0
+    assert json.loads(cli("audit", "--json").stdout) == [] or all(
+        "student" not in r["command"] for r in json.loads(cli("audit", "--json").stdout))
+    assert cli("student", "show", IDS["A"], "--full").exit_code == 0
+    records = [r for r in json.loads(cli("audit", "--json").stdout) if "student" in r["command"]]
+    assert len(records) == 1 and records[0]["people"] == 1 and records[0]["output"] == "标准输出"
+    assert IDS["A"] not in records[0]["command"] and IDS["A"][:6] in records[0]["command"]

@@ -36,6 +36,8 @@ def show_command(
             found = story(conn, key)
     except ClerkError as exc:
         common.fail(exc.message, EXIT_FINDINGS, exc.hint)
+    if full:  # the full ID number leaves the ledger: recorded before it is shown
+        common.record_export(ctx, ledger, 1)
     if as_json:
         typer.echo(json.dumps(found.as_json(full), ensure_ascii=False))
         return
