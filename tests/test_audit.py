@@ -41,6 +41,7 @@ def _ids(doc) -> set[str]:
     return found
 
 
+@pytest.mark.sqlite_only("the full sample county is built once as an SQLite file and copied with its backup API")
 def test_subsidy_check_json_and_out_are_recorded(county, tmp_path):
     out = tmp_path / "资助核对.xlsx"
     result = county("subsidy", "check", "--term", "2019秋", "--json", "--out", out)
@@ -57,6 +58,7 @@ def test_subsidy_check_json_and_out_are_recorded(county, tmp_path):
     assert abs(when - datetime.now()) < timedelta(minutes=5)  # local time, as the clerk reads it
 
 
+@pytest.mark.sqlite_only("the full sample county is built once as an SQLite file and copied with its backup API")
 def test_pair_check_and_dropout_lists_are_recorded(county, tmp_path):
     out = tmp_path / "结对.xlsx"
     pair = county("pair", "check", "--term", "2019秋", "--out", out)
@@ -72,6 +74,7 @@ def test_pair_check_and_dropout_lists_are_recorded(county, tmp_path):
     assert records[0]["people"] > 0 and records[0]["output"] == str(out.resolve())
 
 
+@pytest.mark.sqlite_only("the full sample county is built once as an SQLite file and copied with its backup API")
 def test_screen_output_is_not_recorded(county):
     assert county("subsidy", "check", "--term", "2019秋").exit_code == 1  # masked on screen
     assert county("dropout", "list").exit_code == 0
@@ -92,6 +95,7 @@ def test_error_workbook_is_recorded_with_the_people_in_it(cli, schools, tmp_path
     assert record["command"].startswith("fupin import ")
 
 
+@pytest.mark.sqlite_only("the full sample county is built once as an SQLite file and copied with its backup API")
 def test_audit_since_a_day(county):
     assert county("dropout", "list", "--json").exit_code == 0
     today = date.today()
@@ -103,6 +107,7 @@ def test_audit_since_a_day(county):
     assert county("audit", "--since", "去年").exit_code == 2
 
 
+@pytest.mark.sqlite_only("the full sample county is built once as an SQLite file and copied with its backup API")
 def test_no_export_the_ledger_cannot_record(county, monkeypatch):
     from jiaoyu_fupin import ledger
 
@@ -118,6 +123,7 @@ def test_no_export_the_ledger_cannot_record(county, monkeypatch):
     assert result.stdout == ""  # not one ID went out
 
 
+@pytest.mark.sqlite_only("the full sample county is built once as an SQLite file and copied with its backup API")
 def test_reports_as_of_keep_the_record(county):
     from jiaoyu_fupin.ledger import Ledger
     from jiaoyu_fupin.reports import asof
@@ -135,6 +141,7 @@ def test_people_in_counts_distinct_full_ids_only():
     assert people_in(doc) == 2
 
 
+@pytest.mark.sqlite_only("the full sample county is built once as an SQLite file and copied with its backup API")
 def test_a_command_given_an_id_number_is_recorded_masked(county):
     listed = json.loads(county("dropout", "list", "--json").stdout)
     child = listed["cases"][0]["id_number"]

@@ -45,6 +45,7 @@ def _digest(db: Path) -> str:
         conn.close()
 
 
+@pytest.mark.sqlite_only("the full sample county is built once as an SQLite file and copied with its backup API")
 def test_a_clean_ledger_verifies(county):
     result = county("db", "verify")
     assert result.exit_code == 0, result.output
@@ -54,6 +55,7 @@ def test_a_clean_ledger_verifies(county):
     assert doc["ok"] is True and doc["findings"] == [] and doc["schema_version"] == "m008_audit"
 
 
+@pytest.mark.sqlite_only("the full sample county is built once as an SQLite file and copied with its backup API")
 def test_import_records_what_each_batch_wrote(county):
     # The payments' batch wrote its rows and its money: the sum of the roster, by hand from the table.
     rows, fen = _one(county.db, "SELECT written_rows, written_amount FROM batches WHERE kind = 'payments' LIMIT 1")
@@ -62,6 +64,7 @@ def test_import_records_what_each_batch_wrote(county):
     assert rows > 0 and fen > 0
 
 
+@pytest.mark.sqlite_only("the full sample county is built once as an SQLite file and copied with its backup API")
 def test_verify_finds_a_lost_payment_and_an_altered_amount(county):
     first, second = [r[0] for r in sqlite3.connect(county.db).execute(
         "SELECT id FROM batches WHERE kind = 'payments' ORDER BY id LIMIT 2")]
@@ -74,6 +77,7 @@ def test_verify_finds_a_lost_payment_and_an_altered_amount(county):
     assert "多 1 元" not in result.output  # the amounts themselves are quoted, not a guess at the difference
 
 
+@pytest.mark.sqlite_only("the full sample county is built once as an SQLite file and copied with its backup API")
 def test_verify_finds_broken_references(county):
     _sql(county.db, "PRAGMA foreign_keys = OFF", "UPDATE enrollments SET student_id = 999999 WHERE id = 1")
     result = county("db", "verify")
@@ -81,6 +85,7 @@ def test_verify_finds_broken_references(county):
     assert "表 enrollments 有 1 行引用了表 students 中不存在的记录" in result.output
 
 
+@pytest.mark.sqlite_only("the full sample county is built once as an SQLite file and copied with its backup API")
 def test_verify_finds_a_damaged_file(county):
     _sql(county.db, "PRAGMA wal_checkpoint(TRUNCATE)")
     size = county.db.stat().st_size
@@ -93,12 +98,14 @@ def test_verify_finds_a_damaged_file(county):
     assert "Traceback" not in result.output
 
 
+@pytest.mark.sqlite_only("the full sample county is built once as an SQLite file and copied with its backup API")
 def test_verify_a_ledger_from_a_newer_fupin(county):
     _sql(county.db, "INSERT INTO schema_migrations VALUES ('m099_future_step', '2030-01-01 00:00:00')")
     result = county("db", "verify")
     assert result.exit_code == 1 and "请升级 fupin" in result.output
 
 
+@pytest.mark.sqlite_only("the full sample county is built once as an SQLite file and copied with its backup API")
 def test_backup_is_private_verified_and_audited(county, tmp_path):
     target = tmp_path / "备份" / "fupin_20191120.db"
     target.parent.mkdir()
@@ -114,6 +121,7 @@ def test_backup_is_private_verified_and_audited(county, tmp_path):
     assert list(target.parent.iterdir()) == [target]
 
 
+@pytest.mark.sqlite_only("the full sample county is built once as an SQLite file and copied with its backup API")
 def test_backup_never_overwrites(county, tmp_path):
     target = tmp_path / "old.db"
     target.write_bytes(b"an older backup")
@@ -130,6 +138,7 @@ def test_backup_of_a_postgresql_ledger_points_to_pg_dump():
     assert "pg_dump" in refused.value.hint and "secret" not in refused.value.message
 
 
+@pytest.mark.sqlite_only("the full sample county is built once as an SQLite file and copied with its backup API")
 def test_backup_while_an_import_is_writing_holds_all_of_it_or_none(county, tmp_path):
     importing = sqlite3.connect(county.db, isolation_level=None, check_same_thread=False)
     importing.execute("BEGIN IMMEDIATE")  # an import holds the write lock and has written half its rows
@@ -148,6 +157,7 @@ def test_backup_while_an_import_is_writing_holds_all_of_it_or_none(county, tmp_p
     assert _one(tmp_path / "after.db", "SELECT count(*) FROM batches")[0] == before + 1
 
 
+@pytest.mark.sqlite_only("the full sample county is built once as an SQLite file and copied with its backup API")
 def test_no_backup_without_its_audit_record(county, tmp_path, monkeypatch):
     from jiaoyu_fupin import ledger
 
@@ -163,6 +173,7 @@ def test_no_backup_without_its_audit_record(county, tmp_path, monkeypatch):
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(("b.db", ".b.db"))] == []
 
 
+@pytest.mark.sqlite_only("the full sample county is built once as an SQLite file and copied with its backup API")
 def test_restore_puts_the_backup_in_place_and_keeps_the_ledger_aside(county, tmp_path):
     backup = tmp_path / "b.db"
     assert county("db", "backup", backup).exit_code == 0
@@ -183,6 +194,7 @@ def test_restore_puts_the_backup_in_place_and_keeps_the_ledger_aside(county, tmp
     assert county("db", "verify").exit_code == 0
 
 
+@pytest.mark.sqlite_only("the full sample county is built once as an SQLite file and copied with its backup API")
 def test_restore_refuses_a_backup_that_fails_verify(county, tmp_path):
     backup = tmp_path / "b.db"
     assert county("db", "backup", backup).exit_code == 0
@@ -195,6 +207,7 @@ def test_restore_refuses_a_backup_that_fails_verify(county, tmp_path):
     assert not [p for p in tmp_path.iterdir() if "恢复前" in p.name]
 
 
+@pytest.mark.sqlite_only("the full sample county is built once as an SQLite file and copied with its backup API")
 def test_restore_refuses_a_file_that_is_no_ledger(county, tmp_path):
     junk = tmp_path / "junk.db"
     junk.write_bytes(b"PK\x03\x04 a workbook, not a ledger" * 100)
@@ -204,6 +217,7 @@ def test_restore_refuses_a_file_that_is_no_ledger(county, tmp_path):
     assert _digest(county.db) == before
 
 
+@pytest.mark.sqlite_only("the full sample county is built once as an SQLite file and copied with its backup API")
 def test_restore_waits_for_other_commands_to_finish(county, tmp_path):
     backup = tmp_path / "b.db"
     assert county("db", "backup", backup).exit_code == 0
@@ -218,6 +232,7 @@ def test_restore_waits_for_other_commands_to_finish(county, tmp_path):
     assert not [p for p in tmp_path.iterdir() if "恢复前" in p.name]
 
 
+@pytest.mark.sqlite_only("the full sample county is built once as an SQLite file and copied with its backup API")
 def test_restore_onto_a_new_machine(county, tmp_path):
     backup = tmp_path / "b.db"
     assert county("db", "backup", backup).exit_code == 0
