@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from jiaoyu_fupin.sample import NOTE_FILE
 from sample_ledger import county_folder, sample_files
@@ -85,3 +86,6 @@ def test_import_killed_mid_write_leaves_the_ledger_as_it_was(tmp_path_factory, t
     note = json.loads((county_folder(tmp_path_factory) / NOTE_FILE).read_text(encoding="utf-8"))
     counts = sqlite3.connect(cli.db).execute("SELECT count(*) FROM payments").fetchone()[0]
     assert counts == sum(note["files"][f"资助发放_{term}.xlsx"]["rows"] for term in ("2019春", "2019秋"))
+
+
+pytestmark = pytest.mark.sqlite_only("the file, its locks, PRAGMAs and the disk of an SQLite ledger")

@@ -158,3 +158,6 @@ def test_workbook_on_a_full_disk(cli, tmp_path, monkeypatch):
     assert result.exit_code == 2
     assert "磁盘空间已满" in result.output and "No space" not in result.output
     assert list(p.name for p in tmp_path.iterdir() if "模板" in p.name) == []
+
+
+pytestmark = pytest.mark.sqlite_only("the file, its locks, PRAGMAs and the disk of an SQLite ledger")

@@ -215,11 +215,15 @@ def problems(ws) -> list[str]:
     for chart in getattr(ws, "_charts", []):
         anchor = chart.anchor._from
         row, col = anchor.row + 1, anchor.col + 1
-        rows = math.ceil(chart.height * 72 / 2.54 / ROW_PT)
+        # A chart read back from a file keeps its size only in its anchor (openpyxl gives every chart it reads the
+        # default 15 x 7.5 cm), in EMU: 360,000 to the centimetre.
+        extent = getattr(chart.anchor, "ext", None)
+        width_cm, height_cm = (extent.width / 360000, extent.height / 360000) if extent else (chart.width, chart.height)
+        rows = math.ceil(height_cm * 72 / 2.54 / ROW_PT)
         if col != 1 or row + rows > last_row:
             out.append(f"图表（第 {row} 行）超出打印区域")
-        if chart.width * 72 / 2.54 > sum(column_points(w) for w in sheet_widths(ws)) + 1:
+        if width_cm * 72 / 2.54 > sum(column_points(w) for w in sheet_widths(ws)) + 1:
             out.append(f"图表（第 {row} 行）比表格宽，打印时会被截断")
-        if row - 1 not in breaks and rows_height(ws, 1, row - 1) + chart.height * 72 / 2.54 > page.page_height:
+        if row - 1 not in breaks and rows_height(ws, 1, row - 1) + height_cm * 72 / 2.54 > page.page_height:
             out.append(f"图表（第 {row} 行）会被分在两页上")
     return out

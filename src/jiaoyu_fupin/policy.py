@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tomllib
 import unicodedata
@@ -140,7 +141,7 @@ def _with_names(policy: Policy) -> Policy:
         programs.append({**program, "aliases": "|".join(dict.fromkeys(a for a in [*written[1:], *added] if a)),
                          "shared_names": "|".join(n for n, targets in policy.names.items()
                                                   if len(targets) > 1 and program["code"] in targets)})
-    return Policy(source=policy.source, programs=programs, standards=policy.standards, names=policy.names)
+    return dataclasses.replace(policy, programs=programs)
 
 
 def _key(name: str) -> str:

@@ -171,7 +171,7 @@ def _write_data_sheet(ws, kind: Kind) -> None:
             cell.fill = REQUIRED_FILL
             cell.comment = Comment("必填", "fupin", width=80, height=24)
         widest = max(display_width(column.aliases[0]), display_width(column.example), 8)
-        ws.column_dimensions[letter].width = max(widest + 4, 22 if column.text else 0)
+        ws.column_dimensions[letter].width = max(widest + 2, 20 if column.text else 0)
         if column.text:
             for row in range(2, last + 1):
                 ws.cell(row, index + 1).number_format = "@"
