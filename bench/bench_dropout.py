@@ -58,7 +58,7 @@ def births(rng: np.random.Generator, n: int, low: int, high: int) -> np.ndarray:
 
 
 def build(path: Path, children: int, students: int, seed: int = 2019) -> dict:
-    from jiaoyu_fupin.ledger import Ledger
+    from jiaoyu_fupin.store.ledger import Ledger
 
     rng = np.random.default_rng(seed)
     Ledger(path).close()
@@ -107,9 +107,9 @@ def main() -> int:
     expected = build(path, args.children, args.students)
     print(f"ledger built in {time.perf_counter() - t:.1f} s: {args.children:,} children, {args.students:,} students")
 
-    from jiaoyu_fupin.dropout import scan
-    from jiaoyu_fupin.ledger import Ledger
-    from jiaoyu_fupin.terms import Term
+    from jiaoyu_fupin.checks.dropout import scan
+    from jiaoyu_fupin.core.terms import Term
+    from jiaoyu_fupin.store.ledger import Ledger
 
     ledger = Ledger(path)
     ok = True

@@ -93,7 +93,7 @@ def _require_ok(result, what: str) -> None:
 
 
 def worker_first(args) -> dict:
-    from jiaoyu_fupin.ledger import Ledger
+    from jiaoyu_fupin.store.ledger import Ledger
 
     t = time.perf_counter()
     ledger = Ledger(str(args.db))
@@ -112,7 +112,7 @@ def worker_first(args) -> dict:
 
 
 def worker_again(args) -> dict:
-    from jiaoyu_fupin.ledger import Ledger
+    from jiaoyu_fupin.store.ledger import Ledger
 
     ledger = Ledger(str(args.db))
     result, seconds = _import(ledger, args.roll)

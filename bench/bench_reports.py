@@ -43,9 +43,9 @@ def worker_baseline(db: Path) -> dict:
 
 
 def worker_summary(db: Path) -> dict:
-    from jiaoyu_fupin.ledger import Ledger
     from jiaoyu_fupin.reports.summary import build_summary
     from jiaoyu_fupin.reports.summary_sheets import write_summary
+    from jiaoyu_fupin.store.ledger import Ledger
 
     with tempfile.TemporaryDirectory() as folder:
         t = time.perf_counter()
@@ -60,10 +60,10 @@ def worker_summary(db: Path) -> dict:
 
 
 def worker_monthly(db: Path) -> dict:
-    from jiaoyu_fupin.ledger import Ledger
     from jiaoyu_fupin.reports.monthly import build_monthly
     from jiaoyu_fupin.reports.monthly_sheets import write_monthly
     from jiaoyu_fupin.reports.period import Month
+    from jiaoyu_fupin.store.ledger import Ledger
 
     with tempfile.TemporaryDirectory() as folder:
         t = time.perf_counter()

@@ -44,9 +44,9 @@ def worker_baseline(db: Path) -> dict:
 
 
 def worker_check(db: Path) -> dict:
-    from jiaoyu_fupin.ledger import Ledger
-    from jiaoyu_fupin.subsidy.coverage import check
-    from jiaoyu_fupin.terms import Term
+    from jiaoyu_fupin.checks.subsidy.coverage import check
+    from jiaoyu_fupin.core.terms import Term
+    from jiaoyu_fupin.store.ledger import Ledger
 
     ledger = Ledger(db)
     term = Term.parse("2019秋")

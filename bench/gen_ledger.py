@@ -39,7 +39,7 @@ def standard(stage: str, grade: int, boarding: bool, category: str) -> list[tupl
 
 
 def generate(students: int, out: Path, seed: int = 2019) -> dict:
-    from jiaoyu_fupin.ledger import Ledger
+    from jiaoyu_fupin.store.ledger import Ledger
 
     rng = random.Random(seed)
     out.unlink(missing_ok=True)

@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from jiaoyu_fupin.idnumber import check_char
+from jiaoyu_fupin.core.idnumber import check_char
 
 
 def make_id(birth: date, seq: int = 1, region: str = "422822") -> str:
@@ -64,7 +64,7 @@ def backend(request) -> str:
 
 @pytest.fixture(scope="session")
 def pg_server():
-    from pgserver import Server
+    from helpers.pgserver import Server
 
     server = Server()  # raises (an error, not a skip) when no PostgreSQL is installed
     server.start()
@@ -150,7 +150,7 @@ class Cli:
         return self.runner.invoke(app, ["--db", str(self.db), *map(str, args)], catch_exceptions=False)
 
     def counts(self) -> dict[str, int]:
-        from jiaoyu_fupin.ledger import Ledger
+        from jiaoyu_fupin.store.ledger import Ledger
 
         ledger = Ledger(self.db)
         try:

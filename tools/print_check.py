@@ -1,7 +1,7 @@
 """Print every workbook in a folder to PDF with LibreOffice and judge the pages as a clerk would.
 
 For each sheet: how many pages it prints on and at what scale, measured on the PDF (the footer's text height
-against a page printed at 100 %), plus the rules `jiaoyu_fupin.pages.problems` reads from the page set-up.
+against a page printed at 100 %), plus the rules `jiaoyu_fupin.xlsx.pages.problems` reads from the page set-up.
 Writes the first page of each sheet as a PNG under --preview. Exit 1 when any rule is broken.
 
     python tools/print_check.py demo --preview demo/preview
@@ -21,8 +21,8 @@ from statistics import median
 
 import openpyxl
 
-from jiaoyu_fupin import pages
-from jiaoyu_fupin.sheets import save_workbook, write_table
+from jiaoyu_fupin.xlsx import pages
+from jiaoyu_fupin.xlsx.sheets import save_workbook, write_table
 
 PREVIEW_SHEETS = 20  # first pages previewed per workbook: a notice has a sheet per school
 _PAGE = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', re.S)

@@ -29,8 +29,8 @@ def progress_command(
     out_path: Annotated[Path | None, typer.Option("--out", help="另存为 Excel 工作簿（.xlsx），可直接打印")] = None,
 ) -> None:
     """计划对照实际：按计划项目、按类型、按责任股室、按月份；列出逾期未开展的计划项目和各项年度目标的完成情况。"""
-    from jiaoyu_fupin.collab.progress import CollabError, progress
-    from jiaoyu_fupin.collab.workbook import write_progress
+    from jiaoyu_fupin.checks.collab.progress import CollabError, progress
+    from jiaoyu_fupin.checks.collab.workbook import write_progress
 
     common.xlsx_arg(out_path, "扶贫协作_2019.xlsx")
     day = common.day_arg(as_of, "日期") or date.today()

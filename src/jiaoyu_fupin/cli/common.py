@@ -58,9 +58,9 @@ def interactive() -> bool:
 def open_ledger(ctx: typer.Context, *, migrate: bool = True, create: bool = False):
     """The ledger --db / FUPIN_DB / ./fupin.db names. Only `create` (init, import) may bring a new SQLite file into
     being: anywhere else a mistyped path would open an empty ledger and send the clerk off to re-import."""
-    from jiaoyu_fupin import ledger as ledgers
-    from jiaoyu_fupin.ledger import Ledger, LedgerError
-    from jiaoyu_fupin.policy import PolicyError
+    from jiaoyu_fupin.core.policy import PolicyError
+    from jiaoyu_fupin.store import ledger as ledgers
+    from jiaoyu_fupin.store.ledger import Ledger, LedgerError
 
     target = ctx.obj.get("db") if ctx.obj else None
     if not create:
@@ -100,7 +100,7 @@ def clerk_errors() -> Iterator[None]:
 
     from sqlalchemy.exc import DatabaseError, OperationalError
 
-    from jiaoyu_fupin.ledger import LedgerError, describe_database_error, os_reason
+    from jiaoyu_fupin.store.ledger import LedgerError, describe_database_error, os_reason
 
     try:
         yield
@@ -125,7 +125,7 @@ def clerk_errors() -> Iterator[None]:
 def command_line(ctx: typer.Context) -> str:
     """The command as given, for audit records: its name, arguments and the options set (not --db: a database
     address may hold a password), ID numbers masked."""
-    from jiaoyu_fupin.audit import masked
+    from jiaoyu_fupin.store.audit import masked
 
     parts = ["fupin", *ctx.command_path.split()[1:]]
     for param in ctx.command.params:
@@ -145,7 +145,7 @@ def command_line(ctx: typer.Context) -> str:
 def record_export(ctx: typer.Context, ledger, people: int, output=None) -> None:
     """An audit record for output holding `people` people's full ID numbers (`output` None: standard output).
     Called before the output is written: an export the ledger cannot record (locked, newer) does not happen."""
-    from jiaoyu_fupin import audit
+    from jiaoyu_fupin.store import audit
 
     if people:
         audit.record(ledger, command=command_line(ctx), output=output, people=people)
@@ -156,7 +156,7 @@ def _refuse_missing_file(target) -> None:
 
     from sqlalchemy.engine import make_url
 
-    from jiaoyu_fupin.ledger import LedgerError, resolve_target, to_url
+    from jiaoyu_fupin.store.ledger import LedgerError, resolve_target, to_url
 
     try:
         url = make_url(to_url(resolve_target(target)))
@@ -176,7 +176,7 @@ def active_policy(ctx: typer.Context):
     path = ctx.obj.get("policy") if ctx.obj else None
     if not path:
         return None
-    from jiaoyu_fupin.policy import PolicyError, load_policy
+    from jiaoyu_fupin.core.policy import PolicyError, load_policy
 
     try:
         return load_policy(path)
@@ -188,8 +188,9 @@ def _use_policy(ledger, path: str | None) -> None:
     """--policy / FUPIN_POLICY: install the county's standards when they differ from the ledger's, and say so."""
     if not path:
         return
-    from jiaoyu_fupin.policy import apply_policy, load_policy
-    from jiaoyu_fupin.settings import KEYS, fill_missing
+    from jiaoyu_fupin.core.policy import load_policy
+    from jiaoyu_fupin.store.policy import apply_policy
+    from jiaoyu_fupin.store.settings import KEYS, fill_missing
 
     policy = load_policy(path)
     with ledger.transaction() as conn:
@@ -206,7 +207,7 @@ def _use_policy(ledger, path: str | None) -> None:
 
 def term_arg(text: str | None):
     """--term as clerks write it (2019秋, 2019年秋季学期 …); None stays None; a bad term is misuse (exit 2)."""
-    from jiaoyu_fupin.terms import Term, TermError
+    from jiaoyu_fupin.core.terms import Term, TermError
 
     if text is None:
         return None
@@ -260,6 +261,6 @@ def write_file(path, write):
     try:
         return write()
     except OSError as exc:
-        from jiaoyu_fupin.ledger import os_reason
+        from jiaoyu_fupin.store.ledger import os_reason
 
         fail(f"无法写入“{path}”：{os_reason(exc)}", EXIT_MISUSE, "请检查是否有写入权限、磁盘是否已满、文件是否正被 Excel 打开")

@@ -17,7 +17,7 @@ NameArg = Annotated[str, typer.Argument(help="设置项：unit（填报单位）
 
 
 def _run(ctx: typer.Context, fn):
-    from jiaoyu_fupin.settings import SettingError
+    from jiaoyu_fupin.store.settings import SettingError
 
     ledger = common.open_ledger(ctx)
     try:
@@ -34,7 +34,7 @@ def set_command(
     value: Annotated[str, typer.Argument(help="设置的值，如 建始县教育局")],
 ) -> None:
     """设置一项，如 fupin config set unit 建始县教育局。"""
-    from jiaoyu_fupin.settings import KEYS, write
+    from jiaoyu_fupin.store.settings import KEYS, write
 
     key = _run(ctx, lambda conn: write(conn, name, value))
     out.print(f"已设置{KEYS[key]}：{value.strip()}")
@@ -43,7 +43,7 @@ def set_command(
 @config_app.command("unset")
 def unset_command(ctx: typer.Context, name: NameArg) -> None:
     """清除一项设置：报表上这一栏留空，供手写。"""
-    from jiaoyu_fupin.settings import KEYS, key_of, remove
+    from jiaoyu_fupin.store.settings import KEYS, key_of, remove
 
     removed = _run(ctx, lambda conn: remove(conn, name))
     title = KEYS[key_of(name)]
@@ -53,7 +53,7 @@ def unset_command(ctx: typer.Context, name: NameArg) -> None:
 @config_app.command("show")
 def show_command(ctx: typer.Context) -> None:
     """列出全部设置项和当前的值。"""
-    from jiaoyu_fupin.settings import KEYS, read
+    from jiaoyu_fupin.store.settings import KEYS, read
 
     values = _run(ctx, read)
     for key, title in KEYS.items():

@@ -32,7 +32,7 @@ def backup_command(
     副本只含已完成的导入。
     备份文件含全部学生的完整身份证号：只有本人可读（0600），并记入审计记录。
     """
-    from jiaoyu_fupin import backup
+    from jiaoyu_fupin.store import backup
 
     common.folder_arg(Path(target).parent, f"备份文件“{target}”")
     ledger = common.open_ledger(ctx)
@@ -54,7 +54,7 @@ def verify_command(
     检查数据库文件完整性、外键引用、结构版本，以及每个导入批次的行数和发放金额是否与导入时记录的一致。
     没有问题退出码 0；发现问题退出码 1，并列出问题。
     """
-    from jiaoyu_fupin import backup, integrity
+    from jiaoyu_fupin.store import backup, integrity
 
     if file is None:
         ledger = common.open_ledger(ctx, migrate=False)
@@ -98,8 +98,8 @@ def restore_command(
     先检查备份文件（同 fupin db verify），不通过则拒绝（退出码 1）。当前台账改名保留在同一文件夹
     （台账文件名.恢复前_日期_时间）。恢复前请停止其他 fupin 命令。
     """
-    from jiaoyu_fupin import backup
-    from jiaoyu_fupin.ledger import resolve_target, to_url
+    from jiaoyu_fupin.store import backup
+    from jiaoyu_fupin.store.ledger import resolve_target, to_url
 
     try:
         url = to_url(resolve_target(ctx.obj.get("db") if ctx.obj else None))
@@ -130,7 +130,7 @@ def audit_command(
     记录这些命令：subsidy check 和 pair check 的 --json / --out，dropout scan / list / show 的 --json，
     导入错误工作簿，db backup。
     """
-    from jiaoyu_fupin import audit
+    from jiaoyu_fupin.store import audit
 
     day = common.day_arg(since, "--since 日期")
     ledger = common.open_ledger(ctx)

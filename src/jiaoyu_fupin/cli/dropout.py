@@ -37,7 +37,7 @@ def scan_command(
 
     可反复运行：已有未销号案件的儿童不会重复立案。有未销号案件时退出码为 1。
     """
-    from jiaoyu_fupin.dropout import ScanError, scan
+    from jiaoyu_fupin.checks.dropout import ScanError, scan
 
     parsed = common.term_arg(term)
     day = common.day_arg(on) or date.today()
@@ -50,7 +50,7 @@ def scan_command(
     except ScanError as exc:
         fail(exc.message, EXIT_MISUSE, exc.hint)
     if as_json:
-        from jiaoyu_fupin.audit import people_in
+        from jiaoyu_fupin.store.audit import people_in
 
         doc = result.as_json()
         common.record_export(ctx, ledger, people_in(doc))
@@ -78,8 +78,8 @@ def _print_scan(result) -> None:
 def _print_cases(cases, title: str) -> None:
     from rich.table import Table
 
-    from jiaoyu_fupin.dropout.cases import ORIGINS, OUTCOMES, STATUS_NAMES
-    from jiaoyu_fupin.idnumber import mask
+    from jiaoyu_fupin.checks.dropout.cases import ORIGINS, OUTCOMES, STATUS_NAMES
+    from jiaoyu_fupin.core.idnumber import mask
 
     table = Table("案件", "姓名", "身份证号", "乡镇", "村", "年龄", "建档立卡", "情况", "劝返", "最近劝返", "学籍",
                   "状态", title=title)
@@ -113,7 +113,7 @@ def list_command(
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON：{\"cases\": [...]}（含完整身份证号，供程序使用）")] = False,
 ) -> None:
     """列出辍学案件：未销号的在前，建档立卡儿童在前；身份证号打码显示。"""
-    from jiaoyu_fupin.dropout import CaseError, list_cases
+    from jiaoyu_fupin.checks.dropout import CaseError, list_cases
 
     ledger = common.open_ledger(ctx)
     with ledger.engine.connect() as conn:
@@ -122,7 +122,7 @@ def list_command(
         except CaseError as exc:
             fail(exc.message, EXIT_MISUSE, exc.hint or None)
     if as_json:
-        from jiaoyu_fupin.audit import people_in
+        from jiaoyu_fupin.store.audit import people_in
 
         doc = {"cases": [c.as_json() for c in cases]}
         common.record_export(ctx, ledger, people_in(doc))
@@ -142,8 +142,8 @@ def show_command(
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON：案件、经过（立案、销号、重新立案）和劝返记录")] = False,
 ) -> None:
     """显示一个案件的全部经过：立案、每次劝返、销号、重新立案，按日期排列。"""
-    from jiaoyu_fupin.dropout import CaseError, case_history, find_case
-    from jiaoyu_fupin.dropout.cases import ORIGINS, OUTCOMES
+    from jiaoyu_fupin.checks.dropout import CaseError, case_history, find_case
+    from jiaoyu_fupin.checks.dropout.cases import ORIGINS, OUTCOMES
 
     ledger = common.open_ledger(ctx)
     try:
@@ -152,7 +152,7 @@ def show_command(
     except CaseError as exc:
         _case_error(exc)
     if as_json:
-        from jiaoyu_fupin.audit import people_in
+        from jiaoyu_fupin.store.audit import people_in
 
         doc = {"case": history.view.as_json(), "events": history.events, "visits": history.visits}
         common.record_export(ctx, ledger, people_in(doc))
@@ -177,7 +177,7 @@ def show_command(
 
 def _on_case(ctx: typer.Context, case: str, act):
     """Find the case and act on it in one transaction; a refusal leaves the ledger as it was and exits."""
-    from jiaoyu_fupin.dropout import CaseError, find_case
+    from jiaoyu_fupin.checks.dropout import CaseError, find_case
 
     ledger = common.open_ledger(ctx)
     try:
@@ -197,7 +197,7 @@ def visit_command(
     result: Annotated[str, typer.Option("--result", help="劝返就读情况记录")],
 ) -> None:
     """记录一次劝返（上门动员）。"""
-    from jiaoyu_fupin.dropout import record_visit
+    from jiaoyu_fupin.checks.dropout import record_visit
 
     day = common.day_arg(on)
     number, visits = _on_case(ctx, case, lambda conn, n: record_visit(conn, n, day, by, result))
@@ -216,8 +216,8 @@ def close_command(
     on: Annotated[str | None, typer.Option("--date", help="销号日期（默认今天）")] = None,
 ) -> None:
     """销号：写明结案方式和理由。劝返复学须写学校，送教上门须写送教教师；送教上门和缓学免学的儿童在有效期内不再被比对立案。"""
-    from jiaoyu_fupin.dropout import close_case
-    from jiaoyu_fupin.dropout.cases import OUTCOMES, outcome_code
+    from jiaoyu_fupin.checks.dropout import close_case
+    from jiaoyu_fupin.checks.dropout.cases import OUTCOMES, outcome_code
 
     day = common.day_arg(on) or date.today()
     valid_until = common.day_arg(until, "有效期")
@@ -236,7 +236,7 @@ def reopen_command(
     on: Annotated[str | None, typer.Option("--date", help="重新立案日期（默认今天）")] = None,
 ) -> None:
     """重新立案：已销号的案件重新打开；原来的销号记录保留在案件经过中。"""
-    from jiaoyu_fupin.dropout import reopen_case
+    from jiaoyu_fupin.checks.dropout import reopen_case
 
     day = common.day_arg(on) or date.today()
     number, _ = _on_case(ctx, case, lambda conn, n: reopen_case(conn, n, reason, day))

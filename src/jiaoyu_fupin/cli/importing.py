@@ -37,9 +37,9 @@ def import_command(
     用 --kind 指定时同样检查。有任何错误则整批不写入（退出码 1），有出错的行时生成错误工作簿；同一文件重复导入
     不会产生重复数据；文件里没有的列不会改动台账里原有的内容。
     """
+    from jiaoyu_fupin.core.terms import Term, TermError
     from jiaoyu_fupin.importers.columns import KINDS, kind_code
     from jiaoyu_fupin.importers.engine import import_files
-    from jiaoyu_fupin.terms import Term, TermError
 
     if kind is not None:
         if kind_code(kind) is None:
@@ -137,8 +137,8 @@ def _report(result) -> None:
 
 
 def _report_problems(ctx: typer.Context, ledger, result, errors: Path | None) -> None:
+    from jiaoyu_fupin.core.problems import grouped
     from jiaoyu_fupin.importers.error_workbook import write_error_workbook
-    from jiaoyu_fupin.problems import grouped
 
     problems = result.problems
     err.print(styled(("导入未完成", "bold red"), f"：发现 {len(problems):,} 个问题，本次没有写入任何数据。"))
@@ -159,14 +159,14 @@ def _report_problems(ctx: typer.Context, ledger, result, errors: Path | None) ->
     first = next(f for f in result.files if f.problems)
     path = errors or Path.cwd() / f"导入错误_{first.path.stem}.xlsx"
     try:
-        from jiaoyu_fupin.audit import people_in
+        from jiaoyu_fupin.store.audit import people_in
 
         # The rows at fault are copied whole, ID numbers and all.
         common.record_export(ctx, ledger, people_in([list(sheet.rows.values()) for sheet in sheets]), path)
         write_error_workbook(path, sheets)
         err.print(f"错误工作簿：{path}（按其中的说明改正原文件后重新导入）")
     except OSError as exc:
-        from jiaoyu_fupin.ledger import os_reason
+        from jiaoyu_fupin.store.ledger import os_reason
 
         err.print(f"无法写入错误工作簿 {path}：{os_reason(exc)}。可用 --errors 指定别的位置。")
 

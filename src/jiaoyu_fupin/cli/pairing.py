@@ -1,4 +1,4 @@
-"""`fupin pair check | assign | handbook | letters`: 结对帮扶 over the ledger; the work is done in jiaoyu_fupin.pairing."""
+"""`fupin pair check | assign | handbook | letters`: 结对帮扶 over the ledger; the work is done in jiaoyu_fupin.checks.pairing."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ MaxOption = Annotated[int, typer.Option("--max-per-helper", help="每名责任�
 
 def _run(fn):
     """Library refusals (unknown school, no roll for the term) are the user's to fix: exit 2 with the hint."""
-    from jiaoyu_fupin.pairing.data import PairingError
+    from jiaoyu_fupin.checks.pairing.data import PairingError
 
     try:
         return fn()
@@ -48,20 +48,20 @@ def check_command(
 
     没有问题时输出一行并返回 0；发现问题返回 1；用法错误返回 2。屏幕上的身份证号打码显示。
     """
-    from jiaoyu_fupin.pairing.check import check
+    from jiaoyu_fupin.checks.pairing.check import check
 
     parsed, day = common.term_arg(term), common.day_arg(as_of, "截至日期")
     common.xlsx_arg(out_path, "结对帮扶检查_2019秋.xlsx")
     ledger = common.open_ledger(ctx)
     result = _run(lambda: check(ledger, parsed, as_of=day, school=school, max_per_helper=max_per_helper))
     if as_json or out_path is not None:
-        from jiaoyu_fupin.audit import people_in
+        from jiaoyu_fupin.store.audit import people_in
 
         people = people_in(result.to_json())
         for output in [None] * as_json + [out_path] * (out_path is not None):
             common.record_export(ctx, ledger, people, output)
     if out_path is not None:
-        from jiaoyu_fupin.pairing.report import write_check_workbook
+        from jiaoyu_fupin.checks.pairing.report import write_check_workbook
 
         common.write_file(out_path, lambda: write_check_workbook(out_path, result))
         (err if as_json else out).print(f"检查工作簿：{out_path}")
@@ -74,7 +74,7 @@ def check_command(
 
 
 def _print_check(result) -> None:
-    from jiaoyu_fupin.pairing.check import KIND_TITLES
+    from jiaoyu_fupin.checks.pairing.check import KIND_TITLES
 
     s = result.summary
     scope = s["school"] or "全县"
@@ -108,13 +108,13 @@ def _table(title: str, headers: tuple[str, ...], rows: list[tuple], total: int) 
 
 
 def _masked(id_number: str) -> str:
-    from jiaoyu_fupin import idnumber
+    from jiaoyu_fupin.core import idnumber
 
     return idnumber.mask(id_number)
 
 
 def _code(code: str) -> str:
-    from jiaoyu_fupin.pairing.rules import shown_code
+    from jiaoyu_fupin.core.pairing import shown_code
 
     return shown_code(code)
 
@@ -181,7 +181,7 @@ def assign_command(
     “本班老师”指本学期已与该班其他学生结对的本校责任人。写入的结对从结对判断日（截至日期，限定在该学期之内）开始。
     全部推荐到人返回 0；有学生找不到可用的责任人返回 1。
     """
-    from jiaoyu_fupin.pairing.assign import propose, write
+    from jiaoyu_fupin.checks.pairing.assign import propose, write
 
     parsed, day = common.term_arg(term), common.day_arg(as_of, "截至日期")
     ledger = common.open_ledger(ctx)
@@ -219,7 +219,7 @@ def handbook_command(
 
     手册要打印存档，身份证号打码。
     """
-    from jiaoyu_fupin.pairing.handbook import build, write_handbook
+    from jiaoyu_fupin.checks.pairing.handbook import build, write_handbook
 
     parsed, day = common.term_arg(term), common.day_arg(as_of, "截至日期")
     common.xlsx_arg(out_path, "结对帮扶手册_城关中学.xlsx")
@@ -242,11 +242,11 @@ def letters_command(
     学校领导帮扶班级、教师帮扶学生（每校一份）。每份责任书一页，含工作要求和签字、盖章、日期栏。"""
     from datetime import date
 
+    from jiaoyu_fupin.checks.subsidy.scope import Scope, ScopeError
+    from jiaoyu_fupin.core.terms import Term
+    from jiaoyu_fupin.reports.letters.chain import letters
+    from jiaoyu_fupin.reports.letters.docx import write_letters
     from jiaoyu_fupin.reports.summary_basic import home_county
-    from jiaoyu_fupin.responsibility.chain import letters
-    from jiaoyu_fupin.responsibility.docx import write_letters
-    from jiaoyu_fupin.subsidy.scope import Scope, ScopeError
-    from jiaoyu_fupin.terms import Term
 
     common.folder_arg(out_dir, "责任书")
     day = common.day_arg(as_of, "截至日期") or date.today()

@@ -25,8 +25,8 @@ def rates_command(
 
     每项给出分子、分母、计算公式、目标和是否达标；百分数四舍五入保留两位小数。只有巩固率按定义封顶 100%，封顶时注明。
     """
+    from jiaoyu_fupin.core.terms import MAX_YEAR, MIN_YEAR
     from jiaoyu_fupin.rates import RatesError, compute_rates
-    from jiaoyu_fupin.terms import MAX_YEAR, MIN_YEAR
 
     if not MIN_YEAR <= year <= MAX_YEAR:
         fail(f"年份 {year} 不在 {MIN_YEAR}–{MAX_YEAR} 之间", EXIT_MISUSE, "例：--year 2019")
@@ -39,7 +39,7 @@ def rates_command(
         fail(exc.message, EXIT_MISUSE, exc.hint)
     if out_path is not None:
         from jiaoyu_fupin.rates.workbook import write_rates
-        from jiaoyu_fupin.settings import sign_off
+        from jiaoyu_fupin.store.settings import sign_off
 
         signed = sign_off(ledger)
         common.write_file(out_path, lambda: write_rates(report, out_path, sign_off=signed))

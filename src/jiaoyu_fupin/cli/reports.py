@@ -56,11 +56,11 @@ def _refuse_early(as_of: datetime | None, start, what: str) -> None:
 
 def _errors(exc: Exception) -> None:
     """The library's refusals as exit codes: no roll for the period is a refusal (1), the rest misuse (2)."""
-    from jiaoyu_fupin.pairing.data import PairingError
+    from jiaoyu_fupin.checks.pairing.data import PairingError
+    from jiaoyu_fupin.checks.subsidy.coverage import NoRollError
+    from jiaoyu_fupin.checks.subsidy.scope import ScopeError
     from jiaoyu_fupin.rates import RatesError
     from jiaoyu_fupin.reports.asof import AsOfError
-    from jiaoyu_fupin.subsidy.coverage import NoRollError
-    from jiaoyu_fupin.subsidy.scope import ScopeError
 
     if isinstance(exc, NoRollError):
         fail(f"截至时间的台账中没有 {exc.term} 的学籍名册，无法出表，什么也没有写", EXIT_FINDINGS,
@@ -110,7 +110,7 @@ def monthly_command(
     from jiaoyu_fupin.reports import details_monthly
     from jiaoyu_fupin.reports.monthly import build_monthly
     from jiaoyu_fupin.reports.monthly_sheets import file_name, write_monthly
-    from jiaoyu_fupin.settings import sign_off
+    from jiaoyu_fupin.store.settings import sign_off
 
     try:
         report = build_monthly(ledger, chosen, as_of=cut, school=school, details=details is not None)
@@ -158,7 +158,7 @@ def summary_command(
     """
     from datetime import date
 
-    from jiaoyu_fupin.terms import MAX_YEAR, MIN_YEAR
+    from jiaoyu_fupin.core.terms import MAX_YEAR, MIN_YEAR
 
     if not MIN_YEAR <= year <= MAX_YEAR:
         fail(f"年份 {year} 不在 {MIN_YEAR}–{MAX_YEAR} 之间", EXIT_MISUSE, "例：--year 2019")
@@ -181,7 +181,7 @@ def summary_command(
     from jiaoyu_fupin.reports.narrative import write_narrative
     from jiaoyu_fupin.reports.summary import build_summary
     from jiaoyu_fupin.reports.summary_sheets import write_summary
-    from jiaoyu_fupin.settings import sign_off
+    from jiaoyu_fupin.store.settings import sign_off
 
     try:
         summary = build_summary(ledger, year, as_of=cut, details=details is not None)

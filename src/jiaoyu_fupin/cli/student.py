@@ -27,8 +27,8 @@ def show_command(
     """
     import json
 
-    from jiaoyu_fupin.problems import ClerkError
-    from jiaoyu_fupin.story import story
+    from jiaoyu_fupin.core.problems import ClerkError
+    from jiaoyu_fupin.reports.story import story
 
     ledger = common.open_ledger(ctx)
     try:
@@ -41,7 +41,7 @@ def show_command(
     if as_json:
         typer.echo(json.dumps(found.as_json(full), ensure_ascii=False))
         return
-    from jiaoyu_fupin.idnumber import mask
+    from jiaoyu_fupin.core.idnumber import mask
 
     shown = found.id_number if full else mask(found.id_number)
     extra = f"，出生日期 {found.birth_date}，学籍号 {found.student_number or '无'}" if full else ""
@@ -67,8 +67,8 @@ def find_command(
     """按姓名查找学生：列出同名学生的遮盖身份证号、最近学期的学校和年级，以及来自哪个文件哪一行。"""
     import json
 
-    from jiaoyu_fupin.problems import ClerkError
-    from jiaoyu_fupin.story import find
+    from jiaoyu_fupin.core.problems import ClerkError
+    from jiaoyu_fupin.reports.story import find
 
     ledger = common.open_ledger(ctx)
     try:
@@ -84,7 +84,7 @@ def find_command(
                     "请核对姓名；或去掉 --school")
     from rich.table import Table
 
-    from jiaoyu_fupin.idnumber import mask
+    from jiaoyu_fupin.core.idnumber import mask
 
     table = Table("身份证号", "姓名", "性别", "学期", "学校", "年级", "班级", "来源", title=f"找到 {len(found)} 名学生")
     for m in found:

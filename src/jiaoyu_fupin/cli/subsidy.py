@@ -1,4 +1,4 @@
-"""`fupin subsidy standards | check | notice`: the work is done in jiaoyu_fupin.subsidy; here only options and output."""
+"""`fupin subsidy standards | check | notice`: the work is done in jiaoyu_fupin.checks.subsidy; here only options and output."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ TownshipOption = Annotated[str | None, typer.Option("--township", help="只看�
 
 
 def _scope(conn, school: str | None, township: str | None):
-    from jiaoyu_fupin.subsidy.scope import Scope, ScopeError
+    from jiaoyu_fupin.checks.subsidy.scope import Scope, ScopeError
 
     if school and township:
         fail("--school 和 --township 只能用一个", EXIT_MISUSE)
@@ -46,7 +46,7 @@ def standards_command(
     """列出台账中的资助标准（按项目、学段、困难类别、寄宿、年级和适用学期）。"""
     from rich.table import Table
 
-    from jiaoyu_fupin.subsidy.standards import in_force
+    from jiaoyu_fupin.checks.subsidy.standards import in_force
 
     chosen = common.term_arg(term)
     ledger = common.open_ledger(ctx)
@@ -81,7 +81,7 @@ def check_command(
 
     退出码：0 没有问题；1 发现问题（仅有县外就读名单不算问题）；2 用法错误。
     """
-    from jiaoyu_fupin.subsidy.coverage import NoRollError, check
+    from jiaoyu_fupin.checks.subsidy.coverage import NoRollError, check
 
     chosen = common.term_arg(term)
     if out_path is not None:
@@ -94,7 +94,7 @@ def check_command(
         except NoRollError as exc:
             fail(str(exc), EXIT_MISUSE, f"请先导入 {chosen} 的学籍名册（fupin import 学籍.xlsx），再核对发放")
     if as_json or out_path is not None:
-        from jiaoyu_fupin.audit import people_in
+        from jiaoyu_fupin.store.audit import people_in
 
         people = people_in(report.as_json())
         for output in [None] * as_json + [out_path] * (out_path is not None):
@@ -104,7 +104,7 @@ def check_command(
     else:
         _print_report(report)
     if out_path is not None:
-        from jiaoyu_fupin.subsidy.workbook import write_check_workbook
+        from jiaoyu_fupin.checks.subsidy.workbook import write_check_workbook
 
         common.write_file(out_path, lambda: write_check_workbook(report, out_path, ledger_name=ledger.display_name))
         err.print(f"已写入 {out_path}")
@@ -115,8 +115,8 @@ def check_command(
 def _print_report(report) -> None:
     from rich.table import Table
 
-    from jiaoyu_fupin.idnumber import mask
-    from jiaoyu_fupin.subsidy.model import KIND_TITLES, KINDS, yuan
+    from jiaoyu_fupin.checks.subsidy.model import KIND_TITLES, KINDS, yuan
+    from jiaoyu_fupin.core.idnumber import mask
 
     out.print(styled((f"{report.term} 学生资助核对（{report.scope.label}）", "bold"),
                      f"：应助学生 {report.entitled_students} 人，"
@@ -181,8 +181,8 @@ def notice_command(
     contact: Annotated[str | None, typer.Option("--contact", help="受理异议的部门和办公电话，印在名单下方")] = None,
 ) -> None:
     """生成公示名单：只有姓名、学校、年级、班级、资助项目（可选金额），绝不含身份证号、出生日期、住址、电话、银行卡和家庭困难情况。"""
-    from jiaoyu_fupin.subsidy.coverage import NoRollError
-    from jiaoyu_fupin.subsidy.notice import MIN_DAYS, notice_rows, write_notice
+    from jiaoyu_fupin.checks.subsidy.coverage import NoRollError
+    from jiaoyu_fupin.checks.subsidy.notice import MIN_DAYS, notice_rows, write_notice
 
     chosen = common.term_arg(term)
     common.xlsx_arg(out_path, "资助公示_2019秋.xlsx")

@@ -49,7 +49,7 @@ def list_command(
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON 数组，每项一个任务（学校任务每校一项）")] = False,
 ) -> None:
     """列出任务及其状态：已完成、未完成、逾期。不指定 --school 时只列局机关任务。"""
-    from jiaoyu_fupin.tasks.board import OVERDUE, TaskError, board, select_rows
+    from jiaoyu_fupin.checks.tasks.board import OVERDUE, TaskError, board, select_rows
 
     day = _as_of(as_of)
     ledger = common.open_ledger(ctx)
@@ -72,8 +72,8 @@ def list_command(
 def _print_rows(rows, day: date, school: str | None) -> None:
     from rich.table import Table
 
-    from jiaoyu_fupin.tasks.board import DONE, OVERDUE
-    from jiaoyu_fupin.tasks.checks import CHECKS
+    from jiaoyu_fupin.checks.tasks.board import DONE, OVERDUE
+    from jiaoyu_fupin.checks.tasks.checks import CHECKS
 
     if not rows:
         out.print(f"截至 {day:%Y-%m-%d} 没有符合条件的任务。")
@@ -101,7 +101,7 @@ def done_command(
     school: Annotated[str | None, typer.Option("--school", help=SCHOOL_HELP)] = None,
 ) -> None:
     """动态销号：记下任务已完成、日期和依据。关联了台账核对的任务，核对通过才能销号。"""
-    from jiaoyu_fupin.tasks.board import TaskError, sign_off
+    from jiaoyu_fupin.checks.tasks.board import TaskError, sign_off
 
     day = common.day_arg(on, "销号日期")
     _not_future(day)
@@ -124,7 +124,7 @@ def reopen_command(
     school: Annotated[str | None, typer.Option("--school", help=SCHOOL_HELP)] = None,
 ) -> None:
     """重新打开已销号的任务：销号记录保留，另记一条带日期和原因的重新打开。"""
-    from jiaoyu_fupin.tasks.board import TaskError, reopen
+    from jiaoyu_fupin.checks.tasks.board import TaskError, reopen
 
     day = _as_of(on)
     _not_future(day)
@@ -145,7 +145,7 @@ def tie_command(
     check: Annotated[str, typer.Option("--check", help="台账核对：subsidy（资助应助尽助）、pairing（一生一责任人）；none 解除")],
 ) -> None:
     """把任务和台账核对关联起来：核对通过（台账认可）才能销号。"""
-    from jiaoyu_fupin.tasks.board import TaskError, tie
+    from jiaoyu_fupin.checks.tasks.board import TaskError, tie
 
     ledger = common.open_ledger(ctx)
     try:
@@ -163,8 +163,8 @@ def board_command(
     as_of: Annotated[str | None, typer.Option("--as-of", help=AS_OF_HELP)] = None,
 ) -> None:
     """挂图作战：按股室、按一级指标的完成情况（进度条，逾期标红），任务清单和学校任务完成情况，可直接打印。"""
-    from jiaoyu_fupin.tasks.board import OVERDUE, board
-    from jiaoyu_fupin.tasks.workbook import write_board
+    from jiaoyu_fupin.checks.tasks.board import OVERDUE, board
+    from jiaoyu_fupin.checks.tasks.workbook import write_board
 
     common.xlsx_arg(out_path, "挂图_2019-11.xlsx")
     day = _as_of(as_of)

@@ -10,12 +10,14 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, insert
 
-from jiaoyu_fupin.importers import store, values
+from jiaoyu_fupin.core.names import text_key
+from jiaoyu_fupin.core.policy import Policy
+from jiaoyu_fupin.importers import values
 from jiaoyu_fupin.importers.reader import Table
 from jiaoyu_fupin.importers.rowchecks import Checked, bad_values
-from jiaoyu_fupin.importers.store import fetch
-from jiaoyu_fupin.models import Batch, School
-from jiaoyu_fupin.policy import Policy
+from jiaoyu_fupin.store import bulk as store
+from jiaoyu_fupin.store.bulk import fetch
+from jiaoyu_fupin.store.models import Batch, School
 
 
 @dataclass
@@ -112,31 +114,14 @@ def match_schools(conn: Connection, names: pd.Series) -> tuple[pd.Series, pd.Ser
     codes, uniques = pd.factorize(names)
     table = np.full((len(uniques) + 1, 2), None, dtype=object)  # the last row answers empty cells (code -1)
     for i, name in enumerate(uniques):
-        table[i] = found.get(values.text_key(name), (None, None))
+        table[i] = found.get(text_key(name), (None, None))
     picked = table[codes]
     return (pd.Series(picked[:, 0], index=names.index, dtype=object),
             pd.Series(picked[:, 1], index=names.index, dtype=object))
 
 
-STAGE_OF_TYPE = {"幼儿园": "学前", "小学": "小学", "教学点": "小学", "初中": "初中", "初级中学": "初中",
-                 "普通高中": "普通高中", "高中": "普通高中", "中职": "中职", "中等职业学校": "中职",
-                 "特殊教育": "特殊教育", "特殊教育学校": "特殊教育"}
-# Words in the type names school lists really use (完全小学, 村小, 小学教学点, 公办幼儿园, 职业高级中学 …), checked
-# in this order; 九年一贯制 and 完全中学 span two stages, so their grade decides.
-_TYPE_WORDS = (("一贯制", None), ("完全中学", None), ("特殊教育", "特殊教育"), ("特教", "特殊教育"),
-               ("幼儿", "学前"), ("小学", "小学"), ("村小", "小学"), ("教学点", "小学"),
-               ("职业", "中职"), ("中职", "中职"), ("职高", "中职"), ("中专", "中职"), ("技工", "中职"),
-               ("初级中学", "初中"), ("初中", "初中"), ("高级中学", "普通高中"), ("高中", "普通高中"))
 
 
-def stage_of_type(school_type: str | None) -> str | None:
-    """The stage a school's type implies, or None when it spans stages (九年一贯制) or says nothing."""
-    if not school_type:
-        return None
-    key = values.text_key(school_type)
-    if key in STAGE_OF_TYPE:
-        return STAGE_OF_TYPE[key]
-    return next((stage for word, stage in _TYPE_WORDS if word in key), None)
 
 
 def iso(series: pd.Series) -> pd.Series:

@@ -17,7 +17,7 @@ from xml.etree import ElementTree
 
 import numpy as np
 
-from jiaoyu_fupin.problems import column_letter
+from jiaoyu_fupin.core.problems import column_letter
 
 _CHUNK = 1 << 22
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"

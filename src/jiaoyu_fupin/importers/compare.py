@@ -17,8 +17,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from sqlalchemy import Connection, Integer, Table
 
-from jiaoyu_fupin import dialect
-from jiaoyu_fupin.importers.store import CHUNK, repetitive
+from jiaoyu_fupin.store import dialect
+from jiaoyu_fupin.store.bulk import CHUNK, repetitive
 
 FINGERPRINT = "_fingerprint"
 

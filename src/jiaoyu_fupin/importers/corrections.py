@@ -15,7 +15,7 @@ from sqlalchemy import Connection, select, update
 
 from jiaoyu_fupin.importers.columns import kind_title
 from jiaoyu_fupin.importers.revert import REVERT_KIND, RevertError, batch_row, revert
-from jiaoyu_fupin.models import Batch, Payment
+from jiaoyu_fupin.store.models import Batch, Payment
 
 
 def find_batch(conn: Connection, named: int | str) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import Connection
 
-from jiaoyu_fupin.importers import store, values
+from jiaoyu_fupin.importers import values
 from jiaoyu_fupin.importers.base import (
     BatchMaker,
     Counts,
@@ -25,7 +25,8 @@ from jiaoyu_fupin.importers.rowchecks import (
     required_columns,
     required_values,
 )
-from jiaoyu_fupin.models import DropoutCase, DropoutVisit, Student
+from jiaoyu_fupin.store import bulk as store
+from jiaoyu_fupin.store.models import DropoutCase, DropoutVisit, Student
 
 CASE_FIELDS = ["name", "student_id", "school_grade", "guardian_name", "guardian_phone", "address", "reason",
                "measures"]

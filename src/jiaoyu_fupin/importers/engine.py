@@ -11,8 +11,10 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import Connection, select, text
 
-from jiaoyu_fupin import idnumber
-from jiaoyu_fupin.collab import importing as collab_importing
+from jiaoyu_fupin.core import idnumber
+from jiaoyu_fupin.core.policy import Policy
+from jiaoyu_fupin.core.problems import ClerkError, ImportRefused, Problem
+from jiaoyu_fupin.importers import collab as collab_importing
 from jiaoyu_fupin.importers import (
     corrections,
     dropouts,
@@ -23,15 +25,14 @@ from jiaoyu_fupin.importers import (
     statistics,
     students,
 )
+from jiaoyu_fupin.importers import tasks as task_importing
 from jiaoyu_fupin.importers.base import BatchMaker, Options, Prepared
 from jiaoyu_fupin.importers.error_workbook import ErrorSheet
 from jiaoyu_fupin.importers.reader import Table, read_tables, unknown_headers
 from jiaoyu_fupin.importers.rowchecks import person_names
-from jiaoyu_fupin.integrity import record_totals
-from jiaoyu_fupin.models import Batch
-from jiaoyu_fupin.policy import Policy
-from jiaoyu_fupin.problems import ClerkError, ImportRefused, Problem
-from jiaoyu_fupin.tasks import importing as task_importing
+from jiaoyu_fupin.store.integrity import record_totals
+from jiaoyu_fupin.store.links import link_households, link_payments
+from jiaoyu_fupin.store.models import Batch
 
 # Kind -> (validate, write), in the order files are applied within one command: what others point at comes first.
 IMPORTERS = {
@@ -201,8 +202,8 @@ def import_files(ledger, paths: list[Path], *, kind: str | None = None, sheet: s
             # problem in one round; any problem anywhere (or --dry-run) writes nothing.
             if any(r.problems for r in results) or dry_run:
                 raise _Rollback
-            _link_households(conn, {r.kind for r in readable})
-            _link_payments(conn, {r.kind for r in readable})
+            link_households(conn, {r.kind for r in readable})
+            link_payments(conn, {r.kind for r in readable})
             record_totals(conn, [r.batch_id for r in results])
     except _Rollback:
         pass
@@ -292,34 +293,7 @@ def _write(conn: Connection, result: FileResult, prepared: Prepared, effective: 
         )
 
 
-def _link_households(conn: Connection, kinds: set[str]) -> None:
-    """Point students at their registered poor household wherever the registry lists their ID number: the first
-    half of who is registered poor (poverty.py holds the whole rule)."""
-    if not kinds & {"registry", "roll", "away"}:
-        return
-    if conn.execute(text("SELECT 1 FROM registry_people LIMIT 1")).first() is None:
-        return
-    conn.execute(text(
-        "UPDATE students SET household_id = ("
-        " SELECT h.id FROM registry_people p JOIN households h ON h.household_code = p.household_code"
-        " WHERE p.id_number = students.id_number)"
-        " WHERE id_number IN (SELECT id_number FROM registry_people)"
-        " OR household_id IS NOT NULL"
-    ))
 
 
-def _link_payments(conn: Connection, kinds: set[str]) -> None:
-    """Point payments at their student once a roll names them: a roster imported before the roll is a fact too."""
-    if not kinds & {"roll", "away"}:
-        return
-    conn.execute(text(
-        "UPDATE payments SET student_id = (SELECT s.id FROM students s WHERE s.id_number = payments.id_number)"
-        " WHERE student_id IS NULL AND id_number IN (SELECT id_number FROM students)"
-    ))
 
 
-def relink(conn: Connection) -> None:
-    """Redo both links from the stored rows alone: a ledger rebuilt as of a past date (reports --as-of) then links
-    exactly as the imports up to that date did."""
-    _link_households(conn, {"registry"})
-    _link_payments(conn, {"roll"})

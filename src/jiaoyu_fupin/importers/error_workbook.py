@@ -5,7 +5,6 @@ Nothing in it is meant to be imported again; the clerk corrects the original fil
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path, PureWindowsPath
@@ -14,11 +13,11 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from jiaoyu_fupin import pages
+from jiaoyu_fupin.core.problems import Problem, column_letter
 from jiaoyu_fupin.importers.columns import header_key
-from jiaoyu_fupin.importers.template import display_width, save_workbook
-from jiaoyu_fupin.problems import Problem, column_letter
-from jiaoyu_fupin.sheets import column_widths
+from jiaoyu_fupin.xlsx import pages
+from jiaoyu_fupin.xlsx.sheets import column_widths
+from jiaoyu_fupin.xlsx.workbook import display_width, save_workbook, unique_sheet_title
 
 SUMMARY_SHEET = "问题汇总"
 SUMMARY_TITLE = "导入未完成：以下问题需要修改后重新导入，本次没有写入任何数据"
@@ -34,8 +33,6 @@ BAD_FILL = PatternFill("solid", fgColor="FFC7CE")  # Excel's own "light red fill
 BAD_FONT = Font(color="9C0006")
 BOLD = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
-_MAX_SHEET_TITLE = 31
-_BAD_TITLE_CHARS = re.compile(r"[\[\]:*?/\\]")
 _EXCEL_MAX_TEXT = 32767
 _WIDTH_SAMPLE_ROWS = 200  # widths from a sample: measuring 50,000 rows of CJK text would cost seconds
 
@@ -49,21 +46,6 @@ class ErrorSheet:
     problems: list[Problem]  # row None = a file-level problem such as a missing column
 
 
-def unique_sheet_title(wanted: str, taken: set[str]) -> str:
-    """A title Excel accepts (≤31 chars, none of []:*?/\\, no edge apostrophe) and not yet in `taken`.
-
-    Excel compares titles without regard to case, so `taken` holds lower-cased titles; the result is added.
-    """
-    base = _BAD_TITLE_CHARS.sub("_", wanted).strip().strip("'") or "文件"
-    title = base[:_MAX_SHEET_TITLE]
-    number = 1
-    # "History" is reserved by Excel for its change tracking sheet.
-    while title.lower() in taken or title.lower() == "history":
-        number += 1
-        suffix = f"({number})"
-        title = base[: _MAX_SHEET_TITLE - len(suffix)] + suffix
-    taken.add(title.lower())
-    return title
 
 
 def _text(value: object) -> str | None:

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, select
 
-from jiaoyu_fupin import idnumber
-from jiaoyu_fupin.importers import store, values
+from jiaoyu_fupin.core import idnumber
+from jiaoyu_fupin.importers import values
 from jiaoyu_fupin.importers.base import (
     BatchMaker,
     Counts,
@@ -31,7 +31,8 @@ from jiaoyu_fupin.importers.rowchecks import (
     required_columns,
     required_values,
 )
-from jiaoyu_fupin.models import Helper, Pairing, School, Student
+from jiaoyu_fupin.store import bulk as store
+from jiaoyu_fupin.store.models import Helper, Pairing, School, Student
 
 SCHOOL_FIELDS = ["school_code", "school_type", "township", "ownership"]
 HELPER_FIELDS = ["name", "school_id", "role", "phone"]

@@ -7,8 +7,12 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection
 
-from jiaoyu_fupin import idnumber
-from jiaoyu_fupin.importers import store, values
+from jiaoyu_fupin.core import idnumber
+from jiaoyu_fupin.core.names import text_key
+from jiaoyu_fupin.core.pairing import ITEM_WORDS, LEVEL_WORDS, class_key
+from jiaoyu_fupin.core.stages import stage_of_type
+from jiaoyu_fupin.core.terms import Term
+from jiaoyu_fupin.importers import values
 from jiaoyu_fupin.importers.base import (
     BatchMaker,
     Counts,
@@ -21,7 +25,6 @@ from jiaoyu_fupin.importers.base import (
     match_schools,
     single_term,
     spoken_for,
-    stage_of_type,
 )
 from jiaoyu_fupin.importers.org import _codes as helper_codes  # one rule for ID-or-staff-number codes
 from jiaoyu_fupin.importers.reader import Table
@@ -33,14 +36,13 @@ from jiaoyu_fupin.importers.rowchecks import (
     required_columns,
     required_values,
 )
-from jiaoyu_fupin.models import HelpActivity, Helper, Oversight, Pairing, School, Student
-from jiaoyu_fupin.pairing.rules import ITEM_WORDS, LEVEL_WORDS, class_key
-from jiaoyu_fupin.terms import Term
+from jiaoyu_fupin.store import bulk as store
+from jiaoyu_fupin.store.models import HelpActivity, Helper, Oversight, Pairing, School, Student
 
 ACTIVITY_KEY = ["helper_id", "student_id", "activity_type", "activity_date"]
 OVERSIGHT_FIELDS = ["helper_id", "level", "township", "school_id", "stage", "grade", "class_name", "term"]
-_ITEMS = {values.text_key(k): v for k, v in ITEM_WORDS.items()}
-_LEVELS = {values.text_key(k): v for k, v in LEVEL_WORDS.items()}
+_ITEMS = {text_key(k): v for k, v in ITEM_WORDS.items()}
+_LEVELS = {text_key(k): v for k, v in LEVEL_WORDS.items()}
 
 
 def _helper_ids(conn: Connection, table: Table, checked: Checked, field_name: str) -> pd.Series:

@@ -12,7 +12,8 @@ import hashlib
 import pandas as pd
 from sqlalchemy import Connection, select
 
-from jiaoyu_fupin.importers import corrections, program_names, store, values
+from jiaoyu_fupin.core.policy import CEILING_TIMES, PAYMENT_LIMIT
+from jiaoyu_fupin.importers import corrections, program_names, values
 from jiaoyu_fupin.importers.base import (
     BatchMaker,
     Counts,
@@ -31,9 +32,10 @@ from jiaoyu_fupin.importers.rowchecks import (
     required_columns,
     required_values,
 )
-from jiaoyu_fupin.models import Batch, Payment, Program, Student
-from jiaoyu_fupin.models.base import to_fen
-from jiaoyu_fupin.policy import CEILING_TIMES, PAYMENT_LIMIT, amount_ceilings
+from jiaoyu_fupin.store import bulk as store
+from jiaoyu_fupin.store.models import Batch, Payment, Program, Student
+from jiaoyu_fupin.store.models.base import to_fen
+from jiaoyu_fupin.store.policy import amount_ceilings
 
 
 def _above_ceiling(conn: Connection, table: Table, checked, amount: pd.Series, program_id: pd.Series,

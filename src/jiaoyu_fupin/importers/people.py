@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import Connection
 
-from jiaoyu_fupin import idnumber
-from jiaoyu_fupin.importers import store, values
+from jiaoyu_fupin.core import idnumber
+from jiaoyu_fupin.importers import values
 from jiaoyu_fupin.importers.base import (
     BatchMaker,
     Counts,
@@ -28,7 +28,8 @@ from jiaoyu_fupin.importers.rowchecks import (
     required_columns,
     required_values,
 )
-from jiaoyu_fupin.models import Household, PopulationChild, RegistryPerson
+from jiaoyu_fupin.store import bulk as store
+from jiaoyu_fupin.store.models import Household, PopulationChild, RegistryPerson
 
 HOUSEHOLD_FIELDS = ["county", "township", "village", "poverty_attribute", "poverty_status"]
 PERSON_FIELDS = ["name", "household_code", "person_code", "relation", "school_status", "not_in_school_reason",

@@ -15,8 +15,9 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, select
 
+from jiaoyu_fupin.core.names import text_key
 from jiaoyu_fupin.importers import values
-from jiaoyu_fupin.models import Enrollment, Program, Standard, Student
+from jiaoyu_fupin.store.models import Enrollment, Program, Standard, Student
 
 _CHUNK = 500
 
@@ -37,9 +38,9 @@ def names(conn: Connection) -> Names:
             select(Program.id, Program.name, Program.aliases, Program.shared_names).order_by(Program.id)):
         titles[pid] = name
         for text in [name, *filter(None, aliases.split("|"))]:
-            specific[values.text_key(text)] = pid
+            specific[text_key(text)] = pid
         for text in filter(None, (shared_names or "").split("|")):
-            shared.setdefault(values.text_key(text), []).append(pid)
+            shared.setdefault(text_key(text), []).append(pid)
     # A ledger made before shared names kept 一补 as an alias of 寄宿生生活补助; the shared meaning wins.
     specific = {key: pid for key, pid in specific.items() if key not in shared}
     fits: dict[int, set] = {}

@@ -20,10 +20,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from jiaoyu_fupin.core.problems import ImportRefused, Problem, column_letter
 from jiaoyu_fupin.importers.bounds import TooLarge, check_workbook, check_xls
 from jiaoyu_fupin.importers.columns import Kind, header_key
 from jiaoyu_fupin.importers.detect import SNIFF_ROWS, Finding, Header, candidates, locate, no_header
-from jiaoyu_fupin.problems import ImportRefused, Problem, column_letter
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 CSV_SUFFIXES = {".csv", ".txt"}

@@ -16,11 +16,11 @@ from datetime import UTC, date, datetime
 from sqlalchemy import Boolean, Connection, Date, DateTime, Table, delete, insert, select, update
 from sqlmodel import SQLModel
 
-from jiaoyu_fupin.importers import history
+from jiaoyu_fupin.core.problems import ClerkError
 from jiaoyu_fupin.importers.columns import kind_title
-from jiaoyu_fupin.models import Batch, RowVersion
-from jiaoyu_fupin.models.base import Money, from_fen
-from jiaoyu_fupin.problems import ClerkError
+from jiaoyu_fupin.store import history
+from jiaoyu_fupin.store.models import Batch, RowVersion
+from jiaoyu_fupin.store.models.base import Money, from_fen
 
 REVERT_KIND = "revert"
 # Links the ledger derives from the rows alone after every import (engine.relink): a student's household, a
@@ -101,7 +101,7 @@ def revert(conn: Connection, batch_id: int, *, dry_run: bool = False, note: str 
         for start in range(0, len(created), _CHUNK):
             conn.execute(delete(table).where(table.c.id.in_(created[start:start + _CHUNK])))
     conn.execute(update(Batch.__table__).where(Batch.id == batch_id).values(reverted_by=done.revert_batch))
-    from jiaoyu_fupin.importers.engine import relink
+    from jiaoyu_fupin.store.links import relink
 
     relink(conn)
     return done

@@ -12,8 +12,10 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection
 
-from jiaoyu_fupin.grades import grade_label
-from jiaoyu_fupin.importers import store, values
+from jiaoyu_fupin.core.grades import grade_label
+from jiaoyu_fupin.core.names import text_key
+from jiaoyu_fupin.core.stages import stage_of_type
+from jiaoyu_fupin.importers import values
 from jiaoyu_fupin.importers.base import (
     BatchMaker,
     Counts,
@@ -24,7 +26,6 @@ from jiaoyu_fupin.importers.base import (
     keep_frame,
     match_schools,
     spoken_for,
-    stage_of_type,
 )
 from jiaoyu_fupin.importers.reader import Table
 from jiaoyu_fupin.importers.rowchecks import (
@@ -34,7 +35,8 @@ from jiaoyu_fupin.importers.rowchecks import (
     required_columns,
     required_values,
 )
-from jiaoyu_fupin.models import PopulationCount, SchoolStat
+from jiaoyu_fupin.store import bulk as store
+from jiaoyu_fupin.store.models import PopulationCount, SchoolStat
 
 COUNT_KEY = ["year", "township", "birth_year", "birth_month", "sex"]
 STAT_NUMBERS = ["entrants", "enrolled", "graduates", "transfers_in", "transfers_out"]
@@ -48,7 +50,7 @@ _COUNT = re.compile(r"^\d+(?:\.0+)?$")
 def parse_counts(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Head counts: whole numbers, "1,250" and "1250人" accepted; negatives and fractions are bad."""
     def one(text: str):
-        k = values.text_key(text).replace(",", "").replace("，", "").removesuffix("人")
+        k = text_key(text).replace(",", "").replace("，", "").removesuffix("人")
         return int(float(k)) if _COUNT.match(k) else None
 
     parsed = values.by_unique(series, one)
@@ -58,7 +60,7 @@ def parse_counts(series: pd.Series) -> tuple[pd.Series, pd.Series]:
 def parse_years(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     """2019, 2019年, 2019年度 -> 2019."""
     def one(text: str):
-        m = _YEAR.match(values.text_key(text))
+        m = _YEAR.match(text_key(text))
         return int(m[1]) if m and 1900 <= int(m[1]) <= 2100 else None
 
     parsed = values.by_unique(series, one)
@@ -68,7 +70,7 @@ def parse_years(series: pd.Series) -> tuple[pd.Series, pd.Series]:
 def parse_school_years(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     """2018-2019学年, 2018—2019学年度 or plain 2018 -> 2018, the year the school year began."""
     def one(text: str):
-        k = values.text_key(text)
+        k = text_key(text)
         m = _SCHOOL_YEAR.match(k)
         if m:
             return int(m[1]) if int(m[2]) == int(m[1]) + 1 else None
@@ -82,7 +84,7 @@ def parse_school_years(series: pd.Series) -> tuple[pd.Series, pd.Series]:
 def parse_births(series: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     """(birth year, birth month or None, bad): 2013, 2013年, 2013-09, 2013年9月, 201309, a date."""
     def one(text: str):
-        k = values.text_key(text)
+        k = text_key(text)
         m = _YEAR.match(k)
         if m:
             return (int(m[1]), None)
@@ -120,7 +122,7 @@ def validate_population_counts(conn: Connection, table: Table, options: Options)
     bad_values(table, checked, "year", bad, "统计年度“{value}”无法识别", "请写成 2019 这样的四位年份")
     sex, bad = values.map_values(col("sex"), values.SEX)
     bad_values(table, checked, "sex", bad, "性别“{value}”无法识别", "请填写“男”或“女”，或留空表示男女合计")
-    township = col("township").map(values.text_key, na_action="ignore")
+    township = col("township").map(text_key, na_action="ignore")
     frame = pd.DataFrame({"year": _none(year), "township": _none(township), "birth_year": birth_year,
                           "birth_month": birth_month, "sex": _none(sex)})
     key = _joined(frame, COUNT_KEY).where(birth_year.notna())
@@ -173,7 +175,7 @@ def validate_school_stats(conn: Connection, table: Table, options: Options) -> P
     school_id, school_type = match_schools(conn, names)
     school_id = school_id.where(school_id.notna(), None)
     township_of = dict(zip(*_townships(conn), strict=True))
-    township = col("township").map(values.text_key, na_action="ignore").astype(object)
+    township = col("township").map(text_key, na_action="ignore").astype(object)
     township = township.where(township.notna(), school_id.map(township_of, na_action="ignore"))
     stage, bad = values.map_values(col("stage"), values.STAGES)
     bad_values(table, checked, "stage", bad, "学段“{value}”无法识别", "请填写 小学、初中 等")
@@ -206,7 +208,7 @@ def validate_school_stats(conn: Connection, table: Table, options: Options) -> P
 
 
 def _townships(conn: Connection) -> tuple[list, list]:
-    from jiaoyu_fupin.models import School
+    from jiaoyu_fupin.store.models import School
 
     frame = store.fetch(conn, School.__table__, ["id", "township"])
     return list(frame["id"]), list(frame["township"])

@@ -8,8 +8,10 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, select
 
-from jiaoyu_fupin import idnumber
-from jiaoyu_fupin.importers import store, values
+from jiaoyu_fupin.core import idnumber
+from jiaoyu_fupin.core.stages import stage_of_type
+from jiaoyu_fupin.core.terms import Term
+from jiaoyu_fupin.importers import values
 from jiaoyu_fupin.importers.base import (
     BatchMaker,
     Counts,
@@ -21,7 +23,6 @@ from jiaoyu_fupin.importers.base import (
     match_schools,
     single_term,
     spoken_for,
-    stage_of_type,
     terms,
 )
 from jiaoyu_fupin.importers.compare import diff_fetched, fetch_fingerprints
@@ -34,8 +35,8 @@ from jiaoyu_fupin.importers.rowchecks import (
     required_columns,
     required_values,
 )
-from jiaoyu_fupin.models import Enrollment, RegistryPerson, Student
-from jiaoyu_fupin.terms import Term
+from jiaoyu_fupin.store import bulk as store
+from jiaoyu_fupin.store.models import Enrollment, RegistryPerson, Student
 
 STUDENT_FIELDS = ["name", "sex", "birth_date", "student_number", "family_category", "disability", "is_orphan",
                   "roll_registered"]

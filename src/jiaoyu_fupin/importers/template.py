@@ -9,11 +9,10 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from jiaoyu_fupin import pages
-from jiaoyu_fupin.files import write_atomic
+from jiaoyu_fupin.core.problems import column_letter
 from jiaoyu_fupin.importers.columns import KINDS, Column, Kind
-from jiaoyu_fupin.problems import column_letter
-from jiaoyu_fupin.safe_cells import make_inert
+from jiaoyu_fupin.xlsx import pages
+from jiaoyu_fupin.xlsx.workbook import display_width, save_workbook
 
 INSTRUCTIONS_SHEET = "填写说明"
 # Rows prepared as Text and covered by dropdowns; a county's largest file (the roll) stays well under this.
@@ -58,16 +57,8 @@ _DATE_FIELDS = {"birth_date", "paid_on", "start_date", "end_date", "visit_date",
 _MONTH_FIELDS = {"left_month"}
 
 
-def display_width(text: str) -> int:
-    """Excel column width needed for text: CJK and full-width characters take two cells' worth."""
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
-def save_workbook(workbook: Workbook, path: Path, *, private: bool = False) -> Path:
-    """Save a workbook whole or not at all (files.write_atomic), with no text from the data left as a live formula;
-    `private` for workbooks that hold full ID numbers, phones or addresses (0600), the others 0644."""
-    make_inert(workbook)
-    return write_atomic(path, workbook.save, private=private)
 
 
 def _meaning(column: Column) -> str:

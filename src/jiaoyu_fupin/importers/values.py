@@ -13,12 +13,8 @@ from decimal import Decimal, InvalidOperation
 import numpy as np
 import pandas as pd
 
-from jiaoyu_fupin.terms import Term, TermError
-
-
-def text_key(text: str) -> str:
-    """Names compared without spaces and width differences (全角/半角)."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+from jiaoyu_fupin.core.names import text_key
+from jiaoyu_fupin.core.terms import Term, TermError
 
 
 def by_unique(series: pd.Series, fn) -> pd.Series:

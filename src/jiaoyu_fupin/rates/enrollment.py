@@ -12,10 +12,10 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy import Connection, text
 
-from jiaoyu_fupin import ages
-from jiaoyu_fupin.frames import query_frame
+from jiaoyu_fupin.core import ages
 from jiaoyu_fupin.rates.indicators import Rate
 from jiaoyu_fupin.rates.population import Population, iso_dates, member
+from jiaoyu_fupin.store.frames import query_frame
 
 COMPULSORY = ("小学", "初中", "特殊教育")
 NO_TOWNSHIP = "（未填乡镇）"

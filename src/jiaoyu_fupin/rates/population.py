@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, text
 
-from jiaoyu_fupin import ages
-from jiaoyu_fupin.frames import query_frame
-from jiaoyu_fupin.problems import ClerkError
+from jiaoyu_fupin.core import ages
+from jiaoyu_fupin.core.problems import ClerkError
+from jiaoyu_fupin.store.frames import query_frame
 
 SOURCES = {"list": "户籍适龄儿童名单（逐人，按身份证号中的出生日期计算年龄）",
            "counts": "户籍人口分年龄汇总（按乡镇和出生年份）"}

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, text
 
-from jiaoyu_fupin.problems import ClerkError
+from jiaoyu_fupin.core.problems import ClerkError
 from jiaoyu_fupin.rates import enrollment, retention
 from jiaoyu_fupin.rates.indicators import INDICATORS, Rate
 from jiaoyu_fupin.rates.population import load_population

@@ -15,11 +15,11 @@ from collections import Counter
 import pandas as pd
 from sqlalchemy import Connection, text
 
-from jiaoyu_fupin.frames import query_frame
+from jiaoyu_fupin.core.terms import Term
 from jiaoyu_fupin.rates.enrollment import grouped
 from jiaoyu_fupin.rates.indicators import Rate
 from jiaoyu_fupin.rates.population import member
-from jiaoyu_fupin.terms import Term
+from jiaoyu_fupin.store.frames import query_frame
 
 KEY = "compulsory_retention"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from jiaoyu_fupin.rates.report import GROUPINGS, RatesReport
-from jiaoyu_fupin.sheets import save_workbook, sign, write_table
+from jiaoyu_fupin.xlsx.sheets import save_workbook, sign, write_table
 
 HEADERS = ("指标", "分子", "分母", "数值（%）", "目标（%）", "是否达标", "计算公式", "说明")
 _MET = {True: "达标", False: "未达标", None: "无法计算"}

@@ -29,9 +29,9 @@ from pathlib import Path
 from sqlalchemy import Connection, create_engine, event, text
 from sqlalchemy.engine import make_url
 
-from jiaoyu_fupin.files import removed_on_exit, sweep
-from jiaoyu_fupin.importers.engine import relink
-from jiaoyu_fupin.problems import ClerkError
+from jiaoyu_fupin.core.files import removed_on_exit, sweep
+from jiaoyu_fupin.core.problems import ClerkError
+from jiaoyu_fupin.store.links import relink
 
 _SNAPSHOT_FOLDER = re.compile(r"^fupin-asof-(?P<pid>\d+)-")
 
@@ -153,7 +153,7 @@ def reading(ledger, as_of: datetime | None = None) -> Iterator[Reading]:
 @contextmanager
 def snapshot(ledger, as_of: datetime):
     """A temporary SQLite ledger holding the data as it stood at `as_of`; deleted when the block ends."""
-    from jiaoyu_fupin.ledger import Ledger
+    from jiaoyu_fupin.store.ledger import Ledger
 
     require_copyable(ledger)
     sweep(Path(tempfile.gettempdir()), _SNAPSHOT_FOLDER)
@@ -190,7 +190,7 @@ def _copy_from_server(ledger, target: Path) -> None:
     the rewinding below then works on the copy exactly as on a county's file."""
     from sqlmodel import SQLModel
 
-    from jiaoyu_fupin import dialect, migrations
+    from jiaoyu_fupin.store import dialect, migrations
 
     engine = create_engine(f"sqlite:///{target}")
     try:

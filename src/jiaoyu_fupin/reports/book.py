@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from openpyxl.worksheet.worksheet import Worksheet
 
-from jiaoyu_fupin.sheets import COUNT_FORMAT, write_table
+from jiaoyu_fupin.xlsx.sheets import COUNT_FORMAT, write_table
 
 WAN_FORMAT = "#,##0.0000"  # 万元 to four decimals, as the county writes its summaries
 PERCENT_FORMAT = "0.00"

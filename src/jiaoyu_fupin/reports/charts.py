@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from openpyxl.chart import BarChart, Reference
 from openpyxl.worksheet.worksheet import Worksheet
 
-from jiaoyu_fupin import pages
+from jiaoyu_fupin.xlsx import pages
 
 CM = 72 / 2.54  # points in a centimetre
 HEIGHT_CM, MIN_HEIGHT_CM = 9.0, 6.5

@@ -20,11 +20,11 @@ from pathlib import Path
 import pandas as pd
 from openpyxl import Workbook
 
-from jiaoyu_fupin.idnumber import mask
-from jiaoyu_fupin.importers.template import write_atomic
-from jiaoyu_fupin.policy import COUNTABLE_FEN
+from jiaoyu_fupin.core.files import write_atomic
+from jiaoyu_fupin.core.idnumber import mask
+from jiaoyu_fupin.core.policy import COUNTABLE_FEN
 from jiaoyu_fupin.reports.book import wan
-from jiaoyu_fupin.safe_cells import inert_row
+from jiaoyu_fupin.xlsx.safe_cells import inert_row
 
 PERSON = "_person"  # hidden: the full ID number, for counting distinct people; never written
 FEN = "_fen"  # hidden: the amount in 分, for sums

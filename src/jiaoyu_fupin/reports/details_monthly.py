@@ -14,6 +14,8 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import Connection, text
 
+from jiaoyu_fupin.checks.subsidy.model import KIND_TITLES
+from jiaoyu_fupin.core.terms import Term
 from jiaoyu_fupin.reports import facts
 from jiaoyu_fupin.reports.details import (
     FEN,
@@ -27,8 +29,6 @@ from jiaoyu_fupin.reports.details import (
     masked,
     write_details,
 )
-from jiaoyu_fupin.subsidy.model import KIND_TITLES
-from jiaoyu_fupin.terms import Term
 
 POOR, CHANGES, AWAY, PAYMENTS, FINDINGS, CASES = ("在籍建档立卡明细", "比上月增减明细", "县外就读明细", "本月发放明细",
                                                   "资助核对问题明细", "辍学案件明细")

@@ -8,6 +8,8 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import Connection, text
 
+from jiaoyu_fupin.checks.subsidy.model import KIND_TITLES
+from jiaoyu_fupin.core.terms import Term
 from jiaoyu_fupin.reports.details import (
     FEN,
     PERSON,
@@ -25,8 +27,6 @@ from jiaoyu_fupin.reports.facts import NO_STAGE, POOR
 from jiaoyu_fupin.reports.period import year_terms
 from jiaoyu_fupin.reports.summary_basic import TYPE_ROWS, _type_of, home_county
 from jiaoyu_fupin.reports.summary_control import OTHER_AID
-from jiaoyu_fupin.subsidy.model import KIND_TITLES
-from jiaoyu_fupin.terms import Term
 
 SCHOOLS, ROLL, POOR_LIST, PAYMENTS, FINDINGS, CASES = ("学校明细", "学籍明细", "建档立卡学生明细", "资助发放明细",
                                                        "资助核对问题明细", "辍学案件明细")

@@ -10,12 +10,12 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import Connection, bindparam, text
 
-from jiaoyu_fupin.dropout import list_cases
-from jiaoyu_fupin.frames import query_frame
-from jiaoyu_fupin.pairing.rules import EXCLUDED_STATUSES
-from jiaoyu_fupin.policy import COUNTABLE_FEN
-from jiaoyu_fupin.poverty import registered_sql
-from jiaoyu_fupin.terms import Term
+from jiaoyu_fupin.checks.dropout import list_cases
+from jiaoyu_fupin.core.pairing import EXCLUDED_STATUSES
+from jiaoyu_fupin.core.policy import COUNTABLE_FEN
+from jiaoyu_fupin.core.poverty import registered_sql
+from jiaoyu_fupin.core.terms import Term
+from jiaoyu_fupin.store.frames import query_frame
 
 # Registered poor as every check counts them: the one rule of poverty.py.
 POOR = registered_sql("s")

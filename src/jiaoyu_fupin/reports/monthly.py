@@ -14,18 +14,17 @@ from decimal import Decimal
 
 import pandas as pd
 
-from jiaoyu_fupin.collab import monthly as collab_monthly
-from jiaoyu_fupin.pairing import check as pair_check
-from jiaoyu_fupin.pairing import rules as pair_rules
-from jiaoyu_fupin.pairing.data import load as load_pairing
-from jiaoyu_fupin.reports import details_monthly, facts
+from jiaoyu_fupin.checks.pairing import check as pair_check
+from jiaoyu_fupin.checks.pairing.data import load as load_pairing
+from jiaoyu_fupin.checks.subsidy import coverage
+from jiaoyu_fupin.checks.subsidy.coverage import require_roll
+from jiaoyu_fupin.checks.subsidy.model import KIND_TITLES, KINDS, yuan
+from jiaoyu_fupin.checks.subsidy.scope import Scope
+from jiaoyu_fupin.core import pairing as pair_rules
+from jiaoyu_fupin.reports import collab_monthly, details_monthly, facts
 from jiaoyu_fupin.reports.asof import AsOfError, reading
 from jiaoyu_fupin.reports.book import percent
 from jiaoyu_fupin.reports.period import Month, month_earlier
-from jiaoyu_fupin.subsidy import coverage
-from jiaoyu_fupin.subsidy.coverage import require_roll
-from jiaoyu_fupin.subsidy.model import KIND_TITLES, KINDS, yuan
-from jiaoyu_fupin.subsidy.scope import Scope
 
 MONTHLY_ITEMS = [pair_rules.LABELS[i] for i in pair_rules.MONTHLY_ITEMS]
 TERM_ITEMS = [pair_rules.LABELS[i] for i in pair_rules.TERM_ITEMS]

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from jiaoyu_fupin.importers.error_workbook import unique_sheet_title
 from jiaoyu_fupin.reports import book
 from jiaoyu_fupin.reports.monthly import Block, MonthlyReport
-from jiaoyu_fupin.sheets import MONEY_FORMAT, remainder, save_workbook, sign
+from jiaoyu_fupin.xlsx.sheets import MONEY_FORMAT, remainder, save_workbook, sign
+from jiaoyu_fupin.xlsx.workbook import unique_sheet_title
 
 HEADERS = ["类别", "项目", "人数（笔数、件数）", "金额（元）", "说明"]
 TOWNSHIP_HEADERS = ["乡镇", "建档立卡在籍", "比上月新增", "比上月减少", "本月发放笔数", "本月发放金额（元）",

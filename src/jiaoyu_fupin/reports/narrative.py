@@ -7,10 +7,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from jiaoyu_fupin.importers.template import write_atomic
+from jiaoyu_fupin.core.files import write_atomic
+from jiaoyu_fupin.core.resources import resource_dir
 from jiaoyu_fupin.reports.summary import YearSummary
 from jiaoyu_fupin.reports.summary_control import OTHER_AID
-from jiaoyu_fupin.resources import resource_dir
 
 TEMPLATE = "总结模板.md"
 _STAGE_WORDS = (("中职", "名中职生"), ("普通高中", "名高中生"), ("初中", "名初中生"), ("小学", "名小学生"),

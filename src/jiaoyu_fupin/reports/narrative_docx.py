@@ -18,7 +18,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from jiaoyu_fupin.importers.template import write_atomic
+from jiaoyu_fupin.core.files import write_atomic
 
 GAP = re.compile(r"(【[^】]*】)")
 # (font, size in points, bold, centred) by kind of line.

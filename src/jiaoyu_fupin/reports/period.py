@@ -8,8 +8,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from jiaoyu_fupin.problems import ClerkError
-from jiaoyu_fupin.terms import AUTUMN, MAX_YEAR, MIN_YEAR, SPRING, Term
+from jiaoyu_fupin.core.problems import ClerkError
+from jiaoyu_fupin.core.terms import AUTUMN, MAX_YEAR, MIN_YEAR, SPRING, Term
 
 
 class PeriodError(ClerkError, ValueError):

@@ -12,12 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from jiaoyu_fupin.collab import summary as collab_summary
-from jiaoyu_fupin.reports import details_summary, facts, summary_basic, summary_control
+from jiaoyu_fupin.checks.subsidy.coverage import require_roll
+from jiaoyu_fupin.reports import collab_summary, details_summary, facts, summary_basic, summary_control
 from jiaoyu_fupin.reports.asof import reading
 from jiaoyu_fupin.reports.book import Table
 from jiaoyu_fupin.reports.period import year_terms
-from jiaoyu_fupin.subsidy.coverage import require_roll
 
 
 @dataclass

@@ -8,18 +8,18 @@ from decimal import Decimal
 
 from sqlalchemy import Connection, text
 
-from jiaoyu_fupin.pairing import check as pair_check
-from jiaoyu_fupin.pairing import rules as pair_rules
-from jiaoyu_fupin.pairing import six_ones
-from jiaoyu_fupin.pairing.data import load as load_pairing
+from jiaoyu_fupin.checks.pairing import check as pair_check
+from jiaoyu_fupin.checks.pairing import six_ones
+from jiaoyu_fupin.checks.pairing.data import load as load_pairing
+from jiaoyu_fupin.checks.subsidy import coverage
+from jiaoyu_fupin.checks.subsidy.model import KIND_TITLES
+from jiaoyu_fupin.core import pairing as pair_rules
+from jiaoyu_fupin.core.terms import Term
 from jiaoyu_fupin.rates import RatesError, compute_rates
 from jiaoyu_fupin.reports import charts, facts
 from jiaoyu_fupin.reports.book import OUTSIDE_TOWNSHIPS, PERCENT_FORMAT, WAN_FORMAT, Table, percent, wan
 from jiaoyu_fupin.reports.facts import AMOUNT_SUM
-from jiaoyu_fupin.sheets import remainder
-from jiaoyu_fupin.subsidy import coverage
-from jiaoyu_fupin.subsidy.model import KIND_TITLES
-from jiaoyu_fupin.terms import Term
+from jiaoyu_fupin.xlsx.sheets import remainder
 
 _MET = {True: "达标", False: "未达标", None: "无法计算"}
 _FINDINGS = ("missing", "duplicate", "ineligible", "amount_mismatch", "not_enrolled", "unknown_student")

@@ -10,7 +10,7 @@ from openpyxl import Workbook
 
 from jiaoyu_fupin.reports import book, charts
 from jiaoyu_fupin.reports.summary import YearSummary
-from jiaoyu_fupin.sheets import save_workbook, sign
+from jiaoyu_fupin.xlsx.sheets import save_workbook, sign
 
 
 def tables(summary: YearSummary, generated: datetime) -> list[book.Table]:

@@ -7,15 +7,7 @@ import random
 
 from jiaoyu_fupin.sample import facts
 from jiaoyu_fupin.sample.facts import COUNTY_CODE, FALL, GRADES, SEAT, SPRING, TOWNSHIPS
-from jiaoyu_fupin.sample.model import (
-    Away,
-    County,
-    Person,
-    Placement,
-    birth_for_age,
-    fall_age,
-    weighted_pick,
-)
+from jiaoyu_fupin.sample.model import Away, County, Person, Placement, birth_for_age, fall_age, weighted_pick
 from jiaoyu_fupin.sample.schools import School, _spread, sub_rng
 
 _TOWNSHIP_NAMES = [t for t, _ in TOWNSHIPS]

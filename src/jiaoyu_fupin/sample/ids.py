@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from datetime import date
 
-from jiaoyu_fupin.idnumber import check_char
+from jiaoyu_fupin.core.idnumber import check_char
 
 
 class IdAllocator:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from jiaoyu_fupin.grades import grade_label
+from jiaoyu_fupin.core.grades import grade_label
 from jiaoyu_fupin.sample import names
 from jiaoyu_fupin.sample.facts import COUNTY, COUNTY_CODE, TOWNSHIPS
 from jiaoyu_fupin.sample.model import County, Pairing, Teacher, birth_for_age

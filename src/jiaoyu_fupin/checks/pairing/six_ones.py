@@ -1,0 +1,103 @@
+"""Which 六个一 items each pairing owes in a term, and whether each is done, overdue or not yet due."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from jiaoyu_fupin.checks.pairing.data import TermData
+from jiaoyu_fupin.core import pairing as rules
+
+DONE, OVERDUE, PENDING = "done", "overdue", "pending"
+STATUS_LABELS = {DONE: "已做", OVERDUE: "逾期", PENDING: "未到期"}
+KEY = ["helper_id", "student_id", "item", "period"]
+
+
+def _period(item: str, day: str) -> str:
+    return rules.period_of(item, date.fromisoformat(day[:10]))  # ISO text as the ledger stores dates
+
+
+def statuses(data: TermData, pairings: pd.DataFrame) -> pd.DataFrame:
+    """One row per item owed: helper_id, student_id, item, period, deadline, status, done_on.
+
+    An item is owed by a pairing in effect on its deadline (rules module); it is done when the helper has a record
+    of that kind for that student in that period, dated no later than the as-of date.
+    """
+    term = data.term
+    first, last = rules.first_day(term).isoformat(), rules.last_day(term).isoformat()
+    p = pairings[(pairings["start_date"] <= last) & (pairings["end_date"].isna() | (pairings["end_date"] >= first))]
+    points = rules.due_points(term)
+    point_of = {(d.item, d.period): i for i, d in enumerate(points)}
+    items = np.array([d.item for d in points], dtype=object)
+    periods = np.array([d.period for d in points], dtype=object)
+    deadlines = np.array([d.deadline.isoformat() for d in points], dtype=object)
+    # Every pairing against every due point, joined on integer keys (helper, student, point): merges and
+    # de-duplication over the item and period texts cost most of a county's check.
+    row = np.repeat(np.arange(len(p)), len(points))
+    point = np.tile(np.arange(len(points)), len(p))
+    deadline = deadlines[point]
+    start, end = p["start_date"].to_numpy(dtype=object)[row], p["end_date"].to_numpy(dtype=object)[row]
+    ended = pd.notna(end)
+    owed = start <= deadline
+    owed[ended] &= end[ended] >= deadline[ended]
+    dues = pd.DataFrame({"h": p["helper_id"].to_numpy(dtype=np.int64)[row][owed],
+                         "s": p["student_id"].to_numpy(dtype=np.int64)[row][owed], "point": point[owed]})
+    dues = dues.drop_duplicates(["h", "s", "point"]).reset_index(drop=True)
+
+    as_of = data.as_of.isoformat()
+    acts = data.activities[data.activities["activity_date"] <= as_of]  # the record as it stood on the as-of date
+    done_on = np.full(len(dues), None, dtype=object)
+    if len(acts):
+        # Points per distinct (item, date): a term's log repeats a few hundred dates over many rows. A record whose
+        # period is none of the term's points can match no item owed.
+        kinds = acts[["activity_type", "activity_date"]].drop_duplicates()
+        kinds["point"] = [point_of.get((i, _period(i, d)), -1)
+                          for i, d in zip(kinds["activity_type"], kinds["activity_date"], strict=True)]
+        acts = acts.merge(kinds, on=["activity_type", "activity_date"])
+        acts = acts[acts["point"] >= 0]
+        # The first record of each item and period; sort + drop_duplicates, since a groupby min over text
+        # falls back to Python per group.
+        firsts = pd.DataFrame({"h": acts["helper_id"].to_numpy(dtype=np.int64),
+                               "s": acts["student_id"].to_numpy(dtype=np.int64),
+                               "point": acts["point"].to_numpy(dtype=np.int64),
+                               "done_on": acts["activity_date"].to_numpy(dtype=object)})
+        firsts = firsts.sort_values("done_on", kind="stable").drop_duplicates(["h", "s", "point"])
+        found = dues.merge(firsts, how="left", on=["h", "s", "point"])["done_on"]
+        done_on = found.astype(object).where(found.notna(), None).to_numpy()
+    at = dues["point"].to_numpy()
+    out = pd.DataFrame({"helper_id": dues["h"].astype(object), "student_id": dues["s"].astype(object),
+                        "item": pd.Series(items[at], dtype=object), "period": periods[at], "deadline": deadlines[at]})
+    done = pd.notna(done_on)
+    late = out["deadline"].to_numpy() < as_of
+    out["done_on"] = pd.Series(np.where(done, done_on, None), dtype=object)
+    out["status"] = np.where(done, DONE, np.where(late, OVERDUE, PENDING))
+    return out
+
+
+COUNTS = ("due", DONE, OVERDUE, PENDING)
+
+
+def tally(frame: pd.DataFrame) -> dict[str, int]:
+    counts = frame["status"].value_counts()
+    return {"due": int(len(frame)), "done": int(counts.get(DONE, 0)), "overdue": int(counts.get(OVERDUE, 0)),
+            "pending": int(counts.get(PENDING, 0))}
+
+
+def tallies(frame: pd.DataFrame, keys: list[str]) -> dict[tuple, dict[str, int]]:
+    """tally() for every group of keys at once: {key tuple: {"due", "done", "overdue", "pending"}}."""
+    if frame.empty:
+        return {}
+    table = frame.groupby([*keys, "status"]).size().unstack("status", fill_value=0)
+    table = table.reindex(columns=[DONE, OVERDUE, PENDING], fill_value=0)
+    table["due"] = table.sum(axis=1)
+    out = {}
+    for key, due, done, overdue, pending in zip(table.index, table["due"], table[DONE], table[OVERDUE],
+                                                table[PENDING], strict=True):
+        key = key if isinstance(key, tuple) else (key,)
+        out[key] = {"due": int(due), "done": int(done), "overdue": int(overdue), "pending": int(pending)}
+    return out
+
+
+EMPTY = {"due": 0, "done": 0, "overdue": 0, "pending": 0}

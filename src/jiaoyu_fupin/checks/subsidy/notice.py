@@ -1,0 +1,146 @@
+"""The public notice (公示) of a term's aided students: names, school, grade, class and program, nothing more.
+
+教财厅函〔2017〕28号: a posted list never shows ID number, birth date, home address, phone or bank card, nor any detail
+of the family's hardship. Only those columns exist in the rows built here, so no code path can leak the rest.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from sqlalchemy import Connection, text
+
+from jiaoyu_fupin.checks.subsidy.coverage import require_roll
+from jiaoyu_fupin.checks.subsidy.details import by_ids
+from jiaoyu_fupin.checks.subsidy.entitlements import enrolled_with_category, entitlements
+from jiaoyu_fupin.checks.subsidy.model import yuan
+from jiaoyu_fupin.checks.subsidy.scope import Scope
+from jiaoyu_fupin.checks.subsidy.standards import rules
+from jiaoyu_fupin.core.grades import grade_label
+from jiaoyu_fupin.core.terms import Term
+from jiaoyu_fupin.xlsx import pages
+from jiaoyu_fupin.xlsx.sheets import save_workbook, write_table
+from jiaoyu_fupin.xlsx.workbook import unique_sheet_title
+
+MIN_DAYS = 5  # working days a notice stays up, at least
+
+
+@dataclass(frozen=True)
+class NoticeRow:
+    school: str
+    township: str | None
+    grade: str
+    class_name: str | None
+    name: str
+    program: str
+    amount: Decimal
+    order: tuple  # stage, grade number: keeps 小班 before 中班 and 一年级 before 二年级
+
+
+def posting_period(start: date, working_days: int = MIN_DAYS) -> tuple[date, date]:
+    """First and last day of a notice that stays up `working_days` working days (Saturdays and Sundays skipped)."""
+    if working_days < MIN_DAYS:
+        raise ValueError(f"公示期不得少于 {MIN_DAYS} 个工作日")
+    day, left = start, working_days
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    first = day
+    while True:
+        if day.weekday() < 5:
+            left -= 1
+            if left == 0:
+                return first, day
+        day += timedelta(days=1)
+
+
+_ENTITLED = ("SELECT s.id, s.name, sc.name, sc.township, e.stage, e.grade, e.class_name FROM students s"
+             " JOIN enrollments e ON e.student_id = s.id AND e.term = :term JOIN schools sc ON sc.id = e.school_id"
+             " WHERE s.id IN ({ids})")
+_PAID = text(
+    "SELECT s.name, sc.name, sc.township, e.stage, e.grade, e.class_name, pr.name, p.amount, sc.id"
+    " FROM payments p JOIN students s ON s.id = p.student_id"
+    " JOIN enrollments e ON e.student_id = s.id AND e.term = p.term AND e.status = '在校'"
+    " JOIN schools sc ON sc.id = e.school_id JOIN programs pr ON pr.id = p.program_id"
+    " WHERE p.term = :term AND e.study_place = '县内'"
+)
+
+
+def notice_rows(conn: Connection, term: Term, scope: Scope, *, paid: bool = False) -> list[NoticeRow]:
+    """The students to post: entitled this term under the standards in force, or (paid=True) those paid.
+
+    NoRollError for a term whose roll is not in the ledger, as for the check: "nobody to post" would mislead."""
+    require_roll(conn, term)
+    schools = scope.school_ids(conn)
+    programs = dict(conn.execute(text("SELECT id, name FROM programs")).all())
+    out = []
+    if paid:
+        for name, school, township, stage, grade, class_name, program, fen, school_id in conn.execute(
+                _PAID, {"term": str(term)}):
+            if school_id in schools:
+                out.append(_row(school, township, stage, grade, class_name, name, program, fen))
+    else:
+        entitled = entitlements(enrolled_with_category(conn, term), rules(conn, term))
+        entitled = entitled[(entitled["in_county"] == 1) & entitled["school_id"].isin(schools)]
+        people = {r[0]: r[1:] for r in by_ids(conn, _ENTITLED, entitled["student_id"], {"term": str(term)})}
+        for sid, program_id, fen in zip(entitled["student_id"], entitled["program_id"], entitled["fen_min"],
+                                        strict=True):
+            name, school, township, stage, grade, class_name = people[sid]
+            out.append(_row(school, township, stage, grade, class_name, name, programs[program_id], fen))
+    return sorted(out, key=lambda r: (r.township or "", r.school, r.order, _natural(r.class_name), r.name, r.program))
+
+
+def _natural(class_name: str | None) -> tuple:
+    """2班 before 10班, as the school lists its classes."""
+    digits = re.search(r"\d+", class_name or "")
+    return (int(digits.group()) if digits else 0, class_name or "")
+
+
+def _row(school, township, stage, grade, class_name, name, program, fen) -> NoticeRow:
+    return NoticeRow(school=school, township=township, grade=grade_label(stage, grade), class_name=class_name,
+                     name=name, program=program, amount=yuan(fen), order=(stage or "", grade or 0))
+
+
+def write_notice(rows: list[NoticeRow], term: Term, path: Path, *, start: date, working_days: int = MIN_DAYS,
+                 with_amount: bool = False, paid: bool = False, contact: str | None = None) -> Path:
+    """One sheet per school, each ready to print and post on its own."""
+    first, last = posting_period(start, working_days)
+    headers = ["序号", "姓名", "学校", "年级", "班级", "资助项目"] + (["资助金额（元）"] if with_amount else [])
+    what = "学生资助发放" if paid else "拟资助学生"
+    wb = Workbook()
+    wb.remove(wb.active)
+    by_school: dict[str, list[NoticeRow]] = {}
+    for row in rows:
+        by_school.setdefault(row.school, []).append(row)
+    taken: set[str] = set()
+    for school, group in by_school.items() or [("（无）", [])]:
+        ws = wb.create_sheet(unique_sheet_title(school, taken))
+        period = (f"公示期：{first.year}年{first.month}月{first.day}日至{last.year}年{last.month}月{last.day}日"
+                  f"（{working_days}个工作日）")
+        table = [[i, r.name, r.school, r.grade, r.class_name, r.program] + ([r.amount] if with_amount else [])
+                 for i, r in enumerate(group, start=1)]
+        n = write_table(ws, headers, table, title=f"{school}{term.year}年{term.season_name}季学期{what}名单公示",
+                        notes=[period])
+        _footer(ws, ws.max_row + 2, n, contact)
+    return save_workbook(wb, path)
+
+
+def _footer(ws, row: int, count: int, contact: str | None) -> None:
+    lines = [f"共 {count} 人次。对公示名单如有异议，请在公示期内向学校学生资助工作部门实名反映。"]
+    if contact:
+        lines.append(f"联系方式：{contact}")
+    widths = pages.sheet_widths(ws)
+    span, width = len(widths), sum(widths)
+    for i, line in enumerate(lines):
+        cell = ws.cell(row + i, 1, line)
+        cell.font = Font(size=11)
+        cell.alignment = pages.WRAP
+        if span > 1:
+            ws.merge_cells(start_row=row + i, start_column=1, end_row=row + i, end_column=span)
+        ws.row_dimensions[row + i].height = pages.ROW_PT * pages.lines_needed(line, width)
+    pages.extend_print_area(ws, row + len(lines) - 1)

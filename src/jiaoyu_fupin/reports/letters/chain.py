@@ -1,0 +1,63 @@
+"""Who signs for whom: the oversight chain (包保) and the pairings (结对) in the ledger, for one term."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import Connection, and_, or_, select
+
+from jiaoyu_fupin.core.grades import grade_label
+from jiaoyu_fupin.core.terms import Term
+from jiaoyu_fupin.store.models import Enrollment, Helper, Oversight, Pairing, School, Student
+
+
+@dataclass
+class ResponsibilityLetter:
+    layer: str  # leader / office / school_leader / teacher
+    name: str  # the one who signs
+    objects: list[str] = field(default_factory=list)  # townships, schools, classes or students, as printed
+    school: str | None = None  # the school whose file the letter goes into (None: the bureau's)
+
+
+def _standing(term: Term):
+    o = Oversight.__table__.c
+    return or_(o.term.is_(None), o.term == str(term))
+
+
+def letters(conn: Connection, term: Term, on: date) -> list[ResponsibilityLetter]:
+    """Every letter the ledger can fill: one per leader, office head, school leader and teacher with someone in
+    their care this term, in the order of the chain."""
+    o, h, s = Oversight.__table__.c, Helper.__table__.c, School.__table__.c
+    found: dict[tuple, ResponsibilityLetter] = {}
+    rows = conn.execute(select(h.id, h.name, h.school_id, o.level, o.township, o.school_id, o.stage, o.grade,
+                               o.class_name, s.name).select_from(Oversight.__table__.join(
+                                   Helper.__table__, h.id == o.helper_id).outerjoin(School.__table__, s.id == o.school_id))
+                        .where(_standing(term)).order_by(o.level.desc(), o.id)).all()
+    schools = dict(conn.execute(select(s.id, s.name)).all())
+    for helper_id, name, home, level, township, _, stage, grade, class_name, school in rows:
+        if level == "township":
+            letter = found.setdefault(("leader", helper_id), ResponsibilityLetter("leader", name))
+            letter.objects.append(township)
+        elif level == "school":
+            letter = found.setdefault(("office", helper_id), ResponsibilityLetter("office", name))
+            letter.objects.append(school)
+        else:
+            where = schools.get(home) or school
+            # A bureau officer answering for classes of two schools signs one letter in each school's file.
+            where = school if home not in schools else where
+            letter = found.setdefault(("school_leader", helper_id, where), ResponsibilityLetter("school_leader", name, school=where))
+            label = grade_label(stage, grade) if grade is not None else ""
+            letter.objects.append(f"{label}{class_name or ''}" or "全校")
+    p, st, e = Pairing.__table__.c, Student.__table__.c, Enrollment.__table__.c
+    pairs = conn.execute(select(h.id, h.name, h.school_id, st.name, e.stage, e.grade, e.class_name)
+                         .select_from(Pairing.__table__.join(Helper.__table__, h.id == p.helper_id)
+                                      .join(Student.__table__, st.id == p.student_id)
+                                      .outerjoin(Enrollment.__table__, and_(e.student_id == st.id, e.term == str(term))))
+                         .where(p.start_date <= on, or_(p.end_date.is_(None), p.end_date >= on))
+                         .order_by(h.school_id, h.id, p.id)).all()
+    for helper_id, name, home, student, stage, grade, class_name in pairs:
+        letter = found.setdefault(("teacher", helper_id), ResponsibilityLetter("teacher", name, school=schools.get(home)))
+        label = grade_label(stage, grade) if grade is not None else ""
+        letter.objects.append(f"{student}（{label}{class_name or ''}）" if label or class_name else student)
+    return list(found.values())
