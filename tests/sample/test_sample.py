@@ -272,3 +272,11 @@ def test_the_national_export_writes_the_shared_name_and_its_correction_changes_o
     wrong = note["planted"]["payment_wrong_amount"]["cases"]
     assert [(i, str(x), str(y)) for i, x, y in changed] == [
         (c["id_number"], "1000", "1200") for c in wrong if c["program"] == "中职免学费"]
+
+
+def test_every_sample_file_is_readable_by_its_owner_only(sample):
+    """The people are made up but their ID numbers pass every check: the files are kept like real ones."""
+    folder, _ = sample
+    files = [p for p in folder.rglob("*") if p.is_file()]
+    assert len(files) >= 20
+    assert {p.name: oct(p.stat().st_mode & 0o777) for p in files} == {p.name: "0o600" for p in files}

@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from jiaoyu_fupin.core.files import write_atomic
 from jiaoyu_fupin.sample import collab, facts, pairing_records, waivers, writers
 from jiaoyu_fupin.sample.county import (
     assign_categories,
@@ -175,6 +176,8 @@ def generate(out_dir: Path, *, seed: int = 2019, scale: float = 1.0) -> SampleRe
         "retention_2019": stats.retention,
     }
     note_path = out_dir / NOTE_FILE
-    note_path.write_text(json.dumps(note, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    body = json.dumps(note, ensure_ascii=False, indent=2) + "\n"
+    # The answer key names the planted students by ID number: as private as the files themselves.
+    write_atomic(note_path, lambda target: target.write_text(body, encoding="utf-8"), private=True)
     return SampleResult(out_dir, [w.path for w in written] + [corrected.path, note_path], counts, planted,
                         {**rows, corrected.path.name: corrected.rows})

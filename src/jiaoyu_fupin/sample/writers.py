@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+from jiaoyu_fupin.core.files import write_atomic
 from jiaoyu_fupin.sample import names
 from jiaoyu_fupin.sample.facts import COUNTY, FALL, PROVINCE_PREFECTURE, REGISTRY_DATE, SPRING, TOWNSHIPS
 from jiaoyu_fupin.sample.model import County, Person, Placement
@@ -175,12 +176,15 @@ def population(county: County, out: Path) -> Written:
     people.sort(key=lambda p: (_TOWNSHIP_ORDER[p.township], geo[p.township].index(p.village), p.id_number))
     path = out / "户籍适龄儿童.csv"
     # GBK with CRLF, as the police household-registry system exports it.
-    with path.open("w", encoding="gbk", newline="") as f:
-        w = csv.writer(f, lineterminator="\r\n")
-        w.writerow(POPULATION_HEADERS)
-        for p in people:
-            w.writerow([p.id_number, p.name, p.sex, f"{p.birth:%Y-%m-%d}", p.township, p.village,
-                        f"{PROVINCE_PREFECTURE}{COUNTY}{p.township}{p.village}{p.group}组{p.seq % 97 + 1}号"])
+    def write(target: Path) -> None:
+        with target.open("w", encoding="gbk", newline="") as f:
+            w = csv.writer(f, lineterminator="\r\n")
+            w.writerow(POPULATION_HEADERS)
+            for p in people:
+                w.writerow([p.id_number, p.name, p.sex, f"{p.birth:%Y-%m-%d}", p.township, p.village,
+                            f"{PROVINCE_PREFECTURE}{COUNTY}{p.township}{p.village}{p.group}组{p.seq % 97 + 1}号"])
+
+    write_atomic(path, write, private=True)  # ID numbers and home addresses
     return Written(path, "population", len(people), "", 1)
 
 

@@ -18,6 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from jiaoyu_fupin.core.files import write_atomic
 from jiaoyu_fupin.sample.facts import FIXED_TIME
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -219,9 +220,14 @@ def write_workbook(path: Path, sheets: Sequence[Sheet]) -> None:
         parts[f"xl/worksheets/sheet{i}.xml"] = _sheet_xml(sheet, sst)
     parts["xl/sharedStrings.xml"] = sst.xml()
     stamp = FIXED_TIME.timetuple()[:6]
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, text in parts.items():
-            info = zipfile.ZipInfo(name, date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, text.encode("utf-8"), compresslevel=6)
+
+    def write(target: Path) -> None:
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, text in parts.items():
+                info = zipfile.ZipInfo(name, date_time=stamp)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                archive.writestr(info, text.encode("utf-8"), compresslevel=6)
+
+    # The people are made up, but the ID numbers look real and pass every check: kept like real ones (0600).
+    write_atomic(path, write, private=True)
