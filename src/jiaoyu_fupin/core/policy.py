@@ -73,8 +73,15 @@ def _read(path: Path | None) -> Policy:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise PolicyError(f"找不到资助标准文件 {path}") from exc
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise PolicyError(f"资助标准文件 {path} 格式有误：{exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise PolicyError(f"资助标准文件 {path} 不是 UTF-8 编码：请用记事本打开，“另存为”时编码选 UTF-8") from exc
+    except tomllib.TOMLDecodeError as exc:
+        # tomllib explains in English; the clerk gets the place and the usual causes instead.
+        at = re.search(r"at line (\d+), column (\d+)", str(exc))
+        where = f"第 {at[1]} 行第 {at[2]} 列附近" if at else ""
+        raise PolicyError(
+            f"资助标准文件 {path} {where}不符合 TOML 写法：常见原因是方括号或引号没有成对（[[standard]]、\"…\"），"
+            "文字没有加引号，或同一项写了两次；请对照自带的 default.toml 修改") from exc
     policy = Policy(source=path.name)
     _known_keys(raw, _FILE_KEYS, path.name)
     policy.report = _report(raw.get("report", {}), path.name)
