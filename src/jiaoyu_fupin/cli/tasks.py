@@ -73,7 +73,7 @@ def _print_rows(rows, day: date, school: str | None) -> None:
     from rich.table import Table
 
     from jiaoyu_fupin.checks.tasks.board import DONE, OVERDUE
-    from jiaoyu_fupin.checks.tasks.checks import CHECKS
+    from jiaoyu_fupin.core.tasks import CHECKS
 
     if not rows:
         out.print(f"截至 {day:%Y-%m-%d} 没有符合条件的任务。")

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, insert, select, update
 from jiaoyu_fupin.checks.tasks import checks
 from jiaoyu_fupin.core.names import text_key
 from jiaoyu_fupin.core.problems import ClerkError
+from jiaoyu_fupin.core.tasks import CHECKS
 from jiaoyu_fupin.store.models import School, Task, TaskEvent
 
 DONE, OPEN, OVERDUE = "已完成", "未完成", "逾期"
@@ -201,8 +202,8 @@ def _record(conn: Connection, number: int, sid: int | None, event: str, on: date
 def tie(conn: Connection, number: int, check: str | None) -> None:
     """Tie a task to a ledger check (or untie it with None)."""
     _task(conn, number)
-    if check is not None and check not in checks.CHECKS:
-        raise TaskError(f"没有名为“{check}”的核对", "可选：" + "、".join(f"{c.name}（{c.title}）" for c in checks.CHECKS.values())
+    if check is not None and check not in CHECKS:
+        raise TaskError(f"没有名为“{check}”的核对", "可选：" + "、".join(f"{c.name}（{c.title}）" for c in CHECKS.values())
                         + "；none 表示解除")
     conn.execute(update(Task.__table__).where(Task.id == number).values(check_name=check))
 
