@@ -1,8 +1,10 @@
-"""Subsidy programs and standards as data: read from a TOML policy file, installed into the ledger."""
+"""Subsidy programs and standards as data, read from a TOML policy file (store/policy.py installs them)."""
 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 import re
 import tomllib
 import unicodedata
@@ -256,3 +258,12 @@ def _standard(entry: dict, where: str, codes: set[str], source: str) -> dict:
     }
 
 
+
+
+def fingerprint(policy: Policy) -> str:
+    """The policy's version as a ledger records it: its file's name and a digest of its programs and standards (not of
+    its comments or layout), so the same standards give the same version wherever they were installed."""
+    programs = sorted(policy.programs, key=lambda p: p["code"])
+    standards = sorted(json.dumps(s, sort_keys=True, default=str, ensure_ascii=False) for s in policy.standards)
+    body = json.dumps([programs, standards], sort_keys=True, default=str, ensure_ascii=False)
+    return f"{policy.source}@{hashlib.sha256(body.encode('utf-8')).hexdigest()[:12]}"

@@ -13,7 +13,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlmodel import Session
 
-from jiaoyu_fupin.store import dialect, migrations
+from jiaoyu_fupin.store import data_steps, dialect, migrations
 from jiaoyu_fupin.store.dialect import BUSY_TIMEOUT_MS
 from jiaoyu_fupin.store.models import Batch
 
@@ -123,6 +123,7 @@ class Ledger:
             raise LedgerError(dialect.MISSING_POSTGRES) from exc
         dialect.configure(self.engine)
         self.applied_now: list[str] = []
+        self.data_applied_now: list[tuple[str, str]] = []  # (data step, version installed) applied on this open
         self.unknown_steps: list[str] = []
         stale = False
         try:
@@ -130,7 +131,7 @@ class Ledger:
             with self.engine.connect() as conn:
                 if migrate:
                     self.unknown_steps = migrations.unknown(conn)
-                    stale = not self.unknown_steps and migrations.pending(conn)
+                    stale = not self.unknown_steps and (migrations.pending(conn) or data_steps.pending(conn))
         except OperationalError as exc:
             if self.is_sqlite:
                 raise
@@ -138,6 +139,7 @@ class Ledger:
         if stale:
             with self.transaction() as conn:
                 self.applied_now = migrations.migrate(conn)
+                self.data_applied_now = data_steps.apply(conn)
 
     @property
     def display_name(self) -> str:
