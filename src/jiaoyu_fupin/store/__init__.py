@@ -1,2 +1,2 @@
-"""The ledger itself: opening and transactions, dialects, schema-only migrations, data steps, tables, bulk writes, history,
-links, integrity, backup, audit, settings and the policy as installed. Imports only `core`."""
+"""The ledger itself: opening and transactions, dialects, schema-only migrations, data steps, tables, bulk writes,
+history, links, integrity, backup, audit, settings and the policy as installed. Imports only `core`."""
