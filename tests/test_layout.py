@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -47,7 +48,7 @@ def plant(src: Path, module: str, line: str) -> None:
 def test_the_contracts_hold():
     result = lint_imports(PACKAGE.parent)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "Contracts: 3 kept, 0 broken." in result.stdout
+    assert re.search(r"Contracts: [3-9] kept, 0 broken", result.stdout)  # layers, typer/rich, plain core at least
 
 
 def test_the_copy_alone_keeps_the_contracts(copied):
