@@ -74,7 +74,7 @@ def import_command(
 def _dated(value: str | None):
     from datetime import datetime
 
-    from jiaoyu_fupin.reports.asof import AsOfError, parse_dated
+    from jiaoyu_fupin.store.asof import AsOfError, parse_dated
 
     if value is None:
         return None

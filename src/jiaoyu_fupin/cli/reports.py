@@ -35,7 +35,7 @@ def _details_folder(folder: Path | None) -> None:
 
 
 def _as_of(value: str | None, quiet: bool) -> datetime | None:
-    from jiaoyu_fupin.reports.asof import AsOfError, parse_as_of
+    from jiaoyu_fupin.store.asof import AsOfError, parse_as_of
 
     if value is None:
         return None
@@ -60,7 +60,7 @@ def _errors(exc: Exception) -> None:
     from jiaoyu_fupin.checks.subsidy.coverage import NoRollError
     from jiaoyu_fupin.checks.subsidy.scope import ScopeError
     from jiaoyu_fupin.rates import RatesError
-    from jiaoyu_fupin.reports.asof import AsOfError
+    from jiaoyu_fupin.store.asof import AsOfError
 
     if isinstance(exc, NoRollError):
         fail(f"截至时间的台账中没有 {exc.term} 的学籍名册，无法出表，什么也没有写", EXIT_FINDINGS,

@@ -22,9 +22,9 @@ from jiaoyu_fupin.checks.subsidy.model import KIND_TITLES, KINDS, yuan
 from jiaoyu_fupin.checks.subsidy.scope import Scope
 from jiaoyu_fupin.core import pairing as pair_rules
 from jiaoyu_fupin.reports import collab_monthly, details_monthly, facts
-from jiaoyu_fupin.reports.asof import AsOfError, reading
 from jiaoyu_fupin.reports.book import percent
 from jiaoyu_fupin.reports.period import Month, month_earlier
+from jiaoyu_fupin.store.asof import AsOfError, reading
 
 MONTHLY_ITEMS = [pair_rules.LABELS[i] for i in pair_rules.MONTHLY_ITEMS]
 TERM_ITEMS = [pair_rules.LABELS[i] for i in pair_rules.TERM_ITEMS]
