@@ -14,7 +14,7 @@ from jiaoyu_fupin.core import idnumber, poverty
 from jiaoyu_fupin.core.grades import grade_label
 from jiaoyu_fupin.core.names import text_key
 from jiaoyu_fupin.core.pairing import LABELS
-from jiaoyu_fupin.core.policy import CATEGORIES
+from jiaoyu_fupin.core.poverty import CATEGORIES
 from jiaoyu_fupin.core.problems import ClerkError
 from jiaoyu_fupin.store.models import (
     Batch,

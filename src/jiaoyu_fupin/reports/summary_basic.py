@@ -7,11 +7,11 @@ from collections import Counter
 
 from sqlalchemy import Connection, text
 
-from jiaoyu_fupin.core.stages import stage_of_type
+from jiaoyu_fupin.core.stages import STAGES, stage_of_type
 from jiaoyu_fupin.core.terms import Term
 from jiaoyu_fupin.reports import charts, facts
 from jiaoyu_fupin.reports.book import COUNT_FORMAT, WAN_FORMAT, Table, wan, wan_column
-from jiaoyu_fupin.reports.facts import AMOUNT_SUM, NO_STAGE, POOR, STAGES
+from jiaoyu_fupin.reports.facts import AMOUNT_SUM, NO_STAGE, POOR
 
 # The school types as the summary names them, in its order (`seeds/004_…` 一), keyed by the stage they teach.
 TYPE_ROWS = (("中职", "中等职业学校"), ("普通高中", "普通高中"), ("初中", "初中"), ("小学", "小学"), ("学前", "幼儿园"),
