@@ -16,6 +16,7 @@ from jiaoyu_fupin.reports.facts import AMOUNT_SUM, NO_STAGE, POOR
 # The school types as the summary names them, in its order (`seeds/004_…` 一), keyed by the stage they teach.
 TYPE_ROWS = (("中职", "中等职业学校"), ("普通高中", "普通高中"), ("初中", "初中"), ("小学", "小学"), ("学前", "幼儿园"),
              ("特殊教育", "特殊教育学校"))
+NO_TYPE = "（未填类型）"
 STATUSES = ("在校", "休学", "辍学", "转出", "毕业")
 # The words of a 职务 that make a helper one of the school's leaders, as counties write them (副校长, 党支部书记,
 # 教导主任, 副园长 …); 班主任 is its own column, anything else is a teacher.
@@ -24,7 +25,7 @@ LEADER_WORDS = ("校领导", "校长", "园长", "书记", "主任")
 
 def _type_of(school_type: str | None) -> str:
     """The stage a school's type names (完全小学 → 小学), else the type itself (九年一贯制学校 gets its own row)."""
-    return stage_of_type(school_type) or school_type or "（未填类型）"
+    return stage_of_type(school_type) or school_type or NO_TYPE
 
 
 def role_group(role: str | None) -> str:
@@ -46,7 +47,10 @@ def schools_table(conn: Connection, figures: dict) -> Table:
     for stage, name in TYPE_ROWS:
         aside = {"小学": f"含教学点 {points} 所", "学前": f"含公办 {public_kg} 所"}.get(stage, "")
         out.append([name, by_stage.pop(stage, 0), aside])
-    out += [[other, n, ""] for other, n in sorted(by_stage.items())]
+    # Types that span stages (九年一贯制学校, 完全中学) or name none: rows of their own, told in the text too, so
+    # that its parts add up to the total.
+    figures["schools_other"] = sorted(by_stage.items())
+    out += [[other, n, ""] for other, n in figures["schools_other"]]
     out.append(["合计", len(rows), ""])
     return Table("学校", "一、基本情况：学校（园）", ["类型", "学校（园）数", "说明"], out,
                  notes=["按台账中的学校名单统计；教学点计入小学，幼儿园含民办"])
