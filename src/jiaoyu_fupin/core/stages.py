@@ -44,3 +44,13 @@ def stage_of_type(school_type: str | None) -> str | None:
     if key in STAGE_OF_TYPE:
         return STAGE_OF_TYPE[key]
     return next((stage for word, stage in _TYPE_WORDS if word in key), None)
+
+
+def is_nine_year(school_type: str | None) -> bool:
+    """九年一贯制: its grades 一年级…九年级 run through 小学 and 初中, so the grade decides the stage."""
+    return isinstance(school_type, str) and "一贯制" in text_key(school_type)
+
+
+def is_teaching_point(school_type: str | None) -> bool:
+    """教学点 (小学教学点 …): a 小学 the 总结 counts apart within its primary schools."""
+    return isinstance(school_type, str) and "教学点" in text_key(school_type)

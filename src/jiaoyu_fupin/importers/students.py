@@ -10,7 +10,7 @@ from sqlalchemy import Connection, select
 
 from jiaoyu_fupin.core import idnumber
 from jiaoyu_fupin.core.poverty import CATEGORIES, CATEGORY_WORDS, POVERTY_ATTRIBUTES, one_of
-from jiaoyu_fupin.core.stages import STAGE_WORDS, stage_of_type
+from jiaoyu_fupin.core.stages import STAGE_WORDS, is_nine_year, stage_of_type
 from jiaoyu_fupin.core.terms import Term
 from jiaoyu_fupin.importers import values
 from jiaoyu_fupin.importers.base import (
@@ -189,7 +189,7 @@ def _stage_by_grade(table: Table, checked, stage: pd.Series, grade: pd.Series, b
     What is still open (三年级 at a 完全中学, or at a school whose type says nothing) is refused: a student without
     a stage would silently fall out of every subsidy standard and enrollment rate.
     """
-    nine_year = school_types.map(lambda t: isinstance(t, str) and "一贯制" in t).astype(bool)
+    nine_year = school_types.map(is_nine_year).astype(bool)
     low = grade.map(lambda g: g is not None and g <= 6).astype(bool)
     stage = stage.where(~(stage.isna() & nine_year & low), "小学")
     open_stage = stage.isna() & grade.notna() & school_ids.notna() & ~bad

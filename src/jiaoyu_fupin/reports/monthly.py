@@ -99,7 +99,7 @@ def build_monthly(ledger, month: Month, *, as_of: datetime | None = None, school
         conn = now.conn
         require_roll(conn, term, in_county=True)
         if school:
-            Scope(school=school).validate(conn)
+            school = Scope(school=school).resolve(conn).school  # the name as the ledger spells it
         # 六个一 judged at the report's cut: the month's own items fall due on its last day, so a report run on the
         # 20th of the next month shows the ones still missing as overdue (judging on the last day never could).
         judged = now.as_of.date()

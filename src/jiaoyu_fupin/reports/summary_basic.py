@@ -7,7 +7,7 @@ from collections import Counter
 
 from sqlalchemy import Connection, text
 
-from jiaoyu_fupin.core.stages import STAGES, stage_of_type
+from jiaoyu_fupin.core.stages import STAGES, is_teaching_point, stage_of_type
 from jiaoyu_fupin.core.terms import Term
 from jiaoyu_fupin.reports import charts, facts
 from jiaoyu_fupin.reports.book import COUNT_FORMAT, WAN_FORMAT, Table, wan, wan_column
@@ -39,7 +39,7 @@ def role_group(role: str | None) -> str:
 def schools_table(conn: Connection, figures: dict) -> Table:
     rows = conn.execute(text("SELECT school_type, ownership FROM schools")).all()
     by_stage = Counter(_type_of(t) for t, _ in rows)
-    points = sum(1 for t, _ in rows if "教学点" in (t or ""))
+    points = sum(1 for t, _ in rows if is_teaching_point(t))
     public_kg = sum(1 for t, o in rows if _type_of(t) == "学前" and o == "公办")
     figures.update(schools_total=len(rows), schools_points=points, schools_kindergarten_public=public_kg,
                    **{f"schools_{stage}": by_stage.get(stage, 0) for stage, _ in TYPE_ROWS})
