@@ -21,6 +21,7 @@ from jiaoyu_fupin.checks.subsidy.coverage import require_roll
 from jiaoyu_fupin.checks.subsidy.model import KIND_TITLES, KINDS, yuan
 from jiaoyu_fupin.checks.subsidy.scope import Scope
 from jiaoyu_fupin.core import pairing as pair_rules
+from jiaoyu_fupin.core.names import text_key
 from jiaoyu_fupin.reports import collab_monthly, details_monthly, facts
 from jiaoyu_fupin.reports.asof import AsOfError, reading
 from jiaoyu_fupin.reports.book import percent
@@ -212,8 +213,9 @@ def _block(report: MonthlyReport, inputs: _Inputs, month: Month, name: str, leve
     # Dropout cases.
     cases = inputs.cases
     if level == "township":
-        cases = cases[(cases["township"] == township)
-                      | (cases["township"].isna() & cases["school_id"].isin(ids))]
+        # A case's township is the child's 户籍 list's, which may space it otherwise than the school list does.
+        same = cases["township"].map(lambda t: isinstance(t, str) and text_key(t) == text_key(township)).astype(bool)
+        cases = cases[same | (cases["township"].isna() & cases["school_id"].isin(ids))]
     elif level == "school":
         cases = cases[cases["school_id"].isin(ids)]
     opened, returned = int(cases["opened"].sum()), int(cases["returned"].sum())
