@@ -23,9 +23,15 @@ STATUSES = ("在校", "休学", "辍学", "转出", "毕业")
 LEADER_WORDS = ("校领导", "校长", "园长", "书记", "主任")
 
 
-def _type_of(school_type: str | None) -> str:
+def type_of(school_type: str | None) -> str:
     """The stage a school's type names (完全小学 → 小学), else the type itself (九年一贯制学校 gets its own row)."""
     return stage_of_type(school_type) or school_type or NO_TYPE
+
+
+def type_row(school_type: str | None) -> str:
+    """The row of the 学校 table a school is counted in (高级中学 → 普通高中, 职业高级中学 → 中等职业学校)."""
+    stage = type_of(school_type)
+    return dict(TYPE_ROWS).get(stage, stage)
 
 
 def role_group(role: str | None) -> str:
@@ -38,9 +44,9 @@ def role_group(role: str | None) -> str:
 
 def schools_table(conn: Connection, figures: dict) -> Table:
     rows = conn.execute(text("SELECT school_type, ownership FROM schools")).all()
-    by_stage = Counter(_type_of(t) for t, _ in rows)
+    by_stage = Counter(type_of(t) for t, _ in rows)
     points = sum(1 for t, _ in rows if is_teaching_point(t))
-    public_kg = sum(1 for t, o in rows if _type_of(t) == "学前" and o == "公办")
+    public_kg = sum(1 for t, o in rows if type_of(t) == "学前" and o == "公办")
     figures.update(schools_total=len(rows), schools_points=points, schools_kindergarten_public=public_kg,
                    **{f"schools_{stage}": by_stage.get(stage, 0) for stage, _ in TYPE_ROWS})
     out = []
@@ -66,7 +72,7 @@ def teachers_table(conn: Connection, figures: dict) -> Table:
         return Table("教师", "一、基本情况：教师", ["学校类型", "教职工", "说明"],
                      [["（台账中没有教师）", None, "台账中没有教职工名册，帮扶责任人名单中也没有学校的人员：请据人事部门数据填写"]],
                      notes=[source])
-    roles = Counter((_type_of(t), role_group(r)) for t, r in rows)
+    roles = Counter((type_of(t), role_group(r)) for t, r in rows)
     named = dict(TYPE_ROWS)
     others = sorted({s for s, _ in roles} - set(named))
     out = []
