@@ -255,9 +255,9 @@ def letters_command(
     with ledger.engine.connect() as conn:
         if school:
             try:
-                Scope(school=school).validate(conn)
+                school = Scope(school=school).resolve(conn).school  # the ledger's spelling names the file
             except ScopeError as exc:
-                fail(exc.message, EXIT_MISUSE, exc.hint or "请写学校名单中的全称")
+                fail(exc.message, EXIT_MISUSE, exc.hint)
         found = letters(conn, parsed, day)
         county = home_county(conn) or ""
     if not found:

@@ -68,7 +68,7 @@ def _errors(exc: Exception) -> None:
     if isinstance(exc, AsOfError | PairingError | RatesError):
         fail(exc.message, EXIT_MISUSE, exc.hint or None)
     if isinstance(exc, ScopeError):
-        fail(str(exc), EXIT_MISUSE, "学校名称须与学校名单中的写法完全一致")
+        fail(exc.message, EXIT_MISUSE, exc.hint)
     raise exc
 
 
@@ -82,7 +82,7 @@ def monthly_command(
     ctx: typer.Context,
     month: Annotated[str, typer.Option("--month", help="月份，如 2019-11（2019-11 属于 2019秋 学期）")],
     out_dir: Annotated[Path, typer.Option("--out", help="工作簿放在哪个文件夹（默认当前文件夹），文件名为 月报_2019-11.xlsx")] = Path("."),
-    school: Annotated[str | None, typer.Option("--school", help="只出这所学校的月报（学校全称），文件名带学校名")] = None,
+    school: Annotated[str | None, typer.Option("--school", help="只出这所学校的月报（学校名单中的名称），文件名带学校名")] = None,
     details: DetailsOption = None,
     as_of: AsOfOption = None,
     quiet: QuietOption = False,

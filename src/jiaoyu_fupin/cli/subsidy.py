@@ -20,21 +20,20 @@ subsidy_app = typer.Typer(
 SHOWN = 20  # findings of each kind printed on screen; the workbook and --json carry all of them
 
 TermOption = Annotated[str, typer.Option("--term", help="学期，如 2019秋、2019年秋季学期、2019-2020学年第一学期")]
-SchoolOption = Annotated[str | None, typer.Option("--school", help="只看这所学校（学校全称）")]
+SchoolOption = Annotated[str | None, typer.Option("--school", help="只看这所学校（学校名单中的名称，空格、全角半角不计）")]
 TownshipOption = Annotated[str | None, typer.Option("--township", help="只看这个乡镇的学校")]
 
 
 def _scope(conn, school: str | None, township: str | None):
+    """The scope as the ledger spells it; an unknown school or township is misuse (the library's message)."""
     from jiaoyu_fupin.checks.subsidy.scope import Scope, ScopeError
 
     if school and township:
         fail("--school 和 --township 只能用一个", EXIT_MISUSE)
-    scope = Scope(school=school, township=township)
     try:
-        scope.validate(conn)
+        return Scope(school=school, township=township).resolve(conn)
     except ScopeError as exc:
-        fail(str(exc), EXIT_MISUSE, "学校、乡镇名称须与学校名单中的写法完全一致")
-    return scope
+        fail(exc.message, EXIT_MISUSE, exc.hint)
 
 
 @subsidy_app.command("standards")

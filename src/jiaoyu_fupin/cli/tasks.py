@@ -61,6 +61,8 @@ def list_command(
     if not rows and not as_json:
         out.print("台账中还没有任务清单：请先用 fupin import 导入局机关任务清单（附件1）或学校任务清单（附件2）")
         return
+    if school and rows:
+        school = rows[0].school  # as the ledger spells it
     rows = select_rows(rows, office=office, overdue=overdue, due_within=due_within, as_of=day)
     if as_json:
         typer.echo(json.dumps([r.as_json() for r in rows], ensure_ascii=False))

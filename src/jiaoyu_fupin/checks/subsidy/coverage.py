@@ -61,7 +61,7 @@ def require_roll(conn: Connection, term: Term, *, in_county: bool = False) -> No
 
 
 def check(conn: Connection, term: Term, scope: Scope | None = None) -> CoverageReport:
-    scope = scope or Scope.county()
+    scope = (scope or Scope.county()).resolve(conn)
     require_roll(conn, term)
     # The two large reads, the enrollments cut in halves, go side by side on a machine's cores.
     packable = (conn.execute(_LARGEST, {"term": str(term)}).scalar() or 0) < _PACKABLE

@@ -75,6 +75,7 @@ def notice_rows(conn: Connection, term: Term, scope: Scope, *, paid: bool = Fals
     """The students to post: entitled this term under the standards in force, or (paid=True) those paid.
 
     NoRollError for a term whose roll is not in the ledger, as for the check: "nobody to post" would mislead."""
+    scope = scope.resolve(conn)
     require_roll(conn, term)
     schools = scope.school_ids(conn)
     programs = dict(conn.execute(text("SELECT id, name FROM programs")).all())

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 from sqlalchemy import Connection, text
 
-from jiaoyu_fupin.core.names import close_names
+from jiaoyu_fupin.core.names import resolve_school, resolve_township
 from jiaoyu_fupin.core.problems import ClerkError
 
 
@@ -33,15 +33,17 @@ class Scope:
         """Students studying outside the county belong to no county school: only county and township scopes list them."""
         return self.school is None
 
-    def validate(self, conn: Connection) -> None:
+    def resolve(self, conn: Connection) -> Scope:
+        """The scope with the ledger's own spelling of its school or township (城关 第一小学 → 城关第一小学);
+        ScopeError, with the closest names, for one the ledger does not know: an empty report would read as
+        "no problems there"."""
         if self.school:
             names = [r[0] for r in conn.execute(text("SELECT name FROM schools"))]
-            if self.school not in names:
-                raise ScopeError(_unknown("学校", self.school, names))
+            return replace(self, school=resolve_school(self.school, names, ScopeError))
         if self.township:
             names = [r[0] for r in conn.execute(text("SELECT DISTINCT township FROM schools WHERE township IS NOT NULL"))]
-            if self.township not in names:
-                raise ScopeError(_unknown("乡镇", self.township, names))
+            return replace(self, township=resolve_township(self.township, names, ScopeError))
+        return self
 
     def school_ids(self, conn: Connection) -> set[int]:
         if self.school:
@@ -65,10 +67,3 @@ class Scope:
         own = payments["school_id"].isin(ids) | ((payments["school_id"] < 0) & payments["school_name"].isin(names))
         return [payments[own], *(frame[frame["school_id"].isin(ids)] for frame in frames)]
 
-
-
-
-def _unknown(what: str, given: str, names: list[str]) -> str:
-    close = close_names(given, names)
-    hint = f"；相近的有：{'、'.join(close)}" if close else ""
-    return f"台账中没有{what}“{given}”{hint}"

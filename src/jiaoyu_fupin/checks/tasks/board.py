@@ -13,7 +13,7 @@ import pandas as pd
 from sqlalchemy import Connection, insert, select, update
 
 from jiaoyu_fupin.checks.tasks import checks
-from jiaoyu_fupin.core.names import text_key
+from jiaoyu_fupin.core.names import resolve_school, text_key
 from jiaoyu_fupin.core.problems import ClerkError
 from jiaoyu_fupin.core.tasks import CHECKS
 from jiaoyu_fupin.store.models import School, Task, TaskEvent
@@ -76,14 +76,8 @@ def schools(conn: Connection) -> dict[int, str]:
 
 def school_id(conn: Connection, name: str) -> int:
     known = schools(conn)
-    hit = [i for i, n in known.items() if text_key(n) == text_key(name)]
-    if not hit:
-        from jiaoyu_fupin.core.names import close_names
-
-        close = close_names(name, list(known.values()))
-        raise TaskError(f"学校“{name}”不在台账的学校名单中" + (f"；相近的有：{'、'.join(close)}" if close else ""),
-                        "请写学校名单中的全称")
-    return hit[0]
+    found = resolve_school(name, known.values(), TaskError)
+    return next(i for i, n in known.items() if n == found)
 
 
 def board(conn: Connection, as_of: date, *, school: str | None = None, scope: str | None = None) -> list[Row]:
