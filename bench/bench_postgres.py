@@ -6,7 +6,7 @@ same run, then the coverage check (subsidy check) on each, then the 10 files fro
 
 Targets: PostgreSQL's import within 1.5× SQLite's, its check within 2× SQLite's. Every step is the `fupin` command
 a clerk runs, in its own process (start-up included). The PostgreSQL server is a throwaway one started here
-(the tests' own, tests/pgserver.py: initdb into a temporary folder, Unix socket only, fsync off like a server
+(the tests' own, tests/helpers/pgserver.py: initdb into a temporary folder, Unix socket only, fsync off like a server
 with a battery-backed cache), on the same two cores as everything else: the load average is printed.
 """
 
@@ -24,10 +24,11 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(HERE.parent / "tests"))
+sys.path.insert(0, str(HERE.parent / "tests" / "helpers"))
+
+from pgserver import Server  # noqa: E402
 
 from gen_prefecture import generate  # noqa: E402
-from pgserver import Server  # noqa: E402
 
 FUPIN = Path(sys.executable).with_name("fupin")
 
@@ -51,7 +52,8 @@ def at_once(db: str, files: list[Path]) -> tuple[float, list[str]]:
     for process, path in zip(running, files, strict=True):
         out, err = process.communicate()
         if process.returncode:
-            reason = "database is locked" if "database is locked" in out + err else (out + err).strip()[-300:]
+            said = (out + err).strip()
+            reason = ("Traceback: " if "Traceback" in said else "") + said.splitlines()[-1][:300] if said else ""
             failed.append(f"{path.name}: exit {process.returncode} ({reason})")
     return time.perf_counter() - start, failed
 

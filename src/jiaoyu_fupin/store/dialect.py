@@ -22,11 +22,20 @@ from sqlalchemy import Connection, Engine, Table, event
 # Any fixed number: the key of PostgreSQL's advisory lock that stands for SQLite's write lock.
 WRITER_LOCK = 0x66757069  # "fupi"
 
-BUSY_TIMEOUT_MS = 30000  # how long a writer waits for another one (an import) to finish before giving up
+# How long a writer waits for the one before it (an import) to finish before giving up. A county's import holds
+# the write lock for 5 to 20 s; two minutes let a few clerks' imports queue up instead of failing.
+BUSY_TIMEOUT_MS = 120_000
 
 
 def is_sqlite(conn: Connection | Engine) -> bool:
     return conn.dialect.name == "sqlite"
+
+
+def is_busy(exc: BaseException) -> bool:
+    """The ledger's write lock stayed with another writer past the wait: SQLite's "database is locked" (a
+    PostgreSQL writer waits on the advisory lock without a time limit, unless the server sets lock_timeout)."""
+    text = str(getattr(exc, "orig", None) or exc).lower()
+    return "database is locked" in text or "database is busy" in text or "lock timeout" in text
 
 
 # What makes a connection a writer: SQLite's BEGIN IMMEDIATE (see _begin_sqlite); on PostgreSQL READ COMMITTED
@@ -63,9 +72,10 @@ def configure(engine: Engine) -> None:
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
+    # The wait first: even switching to WAL can meet another process's lock (its last connection closing).
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
