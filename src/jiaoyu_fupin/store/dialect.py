@@ -192,9 +192,15 @@ def json_object(conn: Connection, table: Table, columns: list[str]) -> str:
 
 def id_in_list(conn: Connection, ids: list[int]) -> tuple[str, object]:
     """A condition `id` is one of `ids` with one parameter (%s), and that parameter's value."""
+    return in_list(conn, "id", ids)
+
+
+def in_list(conn: Connection, column: str, values: list) -> tuple[str, object]:
+    """A condition `column` is one of `values` (texts or integers) with one parameter (%s), and its value: one
+    parameter however many the values, where `IN (%s, %s, …)` would meet SQLite's limit on parameters."""
     if is_sqlite(conn):
-        return "id IN (SELECT value FROM json_each(%s))", json.dumps(ids)
-    return "id = ANY(%s)", ids
+        return f"{column} IN (SELECT value FROM json_each(%s))", json.dumps(values, ensure_ascii=False)
+    return f"{column} = ANY(%s)", values
 
 
 def execute_raw(conn: Connection, sql: str, params: Sequence = ()) -> int:
