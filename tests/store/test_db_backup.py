@@ -160,9 +160,9 @@ def test_backup_while_an_import_is_writing_holds_all_of_it_or_none(county, tmp_p
 
 @pytest.mark.sqlite_only("the full sample county is built once as an SQLite file and copied with its backup API")
 def test_no_backup_without_its_audit_record(county, tmp_path, monkeypatch):
-    from jiaoyu_fupin.store import ledger
+    from jiaoyu_fupin.store import dialect
 
-    monkeypatch.setattr(ledger, "BUSY_TIMEOUT_MS", 200)
+    monkeypatch.setattr(dialect, "BUSY_TIMEOUT_MS", 200)
     importing = sqlite3.connect(county.db, isolation_level=None)
     importing.execute("BEGIN IMMEDIATE")  # an import that goes on past the busy timeout
     try:

@@ -55,13 +55,13 @@ def import_command(
              "请把更正后的文件单独导入：fupin import 更正文件.xlsx --replaces 批次编号")
     moment = _dated(dated)
     ledger = common.open_ledger(ctx, create=True)
-    from jiaoyu_fupin.importers.engine import DatedError
+    from jiaoyu_fupin.core.problems import ClerkError
 
     try:
         with _progress(len(files), quiet) as step:
             result = import_files(ledger, files, kind=kind, sheet=sheet, term=term, dry_run=dry_run, dated=moment,
                                   replaces=replaces, progress=step, policy=common.active_policy(ctx))
-    except DatedError as exc:
+    except ClerkError as exc:  # --dated before the ledger's data; the ledger busy with another import
         fail(exc.message, EXIT_FINDINGS, exc.hint)
     if result.ok:
         if not quiet:

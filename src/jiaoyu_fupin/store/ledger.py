@@ -14,7 +14,6 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlmodel import Session
 
 from jiaoyu_fupin.store import data_steps, dialect, migrations
-from jiaoyu_fupin.store.dialect import BUSY_TIMEOUT_MS
 from jiaoyu_fupin.store.models import Batch
 
 DEFAULT_FILE = "fupin.db"
@@ -95,7 +94,7 @@ def describe_database_error(exc: Exception) -> tuple[str, str]:
     """(message, hint) in Chinese for a database error a clerk can do something about, by the driver's text."""
     text_ = str(getattr(exc, "orig", None) or exc).lower()
     if "locked" in text_ or "lock timeout" in text_ or "could not obtain lock" in text_:
-        return (f"台账正被另一个程序占用（例如另一次导入或扫描），等了 {BUSY_TIMEOUT_MS // 1000} 秒仍未释放；本次没有写入任何数据",
+        return (f"台账正被另一个程序占用（例如另一次导入或扫描），等了 {dialect.BUSY_TIMEOUT_MS // 1000} 秒仍未释放；本次没有写入任何数据",
                 "请等另一个程序结束后重试；若没有别的程序在用台账，请检查是否有卡住的 fupin 进程")
     if "disk is full" in text_ or "no space left" in text_ or "could not extend file" in text_:
         return ("磁盘空间已满，台账无法写入；本次没有写入任何数据（台账保持原样）", "请清理台账所在磁盘的空间后重试")
