@@ -169,17 +169,11 @@ def _register_groups() -> None:
 
 
 def _chinese_help_chrome() -> None:
-    """Typer's own labels ("Options", "Show this message and exit.") in Chinese, so every help screen reads as one."""
-    from typer import rich_utils
+    """Typer's own labels ("Options", "Show this message and exit.") in Chinese, so every help screen reads as one.
 
-    rich_utils.OPTIONS_PANEL_TITLE = "选项"
-    rich_utils.ARGUMENTS_PANEL_TITLE = "参数"
-    rich_utils.COMMANDS_PANEL_TITLE = "命令"
-    rich_utils.ERRORS_PANEL_TITLE = "错误"
-    rich_utils.ABORTED_TEXT = "已中止。"
-    rich_utils.DEFAULT_STRING = "[默认：{}]"
-    rich_utils.REQUIRED_LONG_STRING = "[必填]"
-    rich_utils.RICH_HELP = "用 '{command_path} {help_option}' 查看帮助。"
+    The labels live in typer.rich_utils, which Typer imports only to print help or an error: they are set when it
+    is imported, so that a command which prints neither does not pay for it (rich.markdown and friends, 0.1 s)."""
+    _after_import("typer.rich_utils", _chinese_rich_labels)
     try:
         from typer._click import core
 
@@ -195,6 +189,59 @@ def _chinese_help_chrome() -> None:
     except (ImportError, AttributeError):  # a Typer without the vendored click keeps its English label
         pass
     _chinese_value_kinds()
+
+
+def _chinese_rich_labels(rich_utils) -> None:
+    rich_utils.OPTIONS_PANEL_TITLE = "选项"
+    rich_utils.ARGUMENTS_PANEL_TITLE = "参数"
+    rich_utils.COMMANDS_PANEL_TITLE = "命令"
+    rich_utils.ERRORS_PANEL_TITLE = "错误"
+    rich_utils.ABORTED_TEXT = "已中止。"
+    rich_utils.DEFAULT_STRING = "[默认：{}]"
+    rich_utils.REQUIRED_LONG_STRING = "[必填]"
+    rich_utils.RICH_HELP = "用 '{command_path} {help_option}' 查看帮助。"
+    usage_errors.install()
+
+
+def _after_import(name: str, then) -> None:
+    """Call then(module) once the module `name` is imported: now if it already is, else right after its import."""
+    import sys
+
+    if name in sys.modules:
+        then(sys.modules[name])
+        return
+
+    class Loader:
+        """The module's own loader, running `then` once it has executed the module."""
+
+        def __init__(self, loader):
+            self.loader = loader
+
+        def create_module(self, spec):
+            return self.loader.create_module(spec)
+
+        def exec_module(self, module):
+            self.loader.exec_module(module)
+            then(module)
+
+        def __getattr__(self, attribute):  # get_source and the like, for tracebacks
+            return getattr(self.loader, attribute)
+
+    class AfterImport:
+        """A finder that finds `name` once, with the finders after it, and hands it the loader above."""
+
+        def find_spec(self, fullname, path=None, target=None):
+            if fullname != name:
+                return None
+            import importlib.util
+
+            sys.meta_path.remove(self)
+            spec = importlib.util.find_spec(fullname)
+            if spec is not None and spec.loader is not None:
+                spec.loader = Loader(spec.loader)
+            return spec
+
+    sys.meta_path.insert(0, AfterImport())
 
 
 _VALUE_KINDS = {"int": "整数", "float": "数字", "str": "文字", "Path": "路径"}
@@ -228,7 +275,6 @@ def _chinese_value_kinds() -> None:
 
 _register_groups()
 _chinese_help_chrome()
-usage_errors.install()
 
 
 def _exit_on_signal(signum, _frame) -> None:

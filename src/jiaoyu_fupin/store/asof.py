@@ -190,6 +190,7 @@ def _copy_from_server(ledger, target: Path) -> None:
     the rewinding below then works on the copy exactly as on a county's file."""
     from sqlmodel import SQLModel
 
+    import jiaoyu_fupin.store.models  # noqa: F401  (registers the tables)
     from jiaoyu_fupin.store import dialect, migrations
 
     engine = create_engine(f"sqlite:///{target}")

@@ -12,17 +12,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, func, insert, select
-
-from jiaoyu_fupin.core.policy import Policy, fingerprint, load_policy
-from jiaoyu_fupin.store.models import DataStep, Program
-from jiaoyu_fupin.store.policy import install_policy, installed
+from sqlalchemy import Connection, column, func, insert, select, table
 
 KEPT = "kept "  # the start of the version recorded when the step found data and left it alone
+# models.DataStep's table, read by name: every command opens the ledger and checks for pending steps, and
+# `fupin status` should not pay for building the models (sqlmodel, pydantic). The steps import what they use.
+_TABLE = "data_steps"
 
 
 def d001_default_policy(conn: Connection) -> str:
     """The default programs and standards, into a ledger that has no programs yet."""
+    from jiaoyu_fupin.core.policy import Policy, fingerprint, load_policy
+    from jiaoyu_fupin.store.models import Program
+    from jiaoyu_fupin.store.policy import install_policy, installed
+
     if conn.execute(select(func.count()).select_from(Program)).scalar_one():
         programs, standards = installed(conn)
         return KEPT + fingerprint(Policy(source="ledger", programs=programs, standards=standards))
@@ -38,15 +41,16 @@ TITLES = {"d001_default_policy": "默认资助项目和标准"}
 
 def recorded(conn: Connection) -> dict[str, str]:
     """Step name -> the version it recorded; empty for a ledger whose schema has no data_steps yet."""
-    if not conn.dialect.has_table(conn, DataStep.__tablename__):
+    if not conn.dialect.has_table(conn, _TABLE):
         return {}
-    return dict(conn.execute(select(DataStep.name, DataStep.version)).all())
+    steps = table(_TABLE, column("name"), column("version"))
+    return dict(conn.execute(select(steps.c.name, steps.c.version)).all())
 
 
 def pending(conn: Connection) -> bool:
     """Whether a step is still to apply, found by reading only. Without the table (an older schema) the pending
     migration m012_data_steps opens the way, and the steps run after it."""
-    if not conn.dialect.has_table(conn, DataStep.__tablename__):
+    if not conn.dialect.has_table(conn, _TABLE):
         return False
     done = recorded(conn)
     return any(step.__name__ not in done for step in DATA_STEPS)
@@ -54,7 +58,9 @@ def pending(conn: Connection) -> bool:
 
 def apply(conn: Connection) -> list[tuple[str, str]]:
     """Apply pending steps in order (after the migrations); return (name, version) of those applied now."""
-    if not conn.dialect.has_table(conn, DataStep.__tablename__):
+    from jiaoyu_fupin.store.models import DataStep
+
+    if not conn.dialect.has_table(conn, _TABLE):
         return []
     done = recorded(conn)
     ran = []

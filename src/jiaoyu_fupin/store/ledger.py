@@ -8,13 +8,11 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from urllib.parse import unquote
 
-from sqlalchemy import Connection, Engine, create_engine, func, select, text
+from sqlalchemy import Connection, DateTime, Engine, column, create_engine, func, select, table, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
-from sqlmodel import Session
 
 from jiaoyu_fupin.store import data_steps, dialect, migrations
-from jiaoyu_fupin.store.models import Batch
 
 DEFAULT_FILE = "fupin.db"
 ENV_VAR = "FUPIN_DB"
@@ -24,6 +22,8 @@ COUNTED_TABLES = (
     "dropout_events", "population_counts", "school_stats",
     "collab_plans", "collab_targets", "collab_records", "tasks", "task_events", "settings", "audit_records",
 )
+_BATCH_LISTED = ("id", "file_name", "sha256", "kind", "sheet", "term", "rows", "new_rows", "changed_rows",
+                 "unchanged_rows", "replaces", "reverted_by", "note")
 
 
 
@@ -167,23 +167,25 @@ class Ledger:
                 yield conn
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
+    def session(self) -> Iterator:
+        from sqlmodel import Session
+
         with self.transaction() as conn, Session(bind=conn) as session:
             yield session
             session.flush()
 
+    # Counted and listed by name, without the models: `fupin status` needs neither sqlmodel nor pydantic's schemas.
     def counts(self) -> dict[str, int]:
-        from sqlmodel import SQLModel
-
         with self.engine.connect() as conn:
-            return {
-                name: conn.execute(select(func.count()).select_from(SQLModel.metadata.tables[name])).scalar_one()
-                for name in COUNTED_TABLES
-            }
+            return {name: conn.execute(select(func.count()).select_from(table(name))).scalar_one()
+                    for name in COUNTED_TABLES}
 
-    def last_batches(self, limit: int = 5) -> list[Batch]:
-        with Session(self.engine) as session:
-            return list(session.exec(select(Batch).order_by(Batch.id.desc()).limit(limit)).scalars())
+    def last_batches(self, limit: int = 5) -> list:
+        """The newest batches first, as rows with the batch's attributes the batch list shows."""
+        batches = table("batches", *map(column, _BATCH_LISTED), column("imported_at", DateTime),
+                        column("effective_at", DateTime))
+        with self.engine.connect() as conn:
+            return list(conn.execute(select(batches).order_by(batches.c.id.desc()).limit(limit)))
 
     def schema_version(self) -> str:
         """The last step applied, in the order of MIGRATIONS (names are not in that order: m010 came before m008)."""

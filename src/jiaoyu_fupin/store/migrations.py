@@ -11,10 +11,9 @@ from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import Column, Connection, DateTime, MetaData, String, Table, inspect, select, text
-from sqlmodel import SQLModel
 
-import jiaoyu_fupin.store.models  # noqa: F401  (registers the tables)
-from jiaoyu_fupin.core.policy import load_policy
+# The models (sqlmodel, pydantic) and the policy are imported by the steps that use them: every command opens the
+# ledger and checks for pending steps, and `fupin status` should not pay for building the models.
 
 _meta = MetaData()
 schema_migrations = Table(
@@ -32,6 +31,10 @@ M001_TABLES = [
 
 def _create(conn: Connection, *names: str) -> None:
     """Create the named tables from the current models; checkfirst keeps a step idempotent."""
+    from sqlmodel import SQLModel
+
+    import jiaoyu_fupin.store.models  # noqa: F401  (registers the tables)
+
     SQLModel.metadata.create_all(conn, tables=[SQLModel.metadata.tables[name] for name in names])
 
 
@@ -76,6 +79,8 @@ def m007_corrections(conn: Connection) -> None:
     _add_columns(conn, "standards", {"school": "VARCHAR"})
     _add_columns(conn, "students", {"roll_registered": "BOOLEAN"})
     _add_columns(conn, "batches", {"replaces": "INTEGER", "reverted_by": "INTEGER", "note": "VARCHAR"})
+    from jiaoyu_fupin.core.policy import load_policy
+
     for program in load_policy().programs:
         conn.execute(text("UPDATE programs SET shared_names = :names WHERE code = :code AND shared_names = ''"),
                      {"names": program["shared_names"], "code": program["code"]})
