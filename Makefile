@@ -78,6 +78,7 @@ bench: $(STAMP) postgres-server
 	$(BIN)/python bench/bench_subsidy.py
 	$(BIN)/python bench/bench_dropout.py
 	$(BIN)/python bench/bench_reports.py
+	$(BIN)/python bench/bench_startup.py
 	$(BIN)/python bench/bench_postgres.py
 
 clean:
