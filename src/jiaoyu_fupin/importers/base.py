@@ -13,8 +13,8 @@ from sqlalchemy import Connection, insert
 from jiaoyu_fupin.core.names import text_key
 from jiaoyu_fupin.core.policy import Policy
 from jiaoyu_fupin.importers import values
-from jiaoyu_fupin.importers.reader import Table
 from jiaoyu_fupin.importers.rowchecks import Checked, bad_values
+from jiaoyu_fupin.importers.table import Table
 from jiaoyu_fupin.store import bulk as store
 from jiaoyu_fupin.store.bulk import fetch
 from jiaoyu_fupin.store.models import Batch, School

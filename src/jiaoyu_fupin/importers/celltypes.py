@@ -77,7 +77,7 @@ def _xlsx_number_rows(path, sheet: str, letter: str) -> np.ndarray | None:
 
 def _read_cell_by_cell(table, pos: int) -> np.ndarray | None:
     """The slow way, for .xls and the rest: every cell of the sheet as a Python value."""
-    from jiaoyu_fupin.importers.reader import library_failure, native_stderr_silenced
+    from jiaoyu_fupin.importers.native import library_failure, native_stderr_silenced
 
     try:
         from python_calamine import CalamineWorkbook

@@ -28,7 +28,6 @@ from jiaoyu_fupin.importers.base import (
     match_schools,
 )
 from jiaoyu_fupin.importers.columns import header_key
-from jiaoyu_fupin.importers.reader import Table
 from jiaoyu_fupin.importers.rowchecks import (
     Checked,
     bad_values,
@@ -38,6 +37,7 @@ from jiaoyu_fupin.importers.rowchecks import (
     required_values,
 )
 from jiaoyu_fupin.importers.statistics import _joined, parse_counts, parse_years
+from jiaoyu_fupin.importers.table import Table
 from jiaoyu_fupin.store import bulk as store
 from jiaoyu_fupin.store.models import CollabPlan, CollabRecord, CollabTarget
 from jiaoyu_fupin.store.models.base import to_fen

@@ -17,7 +17,6 @@ from jiaoyu_fupin.importers.base import (
     keep_frame,
     spoken_for,
 )
-from jiaoyu_fupin.importers.reader import Table
 from jiaoyu_fupin.importers.rowchecks import (
     bad_values,
     data_rows,
@@ -25,6 +24,7 @@ from jiaoyu_fupin.importers.rowchecks import (
     required_columns,
     required_values,
 )
+from jiaoyu_fupin.importers.table import Table
 from jiaoyu_fupin.store import bulk as store
 from jiaoyu_fupin.store.models import DropoutCase, DropoutVisit, Student
 

@@ -30,8 +30,9 @@ from jiaoyu_fupin.importers import (
 from jiaoyu_fupin.importers import tasks as task_importing
 from jiaoyu_fupin.importers.base import BatchMaker, Options, Prepared
 from jiaoyu_fupin.importers.error_workbook import ErrorSheet
-from jiaoyu_fupin.importers.reader import Table, read_tables, unknown_headers
+from jiaoyu_fupin.importers.reader import read_tables
 from jiaoyu_fupin.importers.rowchecks import person_names
+from jiaoyu_fupin.importers.table import Table, unknown_headers
 from jiaoyu_fupin.store import dialect
 from jiaoyu_fupin.store.integrity import record_totals
 from jiaoyu_fupin.store.links import link_households, link_payments

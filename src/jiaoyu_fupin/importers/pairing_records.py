@@ -27,7 +27,6 @@ from jiaoyu_fupin.importers.base import (
     spoken_for,
 )
 from jiaoyu_fupin.importers.org import _codes as helper_codes  # one rule for ID-or-staff-number codes
-from jiaoyu_fupin.importers.reader import Table
 from jiaoyu_fupin.importers.rowchecks import (
     Checked,
     bad_values,
@@ -36,6 +35,7 @@ from jiaoyu_fupin.importers.rowchecks import (
     required_columns,
     required_values,
 )
+from jiaoyu_fupin.importers.table import Table
 from jiaoyu_fupin.store import bulk as store
 from jiaoyu_fupin.store.models import HelpActivity, Helper, Oversight, Pairing, School, Student
 

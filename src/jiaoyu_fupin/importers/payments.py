@@ -24,7 +24,6 @@ from jiaoyu_fupin.importers.base import (
     single_term,
     terms,
 )
-from jiaoyu_fupin.importers.reader import Table
 from jiaoyu_fupin.importers.rowchecks import (
     bad_values,
     data_rows,
@@ -32,6 +31,7 @@ from jiaoyu_fupin.importers.rowchecks import (
     required_columns,
     required_values,
 )
+from jiaoyu_fupin.importers.table import Table
 from jiaoyu_fupin.store import bulk as store
 from jiaoyu_fupin.store.models import Batch, Payment, Program, Student
 from jiaoyu_fupin.store.models.base import to_fen

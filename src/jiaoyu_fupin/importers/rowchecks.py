@@ -11,7 +11,7 @@ import pandas as pd
 from jiaoyu_fupin.core import idnumber
 from jiaoyu_fupin.core.problems import Problem
 from jiaoyu_fupin.importers.celltypes import numeric_cells
-from jiaoyu_fupin.importers.reader import Table
+from jiaoyu_fupin.importers.table import Table
 
 # The lines under a table: totals (本页合计, 共计 3 人), who filled in and checked it, notes, stamps and signatures.
 _FOOTER = re.compile(r"^(合\s*计|总\s*计|小\s*计|共\s*计|累\s*计|本页|制表|填表|填报|审核|审批|负责人|校长|单位负责人|经办人"

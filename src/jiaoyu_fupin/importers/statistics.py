@@ -27,7 +27,6 @@ from jiaoyu_fupin.importers.base import (
     match_schools,
     spoken_for,
 )
-from jiaoyu_fupin.importers.reader import Table
 from jiaoyu_fupin.importers.rowchecks import (
     bad_values,
     conflicting_duplicates,
@@ -35,6 +34,7 @@ from jiaoyu_fupin.importers.rowchecks import (
     required_columns,
     required_values,
 )
+from jiaoyu_fupin.importers.table import Table
 from jiaoyu_fupin.store import bulk as store
 from jiaoyu_fupin.store.models import PopulationCount, SchoolStat
 

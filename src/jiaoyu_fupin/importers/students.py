@@ -27,7 +27,7 @@ from jiaoyu_fupin.importers.base import (
     terms,
 )
 from jiaoyu_fupin.importers.compare import diff_fetched, fetch_fingerprints
-from jiaoyu_fupin.importers.reader import Table, release_freed_memory
+from jiaoyu_fupin.importers.native import release_freed_memory
 from jiaoyu_fupin.importers.rowchecks import (
     bad_values,
     conflicting_duplicates,
@@ -36,6 +36,7 @@ from jiaoyu_fupin.importers.rowchecks import (
     required_columns,
     required_values,
 )
+from jiaoyu_fupin.importers.table import Table
 from jiaoyu_fupin.store import bulk as store
 from jiaoyu_fupin.store.models import Enrollment, RegistryPerson, Student
 

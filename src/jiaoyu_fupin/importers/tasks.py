@@ -18,7 +18,6 @@ from jiaoyu_fupin.importers import task_parse as parse
 from jiaoyu_fupin.importers import values
 from jiaoyu_fupin.importers.base import BatchMaker, Counts, Options, Prepared, diff_counts
 from jiaoyu_fupin.importers.collab_parse import offices as split_offices
-from jiaoyu_fupin.importers.reader import Table
 from jiaoyu_fupin.importers.rowchecks import (
     Checked,
     bad_values,
@@ -26,6 +25,7 @@ from jiaoyu_fupin.importers.rowchecks import (
     data_rows,
     required_columns,
 )
+from jiaoyu_fupin.importers.table import Table
 from jiaoyu_fupin.store import bulk as store
 from jiaoyu_fupin.store.models import Task
 
