@@ -50,22 +50,25 @@ def statuses(data: TermData, pairings: pd.DataFrame) -> pd.DataFrame:
     acts = data.activities[data.activities["activity_date"] <= as_of]  # the record as it stood on the as-of date
     done_on = np.full(len(dues), None, dtype=object)
     if len(acts):
-        # Points per distinct (item, date): a term's log repeats a few hundred dates over many rows. A record whose
-        # period is none of the term's points can match no item owed.
-        kinds = acts[["activity_type", "activity_date"]].drop_duplicates()
-        kinds["point"] = [point_of.get((i, _period(i, d)), -1)
-                          for i, d in zip(kinds["activity_type"], kinds["activity_date"], strict=True)]
-        acts = acts.merge(kinds, on=["activity_type", "activity_date"])
-        acts = acts[acts["point"] >= 0]
-        # The first record of each item and period; sort + drop_duplicates, since a groupby min over text
-        # falls back to Python per group.
-        firsts = pd.DataFrame({"h": acts["helper_id"].to_numpy(dtype=np.int64),
-                               "s": acts["student_id"].to_numpy(dtype=np.int64),
-                               "point": acts["point"].to_numpy(dtype=np.int64),
-                               "done_on": acts["activity_date"].to_numpy(dtype=object)})
-        firsts = firsts.sort_values("done_on", kind="stable").drop_duplicates(["h", "s", "point"])
-        found = dues.merge(firsts, how="left", on=["h", "s", "point"])["done_on"]
-        done_on = found.astype(object).where(found.notna(), None).to_numpy()
+        # The point of each record, looked up by its (item, date) codes: a term's log repeats a few hundred dates
+        # over many rows, so the rules run once per item and date. A record whose period is none of the term's
+        # points can match no item owed.
+        types, type_names = pd.factorize(acts["activity_type"])
+        days, day_names = pd.factorize(acts["activity_date"], sort=True)  # codes in date order (ISO text)
+        points_of = np.array([[point_of.get((i, _period(i, d)), -1) for d in day_names] for i in type_names],
+                             dtype=np.int64).reshape(len(type_names), len(day_names))
+        point = np.where((types >= 0) & (days >= 0), points_of[types, days], -1)
+        keep = point >= 0
+        # The first record of each item and period: a stable sort on the date codes, then drop_duplicates (a
+        # groupby min over text falls back to Python per group, and sorting the texts themselves is slower).
+        order = np.argsort(days[keep], kind="stable")
+        firsts = pd.DataFrame({"h": acts["helper_id"].to_numpy(dtype=np.int64)[keep][order],
+                               "s": acts["student_id"].to_numpy(dtype=np.int64)[keep][order],
+                               "point": point[keep][order], "day": days[keep][order]})
+        firsts = firsts.drop_duplicates(["h", "s", "point"])
+        found = dues.merge(firsts, how="left", on=["h", "s", "point"])["day"].to_numpy(dtype=float)
+        known = ~np.isnan(found)
+        done_on[known] = np.asarray(day_names, dtype=object)[found[known].astype(np.int64)]
     at = dues["point"].to_numpy()
     out = pd.DataFrame({"helper_id": dues["h"].astype(object), "student_id": dues["s"].astype(object),
                         "item": pd.Series(items[at], dtype=object), "period": periods[at], "deadline": deadlines[at]})
