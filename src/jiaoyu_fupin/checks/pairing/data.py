@@ -6,14 +6,14 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import Connection, String, cast, or_, select
+from sqlalchemy import Connection, String, cast, or_, select, text
 
 from jiaoyu_fupin.core import pairing as rules
 from jiaoyu_fupin.core import poverty
 from jiaoyu_fupin.core.names import resolve_school
 from jiaoyu_fupin.core.problems import ClerkError
 from jiaoyu_fupin.core.terms import Term
-from jiaoyu_fupin.store.frames import fetch_rows
+from jiaoyu_fupin.store.frames import fetch_rows, query_int_frames
 from jiaoyu_fupin.store.models import Enrollment, HelpActivity, Helper, Oversight, Pairing, School, Student
 
 
@@ -31,7 +31,12 @@ class TermData:
     helpers: pd.DataFrame  # id, helper_code, name, school_id, role, phone, school
     pairings: pd.DataFrame  # id, helper_id, student_id, start_date, end_date
     students: pd.DataFrame  # id, id_number, name of every student with a pairing (enrolled this term or not)
-    activities: pd.DataFrame  # helper_id, student_id, activity_type, activity_date, note (dates that can count)
+    # The term's 六个一 records (dates that can count) as integers: helper_id, student_id, item (its place in
+    # rules.ITEMS, -1 for another type), day (YYYYMMDD). What the check reads.
+    marks: pd.DataFrame
+    # The same records as text: helper_id, student_id, activity_type, activity_date, note; read only when asked
+    # for (load(records=True), the handbook lists them), else empty.
+    activities: pd.DataFrame
     oversight: pd.DataFrame  # links that apply to the term
 
     def current(self) -> pd.DataFrame:
@@ -64,7 +69,20 @@ def _class_keys(names: pd.Series) -> pd.Series:
     return pd.Series([keys.get(n) for n in names], index=names.index, dtype=object)
 
 
-def load(conn: Connection, term: Term, as_of: date) -> TermData:
+def _marks(conn: Connection, low: date, high: date) -> pd.DataFrame:
+    # A quarter of a million records a term: as joined texts of integers (frames.query_int_frames) they cost a
+    # third of the tuples they were read as. The item names are the rules' own constants.
+    item = " ".join(f"WHEN '{name}' THEN {i}" for i, name in enumerate(rules.ITEMS))
+    (marks,) = query_int_frames(conn, [(text(
+        f"SELECT helper_id, student_id, CASE activity_type {item} ELSE -1 END,"
+        " CAST(REPLACE(SUBSTR(CAST(activity_date AS VARCHAR), 1, 10), '-', '') AS INTEGER)"
+        " FROM help_activities WHERE activity_date >= :low AND activity_date <= :high"),
+        {"low": low.isoformat(), "high": high.isoformat()}, ["helper_id", "student_id", "item", "day"])])
+    return marks
+
+
+def load(conn: Connection, term: Term, as_of: date, *, records: bool = False) -> TermData:
+    """records=True reads the 六个一 records as text too (activities), for the handbook's list of them."""
     schools = _frame(conn, select(School.id, School.name, School.township, School.school_type),
                      ["id", "name", "township", "school_type"])
     e, s = Enrollment, Student
@@ -92,13 +110,14 @@ def load(conn: Connection, term: Term, as_of: date) -> TermData:
     low, high = rules.record_span(term)
     a = HelpActivity
     # Dates read as text (ISO, as stored): a term's quarter of a million records skip the date parser.
-    activities = _frame(conn, select(a.helper_id, a.student_id, a.activity_type, cast(a.activity_date, String), a.note)
-                        .where(a.activity_date >= low, a.activity_date <= high),
-                        ["helper_id", "student_id", "activity_type", "activity_date", "note"])
+    columns = ["helper_id", "student_id", "activity_type", "activity_date", "note"]
+    activities = (_frame(conn, select(a.helper_id, a.student_id, a.activity_type, cast(a.activity_date, String), a.note)
+                         .where(a.activity_date >= low, a.activity_date <= high), columns)
+                  if records else pd.DataFrame({c: pd.Series(dtype=object) for c in columns}))
     o = Oversight
     oversight = _frame(conn, select(o.helper_id, o.level, o.township, o.school_id, o.stage, o.grade, o.class_name)
                        .where(or_(o.term.is_(None), o.term == str(term))),
                        ["helper_id", "level", "township", "school_id", "stage", "grade", "class_name"])
     oversight["class_key"] = _class_keys(oversight["class_name"])
     return TermData(term, as_of, rules.reference_date(term, as_of), schools, enrolled, helpers, pairings, students,
-                    activities, oversight)
+                    _marks(conn, low, high), activities, oversight)

@@ -66,7 +66,7 @@ def build(ledger, school: str, *, term: Term | None = None, as_of: date | None =
     as_of = as_of or date.today()
     term = term or Term.of_date(as_of)
     with ledger.engine.connect() as conn, conn.begin():
-        data = load(conn, term, as_of)
+        data = load(conn, term, as_of, records=True)
     sid = data.school_id(school)
     name = data.schools.loc[data.schools["id"] == sid, "name"].iloc[0]
     staff = data.helpers[data.helpers["school_id"] == sid]

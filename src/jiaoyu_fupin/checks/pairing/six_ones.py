@@ -19,6 +19,14 @@ def _period(item: str, day: str) -> str:
     return rules.period_of(item, date.fromisoformat(day[:10]))  # ISO text as the ledger stores dates
 
 
+def _day_number(day: date) -> int:
+    return day.year * 10000 + day.month * 100 + day.day  # as data.marks holds days: YYYYMMDD
+
+
+def _day_text(number: int) -> str:
+    return f"{number // 10000:04d}-{number // 100 % 100:02d}-{number % 100:02d}"
+
+
 def statuses(data: TermData, pairings: pd.DataFrame) -> pd.DataFrame:
     """One row per item owed: helper_id, student_id, item, period, deadline, status, done_on.
 
@@ -47,28 +55,29 @@ def statuses(data: TermData, pairings: pd.DataFrame) -> pd.DataFrame:
     dues = dues.drop_duplicates(["h", "s", "point"]).reset_index(drop=True)
 
     as_of = data.as_of.isoformat()
-    acts = data.activities[data.activities["activity_date"] <= as_of]  # the record as it stood on the as-of date
+    marks = data.marks[data.marks["day"] <= _day_number(data.as_of)]  # the record as it stood on the as-of date
     done_on = np.full(len(dues), None, dtype=object)
-    if len(acts):
-        # The point of each record, looked up by its (item, date) codes: a term's log repeats a few hundred dates
-        # over many rows, so the rules run once per item and date. A record whose period is none of the term's
-        # points can match no item owed.
-        types, type_names = pd.factorize(acts["activity_type"])
-        days, day_names = pd.factorize(acts["activity_date"], sort=True)  # codes in date order (ISO text)
-        points_of = np.array([[point_of.get((i, _period(i, d)), -1) for d in day_names] for i in type_names],
-                             dtype=np.int64).reshape(len(type_names), len(day_names))
-        point = np.where((types >= 0) & (days >= 0), points_of[types, days], -1)
+    if len(marks):
+        # The point of each record, looked up by its (item, day) codes: a term's log repeats a few hundred days
+        # over many rows, so the rules run once per item and day. A record whose period is none of the term's
+        # points (or of another type) can match no item owed.
+        day_numbers, days = np.unique(marks["day"].to_numpy(), return_inverse=True)  # codes in date order
+        day_texts = np.array([_day_text(d) for d in day_numbers.tolist()], dtype=object)
+        points_of = np.array([[point_of.get((i, _period(i, d)), -1) for d in day_texts] for i in rules.ITEMS],
+                             dtype=np.int64).reshape(len(rules.ITEMS), len(day_texts))
+        item = marks["item"].to_numpy()
+        point = np.where(item >= 0, points_of[np.maximum(item, 0), days], -1)
         keep = point >= 0
-        # The first record of each item and period: a stable sort on the date codes, then drop_duplicates (a
-        # groupby min over text falls back to Python per group, and sorting the texts themselves is slower).
+        # The first record of each item and period: a stable sort on the day codes, then drop_duplicates (a
+        # groupby min falls back to Python per group).
         order = np.argsort(days[keep], kind="stable")
-        firsts = pd.DataFrame({"h": acts["helper_id"].to_numpy(dtype=np.int64)[keep][order],
-                               "s": acts["student_id"].to_numpy(dtype=np.int64)[keep][order],
+        firsts = pd.DataFrame({"h": marks["helper_id"].to_numpy()[keep][order],
+                               "s": marks["student_id"].to_numpy()[keep][order],
                                "point": point[keep][order], "day": days[keep][order]})
         firsts = firsts.drop_duplicates(["h", "s", "point"])
         found = dues.merge(firsts, how="left", on=["h", "s", "point"])["day"].to_numpy(dtype=float)
         known = ~np.isnan(found)
-        done_on[known] = np.asarray(day_names, dtype=object)[found[known].astype(np.int64)]
+        done_on[known] = day_texts[found[known].astype(np.int64)]
     at = dues["point"].to_numpy()
     out = pd.DataFrame({"helper_id": dues["h"].astype(object), "student_id": dues["s"].astype(object),
                         "item": pd.Series(items[at], dtype=object), "period": periods[at], "deadline": deadlines[at]})
