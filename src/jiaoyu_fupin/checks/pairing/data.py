@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import Connection, String, cast, or_, select, text
+from sqlalchemy import Connection, text
 
 from jiaoyu_fupin.core import pairing as rules
 from jiaoyu_fupin.core import poverty
@@ -14,7 +14,6 @@ from jiaoyu_fupin.core.names import resolve_school
 from jiaoyu_fupin.core.problems import ClerkError
 from jiaoyu_fupin.core.terms import Term
 from jiaoyu_fupin.store.frames import fetch_rows, query_int_frames
-from jiaoyu_fupin.store.models import Enrollment, HelpActivity, Helper, Oversight, Pairing, School, Student
 
 
 class PairingError(ClerkError):
@@ -50,10 +49,11 @@ class TermData:
         return int(self.schools.loc[self.schools["name"] == found, "id"].iloc[0])
 
 
-def _frame(conn: Connection, stmt, columns: list[str]) -> pd.DataFrame:
+def _frame(conn: Connection, sql: str, columns: list[str], params: dict | None = None) -> pd.DataFrame:
     # Plain DBAPI rows (frames.fetch_rows), in the caller's transaction: SQLAlchemy's per-row result processing
-    # cost a second of the year-end report on a county's quarter of a million 六个一 records.
-    return pd.DataFrame(fetch_rows(conn, stmt), columns=columns, dtype=object)
+    # cost a second of the year-end report on a county's quarter of a million 六个一 records. Written as SQL text,
+    # not over the models: the check then starts without building them (sqlmodel, pydantic: a quarter of a second).
+    return pd.DataFrame(fetch_rows(conn, text(sql), params), columns=columns, dtype=object)
 
 
 def _iso(frame: pd.DataFrame, *names: str) -> None:
@@ -69,29 +69,29 @@ def _class_keys(names: pd.Series) -> pd.Series:
     return pd.Series([keys.get(n) for n in names], index=names.index, dtype=object)
 
 
-def _marks(conn: Connection, low: date, high: date) -> pd.DataFrame:
+def _marks(conn: Connection, span: dict[str, str]) -> pd.DataFrame:
     # A quarter of a million records a term: as joined texts of integers (frames.query_int_frames) they cost a
     # third of the tuples they were read as. The item names are the rules' own constants.
     item = " ".join(f"WHEN '{name}' THEN {i}" for i, name in enumerate(rules.ITEMS))
     (marks,) = query_int_frames(conn, [(text(
         f"SELECT helper_id, student_id, CASE activity_type {item} ELSE -1 END,"
         " CAST(REPLACE(SUBSTR(CAST(activity_date AS VARCHAR), 1, 10), '-', '') AS INTEGER)"
-        " FROM help_activities WHERE activity_date >= :low AND activity_date <= :high"),
-        {"low": low.isoformat(), "high": high.isoformat()}, ["helper_id", "student_id", "item", "day"])])
+        " FROM help_activities WHERE activity_date >= :low AND activity_date <= :high"), span,
+        ["helper_id", "student_id", "item", "day"])])
     return marks
 
 
 def load(conn: Connection, term: Term, as_of: date, *, records: bool = False) -> TermData:
     """records=True reads the 六个一 records as text too (activities), for the handbook's list of them."""
-    schools = _frame(conn, select(School.id, School.name, School.township, School.school_type),
+    schools = _frame(conn, "SELECT schools.id, schools.name, schools.township, schools.school_type FROM schools",
                      ["id", "name", "township", "school_type"])
-    e, s = Enrollment, Student
-    enrolled = _frame(conn, select(
-        e.student_id, s.id_number, s.name, e.school_id, e.school_name, e.stage, e.grade, e.class_name, e.status,
-        e.study_place, s.household_id, s.family_category, s.roll_registered,  # poverty.COLUMNS
-    ).join(s, s.id == e.student_id).where(e.term == str(term)), [
+    enrolled = _frame(conn, (
+        "SELECT enrollments.student_id, students.id_number, students.name, enrollments.school_id,"
+        " enrollments.school_name, enrollments.stage, enrollments.grade, enrollments.class_name, enrollments.status,"
+        " enrollments.study_place, students.household_id, students.family_category, students.roll_registered"
+        " FROM enrollments JOIN students ON students.id = enrollments.student_id WHERE enrollments.term = :term"), [
         "student_id", "id_number", "name", "school_id", "school_name", "stage", "grade", "class_name", "status",
-        "study_place", *poverty.COLUMNS])
+        "study_place", *poverty.COLUMNS], {"term": str(term)})
     if enrolled.empty:  # every pair command reads a term's roll; pairings alone would show no one enrolled
         raise PairingError(f"台账中没有 {term} 的学籍记录", f"请先导入 {term} 的学籍名册，或核对 --term")
     # In-county students still on the roll: the ones a school answers for.
@@ -99,25 +99,28 @@ def load(conn: Connection, term: Term, as_of: date, *, records: bool = False) ->
                           & ~enrolled["status"].isin(rules.EXCLUDED_STATUSES))
     enrolled["poor"] = poverty.registered_mask(enrolled)
     enrolled["class_key"] = _class_keys(enrolled["class_name"])
-    helpers = _frame(conn, select(Helper.id, Helper.helper_code, Helper.name, Helper.school_id, Helper.role,
-                                  Helper.phone), ["id", "helper_code", "name", "school_id", "role", "phone"])
+    helpers = _frame(conn, "SELECT helpers.id, helpers.helper_code, helpers.name, helpers.school_id, helpers.role,"
+                           " helpers.phone FROM helpers", ["id", "helper_code", "name", "school_id", "role", "phone"])
     helpers["school"] = helpers["school_id"].map(dict(zip(schools["id"], schools["name"], strict=True))).astype(object)
-    pairings = _frame(conn, select(Pairing.id, Pairing.helper_id, Pairing.student_id, Pairing.start_date,
-                                   Pairing.end_date), ["id", "helper_id", "student_id", "start_date", "end_date"])
+    pairings = _frame(conn, "SELECT pairings.id, pairings.helper_id, pairings.student_id, pairings.start_date,"
+                            " pairings.end_date FROM pairings", ["id", "helper_id", "student_id", "start_date", "end_date"])
     _iso(pairings, "start_date", "end_date")
-    students = _frame(conn, select(s.id, s.id_number, s.name).where(s.id.in_(select(Pairing.student_id))),
-                      ["id", "id_number", "name"])
+    students = _frame(conn, "SELECT students.id, students.id_number, students.name FROM students"
+                            " WHERE students.id IN (SELECT pairings.student_id FROM pairings)", ["id", "id_number", "name"])
     low, high = rules.record_span(term)
-    a = HelpActivity
+    span = {"low": low.isoformat(), "high": high.isoformat()}
     # Dates read as text (ISO, as stored): a term's quarter of a million records skip the date parser.
     columns = ["helper_id", "student_id", "activity_type", "activity_date", "note"]
-    activities = (_frame(conn, select(a.helper_id, a.student_id, a.activity_type, cast(a.activity_date, String), a.note)
-                         .where(a.activity_date >= low, a.activity_date <= high), columns)
+    activities = (_frame(conn, "SELECT help_activities.helper_id, help_activities.student_id,"
+                               " help_activities.activity_type, CAST(help_activities.activity_date AS VARCHAR),"
+                               " help_activities.note FROM help_activities WHERE help_activities.activity_date >= :low"
+                               " AND help_activities.activity_date <= :high", columns, span)
                   if records else pd.DataFrame({c: pd.Series(dtype=object) for c in columns}))
-    o = Oversight
-    oversight = _frame(conn, select(o.helper_id, o.level, o.township, o.school_id, o.stage, o.grade, o.class_name)
-                       .where(or_(o.term.is_(None), o.term == str(term))),
-                       ["helper_id", "level", "township", "school_id", "stage", "grade", "class_name"])
+    oversight = _frame(conn, "SELECT oversight.helper_id, oversight.level, oversight.township, oversight.school_id,"
+                             " oversight.stage, oversight.grade, oversight.class_name FROM oversight"
+                             " WHERE oversight.term IS NULL OR oversight.term = :term",
+                       ["helper_id", "level", "township", "school_id", "stage", "grade", "class_name"],
+                       {"term": str(term)})
     oversight["class_key"] = _class_keys(oversight["class_name"])
     return TermData(term, as_of, rules.reference_date(term, as_of), schools, enrolled, helpers, pairings, students,
-                    _marks(conn, low, high), activities, oversight)
+                    _marks(conn, span), activities, oversight)
