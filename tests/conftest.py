@@ -165,6 +165,42 @@ def cli(db) -> Cli:
     return Cli(db)
 
 
+@pytest.fixture
+def short_busy_timeout(monkeypatch):
+    """SQLite's busy timeout (dialect.BUSY_TIMEOUT_MS, two minutes) shortened to 0.2 s: a test of waiting past it
+    does not wait that long."""
+    from jiaoyu_fupin.store import dialect
+
+    monkeypatch.setattr(dialect, "BUSY_TIMEOUT_MS", 200)
+
+
+# ---- the sample county: generated once, imported once per backend, copied into each test's ledger ----
+# (tests/helpers/sample_ledger.py says what each name means; tests never generate or import it themselves)
+
+
+@pytest.fixture(scope="session")
+def sample_county(tmp_path_factory):
+    """The sample county's files and note (seed 2019, scale 0.02), shared by the session: read, never write."""
+    from helpers import sample_ledger as built
+
+    return built.sample_county(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory):
+    """The sample county imported once per backend: the import's output and the built ledgers, to copy from."""
+    from helpers import sample_ledger as built
+
+    return built.sample_build(tmp_path_factory)
+
+
+@pytest.fixture
+def sample_ledger(cli, sample_build, request) -> Cli:
+    """The test's own ledger (SQLite and PostgreSQL) holding a copy of the imported sample county; its `Cli`."""
+    sample_build.copy_to(cli.db, request.getfixturevalue("pg_server") if is_postgres(cli.db) else None)
+    return cli
+
+
 def write_xlsx(path: Path, header: list, rows: list[list], *, sheet: str = "Sheet1", above: list[list] = (),
                before_sheets: list[str] = (), text_columns: tuple[int, ...] = ()) -> Path:
     """A workbook as clerks make them: optional instruction sheets first, optional title lines above the header."""

@@ -93,11 +93,8 @@ def test_init_in_a_read_only_folder(cli, tmp_path):
 
 
 @pytest.fixture
-def locked(cli, monkeypatch):
+def locked(cli, short_busy_timeout):
     """Another writer holds the ledger past the busy timeout (shortened from two minutes for the test)."""
-    from jiaoyu_fupin.store import dialect
-
-    monkeypatch.setattr(dialect, "BUSY_TIMEOUT_MS", 200)
     holder = sqlite3.connect(cli.db, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     yield

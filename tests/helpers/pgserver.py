@@ -107,6 +107,9 @@ class Server:
         if source not in self._filled:
             self.admin(f"CREATE DATABASE {source} TEMPLATE {TEMPLATE}")
             fill(self.url(source))
+            # A connection the fill left in a pool (a command's engine not yet collected) would make every copy
+            # wait 5 s and fail: "source database is being accessed by other users".
+            self.admin(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{source}'")
             self._filled.add(source)
         name = url.split("@/")[1].split("?")[0]
         self.drop_database(name)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import io
 import random
-import shutil
 import sqlite3
 import time
 import zipfile
@@ -16,8 +15,6 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
-from jiaoyu_fupin.sample import generate
 
 PER_FORMAT = 200
 SEED = 15
@@ -29,15 +26,9 @@ BYTE_MUTATIONS = ("truncate", "flip")
 
 
 @pytest.fixture(scope="module")
-def county(tmp_path_factory):
-    from jiaoyu_fupin.importers.engine import import_files
-    from jiaoyu_fupin.store.ledger import Ledger
-
-    folder = tmp_path_factory.mktemp("county")
-    generate(folder, seed=2019, scale=0.02)
-    ledger = Ledger(folder / "county.db")
-    assert import_files(ledger, sorted(p for p in folder.iterdir() if p.suffix in (".xlsx", ".csv"))).ok
-    ledger.close()
+def grids(sample_county):
+    """The first rows of each base file, as text cells, to mutate."""
+    folder = sample_county.folder
     grids = {}
     for name in BASES:
         ws = openpyxl.load_workbook(folder / name, read_only=True).worksheets[0]
@@ -45,7 +36,7 @@ def county(tmp_path_factory):
     # The population list is the sample's CSV: its first lines make a fifth base.
     with (folder / "户籍适龄儿童.csv").open(encoding="gb18030", newline="") as fh:  # the sample writes it in GBK
         grids["户籍适龄儿童.csv"] = [row for _, row in zip(range(ROWS), csv.reader(fh), strict=False)]
-    return folder, grids
+    return grids
 
 
 def _mutate_cells(rng: random.Random, grid: list[list[str]], how: str) -> list[list[str]]:
@@ -151,7 +142,7 @@ def _counts(conn: sqlite3.Connection) -> dict[str, int]:
 
 
 @pytest.mark.sqlite_only("watches the ledger file with sqlite3 between imports")
-def test_mutated_files_never_crash_the_import(county, tmp_path, cli, capfd, monkeypatch):
+def test_mutated_files_never_crash_the_import(grids, sample_ledger, tmp_path, cli, capfd, monkeypatch):
     import typer.testing
 
     from jiaoyu_fupin.cli.main import app
@@ -159,8 +150,6 @@ def test_mutated_files_never_crash_the_import(county, tmp_path, cli, capfd, monk
     # The command tree built once: Typer rebuilds it on every invoke, a third of each small import's time.
     command = typer.testing._get_command(app)
     monkeypatch.setattr(typer.testing, "_get_command", lambda _: command)
-    folder, grids = county
-    shutil.copy(folder / "county.db", cli.db)
     rng = random.Random(SEED)
     outcomes: dict[str, Counter] = {}
     watch = sqlite3.connect(cli.db)

@@ -1,28 +1,16 @@
-"""From the sample county's files to the ledger, as `make demo` does it: every file recognised and imported."""
+"""From the sample county's files to the ledger, as `make demo` does it: every file recognised and imported.
+
+The session's build of the sample county is this import (`fupin import` of every file, once per backend): the test
+reads what that command printed and what it left in the ledger, on a copy, then imports everything again."""
 
 from __future__ import annotations
 
-import json
 
-import pytest
-
-
-@pytest.fixture(scope="module")
-def county(tmp_path_factory):
-    from jiaoyu_fupin.sample import generate
-
-    out = tmp_path_factory.mktemp("county")
-    generate(out, seed=7, scale=0.02)
-    return out, json.loads((out / "样例说明.json").read_text(encoding="utf-8"))
-
-
-def test_whole_county_imports_in_one_command(county, cli):
-    folder, note = county
-    files = sorted(p for p in folder.iterdir() if p.suffix in (".xlsx", ".csv"))
-    result = cli("import", *files)
-    assert result.exit_code == 0, result.output
+def test_whole_county_imports_in_one_command(sample_ledger, sample_county, sample_build, backend):
+    cli, note = sample_ledger, sample_county.note
+    output = sample_build.imports[backend].output
     for name, info in note["files"].items():
-        line = next(line for line in result.output.splitlines() if line.startswith(name))
+        line = next(line for line in output.splitlines() if line.startswith(name))
         assert f"{info['rows']:,} 行" in line, line
         assert f"第 {info['header_row']} 行为表头" in line, line
     counts = cli.counts()
@@ -33,6 +21,6 @@ def test_whole_county_imports_in_one_command(county, cli):
     assert counts["schools"] == note["files"]["学校名单.xlsx"]["rows"]
     assert counts["batches"] == len(note["files"])
     # Importing everything again changes nothing.
-    again = cli("import", *files)
+    again = cli("import", *sample_county.files)
     assert again.exit_code == 0 and "新增 0，变更 0" in again.output
     assert cli.counts() == counts

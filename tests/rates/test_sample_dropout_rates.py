@@ -9,11 +9,9 @@ import json
 from collections import Counter
 
 import openpyxl
-import pytest
 
 from conftest import Cli
-
-SCALE, SEED = 0.02, 11
+from helpers.sample_ledger import SCALE
 
 
 def _read(folder, note, name) -> list[dict]:
@@ -35,22 +33,8 @@ def _aged(id_number: str, low: int, high: int) -> bool:
     return f"{2019 - high - 1}-09-01" <= _born(id_number) <= f"{2019 - low}-08-31"
 
 
-@pytest.fixture(scope="module")
-def county(tmp_path_factory):
-    from jiaoyu_fupin.sample import generate
-
-    folder = tmp_path_factory.mktemp("county")
-    generate(folder, seed=SEED, scale=SCALE)
-    note = json.loads((folder / "样例说明.json").read_text(encoding="utf-8"))
-    files = sorted(p for p in folder.iterdir() if p.suffix in (".xlsx", ".csv"))
-    cli = Cli(tmp_path_factory.mktemp("ledger") / "fupin.db")
-    result = cli("import", *files)
-    assert result.exit_code == 0, result.output
-    return folder, note, cli
-
-
-def test_scan_finds_exactly_the_planted_children(county):
-    folder, note, cli = county
+def test_scan_finds_exactly_the_planted_children(sample_ledger, sample_county):
+    cli, folder, note = sample_ledger, sample_county.folder, sample_county.note
     result = cli("dropout", "scan", "--term", "2019秋", "--json", "--date", "2019-12-01")
     assert result.exit_code == 1
     doc = json.loads(result.stdout)
@@ -72,8 +56,8 @@ def test_scan_finds_exactly_the_planted_children(county):
     assert all(c["roll"].startswith("2019秋在校") for c in doc["cases"] if c["id_number"] in returned)
 
 
-def test_scan_without_the_dropout_ledger_opens_the_roll_dropouts_too(county, tmp_path):
-    folder, note, _ = county
+def test_scan_without_the_dropout_ledger_opens_the_roll_dropouts_too(sample_county, tmp_path):
+    folder, note = sample_county.folder, sample_county.note
     cli = Cli(tmp_path / "fupin.db")
     files = sorted(p for p in folder.iterdir() if p.suffix in (".xlsx", ".csv") and p.name != "辍学台账.xlsx")
     assert cli("import", *files).exit_code == 0
@@ -87,9 +71,11 @@ def test_scan_without_the_dropout_ledger_opens_the_roll_dropouts_too(county, tmp
     assert again["summary"]["new_cases"] == 0 and len(again["cases"]) == len(doc["cases"])
 
 
-def test_rates_match_a_count_from_the_files(county):
-    folder, note, cli = county
-    doc = json.loads(cli("rates", "--year", "2019", "--json").stdout)
+def test_rates_match_a_count_from_the_files(sample_ledger, sample_county):
+    cli, folder, note = sample_ledger, sample_county.folder, sample_county.note
+    result = cli("rates", "--year", "2019", "--json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
     got = {r["indicator"]: (r["numerator"], r["denominator"]) for r in doc["rates"]}
     fall = _read(folder, note, "学籍_2019秋.xlsx")
     away = _read(folder, note, "县外就读_建档立卡学生.xlsx")
@@ -128,8 +114,8 @@ def test_rates_match_a_count_from_the_files(county):
     assert (r["graduates"], r["denominator"]) == (graduates, entrants + moved)
 
 
-def test_statistics_table_agrees_with_the_rolls(county):
-    folder, note, _ = county
+def test_statistics_table_agrees_with_the_rolls(sample_county):
+    folder, note = sample_county.folder, sample_county.note
     stats = _read(folder, note, "教育事业统计_小学初中.xlsx")
     fall = Counter((r["学校名称"], r["年级"]) for r in _read(folder, note, "学籍_2019秋.xlsx")
                    if r["学段"] in ("小学", "初中"))

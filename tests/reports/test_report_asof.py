@@ -4,7 +4,6 @@ and a report run while an import is in progress sees all of that import or none 
 from __future__ import annotations
 
 import csv
-import json
 import sqlite3
 import subprocess
 import sys
@@ -16,19 +15,6 @@ import openpyxl
 import pytest
 
 from conftest import ROLL_HEADER, is_postgres, make_id, query, roll_rows, sheet_values, write_xlsx
-from jiaoyu_fupin.sample import NOTE_FILE, generate
-
-
-@pytest.fixture(scope="module")
-def sample(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("county")
-    generate(folder, seed=2019, scale=0.02)
-    return folder, json.loads((folder / NOTE_FILE).read_text(encoding="utf-8"))
-
-
-def _import_sample(cli, folder: Path) -> None:
-    result = cli("import", *sorted(p for p in folder.iterdir() if p.suffix in (".xlsx", ".csv")))
-    assert result.exit_code == 0, result.output
 
 
 def _edited(source: Path, target: Path, header_row: int, edit) -> Path:
@@ -95,12 +81,11 @@ def _tables(db) -> dict[str, list[tuple]]:
             for n, t in tables.items()}
 
 
-def test_snapshot_is_the_ledger_as_it_stood(cli, sample, tmp_path):
+def test_snapshot_is_the_ledger_as_it_stood(cli, sample_ledger, sample_county, tmp_path):
     from jiaoyu_fupin.store.asof import snapshot
     from jiaoyu_fupin.store.ledger import Ledger
 
-    folder, note = sample
-    _import_sample(cli, folder)
+    folder, note = sample_county.folder, sample_county.note
     expected = _tables(cli.db)
     cut = datetime.now()
     time.sleep(0.01)
@@ -124,9 +109,8 @@ def _cells(path: Path) -> dict[str, list[list]]:
     return sheets
 
 
-def test_a_past_report_gives_the_same_cells_after_later_imports(cli, sample, tmp_path):
-    folder, note = sample
-    _import_sample(cli, folder)
+def test_a_past_report_gives_the_same_cells_after_later_imports(cli, sample_ledger, sample_county, tmp_path):
+    folder, note = sample_county.folder, sample_county.note
     cut = f"{datetime.now():%Y-%m-%d %H:%M:%S.%f}"
     time.sleep(0.01)
 

@@ -3,51 +3,15 @@ cell by cell with golden files, with the counts the sample was shaped on, and th
 
 from __future__ import annotations
 
-import json
 import re
-import sqlite3
 import zipfile
 
 import openpyxl
 import pytest
 
-from conftest import assert_matches_golden, is_postgres, sheet_values
-from jiaoyu_fupin.sample import NOTE_FILE, generate
+from conftest import assert_matches_golden, sheet_values
 
 FAR = "2099-12-31"  # a fixed cut after every import: the cells do not depend on when the test runs
-
-
-def _import(target, folder) -> None:
-    from jiaoyu_fupin.importers.engine import import_files
-    from jiaoyu_fupin.store.ledger import Ledger
-
-    ledger = Ledger(target)
-    result = import_files(ledger, sorted(p for p in folder.iterdir() if p.suffix in (".xlsx", ".csv")))
-    assert result.ok
-    ledger.close()
-
-
-@pytest.fixture(scope="module")
-def imported(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("county")
-    generate(folder, seed=2019, scale=0.02)
-    return folder, json.loads((folder / NOTE_FILE).read_text(encoding="utf-8"))
-
-
-@pytest.fixture
-def county(imported, cli, request):
-    """The sample county imported once per module and database, copied into each test's ledger."""
-    folder, note = imported
-    if is_postgres(cli.db):
-        request.getfixturevalue("pg_server").fill_from(cli.db, "sample_county", lambda url: _import(url, folder))
-        return note
-    if not (folder / "county.db").exists():
-        _import(folder / "county.db", folder)
-    src, dst = sqlite3.connect(folder / "county.db"), sqlite3.connect(cli.db)
-    src.backup(dst)
-    src.close()
-    dst.close()
-    return note
 
 
 def _stable(path) -> dict[str, list[list]]:
@@ -75,11 +39,11 @@ def _body(rows: list[list], first: str) -> list[list]:
     return body[:next((i for i, r in enumerate(body) if not r), len(body))]  # up to the chart or sign-off lines
 
 
-def test_summary_shows_the_counts_the_sample_was_shaped_on(cli, county, tmp_path):
+def test_summary_shows_the_counts_the_sample_was_shaped_on(cli, sample_ledger, sample_county, tmp_path):
     result = cli("report", "summary", "--year", "2019", "--as-of", FAR, "--narrative", tmp_path / "总结.md")
     assert result.exit_code == 0, result.output
     sheets = _stable(tmp_path / "总结_2019.xlsx")
-    counts = county["counts"]
+    counts = sample_county.note["counts"]
     assert _body(sheets["学校"], "类型")[-1] == ["合计", counts["schools"]]
     students = {r[0]: r[1] for r in _body(sheets["学生"], "学段")}
     for stage in ("学前", "小学", "初中", "普通高中", "中职", "特殊教育"):
@@ -94,13 +58,13 @@ def test_summary_shows_the_counts_the_sample_was_shaped_on(cli, county, tmp_path
     assert_matches_golden("report_summary_2019", sheets)
 
 
-def test_monthly_report_golden(cli, county, tmp_path):
+def test_monthly_report_golden(cli, sample_ledger, tmp_path):
     result = cli("report", "monthly", "--month", "2019-11", "--as-of", FAR, "--out", tmp_path)
     assert result.exit_code == 0, result.output
     assert_matches_golden("report_monthly_2019-11", _stable(tmp_path / "月报_2019-11.xlsx"))
 
 
-def test_summary_charts_draw_the_tables_they_sit_under(cli, county, tmp_path):
+def test_summary_charts_draw_the_tables_they_sit_under(cli, sample_ledger, tmp_path):
     path = tmp_path / "总结.xlsx"
     assert cli("report", "summary", "--year", "2019", "--as-of", FAR, "--out", path, "-q").exit_code == 0
     wb = openpyxl.load_workbook(path)
@@ -134,7 +98,7 @@ def test_summary_charts_draw_the_tables_they_sit_under(cli, county, tmp_path):
     assert rates[0][4] == str(int(rates[0][2]) + 5)  # all six indicators
 
 
-def test_narrative_quotes_the_workbook(cli, county, tmp_path):
+def test_narrative_quotes_the_workbook(cli, sample_ledger, tmp_path):
     md = tmp_path / "总结.md"
     assert cli("report", "summary", "--year", "2019", "--as-of", FAR, "--out", tmp_path / "s.xlsx", "--narrative", md,
                "-q").exit_code == 0
@@ -147,9 +111,14 @@ def test_narrative_quotes_the_workbook(cli, county, tmp_path):
     assert "{" not in text and "数据截至 2099-12-31 23:59" in text
 
 
-def _rows_behind(wb, sheet: str, condition: str) -> list[tuple]:
-    """The rows of a details sheet that the index's condition (列＝值；列＝值) selects."""
-    rows = list(wb[sheet].iter_rows(values_only=True))
+def _rows_behind(wb, sheet: str, condition: str, _read: dict | None = None) -> list[tuple]:
+    """The rows of a details sheet that the index's condition (列＝值；列＝值) selects. `_read` keeps each sheet's
+    rows once read: a read-only workbook re-parses the sheet's XML on every pass, for every one of the figures."""
+    if _read is None:
+        _read = {}
+    if sheet not in _read:
+        _read[sheet] = list(wb[sheet].iter_rows(values_only=True))
+    rows = _read[sheet]
     header = rows[1]
     where = [] if condition == "（全部）" else [part.split("＝", 1) for part in condition.split("；")]
     picks = [(header.index(column), value) for column, value in where]
@@ -157,7 +126,7 @@ def _rows_behind(wb, sheet: str, condition: str) -> list[tuple]:
 
 
 @pytest.mark.parametrize("report", ["summary", "monthly"])
-def test_every_figure_has_the_list_behind_it(cli, county, tmp_path, report):
+def test_every_figure_has_the_list_behind_it(cli, sample_ledger, tmp_path, report):
     args = (["summary", "--year", "2019", "--out", tmp_path / "总结.xlsx"] if report == "summary" else
             ["monthly", "--month", "2019-11", "--out", tmp_path])
     result = cli("report", *args, "--as-of", FAR, "--details", tmp_path, "-q")
@@ -172,8 +141,9 @@ def test_every_figure_has_the_list_behind_it(cli, county, tmp_path, report):
     assert len(figures) > 100
     assert all(f[9] == "是" for f in figures), [f for f in figures if f[9] != "是"][:5]
     report_book = openpyxl.load_workbook(tmp_path / ("总结.xlsx" if report == "summary" else "月报_2019-11.xlsx"))
+    read: dict[str, list[tuple]] = {}
     for sheet, _, _, value, listing, condition, count, _worked, how, _ in figures:
-        behind = _rows_behind(wb, listing, condition)
+        behind = _rows_behind(wb, listing, condition, read)
         assert len(behind) == count  # the list is as long as the index says
         if how == "条数":
             assert value == count or (value is None and count == 0)  # a count is its list's length
@@ -184,7 +154,7 @@ def test_every_figure_has_the_list_behind_it(cli, county, tmp_path, report):
             assert not any(isinstance(v, str) and ids.search(v) for v in row)  # masked IDs only
 
 
-def test_collaboration_section_comes_out_as_the_county_reported_it(cli, county, tmp_path):
+def test_collaboration_section_comes_out_as_the_county_reported_it(cli, sample_ledger, tmp_path):
     md = tmp_path / "总结.md"
     assert cli("report", "summary", "--year", "2019", "--as-of", FAR, "--out", tmp_path / "s.xlsx", "--narrative", md,
                "-q").exit_code == 0
@@ -198,7 +168,7 @@ def test_collaboration_section_comes_out_as_the_county_reported_it(cli, county, 
     assert rows["援建项目（个）"][0] == 14 and rows["捐助惠及学生（人次）"][:2] == [110, "100人次（完成 110.0%）"]
 
 
-def test_monthly_report_counts_collaboration_and_tasks(cli, county, tmp_path):
+def test_monthly_report_counts_collaboration_and_tasks(cli, sample_ledger, tmp_path):
     assert cli("report", "monthly", "--month", "2019-11", "--as-of", FAR, "--out", tmp_path, "-q").exit_code == 0
     rows = _stable(tmp_path / "月报_2019-11.xlsx")["全县"]
     lines = {(r[0], r[1]): r[2:4] for r in rows if r and r[0] in ("扶贫协作", "任务清单")}

@@ -11,13 +11,6 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from conftest import ROLL_HEADER, roll_rows, write_xlsx
-from helpers.sample_ledger import copy_ledger, county_ledger
-
-
-@pytest.fixture
-def county(tmp_path_factory, cli):
-    copy_ledger(county_ledger(tmp_path_factory), cli.db)
-    return cli
 
 
 def _records(cli) -> list[dict]:
@@ -42,13 +35,13 @@ def _ids(doc) -> set[str]:
 
 
 @pytest.mark.sqlite_only("the full sample county is built once as an SQLite file and copied with its backup API")
-def test_subsidy_check_json_and_out_are_recorded(county, tmp_path):
+def test_subsidy_check_json_and_out_are_recorded(sample_ledger, tmp_path):
     out = tmp_path / "资助核对.xlsx"
-    result = county("subsidy", "check", "--term", "2019秋", "--json", "--out", out)
+    result = sample_ledger("subsidy", "check", "--term", "2019秋", "--json", "--out", out)
     assert result.exit_code == 1
     people = len(_ids(json.loads(result.stdout)))
     assert people > 0
-    records = _records(county)
+    records = _records(sample_ledger)
     assert [(r["command"], r["output"], r["people"]) for r in records] == [
         (f"fupin subsidy check --term 2019秋 --json --out {out}", "标准输出", people),
         (f"fupin subsidy check --term 2019秋 --json --out {out}", str(out.resolve()), people),
@@ -59,13 +52,13 @@ def test_subsidy_check_json_and_out_are_recorded(county, tmp_path):
 
 
 @pytest.mark.sqlite_only("the full sample county is built once as an SQLite file and copied with its backup API")
-def test_pair_check_and_dropout_lists_are_recorded(county, tmp_path):
+def test_pair_check_and_dropout_lists_are_recorded(sample_ledger, tmp_path):
     out = tmp_path / "结对.xlsx"
-    pair = county("pair", "check", "--term", "2019秋", "--out", out)
+    pair = sample_ledger("pair", "check", "--term", "2019秋", "--out", out)
     assert pair.exit_code in (0, 1)
-    scan = county("dropout", "scan", "--term", "2019秋", "--json")
-    listed = county("dropout", "list", "--json")
-    records = _records(county)
+    scan = sample_ledger("dropout", "scan", "--term", "2019秋", "--json")
+    listed = sample_ledger("dropout", "list", "--json")
+    records = _records(sample_ledger)
     assert [r["command"] for r in records] == [f"fupin pair check --term 2019秋 --out {out} --max-per-helper 5",
                                                "fupin dropout scan --term 2019秋 --json",
                                                "fupin dropout list --json"]
@@ -75,11 +68,11 @@ def test_pair_check_and_dropout_lists_are_recorded(county, tmp_path):
 
 
 @pytest.mark.sqlite_only("the full sample county is built once as an SQLite file and copied with its backup API")
-def test_screen_output_is_not_recorded(county):
-    assert county("subsidy", "check", "--term", "2019秋").exit_code == 1  # masked on screen
-    assert county("dropout", "list").exit_code == 0
-    assert _records(county) == []
-    assert "没有审计记录" in county("audit").output
+def test_screen_output_is_not_recorded(sample_ledger):
+    assert sample_ledger("subsidy", "check", "--term", "2019秋").exit_code == 1  # masked on screen
+    assert sample_ledger("dropout", "list").exit_code == 0
+    assert _records(sample_ledger) == []
+    assert "没有审计记录" in sample_ledger("audit").output
 
 
 def test_error_workbook_is_recorded_with_the_people_in_it(cli, schools, tmp_path):
@@ -96,26 +89,23 @@ def test_error_workbook_is_recorded_with_the_people_in_it(cli, schools, tmp_path
 
 
 @pytest.mark.sqlite_only("the full sample county is built once as an SQLite file and copied with its backup API")
-def test_audit_since_a_day(county):
-    assert county("dropout", "list", "--json").exit_code == 0
+def test_audit_since_a_day(sample_ledger):
+    assert sample_ledger("dropout", "list", "--json").exit_code == 0
     today = date.today()
-    assert len(_records(county)) == 1
-    assert json.loads(county("audit", "--since", today.isoformat(), "--json").stdout) != []
-    assert json.loads(county("audit", "--since", (today + timedelta(days=1)).isoformat(), "--json").stdout) == []
-    shown = county("audit")
+    assert len(_records(sample_ledger)) == 1
+    assert json.loads(sample_ledger("audit", "--since", today.isoformat(), "--json").stdout) != []
+    assert json.loads(sample_ledger("audit", "--since", (today + timedelta(days=1)).isoformat(), "--json").stdout) == []
+    shown = sample_ledger("audit")
     assert "fupin dropout list --json" in shown.output and "标准输出" in shown.output
-    assert county("audit", "--since", "去年").exit_code == 2
+    assert sample_ledger("audit", "--since", "去年").exit_code == 2
 
 
 @pytest.mark.sqlite_only("the full sample county is built once as an SQLite file and copied with its backup API")
-def test_no_export_the_ledger_cannot_record(county, monkeypatch):
-    from jiaoyu_fupin.store import dialect
-
-    monkeypatch.setattr(dialect, "BUSY_TIMEOUT_MS", 200)
-    holder = sqlite3.connect(county.db, isolation_level=None)
+def test_no_export_the_ledger_cannot_record(sample_ledger, short_busy_timeout):
+    holder = sqlite3.connect(sample_ledger.db, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     try:
-        result = county("subsidy", "check", "--term", "2019秋", "--json")
+        result = sample_ledger("subsidy", "check", "--term", "2019秋", "--json")
     finally:
         holder.execute("ROLLBACK")
         holder.close()
@@ -124,12 +114,12 @@ def test_no_export_the_ledger_cannot_record(county, monkeypatch):
 
 
 @pytest.mark.sqlite_only("the full sample county is built once as an SQLite file and copied with its backup API")
-def test_reports_as_of_keep_the_record(county):
+def test_reports_as_of_keep_the_record(sample_ledger):
     from jiaoyu_fupin.store import asof
     from jiaoyu_fupin.store.ledger import Ledger
 
-    assert county("dropout", "list", "--json").exit_code == 0
-    with asof.snapshot(Ledger(county.db), datetime(2019, 11, 20)) as copy, copy.engine.connect() as conn:
+    assert sample_ledger("dropout", "list", "--json").exit_code == 0
+    with asof.snapshot(Ledger(sample_ledger.db), datetime(2019, 11, 20)) as copy, copy.engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT command FROM audit_records").all() == [("fupin dropout list --json",)]
 
 
@@ -142,11 +132,11 @@ def test_people_in_counts_distinct_full_ids_only():
 
 
 @pytest.mark.sqlite_only("the full sample county is built once as an SQLite file and copied with its backup API")
-def test_a_command_given_an_id_number_is_recorded_masked(county):
-    listed = json.loads(county("dropout", "list", "--json").stdout)
+def test_a_command_given_an_id_number_is_recorded_masked(sample_ledger):
+    listed = json.loads(sample_ledger("dropout", "list", "--json").stdout)
     child = listed["cases"][0]["id_number"]
-    assert county("dropout", "show", child, "--json").exit_code == 0
-    record = _records(county)[-1]
+    assert sample_ledger("dropout", "show", child, "--json").exit_code == 0
+    record = _records(sample_ledger)[-1]
     assert record["people"] == 1 and child not in record["command"]
     assert record["command"] == f"fupin dropout show {child[:6]}********{child[-4:]} --json"
-    assert child not in county("audit").output
+    assert child not in sample_ledger("audit").output

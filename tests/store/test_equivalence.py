@@ -14,14 +14,14 @@ import openpyxl
 import pytest
 
 from conftest import Cli
-from jiaoyu_fupin.sample import NOTE_FILE, generate
+from helpers.sample_ledger import copy_ledger
 
 TIME = re.compile(r"\d{4}[-/]\d{1,2}[-/]\d{1,2}[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?")
 
 
-def _run(cli: Cli, folder: Path, out: Path, school: str) -> dict[str, object]:
-    """Every command a county runs, in the order a clerk would; returns what each printed and wrote."""
-    files = sorted(p for p in folder.iterdir() if p.suffix in (".xlsx", ".csv"))
+def _run(cli: Cli, out: Path, school: str) -> dict[str, object]:
+    """Every command a county runs after its import, in the order a clerk would; returns what each printed and
+    wrote."""
     printed: dict[str, object] = {}
 
     def run(name: str, *args, codes=(0, 1)):
@@ -30,7 +30,6 @@ def _run(cli: Cli, folder: Path, out: Path, school: str) -> dict[str, object]:
         printed[name] = (result.exit_code, result.stdout, result.stderr)
         return result
 
-    run("import", "import", *files, codes=(0,))
     run("status", "status", "--json")
     run("batches", "batches", "--json")
     run("standards", "subsidy", "standards", "--json")
@@ -77,19 +76,22 @@ def _masked(value, replace: dict[str, str]):
 
 
 @pytest.mark.postgres_only
-def test_the_sample_county_answers_alike_on_both_databases(tmp_path, db, monkeypatch):
-    folder = tmp_path / "sample"
-    generate(folder, seed=2019, scale=0.02)
-    note = json.loads((folder / NOTE_FILE).read_text(encoding="utf-8"))
-    school = note["planted"]["unpaired"]["cases"][0]["school"]
+def test_the_sample_county_answers_alike_on_both_databases(tmp_path, sample_ledger, sample_county, sample_build,
+                                                           monkeypatch):
+    """The session's two builds are the one import on each database (what it printed is compared too); each is
+    copied, then every command runs on the copies."""
+    school = sample_county.note["planted"]["unpaired"]["cases"][0]["school"]
     monkeypatch.setenv("COLUMNS", "200")
     results = {}
-    for name, target in (("sqlite", tmp_path / "county.db"), ("postgres", db)):
+    for name, cli in (("sqlite", Cli(copy_ledger(sample_build.sqlite(), tmp_path / "county.db"))),
+                      ("postgres", sample_ledger)):
         out = tmp_path / f"out_{name}"
         out.mkdir()
-        printed = _run(Cli(target), folder, out, school)
+        imported = sample_build.imports[name]
+        printed = {"import": (imported.exit_code, imported.stdout, imported.stderr), **_run(cli, out, school)}
         ledger_name = json.loads(printed["status"][1])["ledger"]  # as the ledger names itself (password masked)
-        results[name] = _masked(printed, {str(out): "<out>", ledger_name: "<ledger>", str(target): "<ledger>"})
+        results[name] = _masked(printed, {str(out): "<out>", ledger_name: "<ledger>", str(cli.db): "<ledger>",
+                                          str(sample_build.targets[name]): "<ledger>"})
     sqlite, postgres = results["sqlite"], results["postgres"]
     assert sorted(sqlite) == sorted(postgres)
     assert [key for key in sqlite if sqlite[key] != postgres[key]] == []

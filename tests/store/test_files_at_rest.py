@@ -17,16 +17,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from helpers.sample_ledger import copy_ledger, county_ledger
 from jiaoyu_fupin.core import idnumber
 from jiaoyu_fupin.core.files import write_atomic
-
-
-@pytest.fixture
-def imported_sample(tmp_path_factory, cli):
-    copy_ledger(county_ledger(tmp_path_factory), cli.db)
-    return cli.db
-
 
 SRC = str(Path(__file__).resolve().parents[2] / "src")
 
@@ -97,11 +89,11 @@ KILLED_MID_WRITE = """
 
 @pytest.mark.sqlite_only("the full sample county is built once as an SQLite file and copied with its backup API")
 def test_export_killed_mid_write_leaves_only_a_private_temporary_that_the_next_run_sweeps(
-        imported_sample, tmp_path, umask022):
+        sample_ledger, tmp_path, umask022):
     out = tmp_path / "out"
     out.mkdir()
     target = out / "资助核对_2019秋.xlsx"
-    proc = _python(KILLED_MID_WRITE, "--db", str(imported_sample), "subsidy", "check", "--term", "2019秋",
+    proc = _python(KILLED_MID_WRITE, "--db", str(sample_ledger.db), "subsidy", "check", "--term", "2019秋",
                    "--out", str(target))
     _, stderr = proc.communicate(timeout=120)
     assert proc.returncode == -signal.SIGKILL, stderr
@@ -163,7 +155,7 @@ def _full_ids(path: Path) -> int:
 
 
 @pytest.mark.sqlite_only("the full sample county is built once as an SQLite file and copied with its backup API")
-def test_every_workbook_of_the_sample_with_full_ids_is_private(imported_sample, cli, tmp_path, umask022):
+def test_every_workbook_of_the_sample_with_full_ids_is_private(sample_ledger, cli, tmp_path, umask022):
     out = tmp_path / "out"
     out.mkdir()
     runs = [
@@ -248,11 +240,11 @@ def test_copy_left_by_an_older_run_is_swept(cli, tmp_path, monkeypatch):
 
 
 @pytest.mark.sqlite_only("the full sample county is built once as an SQLite file and copied with its backup API")
-def test_report_as_of_killed_from_outside_leaves_no_copy(imported_sample, tmp_path):
+def test_report_as_of_killed_from_outside_leaves_no_copy(sample_ledger, tmp_path):
     temp = tmp_path / "temp"
     temp.mkdir()
     env = {**os.environ, "TMPDIR": str(temp)}
-    proc = subprocess.Popen([sys.executable, "-m", "jiaoyu_fupin", "--db", str(imported_sample), "report", "monthly",
+    proc = subprocess.Popen([sys.executable, "-m", "jiaoyu_fupin", "--db", str(sample_ledger.db), "report", "monthly",
                              "--month", "2019-11", "--as-of", "2019-11-20", "--out", str(tmp_path)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120

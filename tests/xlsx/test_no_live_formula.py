@@ -9,8 +9,6 @@ import zipfile
 import openpyxl
 import pytest
 
-from jiaoyu_fupin.sample import generate
-
 # What a hostile or careless cell can start with; each is followed by the original name to keep names unique.
 PAYLOADS = ('=HYPERLINK("http://x","click")', "=1+1", "+1+1", "-1+1", "@SUM(1)", "\t=1+1", "\r=1+1")
 FAR = "2099-12-31"
@@ -32,20 +30,6 @@ def _plant(db) -> None:
     conn.close()
 
 
-@pytest.fixture(scope="module")
-def planted(tmp_path_factory):
-    from jiaoyu_fupin.importers.engine import import_files
-    from jiaoyu_fupin.store.ledger import Ledger
-
-    folder = tmp_path_factory.mktemp("county")
-    generate(folder, seed=2019, scale=0.02)
-    ledger = Ledger(folder / "county.db")
-    assert import_files(ledger, sorted(p for p in folder.iterdir() if p.suffix in (".xlsx", ".csv"))).ok
-    ledger.close()
-    _plant(folder / "county.db")
-    return folder
-
-
 def _formulas_and_texts(path):
     """(coordinates of formula cells, texts of the cells that start with a payload's first character)."""
     formulas, texts = [], []
@@ -62,11 +46,9 @@ def _formulas_and_texts(path):
 
 
 @pytest.mark.sqlite_only("copies a SQLite ledger file into the test's")
-def test_every_workbook_of_the_sample_holds_the_planted_names_as_text(planted, tmp_path, cli):
-    src, dst = sqlite3.connect(planted / "county.db"), sqlite3.connect(cli.db)
-    src.backup(dst)
-    src.close()
-    dst.close()
+@pytest.mark.sqlite_only("the names are planted below the importer, straight into the SQLite file")
+def test_every_workbook_of_the_sample_holds_the_planted_names_as_text(sample_ledger, tmp_path, cli):
+    _plant(cli.db)
     school = sqlite3.connect(cli.db).execute("SELECT name FROM schools ORDER BY id LIMIT 1").fetchone()[0]
     out = tmp_path / "out"
     out.mkdir()

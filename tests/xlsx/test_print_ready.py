@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 
 from conftest import Cli, write_xlsx
-from jiaoyu_fupin.sample import generate
+from helpers.sample_ledger import copy_ledger
 from jiaoyu_fupin.xlsx import pages
 
 FAR = "2099-12-31"
@@ -22,24 +22,22 @@ _ROWS = re.compile(r"\$?(\d+):\$?(\d+)")
 
 
 @pytest.fixture(scope="module")
-def books(tmp_path_factory) -> Path:
+def books(tmp_path_factory, sample_build) -> Path:
     """The sample county imported, then every workbook written the way `make demo` writes them."""
     folder = tmp_path_factory.mktemp("print")
-    generate(folder / "in", seed=2019, scale=0.02)
-    cli = Cli(folder / "county.db")
+    cli = Cli(copy_ledger(sample_build.sqlite(), folder / "county.db"))
     out = folder / "out"
     out.mkdir()
-    assert cli("import", *sorted(p for p in (folder / "in").iterdir() if p.suffix in (".xlsx", ".csv"))).exit_code == 0
     assert cli("config", "set", "unit", "样例县教育局").exit_code == 0
     conn = sqlite3.connect(folder / "county.db")
     school = conn.execute("SELECT s.name FROM helpers h JOIN schools s ON s.id = h.school_id JOIN pairings p"
                           " ON p.helper_id = h.id GROUP BY s.id ORDER BY COUNT(*) DESC LIMIT 1").fetchone()[0]
     conn.close()
     runs = [
-        (("subsidy", "check", "--term", "2019秋", "--out", out / "资助核对_2019秋.xlsx"), (0, 1)),
-        (("subsidy", "check", "--term", "2019春", "--out", out / "资助核对_2019春.xlsx"), (0, 1)),
+        (("subsidy", "check", "--term", "2019秋", "--out", out / "资助核对_2019秋.xlsx"), (1,)),
+        (("subsidy", "check", "--term", "2019春", "--out", out / "资助核对_2019春.xlsx"), (0,)),
         (("subsidy", "notice", "--term", "2019秋", "--out", out / "资助公示_2019秋.xlsx"), (0,)),
-        (("pair", "check", "--term", "2019秋", "--as-of", "2019-12-31", "--out", out / "结对帮扶检查.xlsx"), (0, 1)),
+        (("pair", "check", "--term", "2019秋", "--as-of", "2019-12-31", "--out", out / "结对帮扶检查.xlsx"), (1,)),
         (("pair", "handbook", "--school", school, "--term", "2019秋", "--as-of", "2019-12-31",
           "--out", out / "结对帮扶手册.xlsx"), (0,)),
         (("rates", "--year", "2019", "--by", "township", "--out", out / "四项指标_2019.xlsx"), (0,)),

@@ -6,16 +6,6 @@ import json
 from collections import Counter
 
 import openpyxl
-import pytest
-
-from jiaoyu_fupin.sample import NOTE_FILE, generate
-
-
-@pytest.fixture(scope="module")
-def county(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("county")
-    generate(folder, seed=2019, scale=0.02)
-    return folder, json.loads((folder / NOTE_FILE).read_text(encoding="utf-8"))
 
 
 def _rows(path, header_row: int) -> list[dict]:
@@ -25,8 +15,8 @@ def _rows(path, header_row: int) -> list[dict]:
     return [dict(zip(rows[header_row - 1], r, strict=False)) for r in rows[header_row:]]
 
 
-def test_planted_pairing_cases_are_in_the_files(county):
-    folder, note = county
+def test_planted_pairing_cases_are_in_the_files(sample_county):
+    folder, note = sample_county.folder, sample_county.note
     planted = note["planted"]
     assert len(planted["six_ones_overdue"]["cases"]) == 4 and len(planted["oversight_gap"]["cases"]) == 6
     log = _rows(folder / "结对帮扶记录_2019秋.xlsx", 2)
@@ -43,10 +33,8 @@ def test_planted_pairing_cases_are_in_the_files(county):
             assert (("乡镇" if case["level"] == "township" else "学校"), case["place"]) not in covered
 
 
-def test_check_finds_exactly_the_planted_cases(county, cli):
-    folder, note = county
-    files = sorted(p for p in folder.iterdir() if p.suffix in (".xlsx", ".csv"))
-    assert cli("import", *files).exit_code == 0
+def test_check_finds_exactly_the_planted_cases(sample_ledger, sample_county):
+    cli, note = sample_ledger, sample_county.note
     result = cli("pair", "check", "--term", "2019秋", "--json")
     assert result.exit_code == 1
     doc = json.loads(result.stdout)
