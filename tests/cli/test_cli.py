@@ -212,7 +212,7 @@ def test_template_command(cli, tmp_path):
 
 
 def test_sheet_option_picks_the_sheet(cli, tmp_path):
-    from conftest import write_xlsx
+    from helpers.files import write_xlsx
 
     path = write_xlsx(tmp_path / "pay.xlsx", ["姓名", "身份证号码", "资助项目", "资助金额", "学期"], [],
                       sheet="发放名册", before_sheets=["说明"])

@@ -4,13 +4,18 @@ a full disk."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import pwd
+import shutil
 import sqlite3
+import tempfile
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
-from conftest import ROLL_HEADER, roll_rows, write_xlsx
+from helpers.files import ROLL_HEADER, roll_rows, write_xlsx
 from helpers.sample_ledger import sample_files
 
 
@@ -78,18 +83,41 @@ def test_init_in_a_folder_the_user_cannot_write(cli, tmp_path, monkeypatch):
     assert not cli.db.exists()
 
 
-@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root writes anywhere")
-def test_init_in_a_read_only_folder(cli, tmp_path):
-    folder = tmp_path / "只读"
-    folder.mkdir()
-    folder.chmod(0o555)
+@contextlib.contextmanager
+def _as_unprivileged_user():
+    """Root writes anywhere: as root (as CI runs), act as nobody for the block, by the effective IDs only, so that
+    the folder's permissions apply; the real IDs stay root's, to switch back."""
+    if os.geteuid() != 0:
+        yield
+        return
+    nobody = pwd.getpwnam("nobody")
+    os.setegid(nobody.pw_gid)
+    os.seteuid(nobody.pw_uid)
     try:
-        from jiaoyu_fupin.cli.main import app
-
-        result = cli.runner.invoke(app, ["--db", str(folder / "fupin.db"), "init"])
+        yield
     finally:
-        folder.chmod(0o755)
-    assert result.exit_code == 2 and "没有写入权限" in result.output
+        os.seteuid(0)
+        os.setegid(0)
+
+
+def test_init_in_a_read_only_folder(cli):
+    from jiaoyu_fupin.cli.main import app
+
+    # Every module init needs is loaded first: nobody cannot read the interpreter's own folder under /root.
+    assert cli("init").exit_code == 0
+    # A folder nobody can reach and read but not write (the test's own tmp_path is root's alone).
+    outer = Path(tempfile.mkdtemp(prefix="fupin-ro-"))
+    try:
+        outer.chmod(0o755)
+        folder = outer / "只读"
+        folder.mkdir()
+        folder.chmod(0o555)
+        with _as_unprivileged_user():
+            result = cli.runner.invoke(app, ["--db", str(folder / "fupin.db"), "init"])
+        assert result.exit_code == 2 and "没有写入权限" in result.output, result.output
+        assert list(folder.iterdir()) == []
+    finally:
+        shutil.rmtree(outer)
 
 
 @pytest.fixture

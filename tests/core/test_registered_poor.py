@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from conftest import SCHOOL_HEADER, make_id, write_xlsx
+from helpers.files import SCHOOL_HEADER, make_id, write_xlsx
 
 HEADER = ["姓名", "身份证件号", "学校名称", "学段", "年级", "就读方式", "是否建档立卡贫困户", "贫困户属性", "学期"]
 OTHER_COUNTY = make_id(date(2007, 3, 3), 31, region="422801")  # another county: in no registry file of ours
@@ -34,7 +34,7 @@ ROWS = [
 
 
 @pytest.fixture
-def county(cli, tmp_path):
+def poor_ledger(cli, tmp_path):
     result = cli("import", *_files(tmp_path, ROWS))
     assert result.exit_code == 0, result.output
     return cli
@@ -51,8 +51,8 @@ def test_the_roll_s_column_is_used_not_listed_as_unused(cli, tmp_path):
     assert "1 名学生学籍写“否”、但国扶办名单中有：以国扶办名单为准" in result.output
 
 
-def test_check_counts_the_roll_s_registered_poor_and_the_registry_s(county):
-    result = county("subsidy", "check", "--term", "2019秋", "--json")
+def test_check_counts_the_roll_s_registered_poor_and_the_registry_s(poor_ledger):
+    result = poor_ledger("subsidy", "check", "--term", "2019秋", "--json")
     doc = json.loads(result.stdout)
     missing = sorted((f["name"], f["program"], f["expected"]) for f in doc["findings"] if f["kind"] == "missing")
     # 甲 (another county, roll says 是), 乙 (registry, roll says 否) and 丁 (纯低保户: 低保) are owed 312.5; 丙 nothing.
@@ -60,8 +60,8 @@ def test_check_counts_the_roll_s_registered_poor_and_the_registry_s(county):
                        ("甲", "义务教育非寄宿生生活补助", "312.5")]
 
 
-def test_pairing_counts_the_same_registered_poor(county):
-    doc = json.loads(county("pair", "check", "--term", "2019秋", "--json", "--as-of", "2019-12-01").stdout)
+def test_pairing_counts_the_same_registered_poor(poor_ledger):
+    doc = json.loads(poor_ledger("pair", "check", "--term", "2019秋", "--json", "--as-of", "2019-12-01").stdout)
     assert doc["summary"]["registered_poor_enrolled"] == 2  # 甲 and 乙; 丁 is 低保, not registered
 
 
@@ -85,10 +85,10 @@ def test_one_rule_in_sql_and_in_python():
     assert [is_registered(*c[:3]) for c in cases] == [c[3] for c in cases]
 
 
-def test_student_show_says_which_part_of_the_rule_counts(county):
-    other = county("student", "show", OTHER_COUNTY).output
+def test_student_show_says_which_part_of_the_rule_counts(poor_ledger):
+    other = poor_ledger("student", "show", OTHER_COUNTY).output
     assert "学籍中的是否建档立卡贫困户：是" in other and "按建档立卡学生计（学籍中写明是建档立卡户）" in other
-    listed = county("student", "show", LISTED).output
+    listed = poor_ledger("student", "show", LISTED).output
     assert "学籍中的是否建档立卡贫困户：否" in listed and "按建档立卡学生计（国扶办名单中有此人）" in listed
-    plain = county("student", "show", PLAIN).output
+    plain = poor_ledger("student", "show", PLAIN).output
     assert "不是建档立卡学生" in plain

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from conftest import make_id, write_xlsx
+from helpers.files import make_id, write_xlsx
 
 SCHOOLS = [
     ["A小学", "小学", "东乡"], ["B中学", "初中", "东乡"], ["C幼儿园", "幼儿园", "东乡"],

@@ -52,7 +52,7 @@ class SampleBuild:
     _sqlite: Path | None = None
 
     def _import(self, backend: str, target) -> None:
-        from conftest import Cli
+        from helpers.ledger import Cli
 
         result = Cli(target)("import", *self.county.files)
         assert result.exit_code == 0, result.output
@@ -68,7 +68,7 @@ class SampleBuild:
 
     def copy_to(self, db, pg_server=None) -> None:
         """Make the ledger at `db` (a SQLite path, or a PostgreSQL URL of a test's database) a copy of the build."""
-        from conftest import is_postgres
+        from helpers.ledger import is_postgres
 
         if is_postgres(db):
             pg_server.fill_from(db, PG_SOURCE, lambda url: self._import("postgres", url))

@@ -7,7 +7,8 @@ import json
 
 import pytest
 
-from conftest import execute, write_xlsx
+from helpers.files import write_xlsx
+from helpers.ledger import execute
 from helpers.subsidy_ledger import NONBOARD, PAY, ledger, paid, student
 
 

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from conftest import write_xlsx
+from helpers.files import write_xlsx
 from helpers.subsidy_ledger import PAY, ROLL, check, kinds, ledger, paid, student
 
 BOARD = "义务教育寄宿生生活补助"

@@ -7,7 +7,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import assert_matches_golden
+from helpers.golden import assert_matches_golden
 from jiaoyu_fupin.core.problems import Problem
 from jiaoyu_fupin.importers.error_workbook import (
     FIRST_DATA_ROW,

@@ -8,7 +8,8 @@ from datetime import date
 import openpyxl
 import pytest
 
-from conftest import ROLL_HEADER, make_id, query, roll_rows, write_xlsx
+from helpers.files import ROLL_HEADER, make_id, roll_rows, write_xlsx
+from helpers.ledger import query
 
 
 def _refused(cli, result, *expected: str) -> None:

@@ -11,7 +11,7 @@ import zipfile
 import openpyxl
 import pytest
 
-from conftest import SCHOOL_HEADER, SCHOOL_ROWS
+from helpers.files import SCHOOL_HEADER, SCHOOL_ROWS
 
 
 def _xlsx(path, rows, *, dimension=None, extra=b"", replace=None):

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import text
 
-from conftest import ROLL_HEADER, make_id, roll_rows, write_xlsx
+from helpers.files import ROLL_HEADER, make_id, roll_rows, write_xlsx
 from jiaoyu_fupin.importers import compare
 from jiaoyu_fupin.store import bulk as store
 from jiaoyu_fupin.store.ledger import Ledger

@@ -189,7 +189,7 @@ def test_a_dropout_row_without_its_month_is_the_same_case_when_imported_again(tm
     import and the third import crashed on the duplicate keys."""
     from datetime import date
 
-    from conftest import make_id, write_xlsx
+    from helpers.files import make_id, write_xlsx
 
     header = ["学生姓名", "身份证号码", "就读学校及年级", "辍学年月", "劝返人员姓名", "劝返时间"]
     rows = [["张三", make_id(date(2008, 1, 2), 3), "A中学七年级", None, "李老师", "2019-11-05"],

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from conftest import ROLL_HEADER, make_id, roll_rows, write_xlsx
+from helpers.files import ROLL_HEADER, make_id, roll_rows, write_xlsx
 from jiaoyu_fupin.core.idnumber import is_valid, upgrade15
 
 # What Excel keeps of 422822200803151234 typed as a number: 15 significant digits. The reader spells the double

@@ -12,7 +12,7 @@ from datetime import date
 
 import pytest
 
-from conftest import ROLL_HEADER, make_id, roll_rows, write_xlsx
+from helpers.files import ROLL_HEADER, make_id, roll_rows, write_xlsx
 from jiaoyu_fupin.core.problems import ImportRefused
 from jiaoyu_fupin.importers.columns import KINDS, Kind
 from jiaoyu_fupin.importers.reader import read_tables

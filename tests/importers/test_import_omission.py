@@ -10,7 +10,7 @@ import json
 
 from sqlalchemy import text
 
-from conftest import ROLL_HEADER, SCHOOL_HEADER, SCHOOL_ROWS, roll_rows, write_xlsx
+from helpers.files import ROLL_HEADER, SCHOOL_HEADER, SCHOOL_ROWS, roll_rows, write_xlsx
 
 
 def _rows(db, sql: str) -> list[tuple]:
@@ -101,7 +101,7 @@ def test_helpers_and_pairings_without_optional_columns_keep_them(tmp_path, cli, 
 def test_a_registry_export_without_places_keeps_them_and_an_empty_end_date_reopens_a_pairing(tmp_path, cli, schools, db):
     from datetime import date
 
-    from conftest import make_id
+    from helpers.files import make_id
 
     kid = make_id(date(2010, 4, 1), 7)
     header = ["户编号", "姓名", "证件号码", "与户主关系", "县", "乡镇", "村", "贫困户属性"]

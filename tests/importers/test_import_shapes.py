@@ -9,7 +9,8 @@ from datetime import date
 import openpyxl
 import pytest
 
-from conftest import make_id, query
+from helpers.files import make_id
+from helpers.ledger import query
 
 ZHANG = make_id(date(2007, 3, 15), 11)
 LI = make_id(date(2006, 5, 2), 22)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from conftest import query, write_xlsx
+from helpers.files import write_xlsx
+from helpers.ledger import query
 
 COUNTS_HEADER = ["统计年度", "乡镇（街道）", "出生年份", "人数"]
 STATS_HEADER = ["学年", "学校名称", "所在乡镇", "学段", "年级", "招生数", "在校生数", "毕业生数", "转入", "转出"]

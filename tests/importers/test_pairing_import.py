@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import query, write_xlsx
-from helpers.pairing_ledger import ACTIVITY_HEADER, LI, OVERSIGHT_HEADER, ZHANG, County
+from helpers.files import write_xlsx
+from helpers.ledger import query
+from helpers.pairing_ledger import ACTIVITY_HEADER, LI, OVERSIGHT_HEADER, ZHANG, PairingCounty
 
 
 def _refused(result, *expected: str) -> None:
@@ -21,8 +22,8 @@ def _rows(db, sql: str) -> list[tuple]:
 
 
 def test_both_kinds_recognised_from_headers_and_reimported_unchanged(cli, tmp_path):
-    county = County()
-    county.load(cli, tmp_path / "in")
+    pairing_county = PairingCounty()
+    pairing_county.load(cli, tmp_path / "in")
     counts = cli.counts()
     assert counts["help_activities"] == 5 * 14 and counts["oversight"] == 9
     again = cli("import", tmp_path / "in" / "帮扶记录.xlsx", tmp_path / "in" / "包保.xlsx")
@@ -35,10 +36,10 @@ def test_both_kinds_recognised_from_headers_and_reimported_unchanged(cli, tmp_pa
 
 
 def test_activity_rows_are_stored_with_their_provenance(cli, tmp_path):
-    county = County()
-    county.activities = [["T0001", ZHANG, "入户家访", "2019年10月15日", "了解家庭情况"],
+    pairing_county = PairingCounty()
+    pairing_county.activities = [["T0001", ZHANG, "入户家访", "2019年10月15日", "了解家庭情况"],
                          ["T0001", ZHANG, "措施", "2019/10/5", None]]
-    county.load(cli, tmp_path / "in")
+    pairing_county.load(cli, tmp_path / "in")
     rows = _rows(cli.db, "SELECT a.activity_type, a.activity_date, a.note, a.source_row, b.file_name, b.term "
                          "FROM help_activities a JOIN batches b ON b.id = a.batch_id ORDER BY a.source_row")
     assert rows == [("home_visit", "2019-10-15", "了解家庭情况", 2, "帮扶记录.xlsx", "2019秋"),
@@ -46,7 +47,7 @@ def test_activity_rows_are_stored_with_their_provenance(cli, tmp_path):
 
 
 def test_changed_note_updates_the_record(cli, tmp_path):
-    County().load(cli, tmp_path / "in")
+    PairingCounty().load(cli, tmp_path / "in")
     path = write_xlsx(tmp_path / "fix.xlsx", ACTIVITY_HEADER, [["T0001", ZHANG, "家访", "2019-10-15", "补充：家长在外务工"]])
     result = cli("import", path)
     assert result.exit_code == 0 and "新增 0，变更 1，未变 0" in result.output
@@ -57,15 +58,15 @@ def test_changed_note_updates_the_record(cli, tmp_path):
 
 
 def test_same_day_records_are_merged_not_dropped(cli, tmp_path):
-    county = County()
-    county.activities = [["T0001", ZHANG, "帮扶活动", "2019-10-20", "辅导数学"],
+    pairing_county = PairingCounty()
+    pairing_county.activities = [["T0001", ZHANG, "帮扶活动", "2019-10-20", "辅导数学"],
                          ["T0001", ZHANG, "帮扶活动", "2019-10-20", "谈心"]]
-    county.load(cli, tmp_path / "in")
+    pairing_county.load(cli, tmp_path / "in")
     assert _rows(cli.db, "SELECT note FROM help_activities") == [("辅导数学；谈心",)]
 
 
 def test_bad_activity_rows_are_refused_naming_the_cell(cli, tmp_path):
-    County(activities=[]).load(cli, tmp_path / "in")
+    PairingCounty(activities=[]).load(cli, tmp_path / "in")
     before = cli.counts()
     path = write_xlsx(tmp_path / "bad.xlsx", ACTIVITY_HEADER, [
         ["T0001", ZHANG, "座谈", "2019-10-01", None],
@@ -83,7 +84,7 @@ def test_bad_activity_rows_are_refused_naming_the_cell(cli, tmp_path):
 
 
 def test_bad_oversight_rows_are_refused_naming_the_cell(cli, tmp_path):
-    County(oversight=[]).load(cli, tmp_path / "in")
+    PairingCounty(oversight=[]).load(cli, tmp_path / "in")
     before = cli.counts()
     path = write_xlsx(tmp_path / "bad.xlsx", OVERSIGHT_HEADER, [
         ["J0001", "乡镇", "不存在乡", None, None, None, None],
@@ -104,7 +105,7 @@ def test_bad_oversight_rows_are_refused_naming_the_cell(cli, tmp_path):
 
 
 def test_oversight_level_inferred_and_term_from_the_command(cli, tmp_path):
-    County(oversight=[]).load(cli, tmp_path / "in")
+    PairingCounty(oversight=[]).load(cli, tmp_path / "in")
     path = write_xlsx(tmp_path / "包保.xlsx", ["包保责任人教职工号", "包保乡镇", "包保学校", "年级", "班级"], [
         ["J0001", "城关镇", None, None, None], ["J0002", None, "城关中学", None, None],
         ["L0001", None, "城关中学", "七年级", "1班"]])

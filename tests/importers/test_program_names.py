@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import write_xlsx
+from helpers.files import write_xlsx
 from helpers.subsidy_ledger import PAY, check, kinds, ledger, paid, student
 
 ROLL = [
@@ -118,7 +118,7 @@ def test_a_shared_name_on_a_row_with_a_bad_id_is_refused_for_the_id_alone(cli, t
 
 @pytest.mark.parametrize("name", ["学前教育资助", "学前资助", "幼儿资助"])
 def test_preschool_aid_by_the_names_rosters_use(cli, tmp_path, name):
-    from conftest import SCHOOL_HEADER
+    from helpers.files import SCHOOL_HEADER
 
     kindergarten = write_xlsx(tmp_path / "幼儿园.xlsx", SCHOOL_HEADER, [["3452000009", "城关幼儿园", "幼儿园", "城关镇", "公办"]])
     assert cli("import", kindergarten).exit_code == 0
@@ -129,7 +129,7 @@ def test_preschool_aid_by_the_names_rosters_use(cli, tmp_path, name):
 
 
 def test_living_aid_to_a_pupil_of_a_stage_without_a_standard_is_recorded_by_boarding_and_flagged(cli, tmp_path):
-    from conftest import SCHOOL_HEADER
+    from helpers.files import SCHOOL_HEADER
 
     special = write_xlsx(tmp_path / "特校.xlsx", SCHOOL_HEADER, [["3452000010", "县特殊教育学校", "特殊教育", "城关镇", "公办"]])
     assert cli("import", special).exit_code == 0

@@ -7,7 +7,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import assert_matches_golden, sheet_values
+from helpers.golden import assert_matches_golden, sheet_values
 from jiaoyu_fupin.importers import template
 from jiaoyu_fupin.importers.columns import KINDS, match_headers
 from jiaoyu_fupin.importers.template import INSTRUCTIONS_SHEET, PREPARED_ROWS, write_template

@@ -12,8 +12,8 @@ from datetime import date
 import openpyxl
 import pytest
 
-from conftest import write_xlsx
 from helpers.county_files import Child, imported, write_county
+from helpers.files import write_xlsx
 
 KIDS = {
     # preschool: in-county kindergarten, 在校: p1, p4, k5 (k5 not in the list: gross counts any child) -> 3;
@@ -60,7 +60,7 @@ def stats_rows(graduates: int) -> list[list]:
 
 
 @pytest.fixture
-def county(tmp_path, cli):
+def rates_ledger(tmp_path, cli):
     files = write_county(tmp_path / "files", list(KIDS.values()))
     files.append(write_xlsx(tmp_path / "辍学台账.xlsx", ["学生姓名", "身份证号码", "辍学年月", "辍学原因"], [
         ["c2", KIDS["c2"].id, "2019-11", "厌学"],  # during 2019-2020: counts although the September roll says 在校
@@ -68,6 +68,7 @@ def county(tmp_path, cli):
     ], text_columns=(1,)))
     files.append(write_xlsx(tmp_path / "教育事业统计.xlsx", STATS_HEADER, stats_rows(97)))
     imported(cli, files)
+    return cli
 
 
 def _rates(cli, *args) -> dict:
@@ -80,7 +81,7 @@ def _by_key(rates: list[dict]) -> dict[str, dict]:
     return {r["indicator"]: r for r in rates}
 
 
-def test_every_rate_by_hand(cli, county):
+def test_every_rate_by_hand(cli, rates_ledger):
     doc = _rates(cli)
     assert doc["year"] == 2019 and doc["population"]["source"] == "list"
     r = _by_key(doc["rates"])
@@ -109,7 +110,7 @@ def test_every_rate_by_hand(cli, county):
         assert isinstance(rate["formula"], str) and "÷" in rate["formula"] and rate["name"]
 
 
-def test_a_case_closed_as_moved_is_not_a_dropout(cli, county):
+def test_a_case_closed_as_moved_is_not_a_dropout(cli, rates_ledger):
     case = next(c["case"] for c in json.loads(cli("dropout", "list", "--json").stdout)["cases"]
                 if c["id_number"] == KIDS["c2"].id and c["left_month"] == "2019-11")
     assert cli("dropout", "close", case, "--as", "moved", "--reason", "随父母迁往外省", "--date", "2019-12-01").exit_code == 0
@@ -117,17 +118,17 @@ def test_a_case_closed_as_moved_is_not_a_dropout(cli, county):
     assert (r["numerator"], r["denominator"], r["value"]) == (1, 7, "14.29")
 
 
-def test_retention_below_the_cap_is_not_capped(cli, tmp_path, county):
+def test_retention_below_the_cap_is_not_capped(cli, tmp_path, rates_ledger):
     imported(cli, [write_xlsx(tmp_path / "更正.xlsx", STATS_HEADER, stats_rows(90))])
     r = _by_key(_rates(cli)["rates"])["compulsory_retention"]
     assert (r["numerator"], r["denominator"], r["value"], r["met"], r["capped"]) == (90, 96, "93.75", False, False)
 
 
-def test_grouping_and_population_take_the_chinese_words(cli, county):
+def test_grouping_and_population_take_the_chinese_words(cli, rates_ledger):
     assert _rates(cli, "--by", "乡镇", "--population", "名单") == _rates(cli, "--by", "township", "--population", "list")
 
 
-def test_by_township_including_one_without_children_of_an_age(cli, county):
+def test_by_township_including_one_without_children_of_an_age(cli, rates_ledger):
     doc = _rates(cli, "--by", "township")
     groups = {g["group"]: _by_key(g["rates"]) for g in doc["groups"]}
     assert set(groups) == {"东乡", "西乡", "北乡"}
@@ -148,7 +149,7 @@ def test_by_township_including_one_without_children_of_an_age(cli, county):
     assert east["compulsory_retention"]["value"] == "100.00"
 
 
-def test_by_school_gives_the_dropout_rate(cli, county):
+def test_by_school_gives_the_dropout_rate(cli, rates_ledger):
     doc = _rates(cli, "--by", "school")
     groups = {g["group"]: g["rates"] for g in doc["groups"]}
     assert set(groups) == {"A小学", "B中学"}
@@ -157,7 +158,7 @@ def test_by_school_gives_the_dropout_rate(cli, county):
     assert (b["numerator"], b["denominator"], b["value"]) == (1, 3, "33.33")  # j3 of c6 j1 j3
 
 
-def test_console_prints_formulas_and_the_cap(cli, county):
+def test_console_prints_formulas_and_the_cap(cli, rates_ledger):
     result = cli("rates", "--year", "2019")
     assert result.exit_code == 0
     assert "学前三年毛入园率" in result.stdout and "50.00%" in result.stdout
@@ -165,7 +166,7 @@ def test_console_prints_formulas_and_the_cap(cli, county):
     assert "按定义封顶为 100%（实际 101.04%）" in result.stdout
 
 
-def test_workbook(cli, county, tmp_path):
+def test_workbook(cli, rates_ledger, tmp_path):
     path = tmp_path / "四项指标_2019.xlsx"
     result = cli("rates", "--year", "2019", "--by", "township", "--out", path)
     assert result.exit_code == 0, result.output
@@ -183,7 +184,7 @@ def test_workbook(cli, county, tmp_path):
     assert north[1][:7] == ["北乡", "小学净入学率", 0, 0, None, "≥ 100", "无法计算"]
 
 
-def test_population_counts_table_as_denominator(cli, tmp_path, county):
+def test_population_counts_table_as_denominator(cli, tmp_path, rates_ledger):
     counts = write_xlsx(tmp_path / "户籍人口汇总.xlsx", ["统计年度", "乡镇", "出生年份", "人数"], [
         [2019, "东乡", "2013", 10],  # year only: age 2019 - 2013 = 6
         [2019, "东乡", "2013-09", 4],  # born September 2013: 5
@@ -208,12 +209,12 @@ def test_population_counts_table_as_denominator(cli, tmp_path, county):
     (["--year", "2019", "--population", "census"], "人口数据"),
     (["--year", "2019", "--population", "counts"], "分年龄汇总"),
 ])
-def test_rates_misuse_exits_2(cli, county, args, message):
+def test_rates_misuse_exits_2(cli, rates_ledger, args, message):
     result = cli("rates", *args)
     assert result.exit_code == 2 and message in result.output
 
 
-def test_a_year_whose_roll_is_not_imported_gives_no_enrollment_rate(cli, county):
+def test_a_year_whose_roll_is_not_imported_gives_no_enrollment_rate(cli, rates_ledger):
     """2020秋's roll is not in the ledger: the children are (the denominators), the pupils are not. The rates used to
     read 0.00% 未达标, figures a clerk could forward; they cannot be computed, and say so."""
     result = cli("rates", "--year", "2020", "--json", "--by", "township")

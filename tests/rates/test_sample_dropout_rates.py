@@ -10,7 +10,7 @@ from collections import Counter
 
 import openpyxl
 
-from conftest import Cli
+from helpers.ledger import Cli
 from helpers.sample_ledger import SCALE
 
 

@@ -9,7 +9,7 @@ import pytest
 from docx import Document
 from docx.enum.text import WD_COLOR_INDEX
 
-from conftest import make_id, write_xlsx
+from helpers.files import make_id, write_xlsx
 
 ROLL = ["姓名", "身份证件号", "学校名称", "学段", "年级", "班级", "就读方式", "学籍状态", "家庭经济困难类别", "学期"]
 PAY = ["学校名称", "姓名", "身份证号码", "资助项目", "资助金额", "学期", "发放日期"]
@@ -17,7 +17,7 @@ A, B = make_id(date(2004, 3, 1), 11), make_id(date(2007, 1, 2), 12)
 
 
 @pytest.fixture
-def county(cli, schools, tmp_path):
+def aid_ledger(cli, schools, tmp_path):
     """A senior-high student (A: 国家助学金 1000 and 免学费 800) and a junior one (B: 非寄宿生生活补助 312.5)."""
     files = [
         write_xlsx(tmp_path / "学籍.xlsx", ROLL, [
@@ -30,24 +30,24 @@ def county(cli, schools, tmp_path):
     ]
     result = cli("import", *files)
     assert result.exit_code == 0, result.output
-    return tmp_path
+    return cli
 
 
-def test_tuition_waiver_is_told_once(cli, county):
+def test_tuition_waiver_is_told_once(cli, aid_ledger, tmp_path):
     result = cli("report", "summary", "--year", "2019", "--narrative", "总结.md", "-q")
     assert result.exit_code == 0, result.output
-    text = (county / "总结.md").read_text(encoding="utf-8")
+    text = (tmp_path / "总结.md").read_text(encoding="utf-8")
     assert text.count("普通高中免学费") == 1  # it was in the programs' sentence and again in the one after it
     assert "其中，义务教育非寄宿生生活补助0.0313万元、1人次；普通高中国家助学金0.1000万元、1人次。普通高中免学费" in text
     assert "普通高中免学费0.0800万元，惠及1人次。" in text
     assert "累计发放学生资助资金0.2113万元，惠及贫困家庭学生3人次（2人）" in text
 
 
-def test_word_draft_reads_back_with_its_headings_fonts_and_gaps(cli, county):
+def test_word_draft_reads_back_with_its_headings_fonts_and_gaps(cli, aid_ledger, tmp_path):
     result = cli("report", "summary", "--year", "2019", "--out", "总结.xlsx", "--narrative", "总结.docx")
     assert result.exit_code == 0, result.output
     assert "已写入 总结.docx" in result.stderr
-    doc = Document(str(county / "总结.docx"))
+    doc = Document(str(tmp_path / "总结.docx"))
     paragraphs = [p for p in doc.paragraphs if p.text]
     title = paragraphs[0]
     assert title.text == "本县2019年教育扶贫工作总结（初稿）"  # no registry: the county's name is not known
@@ -69,12 +69,12 @@ def test_word_draft_reads_back_with_its_headings_fonts_and_gaps(cli, county):
     assert not any("【" in t for t in unmarked)  # every gap is marked
     section = doc.sections[0]
     assert round(section.page_width.cm, 1) == 21.0 and round(section.page_height.cm, 1) == 29.7
-    assert (county / "总结.xlsx").exists()
+    assert (tmp_path / "总结.xlsx").exists()
 
 
-def test_markdown_stays_available_and_says_the_same(cli, county):
+def test_markdown_stays_available_and_says_the_same(cli, aid_ledger, tmp_path):
     assert cli("report", "summary", "--year", "2019", "--narrative", "总结.md", "-q").exit_code == 0
     assert cli("report", "summary", "--year", "2019", "--narrative", "总结.docx", "-q").exit_code == 0
-    markdown = [line.lstrip("#> ").strip() for line in (county / "总结.md").read_text(encoding="utf-8").splitlines()]
-    word = [p.text for p in Document(str(county / "总结.docx")).paragraphs if p.text]
+    markdown = [line.lstrip("#> ").strip() for line in (tmp_path / "总结.md").read_text(encoding="utf-8").splitlines()]
+    word = [p.text for p in Document(str(tmp_path / "总结.docx")).paragraphs if p.text]
     assert word == [line for line in markdown if line]

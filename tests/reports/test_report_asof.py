@@ -14,7 +14,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import ROLL_HEADER, is_postgres, make_id, query, roll_rows, sheet_values, write_xlsx
+from helpers.files import ROLL_HEADER, make_id, roll_rows, write_xlsx
+from helpers.golden import sheet_values
+from helpers.ledger import is_postgres, query
 
 
 def _edited(source: Path, target: Path, header_row: int, edit) -> Path:

@@ -9,7 +9,9 @@ from datetime import date, datetime
 import openpyxl
 import pytest
 
-from conftest import SCHOOL_HEADER, execute, is_postgres, make_id, query, sheet_values, write_xlsx
+from helpers.files import SCHOOL_HEADER, make_id, write_xlsx
+from helpers.golden import sheet_values
+from helpers.ledger import execute, is_postgres, query
 
 ROLL = ["姓名", "身份证件号", "学校名称", "学段", "年级", "班级", "就读方式", "学籍状态", "家庭经济困难类别", "学期"]
 PAY = ["学校名称", "姓名", "身份证号码", "资助项目", "资助金额", "学期", "发放日期"]

@@ -7,7 +7,7 @@ from datetime import date
 
 import openpyxl
 
-from conftest import SCHOOL_HEADER, make_id, write_xlsx
+from helpers.files import SCHOOL_HEADER, make_id, write_xlsx
 
 ROLL = ["姓名", "身份证件号", "学校名称", "学段", "年级", "班级", "就读方式", "学籍状态", "家庭经济困难类别", "学期"]
 PAY = ["学校名称", "姓名", "身份证号码", "资助项目", "资助金额", "学期", "发放日期"]

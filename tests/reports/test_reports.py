@@ -8,7 +8,8 @@ from datetime import date
 import openpyxl
 import pytest
 
-from conftest import SCHOOL_HEADER, make_id, sheet_values, write_xlsx
+from helpers.files import SCHOOL_HEADER, make_id, write_xlsx
+from helpers.golden import sheet_values
 
 ROLL = ["姓名", "身份证件号", "学校名称", "学段", "年级", "班级", "就读方式", "学籍状态", "家庭经济困难类别", "学期"]
 PAY = ["学校名称", "姓名", "身份证号码", "资助项目", "资助金额", "学期", "发放日期"]
@@ -17,7 +18,7 @@ IDS = {key: make_id(date(2007, 1, 1 + i), 10 + i) for i, key in enumerate("ABCDE
 
 
 @pytest.fixture
-def county(cli, tmp_path):
+def paid_ledger(cli, tmp_path):
     """Two townships; three registered poor students (A, B, D) and one on subsistence allowance (C).
 
     Paid in November 2019: A 312.5, B 500, D 625 (1,437.5 元); C 312.5 in October; E 312.5 in spring (no spring
@@ -46,7 +47,7 @@ def county(cli, tmp_path):
     ]
     result = cli("import", *files)
     assert result.exit_code == 0, result.output
-    return tmp_path
+    return cli
 
 
 def _sheets(path) -> dict[str, list[list]]:
@@ -71,10 +72,10 @@ def _lines(rows: list[list]) -> dict[tuple[str, str], tuple]:
     return {(r[0], r[1]): (r[2], r[3] if len(r) > 3 else None) for r in _until_blank(rows[header + 1:])}
 
 
-def test_monthly_county_and_township_sheets(cli, county):
+def test_monthly_county_and_township_sheets(cli, paid_ledger, tmp_path):
     result = cli("report", "monthly", "--month", "2019-11")
     assert result.exit_code == 0, result.output
-    path = county / "月报_2019-11.xlsx"  # the current folder by default
+    path = tmp_path / "月报_2019-11.xlsx"  # the current folder by default
     assert path.exists() and f"已写入 {path.name}" in result.stderr
     sheets = _sheets(path)
     assert list(sheets) == ["全县", "乡镇汇总", "城关镇", "河口乡", "数据来源"]
@@ -99,7 +100,7 @@ def test_monthly_county_and_township_sheets(cli, county):
     assert "建档立卡学生在籍 3 人（比上月新增 3，减少 0）" in result.stdout
 
 
-def test_monthly_places_a_payment_to_nobody_on_the_roll_where_subsidy_check_does(cli, county, tmp_path):
+def test_monthly_places_a_payment_to_nobody_on_the_roll_where_subsidy_check_does(cli, paid_ledger, tmp_path):
     """A payment to an ID on no roll, on 河口中学's roster: subsidy check --township 河口乡 counts the finding there,
     and so did the monthly report's 河口中学 sheet, but its 河口乡 sheet counted it only in the county total."""
     stranger = make_id(date(2007, 6, 6), 99)
@@ -107,14 +108,14 @@ def test_monthly_places_a_payment_to_nobody_on_the_roll_where_subsidy_check_does
     assert cli("import", extra).exit_code == 0
     assert cli("subsidy", "check", "--term", "2019秋", "--township", "河口乡").exit_code == 1
     assert cli("report", "monthly", "--month", "2019-11", "-q").exit_code == 0
-    sheets = _sheets(county / "月报_2019-11.xlsx")
+    sheets = _sheets(tmp_path / "月报_2019-11.xlsx")
     river = _lines(sheets["河口乡"])
     assert river[("资助核对问题", "名册外人员")] == (1, None) and river[("资助核对问题", "合计")] == (1, None)
     assert river[("本月资助发放", "合计")] == (2, 937.5)  # 丁's 625 and the stranger's 312.5, by the roster's school
     assert _body(sheets["乡镇汇总"], "乡镇")[-1][6] == 1  # 全县合计 of 资助核对问题: counted once, not twice
 
 
-def test_monthly_for_one_school(cli, county, tmp_path):
+def test_monthly_for_one_school(cli, paid_ledger, tmp_path):
     out = tmp_path / "各校月报"
     out.mkdir()  # --out names a folder that exists (a missing one is misuse: tests/test_cli.py)
     result = cli("report", "monthly", "--month", "2019年11月", "--school", "河口中学", "--out", out, "--quiet")
@@ -127,10 +128,10 @@ def test_monthly_for_one_school(cli, county, tmp_path):
     assert enrolled[4] == "2019秋学籍，本校在籍（转出、毕业除外）"  # not "本校学校在籍"
 
 
-def test_summary_figures_by_hand(cli, county):
+def test_summary_figures_by_hand(cli, paid_ledger, tmp_path):
     result = cli("report", "summary", "--year", "2019", "--narrative", "总结_2019.md")
     assert result.exit_code == 0, result.output
-    sheets = _sheets(county / "总结_2019.xlsx")
+    sheets = _sheets(tmp_path / "总结_2019.xlsx")
     assert list(sheets) == ["目录", "学校", "教师", "学生", "建档立卡学生", "资助按项目", "资助按学段", "贷款路费免学费",
                             "应助尽助", "控辍保学指标", "辍学案件", "结对帮扶", "六个一", "扶贫协作", "数据来源"]
     schools = {r[0]: r[1:] for r in _body(sheets["学校"], "类型")}
@@ -147,7 +148,7 @@ def test_summary_figures_by_hand(cli, county):
     by_stage = {(r[0], r[1]): r[2:] for r in _body(sheets["资助按学段"], "资助项目")}
     assert by_stage[(NONBOARD, "（学籍中无此人）")] == [1, 0.0313, 0, 0, 1, 0.0313]  # no 2019春 roll for 戊
     assert by_stage[(NONBOARD, "初中")] == [0, 0, 2, 0.0625, 2, 0.0625]
-    wb = openpyxl.load_workbook(county / "总结_2019.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "总结_2019.xlsx")
     assert wb["资助按项目"].cell(5, 3).number_format == "#,##0.0000"
     assert wb["资助按项目"].cell(5, 2).number_format == "#,##0"
     coverage = {r[0]: r for r in _body(sheets["应助尽助"], "学期")}
@@ -156,7 +157,7 @@ def test_summary_figures_by_hand(cli, county):
     rates = {r[0]: r[1:] for r in _body(sheets["控辍保学指标"], "指标")}
     assert rates["学前三年毛入园率"][:6] == [0, None, None, 85, "≥", "无法计算"]  # no household-registry population
     assert rates["义务教育辍学率"][:6] == [0, 4, 0, 0, "≤", "达标"]  # all four in compulsory grades, none dropped
-    text = (county / "总结_2019.md").read_text(encoding="utf-8")
+    text = (tmp_path / "总结_2019.md").read_text(encoding="utf-8")
     assert "累计发放学生资助资金0.2063万元，惠及贫困家庭学生5人次（5人）" in text
     assert "{" not in text and "}" not in text
 
@@ -170,9 +171,9 @@ def test_summary_figures_by_hand(cli, county):
     (["summary", "--year", "2019", "--narrative", "总结.doc"], "须以 .docx（Word 文档）或 .md（Markdown）结尾"),
     (["summary", "--year", "1900"], "不在 1990–2100 之间"),
 ])
-def test_misuse_exits_2_and_writes_nothing(cli, county, args, message):
+def test_misuse_exits_2_and_writes_nothing(cli, paid_ledger, tmp_path, args, message):
     def outputs():
-        return {p.name for p in county.iterdir() if not p.name.startswith("ledger.db")}
+        return {p.name for p in tmp_path.iterdir() if not p.name.startswith("ledger.db")}
 
     before = outputs()
     result = cli("report", *args)
@@ -181,18 +182,18 @@ def test_misuse_exits_2_and_writes_nothing(cli, county, args, message):
     assert outputs() == before
 
 
-def test_out_must_be_a_folder(cli, county):
-    (county / "占用").write_text("x", encoding="utf-8")
-    result = cli("report", "monthly", "--month", "2019-11", "--out", county / "占用")
+def test_out_must_be_a_folder(cli, paid_ledger, tmp_path):
+    (tmp_path / "占用").write_text("x", encoding="utf-8")
+    result = cli("report", "monthly", "--month", "2019-11", "--out", tmp_path / "占用")
     assert result.exit_code == 2 and "应是文件夹" in result.stderr
 
 
-def test_no_roll_for_the_period_is_refused_with_exit_1(cli, county):
+def test_no_roll_for_the_period_is_refused_with_exit_1(cli, paid_ledger, tmp_path):
     result = cli("report", "monthly", "--month", "2020-03")
     assert result.exit_code == 1
-    assert "没有 2020春 的学籍名册" in result.stderr and not (county / "月报_2020-03.xlsx").exists()
+    assert "没有 2020春 的学籍名册" in result.stderr and not (tmp_path / "月报_2020-03.xlsx").exists()
     result = cli("report", "summary", "--year", "2018")
-    assert result.exit_code == 1 and not (county / "总结_2018.xlsx").exists()
+    assert result.exit_code == 1 and not (tmp_path / "总结_2018.xlsx").exists()
 
 
 def test_as_of_needs_a_file_or_a_server_not_memory(tmp_path):
@@ -205,11 +206,11 @@ def test_as_of_needs_a_file_or_a_server_not_memory(tmp_path):
     assert result.exit_code == 2 and "--as-of 需要台账文件或数据库服务器" in result.stderr
 
 
-def test_a_failed_save_leaves_the_old_file_and_no_partial_one(cli, county, monkeypatch):
+def test_a_failed_save_leaves_the_old_file_and_no_partial_one(cli, paid_ledger, tmp_path, monkeypatch):
     from openpyxl.workbook.workbook import Workbook
 
     assert cli("report", "monthly", "--month", "2019-11", "-q").exit_code == 0
-    path = county / "月报_2019-11.xlsx"
+    path = tmp_path / "月报_2019-11.xlsx"
     good = path.read_bytes()
 
     def broken_save(self, filename):
@@ -221,4 +222,4 @@ def test_a_failed_save_leaves_the_old_file_and_no_partial_one(cli, county, monke
     result = cli("report", "monthly", "--month", "2019-11", "-q")
     assert result.exit_code == 2 and "无法写入" in result.stderr
     assert path.read_bytes() == good
-    assert sorted(p.name for p in county.iterdir() if p.name.endswith(".tmp")) == []
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")) == []

@@ -9,7 +9,7 @@ import zipfile
 import openpyxl
 import pytest
 
-from conftest import assert_matches_golden, sheet_values
+from helpers.golden import assert_matches_golden, sheet_values
 
 FAR = "2099-12-31"  # a fixed cut after every import: the cells do not depend on when the test runs
 

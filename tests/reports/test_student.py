@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import write_xlsx
+from helpers.files import write_xlsx
 from helpers.subsidy_ledger import IDS, PAY, check, ledger, paid, student
 
 BOARD = "义务教育寄宿生生活补助"

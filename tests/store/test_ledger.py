@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import text
 
-from conftest import execute, query
+from helpers.ledger import execute, query
 from jiaoyu_fupin.store import migrations
 from jiaoyu_fupin.store.ledger import Ledger, LedgerError
 
@@ -137,7 +137,7 @@ def test_corrections_step_adds_its_columns_and_the_shared_names_to_an_older_ledg
     # 一补 is then decided by the roll, not taken for 寄宿生生活补助.
     from datetime import date
 
-    from conftest import SCHOOL_HEADER, make_id, write_xlsx
+    from helpers.files import SCHOOL_HEADER, make_id, write_xlsx
 
     day_pupil = make_id(date(2007, 2, 2), 21)
     files = [write_xlsx(tmp_path / "学校.xlsx", SCHOOL_HEADER, [["3452000002", "城关中学", "初中", "城关镇", "公办"]]),

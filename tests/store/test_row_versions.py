@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from conftest import ROLL_HEADER, make_id, query, roll_rows, write_xlsx
+from helpers.files import ROLL_HEADER, make_id, roll_rows, write_xlsx
+from helpers.ledger import query
 
 
 def _versions(db) -> list[tuple]:

@@ -12,7 +12,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import Cli, write_xlsx
+from helpers.files import write_xlsx
+from helpers.ledger import Cli
 from helpers.sample_ledger import copy_ledger
 from jiaoyu_fupin.xlsx import pages
 

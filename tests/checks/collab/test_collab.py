@@ -8,7 +8,7 @@ import json
 import openpyxl
 import pytest
 
-from conftest import SCHOOL_HEADER, write_xlsx
+from helpers.files import SCHOOL_HEADER, write_xlsx
 
 SHADOW = [["序号", "对 象", "时 间", "人 数", "责 任 股 室"],
           [1, "幼儿园园长", "3 月", 25, "人事股、教育股"], [2, "学校管理干部", "4 月", 25, "人事股"],

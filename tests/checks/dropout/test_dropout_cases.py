@@ -54,7 +54,7 @@ def test_visit_close_reopen_keeps_the_whole_history(cli, cases):
 def test_show_of_a_case_from_the_dropout_ledger_starts_with_when_the_child_left(cli, cases, tmp_path):
     """A case imported from the 辍学台账 has no 'opened' event of its own: its history used to begin with the first
     visit, as if it had never been opened. It begins with the ledger's 辍学年月 and reason."""
-    from conftest import make_id, write_xlsx
+    from helpers.files import make_id, write_xlsx
 
     child = make_id(date(2008, 5, 5), 77)
     ledger = write_xlsx(tmp_path / "辍学台账.xlsx", ["学生姓名", "身份证号码", "辍学年月", "辍学原因", "劝返时间", "劝返人员姓名"],

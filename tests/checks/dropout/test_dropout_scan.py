@@ -16,7 +16,7 @@ def _scan(cli, term="2019秋", on="2019-10-08"):
 
 
 @pytest.fixture
-def county(tmp_path, cli):
+def children(tmp_path, cli):
     """Compulsory age in 2019秋 is born 2003-09-01 .. 2013-08-31 (6 to 15 on 31 August 2019)."""
     kids = {
         "six": Child("刚满六岁", date(2013, 8, 31), "东乡"),  # 6 on 31 Aug: in, on no roll -> case
@@ -35,16 +35,16 @@ def county(tmp_path, cli):
     return kids
 
 
-def test_scan_finds_exactly_the_children_out_of_school(cli, county):
+def test_scan_finds_exactly_the_children_out_of_school(cli, children):
     result, doc = _scan(cli)
     assert result.exit_code == 1, result.output
     found = {c["id_number"]: c for c in doc["cases"]}
-    expected = {county[k].id for k in ("six", "fifteen", "dropped", "registry_only", "poor_listed")}
+    expected = {children[k].id for k in ("six", "fifteen", "dropped", "registry_only", "poor_listed")}
     assert set(found) == expected
-    assert found[county["dropped"].id]["origin"] == "roll"
-    assert "学籍状态为辍学" in found[county["dropped"].id]["reason"]
-    assert found[county["six"].id]["origin"] == "scan" and "疑似失学辍学" in found[county["six"].id]["reason"]
-    assert "因病" in found[county["registry_only"].id]["reason"]
+    assert found[children["dropped"].id]["origin"] == "roll"
+    assert "学籍状态为辍学" in found[children["dropped"].id]["reason"]
+    assert found[children["six"].id]["origin"] == "scan" and "疑似失学辍学" in found[children["six"].id]["reason"]
+    assert "因病" in found[children["registry_only"].id]["reason"]
     # Registered poor children first.
     assert [c["registered_poor"] for c in doc["cases"]] == [True, True, False, False, False]
     s = doc["summary"]
@@ -55,7 +55,7 @@ def test_scan_finds_exactly_the_children_out_of_school(cli, county):
     assert doc["term"] == "2019秋" and doc["born_from"] == "2003-09-01" and doc["born_to"] == "2013-08-31"
 
 
-def test_scan_is_repeatable_and_never_duplicates_an_open_case(cli, county):
+def test_scan_is_repeatable_and_never_duplicates_an_open_case(cli, children):
     _, first = _scan(cli)
     result, again = _scan(cli)
     assert result.exit_code == 1
@@ -65,34 +65,34 @@ def test_scan_is_repeatable_and_never_duplicates_an_open_case(cli, county):
     assert cli.counts()["dropout_cases"] == 5
 
 
-def test_scan_console_masks_id_numbers_and_says_what_it_counted(cli, county):
+def test_scan_console_masks_id_numbers_and_says_what_it_counted(cli, children):
     result = cli("dropout", "scan", "--term", "2019秋")
     assert result.exit_code == 1
     assert "儿童 9 人" in result.stdout and "疑似失学辍学 4 人" in result.stdout and "本次新立案 5 件" in result.stdout
-    six = county["six"].id
+    six = children["six"].id
     assert six not in result.stdout and f"{six[:6]}********{six[-4:]}" in result.stdout
 
 
-def test_home_schooled_and_exempted_children_are_not_cases_while_valid(cli, county):
+def test_home_schooled_and_exempted_children_are_not_cases_while_valid(cli, children):
     _, doc = _scan(cli)
     case = {c["id_number"]: c["case"] for c in doc["cases"]}
-    assert cli("dropout", "close", case[county["six"].id], "--as", "home_schooled", "--reason", "重度残疾，送教上门",
+    assert cli("dropout", "close", case[children["six"].id], "--as", "home_schooled", "--reason", "重度残疾，送教上门",
                "--teacher", "王老师", "--date", "2019-10-10").exit_code == 0
     # Valid until a day inside the term: still valid for that term's scan.
-    assert cli("dropout", "close", case[county["fifteen"].id], "--as", "exempted", "--reason", "缓学一年",
+    assert cli("dropout", "close", case[children["fifteen"].id], "--as", "exempted", "--reason", "缓学一年",
                "--date", "2019-10-10", "--until", "2019-10-31").exit_code == 0
     result, again = _scan(cli)
     assert again["summary"]["home_schooled"] == 1 and again["summary"]["exempted"] == 1
     assert again["summary"]["new_cases"] == 0
-    assert {county["six"].id, county["fifteen"].id}.isdisjoint({c["id_number"] for c in again["cases"]})
+    assert {children["six"].id, children["fifteen"].id}.isdisjoint({c["id_number"] for c in again["cases"]})
 
 
-def test_expired_exemption_and_a_later_term_bring_the_child_back(cli, county, tmp_path):
+def test_expired_exemption_and_a_later_term_bring_the_child_back(cli, children, tmp_path):
     _, doc = _scan(cli)
     case = {c["id_number"]: c["case"] for c in doc["cases"]}
-    cli("dropout", "close", case[county["fifteen"].id], "--as", "exempted", "--reason", "缓学", "--date", "2019-10-10",
+    cli("dropout", "close", case[children["fifteen"].id], "--as", "exempted", "--reason", "缓学", "--date", "2019-10-10",
         "--until", "2020-02-29")
-    cli("dropout", "close", case[county["six"].id], "--as", "returned", "--reason", "已返校", "--school", "A小学",
+    cli("dropout", "close", case[children["six"].id], "--as", "returned", "--reason", "已返校", "--school", "A小学",
         "--date", "2019-11-01")
     _, same_term = _scan(cli)
     # Closed in 2019秋 as returned: that term's scan leaves the child alone, though the September roll lacks him.
@@ -102,11 +102,11 @@ def test_expired_exemption_and_a_later_term_bring_the_child_back(cli, county, tm
     imported(cli, write_county(tmp_path / "spring", later, term="2020春")[1:2])
     result, spring = _scan(cli, "2020春", "2020-03-10")
     new = {c["id_number"] for c in spring["cases"] if c["new"]}
-    assert {county["six"].id, county["fifteen"].id} <= new
+    assert {children["six"].id, children["fifteen"].id} <= new
     assert cli.counts()["dropout_cases"] > 5
 
 
-def test_scan_with_nothing_open_exits_0(cli, county):
+def test_scan_with_nothing_open_exits_0(cli, children):
     _, doc = _scan(cli)
     for c in doc["cases"]:
         assert cli("dropout", "close", c["case"], "--as", "not_a_case", "--reason", "核实：已在外省就读",
@@ -118,7 +118,7 @@ def test_scan_with_nothing_open_exits_0(cli, county):
 
 @pytest.mark.parametrize("args, message", [(["--term", "2019冬"], "学期"), (["--term", "2018秋"], "没有 2018秋 的学籍名册"),
                                            (["--term", "2019秋", "--date", "2099-01-01"], "今天之后")])
-def test_scan_misuse_exits_2(cli, county, args, message):
+def test_scan_misuse_exits_2(cli, children, args, message):
     result = cli("dropout", "scan", *args)
     assert result.exit_code == 2
     assert message in result.output
@@ -139,11 +139,11 @@ def test_no_away_list_is_said(cli, tmp_path):
     assert any("县外就读名单" in n for n in doc["notes"])
 
 
-def test_only_the_latest_closing_shields_a_child(cli, county, tmp_path):
-    from conftest import write_xlsx
+def test_only_the_latest_closing_shields_a_child(cli, children, tmp_path):
+    from helpers.files import write_xlsx
 
     _, doc = _scan(cli)
-    six = county["six"].id
+    six = children["six"].id
     first = next(c["case"] for c in doc["cases"] if c["id_number"] == six)
     cli("dropout", "close", first, "--as", "home_schooled", "--teacher", "王老师", "--reason", "送教", "--date", "2019-10-10")
     # The dropout ledger brings a second case for the same child, closed later as returned.

@@ -7,16 +7,18 @@ import json
 import openpyxl
 import pytest
 
-from conftest import write_xlsx
-from helpers.pairing_ledger import HELPER_HEADER, LI, QIAN, SUN, WANG, ZHANG, ZHAO, County, full_record
+from helpers.files import write_xlsx
+from helpers.pairing_ledger import HELPER_HEADER, LI, QIAN, SUN, WANG, ZHANG, ZHAO, PairingCounty, full_record
 
 AFTER_TERM = "2020-03-01"  # every item of 2019秋 is due by then
 
 
 def check(cli, *args: str):
     result = cli("pair", "check", "--term", "2019秋", "--json", *args)
-    assert result.exit_code in (0, 1), result.output
-    return result.exit_code, json.loads(result.stdout)
+    doc = json.loads(result.stdout) if result.stdout.strip() else None
+    # What the clerk's script sees: 1 when there are findings, 0 when there are none (not "0 or 1").
+    assert doc is not None and result.exit_code == (1 if doc["findings"] else 0), result.output
+    return result.exit_code, doc
 
 
 def kinds(doc) -> dict[str, list[dict]]:
@@ -27,12 +29,12 @@ def kinds(doc) -> dict[str, list[dict]]:
 
 
 @pytest.fixture
-def county() -> County:
-    return County()
+def pairing_county() -> PairingCounty:
+    return PairingCounty()
 
 
-def test_complete_county_is_clean(cli, tmp_path, county):
-    county.load(cli, tmp_path / "in")
+def test_complete_county_is_clean(cli, tmp_path, pairing_county):
+    pairing_county.load(cli, tmp_path / "in")
     result = cli("pair", "check", "--term", "2019秋", "--as-of", AFTER_TERM)
     assert result.exit_code == 0, result.output
     lines = result.stdout.strip().splitlines()
@@ -45,10 +47,10 @@ def test_complete_county_is_clean(cli, tmp_path, county):
     assert s["six_ones"]["by_month"]["2019-10"]["帮扶措施"] == {"due": 5, "done": 5, "overdue": 0, "pending": 0}
 
 
-def test_json_contract(cli, tmp_path, county):
-    county.pairs = [p for p in county.pairs if p[1] != "李二"]  # 李二 unpaired
-    county.activities = [r for r in county.activities if r[1] != LI]
-    county.load(cli, tmp_path / "in")
+def test_json_contract(cli, tmp_path, pairing_county):
+    pairing_county.pairs = [p for p in pairing_county.pairs if p[1] != "李二"]  # 李二 unpaired
+    pairing_county.activities = [r for r in pairing_county.activities if r[1] != LI]
+    pairing_county.load(cli, tmp_path / "in")
     code, doc = check(cli, "--as-of", AFTER_TERM)
     assert code == 1
     assert set(doc) == {"summary", "findings"}
@@ -58,21 +60,21 @@ def test_json_contract(cli, tmp_path, county):
                                           "six_ones_overdue": 0, "oversight_gap": 0}
 
 
-def test_unpaired_on_screen_shows_masked_ids(cli, tmp_path, county):
-    county.pairs = [p for p in county.pairs if p[1] != "李二"]
-    county.activities = [r for r in county.activities if r[1] != LI]
-    county.load(cli, tmp_path / "in")
+def test_unpaired_on_screen_shows_masked_ids(cli, tmp_path, pairing_county):
+    pairing_county.pairs = [p for p in pairing_county.pairs if p[1] != "李二"]
+    pairing_county.activities = [r for r in pairing_county.activities if r[1] != LI]
+    pairing_county.load(cli, tmp_path / "in")
     result = cli("pair", "check", "--term", "2019秋", "--as-of", AFTER_TERM)
     assert result.exit_code == 1
     assert "未结对 1" in result.stdout and "李二" in result.stdout
     assert LI not in result.output and f"{LI[:6]}********{LI[-4:]}" in result.stdout
 
 
-def test_ended_or_future_pairing_is_not_current(cli, tmp_path, county):
-    county.pairs[0][3] = "2019-10-31"  # 张一's pairing ended in October
-    county.pairs[1][2] = "2019-12-01"  # 李二's starts in December
-    county.activities = [r for r in county.activities if r[1] not in (ZHANG, LI)]
-    county.load(cli, tmp_path / "in")
+def test_ended_or_future_pairing_is_not_current(cli, tmp_path, pairing_county):
+    pairing_county.pairs[0][3] = "2019-10-31"  # 张一's pairing ended in October
+    pairing_county.pairs[1][2] = "2019-12-01"  # 李二's starts in December
+    pairing_county.activities = [r for r in pairing_county.activities if r[1] not in (ZHANG, LI)]
+    pairing_county.load(cli, tmp_path / "in")
     _, doc = check(cli, "--as-of", "2019-11-15")
     assert sorted(f["id_number"] for f in kinds(doc)["unpaired"]) == sorted([ZHANG, LI])
     # Judged on the term's last day when the as-of date is past it: 李二 is paired by then, 张一 is not.
@@ -81,9 +83,9 @@ def test_ended_or_future_pairing_is_not_current(cli, tmp_path, county):
     assert doc["summary"]["reference_date"] == "2020-01-31"
 
 
-def test_household_in_registry_counts_as_registered_poor(cli, tmp_path, county):
-    county.students["孙六"] = county.students["孙六"][:5] + ("低保",)
-    county.load(cli, tmp_path / "in")
+def test_household_in_registry_counts_as_registered_poor(cli, tmp_path, pairing_county):
+    pairing_county.students["孙六"] = pairing_county.students["孙六"][:5] + ("低保",)
+    pairing_county.load(cli, tmp_path / "in")
     assert check(cli, "--as-of", AFTER_TERM)[0] == 0
     registry = tmp_path / "registry.xlsx"
     write_xlsx(registry, ["身份证号", "姓名", "户编号"], [[SUN, "孙六", "4228220001"]])
@@ -92,9 +94,9 @@ def test_household_in_registry_counts_as_registered_poor(cli, tmp_path, county):
     assert [f["id_number"] for f in kinds(doc)["unpaired"]] == [SUN]
 
 
-def test_helper_who_moved_school(cli, tmp_path, county):
-    county.load(cli, tmp_path / "in")
-    county.helpers["T0002"] = ("刘老师", "城关第一小学", "教师")  # transferred; the pairing with 王三 never redone
+def test_helper_who_moved_school(cli, tmp_path, pairing_county):
+    pairing_county.load(cli, tmp_path / "in")
+    pairing_county.helpers["T0002"] = ("刘老师", "城关第一小学", "教师")  # transferred; the pairing with 王三 never redone
     moved = write_xlsx(tmp_path / "moved.xlsx", HELPER_HEADER, [["刘老师", "T0002", "城关第一小学", "教师"]])
     assert cli("import", moved).exit_code == 0
     code, doc = check(cli, "--as-of", AFTER_TERM)
@@ -106,17 +108,17 @@ def test_helper_who_moved_school(cli, tmp_path, county):
     assert doc["summary"]["unpaired"] == 0
 
 
-def test_bureau_helper_has_not_left_a_school(cli, tmp_path, county):
-    county.pairs[2][0] = "J0001"  # 王三 paired with a bureau leader
-    county.activities = [r for h, s, _ in [("T0001", "张一", 0), ("T0001", "李二", 0), ("J0001", "王三", 0),
+def test_bureau_helper_has_not_left_a_school(cli, tmp_path, pairing_county):
+    pairing_county.pairs[2][0] = "J0001"  # 王三 paired with a bureau leader
+    pairing_county.activities = [r for h, s, _ in [("T0001", "张一", 0), ("T0001", "李二", 0), ("J0001", "王三", 0),
                                            ("T0003", "赵四", 0), ("T0004", "钱五", 0)] for r in full_record(h, s)]
-    county.load(cli, tmp_path / "in")
+    pairing_county.load(cli, tmp_path / "in")
     code, doc = check(cli, "--as-of", AFTER_TERM)
     assert code == 0, doc["findings"]
 
 
-def test_overloaded_against_the_limit(cli, tmp_path, county):
-    county.load(cli, tmp_path / "in")
+def test_overloaded_against_the_limit(cli, tmp_path, pairing_county):
+    pairing_county.load(cli, tmp_path / "in")
     assert check(cli, "--as-of", AFTER_TERM)[0] == 0  # 王老师 has 2, the default limit is 5
     code, doc = check(cli, "--as-of", AFTER_TERM, "--max-per-helper", "1")
     assert code == 1
@@ -124,9 +126,9 @@ def test_overloaded_against_the_limit(cli, tmp_path, county):
                                 "pairings": 2, "limit": 1}]
 
 
-def test_per_term_item_overdue_only_after_the_term_ends(cli, tmp_path, county):
-    county.activities = [r for r in county.activities if not (r[1] == ZHAO and r[2] == "家访")]
-    county.load(cli, tmp_path / "in")
+def test_per_term_item_overdue_only_after_the_term_ends(cli, tmp_path, pairing_county):
+    pairing_county.activities = [r for r in pairing_county.activities if not (r[1] == ZHAO and r[2] == "家访")]
+    pairing_county.load(cli, tmp_path / "in")
     code, doc = check(cli, "--as-of", "2020-01-31")  # the term's last day: still time
     assert code == 0 and doc["summary"]["six_ones"]["by_item"]["家访"]["pending"] == 1
     code, doc = check(cli, "--as-of", "2020-02-01")
@@ -137,11 +139,11 @@ def test_per_term_item_overdue_only_after_the_term_ends(cli, tmp_path, county):
                                            "deadline": "2020-01-31"}]}]
 
 
-def test_monthly_item_belongs_to_the_month_of_its_date(cli, tmp_path, county):
+def test_monthly_item_belongs_to_the_month_of_its_date(cli, tmp_path, pairing_county):
     # 钱五's October measure was written on 1 November: it counts for November, October stays undone.
-    county.activities = [r for r in county.activities if not (r[1] == QIAN and r[2] == "帮扶措施" and r[3] == "2019-10-05")]
-    county.activities.append(["T0004", QIAN, "帮扶措施", "2019-11-01", "迟交的十月措施"])
-    county.load(cli, tmp_path / "in")
+    pairing_county.activities = [r for r in pairing_county.activities if not (r[1] == QIAN and r[2] == "帮扶措施" and r[3] == "2019-10-05")]
+    pairing_county.activities.append(["T0004", QIAN, "帮扶措施", "2019-11-01", "迟交的十月措施"])
+    pairing_county.load(cli, tmp_path / "in")
     code, doc = check(cli, "--as-of", "2019-10-31")  # the month's last day: not overdue yet
     assert code == 0
     assert doc["summary"]["six_ones"]["by_month"]["2019-10"]["帮扶措施"] == {"due": 5, "done": 4, "overdue": 0,
@@ -153,33 +155,33 @@ def test_monthly_item_belongs_to_the_month_of_its_date(cli, tmp_path, county):
                                  "deadline": "2019-10-31"}]
 
 
-def test_january_record_written_in_february_leaves_january_overdue(cli, tmp_path, county):
-    county.activities = [r for r in county.activities if not (r[1] == ZHANG and r[2] == "帮扶活动" and r[3] == "2020-01-20")]
-    county.activities.append(["T0001", ZHANG, "帮扶活动", "2020-02-01", "寒假补记"])
-    county.load(cli, tmp_path / "in")
+def test_january_record_written_in_february_leaves_january_overdue(cli, tmp_path, pairing_county):
+    pairing_county.activities = [r for r in pairing_county.activities if not (r[1] == ZHANG and r[2] == "帮扶活动" and r[3] == "2020-01-20")]
+    pairing_county.activities.append(["T0001", ZHANG, "帮扶活动", "2020-02-01", "寒假补记"])
+    pairing_county.load(cli, tmp_path / "in")
     _, doc = check(cli, "--as-of", AFTER_TERM)
     [finding] = kinds(doc)["six_ones_overdue"]
     assert [(i["item"], i["month"]) for i in finding["items"]] == [("帮扶活动", "2020-01")]
 
 
-def test_month_is_owed_by_the_pairing_in_effect_on_its_last_day(cli, tmp_path, county):
+def test_month_is_owed_by_the_pairing_in_effect_on_its_last_day(cli, tmp_path, pairing_county):
     # 李二 paired on 30 September owes September; 张一's pairing ended 15 October owes nothing from October on.
-    county.pairs[1][2] = "2019-09-30"
-    county.pairs[0][3] = "2019-10-15"
-    county.activities = [r for r in county.activities if r[1] not in (ZHANG, LI)]
-    county.activities += [r for r in full_record("T0001", "李二") if r[3] >= "2019-09-30" or r[2] != "帮扶措施"]
-    county.activities += [r for r in full_record("T0001", "张一") if r[3] < "2019-10-01"]
-    county.load(cli, tmp_path / "in")
+    pairing_county.pairs[1][2] = "2019-09-30"
+    pairing_county.pairs[0][3] = "2019-10-15"
+    pairing_county.activities = [r for r in pairing_county.activities if r[1] not in (ZHANG, LI)]
+    pairing_county.activities += [r for r in full_record("T0001", "李二") if r[3] >= "2019-09-30" or r[2] != "帮扶措施"]
+    pairing_county.activities += [r for r in full_record("T0001", "张一") if r[3] < "2019-10-01"]
+    pairing_county.load(cli, tmp_path / "in")
     code, doc = check(cli, "--as-of", AFTER_TERM)
     [finding] = kinds(doc)["six_ones_overdue"]
     assert [(i["student_name"], i["item"], i["month"]) for i in finding["items"]] == [("李二", "帮扶措施", "2019-09")]
     assert [f["id_number"] for f in kinds(doc)["unpaired"]] == [ZHANG]
 
 
-def test_oversight_gaps_at_each_level(cli, tmp_path, county):
-    county.oversight = [r for r in county.oversight if r[2] != "河口乡" and r[3] != "城关第一小学"
+def test_oversight_gaps_at_each_level(cli, tmp_path, pairing_county):
+    pairing_county.oversight = [r for r in pairing_county.oversight if r[2] != "河口乡" and r[3] != "城关第一小学"
                         and r[4] != "八年级"]
-    county.load(cli, tmp_path / "in")
+    pairing_county.load(cli, tmp_path / "in")
     code, doc = check(cli, "--as-of", AFTER_TERM)
     assert code == 1
     assert [(f["level"], f["place"]) for f in doc["findings"]] == [
@@ -189,18 +191,18 @@ def test_oversight_gaps_at_each_level(cli, tmp_path, county):
     assert doc["summary"]["oversight_gaps"] == {"township": 1, "school": 1, "class": 2}
 
 
-def test_oversight_links_for_another_term_do_not_count(cli, tmp_path, county):
-    county.oversight = [r[:6] + ["2020春"] if r[2] == "城关镇" else r for r in county.oversight]
-    county.load(cli, tmp_path / "in")
+def test_oversight_links_for_another_term_do_not_count(cli, tmp_path, pairing_county):
+    pairing_county.oversight = [r[:6] + ["2020春"] if r[2] == "城关镇" else r for r in pairing_county.oversight]
+    pairing_county.load(cli, tmp_path / "in")
     _, doc = check(cli, "--as-of", AFTER_TERM)
     assert [(f["level"], f["place"]) for f in doc["findings"]] == [("township", "城关镇")]
 
 
-def test_school_option_narrows_every_finding(cli, tmp_path, county):
-    county.pairs = [p for p in county.pairs if p[1] not in ("李二", "钱五")]
-    county.activities = [r for r in county.activities if r[1] not in (LI, QIAN)]
-    county.oversight = [r for r in county.oversight if r[2] != "河口乡"]
-    county.load(cli, tmp_path / "in")
+def test_school_option_narrows_every_finding(cli, tmp_path, pairing_county):
+    pairing_county.pairs = [p for p in pairing_county.pairs if p[1] not in ("李二", "钱五")]
+    pairing_county.activities = [r for r in pairing_county.activities if r[1] not in (LI, QIAN)]
+    pairing_county.oversight = [r for r in pairing_county.oversight if r[2] != "河口乡"]
+    pairing_county.load(cli, tmp_path / "in")
     _, doc = check(cli, "--as-of", AFTER_TERM)
     assert [f.get("id_number") or f["place"] for f in doc["findings"]] == [LI, QIAN, "河口乡"]
     _, doc = check(cli, "--as-of", AFTER_TERM, "--school", "城关中学")
@@ -209,10 +211,10 @@ def test_school_option_narrows_every_finding(cli, tmp_path, county):
     assert [r["school"] for r in doc["summary"]["schools"]] == ["城关中学"]
 
 
-def test_workbook_cells(cli, tmp_path, county):
-    county.pairs = [p for p in county.pairs if p[1] != "李二"]
-    county.activities = [r for r in county.activities if r[1] != LI and not (r[1] == ZHAO and r[2] == "总结")]
-    county.load(cli, tmp_path / "in")
+def test_workbook_cells(cli, tmp_path, pairing_county):
+    pairing_county.pairs = [p for p in pairing_county.pairs if p[1] != "李二"]
+    pairing_county.activities = [r for r in pairing_county.activities if r[1] != LI and not (r[1] == ZHAO and r[2] == "总结")]
+    pairing_county.load(cli, tmp_path / "in")
     out = tmp_path / "检查.xlsx"
     result = cli("pair", "check", "--term", "2019秋", "--as-of", AFTER_TERM, "--out", out)
     assert result.exit_code == 1 and f"检查工作簿：{out}" in result.stdout
@@ -243,16 +245,16 @@ def test_workbook_cells(cli, tmp_path, county):
     (["--term", "2019秋", "--out", "x.csv"], "须以 .xlsx 结尾"),
     ([], "--term"),
 ])
-def test_misuse_exits_2(cli, tmp_path, county, args, message):
-    county.load(cli, tmp_path / "in")
+def test_misuse_exits_2(cli, tmp_path, pairing_county, args, message):
+    pairing_county.load(cli, tmp_path / "in")
     result = cli("pair", "check", *args)
     assert result.exit_code == 2, result.output
     assert message in result.output
 
 
 @pytest.mark.parametrize("command", [["check"], ["assign", "--dry-run"], ["handbook", "--out", "手册.xlsx"]])
-def test_unknown_school_suggests_the_closest_names(cli, tmp_path, county, command):
-    county.load(cli, tmp_path / "in")
+def test_unknown_school_suggests_the_closest_names(cli, tmp_path, pairing_county, command):
+    pairing_county.load(cli, tmp_path / "in")
     result = cli("pair", *command, "--term", "2019秋", "--school", "城关小学")
     assert result.exit_code == 2
     assert "学校“城关小学”不在台账的学校名单中；相近的有：城关第一小学" in result.output

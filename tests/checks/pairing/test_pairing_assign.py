@@ -5,24 +5,25 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from conftest import make_id, query
-from helpers.pairing_ledger import LI, County
+from helpers.files import make_id
+from helpers.ledger import query
+from helpers.pairing_ledger import LI, PairingCounty
 
 ZHOU = make_id(date(2007, 2, 2), 71)
 WU = make_id(date(2007, 3, 3), 81)
 ZHENG = make_id(date(2006, 9, 9), 91)
 
 
-def _county() -> County:
+def _county() -> PairingCounty:
     """城关中学: 张一 (7-1) with 王老师, 王三 (8-2) with 刘老师, 吴校长 unpaired; 吴八, 周七, 李二 (7-1) and 郑九 (8-2)
     unpaired."""
-    county = County()
-    county.students.update({"周七": (ZHOU, "城关中学", "初中", "七年级", "1班", "建档立卡"),
+    pairing_county = PairingCounty()
+    pairing_county.students.update({"周七": (ZHOU, "城关中学", "初中", "七年级", "1班", "建档立卡"),
                             "吴八": (WU, "城关中学", "初中", "七年级", "1班", "建档立卡"),
                             "郑九": (ZHENG, "城关中学", "初中", "八年级", "2班", "建档立卡")})
-    county.pairs = [p for p in county.pairs if p[1] != "李二"]
-    county.activities = []
-    return county
+    pairing_county.pairs = [p for p in pairing_county.pairs if p[1] != "李二"]
+    pairing_county.activities = []
+    return pairing_county
 
 
 def _pairs(db) -> dict[str, list[str]]:
@@ -74,14 +75,14 @@ def test_students_nobody_can_take_are_listed_and_exit_1(cli, tmp_path):
 
 
 def test_nothing_to_assign(cli, tmp_path):
-    County().load(cli, tmp_path / "in")
+    PairingCounty().load(cli, tmp_path / "in")
     result = cli("pair", "assign", "--school", "城关中学", "--term", "2019秋", "--as-of", "2019-10-08")
     assert result.exit_code == 0
     assert result.stdout.strip() == "城关中学在 2019秋 没有未结对的建档立卡学生。"
 
 
 def test_assign_misuse(cli, tmp_path):
-    County().load(cli, tmp_path / "in")
+    PairingCounty().load(cli, tmp_path / "in")
     assert cli("pair", "assign", "--term", "2019秋").exit_code == 2
     result = cli("pair", "assign", "--school", "不存在", "--term", "2019秋")
     assert result.exit_code == 2 and "不在台账的学校名单中" in result.output

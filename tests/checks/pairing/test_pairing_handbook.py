@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import openpyxl
 
-from conftest import sheet_values
-from helpers.pairing_ledger import LI, WANG, ZHANG, County, full_record
+from helpers.golden import sheet_values
+from helpers.pairing_ledger import LI, WANG, ZHANG, PairingCounty, full_record
 
 
 def test_handbook_cells(cli, tmp_path):
-    county = County()
-    county.pairs[1][2] = "2019-10-15"  # 李二 paired mid-October: September is not owed
-    county.activities = [r for r in county.activities if r[1] != LI and not (r[1] == ZHANG and r[2] == "家访")]
-    county.activities += [r for r in full_record("T0001", "李二") if r[3] >= "2019-10-15"]
-    county.load(cli, tmp_path / "in")
+    pairing_county = PairingCounty()
+    pairing_county.pairs[1][2] = "2019-10-15"  # 李二 paired mid-October: September is not owed
+    pairing_county.activities = [r for r in pairing_county.activities if r[1] != LI and not (r[1] == ZHANG and r[2] == "家访")]
+    pairing_county.activities += [r for r in full_record("T0001", "李二") if r[3] >= "2019-10-15"]
+    pairing_county.load(cli, tmp_path / "in")
     out = tmp_path / "手册.xlsx"
     result = cli("pair", "handbook", "--school", "城关中学", "--term", "2019秋", "--as-of", "2020-01-20", "--out", out)
     assert result.exit_code == 0, result.output
@@ -52,7 +52,7 @@ def test_handbook_cells(cli, tmp_path):
 
 
 def test_handbook_misuse(cli, tmp_path):
-    County().load(cli, tmp_path / "in")
+    PairingCounty().load(cli, tmp_path / "in")
     result = cli("pair", "handbook", "--school", "城关幼儿园", "--term", "2019秋", "--out", tmp_path / "x.xlsx")
     assert result.exit_code == 2 and "城关幼儿园在 2019秋 没有结对关系" in result.output
     assert not (tmp_path / "x.xlsx").exists()
@@ -62,7 +62,7 @@ def test_handbook_misuse(cli, tmp_path):
 def test_handbook_for_a_term_with_no_roll_is_refused(cli, tmp_path):
     """Pairings run on from term to term, so a handbook for 2020春 (no roll imported yet, or a --term left out at
     the start of a term) was written with every student shown as （本学期不在籍）: wrong, and printed for the archive."""
-    County().load(cli, tmp_path / "in")
+    PairingCounty().load(cli, tmp_path / "in")
     out = tmp_path / "手册.xlsx"
     result = cli("pair", "handbook", "--school", "城关中学", "--term", "2020春", "--out", out)
     assert result.exit_code == 2 and "台账中没有 2020春 的学籍记录" in result.output

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from conftest import write_xlsx
+from helpers.files import write_xlsx
 from helpers.subsidy_ledger import (
     AWAY,
     BOARD,
