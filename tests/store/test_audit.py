@@ -34,7 +34,6 @@ def _ids(doc) -> set[str]:
     return found
 
 
-@pytest.mark.sqlite_only("the full sample county is built once as an SQLite file and copied with its backup API")
 def test_subsidy_check_json_and_out_are_recorded(sample_ledger, tmp_path):
     out = tmp_path / "资助核对.xlsx"
     result = sample_ledger("subsidy", "check", "--term", "2019秋", "--json", "--out", out)
@@ -51,7 +50,6 @@ def test_subsidy_check_json_and_out_are_recorded(sample_ledger, tmp_path):
     assert abs(when - datetime.now()) < timedelta(minutes=5)  # local time, as the clerk reads it
 
 
-@pytest.mark.sqlite_only("the full sample county is built once as an SQLite file and copied with its backup API")
 def test_pair_check_and_dropout_lists_are_recorded(sample_ledger, tmp_path):
     out = tmp_path / "结对.xlsx"
     pair = sample_ledger("pair", "check", "--term", "2019秋", "--out", out)
@@ -67,7 +65,6 @@ def test_pair_check_and_dropout_lists_are_recorded(sample_ledger, tmp_path):
     assert records[0]["people"] > 0 and records[0]["output"] == str(out.resolve())
 
 
-@pytest.mark.sqlite_only("the full sample county is built once as an SQLite file and copied with its backup API")
 def test_screen_output_is_not_recorded(sample_ledger):
     assert sample_ledger("subsidy", "check", "--term", "2019秋").exit_code == 1  # masked on screen
     assert sample_ledger("dropout", "list").exit_code == 0
@@ -88,7 +85,6 @@ def test_error_workbook_is_recorded_with_the_people_in_it(cli, schools, tmp_path
     assert record["command"].startswith("fupin import ")
 
 
-@pytest.mark.sqlite_only("the full sample county is built once as an SQLite file and copied with its backup API")
 def test_audit_since_a_day(sample_ledger):
     assert sample_ledger("dropout", "list", "--json").exit_code == 0
     today = date.today()
@@ -100,7 +96,7 @@ def test_audit_since_a_day(sample_ledger):
     assert sample_ledger("audit", "--since", "去年").exit_code == 2
 
 
-@pytest.mark.sqlite_only("the full sample county is built once as an SQLite file and copied with its backup API")
+@pytest.mark.sqlite_only("holds SQLite's write lock past its busy timeout")
 def test_no_export_the_ledger_cannot_record(sample_ledger, short_busy_timeout):
     holder = sqlite3.connect(sample_ledger.db, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
@@ -113,7 +109,6 @@ def test_no_export_the_ledger_cannot_record(sample_ledger, short_busy_timeout):
     assert result.stdout == ""  # not one ID went out
 
 
-@pytest.mark.sqlite_only("the full sample county is built once as an SQLite file and copied with its backup API")
 def test_reports_as_of_keep_the_record(sample_ledger):
     from jiaoyu_fupin.store import asof
     from jiaoyu_fupin.store.ledger import Ledger
@@ -131,7 +126,6 @@ def test_people_in_counts_distinct_full_ids_only():
     assert people_in(doc) == 2
 
 
-@pytest.mark.sqlite_only("the full sample county is built once as an SQLite file and copied with its backup API")
 def test_a_command_given_an_id_number_is_recorded_masked(sample_ledger):
     listed = json.loads(sample_ledger("dropout", "list", "--json").stdout)
     child = listed["cases"][0]["id_number"]

@@ -39,7 +39,7 @@ def _digest(db: Path) -> str:
         conn.close()
 
 
-@pytest.mark.sqlite_only("the full sample county is built once as an SQLite file and copied with its backup API")
+@pytest.mark.sqlite_only("the SQLite ledger file: verified, altered with sqlite3, backed up and restored")
 def test_a_clean_ledger_verifies(sample_ledger):
     result = sample_ledger("db", "verify")
     assert result.exit_code == 0, result.output
@@ -49,7 +49,7 @@ def test_a_clean_ledger_verifies(sample_ledger):
     assert doc["ok"] is True and doc["findings"] == [] and doc["schema_version"] == schema_version()
 
 
-@pytest.mark.sqlite_only("the full sample county is built once as an SQLite file and copied with its backup API")
+@pytest.mark.sqlite_only("the SQLite ledger file: verified, altered with sqlite3, backed up and restored")
 def test_import_records_what_each_batch_wrote(sample_ledger):
     # The payments' batch wrote its rows and its money: the sum of the roster, by hand from the table.
     rows, fen = _one(sample_ledger.db, "SELECT written_rows, written_amount FROM batches WHERE kind = 'payments' LIMIT 1")
@@ -58,7 +58,7 @@ def test_import_records_what_each_batch_wrote(sample_ledger):
     assert rows > 0 and fen > 0
 
 
-@pytest.mark.sqlite_only("the full sample county is built once as an SQLite file and copied with its backup API")
+@pytest.mark.sqlite_only("the SQLite ledger file: verified, altered with sqlite3, backed up and restored")
 def test_verify_finds_a_lost_payment_and_an_altered_amount(sample_ledger):
     first, second = [r[0] for r in sqlite3.connect(sample_ledger.db).execute(
         "SELECT id FROM batches WHERE kind = 'payments' ORDER BY id LIMIT 2")]
@@ -71,7 +71,7 @@ def test_verify_finds_a_lost_payment_and_an_altered_amount(sample_ledger):
     assert "多 1 元" not in result.output  # the amounts themselves are quoted, not a guess at the difference
 
 
-@pytest.mark.sqlite_only("the full sample county is built once as an SQLite file and copied with its backup API")
+@pytest.mark.sqlite_only("the SQLite ledger file: verified, altered with sqlite3, backed up and restored")
 def test_verify_finds_broken_references(sample_ledger):
     _sql(sample_ledger.db, "PRAGMA foreign_keys = OFF", "UPDATE enrollments SET student_id = 999999 WHERE id = 1")
     result = sample_ledger("db", "verify")
@@ -79,7 +79,7 @@ def test_verify_finds_broken_references(sample_ledger):
     assert "表 enrollments 有 1 行引用了表 students 中不存在的记录" in result.output
 
 
-@pytest.mark.sqlite_only("the full sample county is built once as an SQLite file and copied with its backup API")
+@pytest.mark.sqlite_only("the SQLite ledger file: verified, altered with sqlite3, backed up and restored")
 def test_verify_finds_a_damaged_file(sample_ledger):
     _sql(sample_ledger.db, "PRAGMA wal_checkpoint(TRUNCATE)")
     size = sample_ledger.db.stat().st_size
@@ -92,14 +92,14 @@ def test_verify_finds_a_damaged_file(sample_ledger):
     assert "Traceback" not in result.output
 
 
-@pytest.mark.sqlite_only("the full sample county is built once as an SQLite file and copied with its backup API")
+@pytest.mark.sqlite_only("the SQLite ledger file: verified, altered with sqlite3, backed up and restored")
 def test_verify_a_ledger_from_a_newer_fupin(sample_ledger):
     _sql(sample_ledger.db, "INSERT INTO schema_migrations VALUES ('m099_future_step', '2030-01-01 00:00:00')")
     result = sample_ledger("db", "verify")
     assert result.exit_code == 1 and "请升级 fupin" in result.output
 
 
-@pytest.mark.sqlite_only("the full sample county is built once as an SQLite file and copied with its backup API")
+@pytest.mark.sqlite_only("the SQLite ledger file: verified, altered with sqlite3, backed up and restored")
 def test_backup_is_private_verified_and_audited(sample_ledger, tmp_path):
     target = tmp_path / "备份" / "fupin_20191120.db"
     target.parent.mkdir()
@@ -115,7 +115,7 @@ def test_backup_is_private_verified_and_audited(sample_ledger, tmp_path):
     assert list(target.parent.iterdir()) == [target]
 
 
-@pytest.mark.sqlite_only("the full sample county is built once as an SQLite file and copied with its backup API")
+@pytest.mark.sqlite_only("the SQLite ledger file: verified, altered with sqlite3, backed up and restored")
 def test_backup_never_overwrites(sample_ledger, tmp_path):
     target = tmp_path / "old.db"
     target.write_bytes(b"an older backup")
@@ -132,7 +132,7 @@ def test_backup_of_a_postgresql_ledger_points_to_pg_dump():
     assert "pg_dump" in refused.value.hint and "secret" not in refused.value.message
 
 
-@pytest.mark.sqlite_only("the full sample county is built once as an SQLite file and copied with its backup API")
+@pytest.mark.sqlite_only("the SQLite ledger file: verified, altered with sqlite3, backed up and restored")
 def test_backup_while_an_import_is_writing_holds_all_of_it_or_none(sample_ledger, tmp_path):
     importing = sqlite3.connect(sample_ledger.db, isolation_level=None, check_same_thread=False)
     importing.execute("BEGIN IMMEDIATE")  # an import holds the write lock and has written half its rows
@@ -151,7 +151,7 @@ def test_backup_while_an_import_is_writing_holds_all_of_it_or_none(sample_ledger
     assert _one(tmp_path / "after.db", "SELECT count(*) FROM batches")[0] == before + 1
 
 
-@pytest.mark.sqlite_only("the full sample county is built once as an SQLite file and copied with its backup API")
+@pytest.mark.sqlite_only("the SQLite ledger file: verified, altered with sqlite3, backed up and restored")
 def test_no_backup_without_its_audit_record(sample_ledger, tmp_path, short_busy_timeout):
     importing = sqlite3.connect(sample_ledger.db, isolation_level=None)
     importing.execute("BEGIN IMMEDIATE")  # an import that goes on past the busy timeout
@@ -164,7 +164,7 @@ def test_no_backup_without_its_audit_record(sample_ledger, tmp_path, short_busy_
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(("b.db", ".b.db"))] == []
 
 
-@pytest.mark.sqlite_only("the full sample county is built once as an SQLite file and copied with its backup API")
+@pytest.mark.sqlite_only("the SQLite ledger file: verified, altered with sqlite3, backed up and restored")
 def test_restore_puts_the_backup_in_place_and_keeps_the_ledger_aside(sample_ledger, tmp_path):
     backup = tmp_path / "b.db"
     assert sample_ledger("db", "backup", backup).exit_code == 0
@@ -185,7 +185,7 @@ def test_restore_puts_the_backup_in_place_and_keeps_the_ledger_aside(sample_ledg
     assert sample_ledger("db", "verify").exit_code == 0
 
 
-@pytest.mark.sqlite_only("the full sample county is built once as an SQLite file and copied with its backup API")
+@pytest.mark.sqlite_only("the SQLite ledger file: verified, altered with sqlite3, backed up and restored")
 def test_restore_refuses_a_backup_that_fails_verify(sample_ledger, tmp_path):
     backup = tmp_path / "b.db"
     assert sample_ledger("db", "backup", backup).exit_code == 0
@@ -198,7 +198,7 @@ def test_restore_refuses_a_backup_that_fails_verify(sample_ledger, tmp_path):
     assert not [p for p in tmp_path.iterdir() if "恢复前" in p.name]
 
 
-@pytest.mark.sqlite_only("the full sample county is built once as an SQLite file and copied with its backup API")
+@pytest.mark.sqlite_only("the SQLite ledger file: verified, altered with sqlite3, backed up and restored")
 def test_restore_refuses_a_file_that_is_no_ledger(sample_ledger, tmp_path):
     junk = tmp_path / "junk.db"
     junk.write_bytes(b"PK\x03\x04 a workbook, not a ledger" * 100)
@@ -208,7 +208,7 @@ def test_restore_refuses_a_file_that_is_no_ledger(sample_ledger, tmp_path):
     assert _digest(sample_ledger.db) == before
 
 
-@pytest.mark.sqlite_only("the full sample county is built once as an SQLite file and copied with its backup API")
+@pytest.mark.sqlite_only("the SQLite ledger file: verified, altered with sqlite3, backed up and restored")
 def test_restore_waits_for_other_commands_to_finish(sample_ledger, tmp_path):
     backup = tmp_path / "b.db"
     assert sample_ledger("db", "backup", backup).exit_code == 0
@@ -223,7 +223,7 @@ def test_restore_waits_for_other_commands_to_finish(sample_ledger, tmp_path):
     assert not [p for p in tmp_path.iterdir() if "恢复前" in p.name]
 
 
-@pytest.mark.sqlite_only("the full sample county is built once as an SQLite file and copied with its backup API")
+@pytest.mark.sqlite_only("the SQLite ledger file: verified, altered with sqlite3, backed up and restored")
 def test_restore_onto_a_new_machine(sample_ledger, tmp_path):
     backup = tmp_path / "b.db"
     assert sample_ledger("db", "backup", backup).exit_code == 0

@@ -87,7 +87,6 @@ KILLED_MID_WRITE = """
 """
 
 
-@pytest.mark.sqlite_only("the full sample county is built once as an SQLite file and copied with its backup API")
 def test_export_killed_mid_write_leaves_only_a_private_temporary_that_the_next_run_sweeps(
         sample_ledger, tmp_path, umask022):
     out = tmp_path / "out"
@@ -154,7 +153,6 @@ def _full_ids(path: Path) -> int:
     return found
 
 
-@pytest.mark.sqlite_only("the full sample county is built once as an SQLite file and copied with its backup API")
 def test_every_workbook_of_the_sample_with_full_ids_is_private(sample_ledger, cli, tmp_path, umask022):
     out = tmp_path / "out"
     out.mkdir()
@@ -240,7 +238,6 @@ def test_copy_left_by_an_older_run_is_swept(cli, tmp_path, monkeypatch):
     assert list(temp.iterdir()) == []
 
 
-@pytest.mark.sqlite_only("the full sample county is built once as an SQLite file and copied with its backup API")
 def test_report_as_of_killed_from_outside_leaves_no_copy(sample_ledger, tmp_path):
     temp = tmp_path / "temp"
     temp.mkdir()

@@ -52,8 +52,14 @@ def books(tmp_path_factory, sample_build) -> Path:
     return out
 
 
+_OPENED: dict[Path, dict[str, openpyxl.Workbook]] = {}
+
+
 def _workbooks(folder: Path) -> dict[str, openpyxl.Workbook]:
-    return {p.stem: openpyxl.load_workbook(p) for p in sorted(folder.glob("*.xlsx"))}
+    """Every workbook in the folder, opened once for the module: the tests only read them."""
+    if folder not in _OPENED:
+        _OPENED[folder] = {p.stem: openpyxl.load_workbook(p) for p in sorted(folder.glob("*.xlsx"))}
+    return _OPENED[folder]
 
 
 def _header_row(ws) -> int:
