@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 
 from helpers.files import ROLL_HEADER, roll_rows, write_xlsx
-from helpers.sample_ledger import sample_files
 
 
 @pytest.fixture
@@ -149,10 +148,10 @@ def test_dropout_scan_waiting_past_the_busy_timeout(cli, schools, roll, request)
     assert "Traceback" not in result.output
 
 
-def test_import_on_a_full_disk_writes_nothing(cli, tmp_path_factory, monkeypatch):
+def test_import_on_a_full_disk_writes_nothing(cli, sample_county, monkeypatch):
     from jiaoyu_fupin.store import dialect
 
-    files = sample_files(tmp_path_factory)
+    files = sample_county.files
     assert cli("init").exit_code == 0
     before = cli.counts()
     pages = sqlite3.connect(cli.db).execute("PRAGMA page_count").fetchone()[0]

@@ -4,7 +4,6 @@ before; the same import run again then succeeds."""
 from __future__ import annotations
 
 import hashlib
-import json
 import signal
 import sqlite3
 import subprocess
@@ -13,9 +12,6 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
-from helpers.sample_ledger import county_folder, sample_files
-from jiaoyu_fupin.sample import NOTE_FILE
 
 FIRST = ("学校名单.xlsx", "学籍_2019春.xlsx", "资助发放_2019春.xlsx", "国扶办_建档立卡人员.xlsx")
 # Then: a corrected spring roll, which changes rows the first import wrote (their versions are kept), and the
@@ -67,8 +63,8 @@ def _corrected_roll(files: list[Path], tmp_path: Path) -> Path:
     return tmp_path / "学籍_2019春_更正.xlsx"
 
 
-def test_import_killed_mid_write_leaves_the_ledger_as_it_was(tmp_path_factory, tmp_path, cli):
-    files = sample_files(tmp_path_factory)
+def test_import_killed_mid_write_leaves_the_ledger_as_it_was(sample_county, tmp_path, cli):
+    files = sample_county.files
     first = [f for f in files if f.name in FIRST]
     rest = [_corrected_roll(files, tmp_path), *(f for f in files if f.name in REST)]
     assert cli("import", *first).exit_code == 0
@@ -83,7 +79,7 @@ def test_import_killed_mid_write_leaves_the_ledger_as_it_was(tmp_path_factory, t
     again = cli("import", *rest)
     assert again.exit_code == 0, again.output
     assert cli("db", "verify").exit_code == 0
-    note = json.loads((county_folder(tmp_path_factory) / NOTE_FILE).read_text(encoding="utf-8"))
+    note = sample_county.note
     counts = sqlite3.connect(cli.db).execute("SELECT count(*) FROM payments").fetchone()[0]
     assert counts == sum(note["files"][f"资助发放_{term}.xlsx"]["rows"] for term in ("2019春", "2019秋"))
 

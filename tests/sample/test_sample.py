@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -14,11 +13,10 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+from helpers.sample_ledger import SCALE, SEED
 from jiaoyu_fupin.core.idnumber import birth_date, is_valid, sex
 from jiaoyu_fupin.importers.columns import KINDS, header_key, match_headers
 from jiaoyu_fupin.sample import NOTE_FILE, build_schools, generate
-
-SCALE = 0.02
 
 # file -> (kind, sheet index, header row, headers): the headers the real exports carry, spelled out as the spec.
 FILES = {
@@ -88,10 +86,9 @@ def _table(folder: Path, name: str) -> list[dict[str, object]]:
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory) -> tuple[Path, dict]:
-    folder = tmp_path_factory.mktemp("sample")
-    generate(folder, seed=2019, scale=SCALE)
-    return folder, json.loads((folder / NOTE_FILE).read_text("utf-8"))
+def sample(sample_county) -> tuple[Path, dict]:
+    """The session's sample county (SEED, SCALE), as (folder, note)."""
+    return sample_county.folder, sample_county.note
 
 
 def test_every_file_has_the_exact_header_row(sample):
@@ -135,7 +132,7 @@ def test_titles_above_the_header(sample):
 def test_same_seed_same_bytes_other_seed_other_data(sample, tmp_path):
     folder, _ = sample
     again = tmp_path / "again"
-    generate(again, seed=2019, scale=SCALE)
+    generate(again, seed=SEED, scale=SCALE)
     for name in [*FILES, NOTE_FILE]:
         assert (folder / name).read_bytes() == (again / name).read_bytes(), name
     other = tmp_path / "other"
