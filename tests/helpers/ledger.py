@@ -30,7 +30,7 @@ def query(db, sql: str, params: tuple = ()) -> list[tuple]:
     try:
         if not is_postgres(db):
             return [tuple(r) for r in conn.execute(sql, params).fetchall()]
-        return [tuple(map(_as_sqlite, r)) for r in conn.execute(sql.replace("?", "%s"), params).fetchall()]
+        return [tuple(map(_as_sqlite, r)) for r in conn.execute(_pg(sql), params).fetchall()]
     finally:
         conn.close()
 
@@ -48,13 +48,18 @@ def _as_sqlite(value):
     return value
 
 
+def _pg(sql: str) -> str:
+    """SQLite's ? placeholders as psycopg's %s; a % of the SQL itself (the modulo operator) doubled to stay one."""
+    return sql.replace("%", "%%").replace("?", "%s")
+
+
 def execute(db, *statements: str | tuple[str, tuple]) -> None:
     """Run statements (text, or (text, params) with ? placeholders) in one committed transaction."""
     conn = _raw(db)
     try:
         for statement in statements:
             sql, params = (statement, ()) if isinstance(statement, str) else statement
-            conn.execute(sql.replace("?", "%s") if is_postgres(db) else sql, params)
+            conn.execute(_pg(sql) if is_postgres(db) else sql, params)
         conn.commit()
     finally:
         conn.close()

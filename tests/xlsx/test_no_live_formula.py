@@ -3,11 +3,12 @@ workbook fupin writes from it is opened to find them stored as text, shown as ty
 
 from __future__ import annotations
 
-import sqlite3
 import zipfile
 
 import openpyxl
 import pytest
+
+from helpers.ledger import execute, query
 
 # What a hostile or careless cell can start with; each is followed by the original name to keep names unique.
 PAYLOADS = ('=HYPERLINK("http://x","click")', "=1+1", "+1+1", "-1+1", "@SUM(1)", "\t=1+1", "\r=1+1")
@@ -15,19 +16,16 @@ FAR = "2099-12-31"
 
 
 def _plant(db) -> None:
-    """Every person's and school's name starts with a payload, as an older fupin let them in."""
-    conn = sqlite3.connect(db)
-    for table, column in (("students", "name"), ("payments", "name"), ("helpers", "name"),
-                          ("registry_people", "name"), ("population", "name"), ("schools", "name")):
-        rows = conn.execute(f"SELECT id, {column} FROM {table}").fetchall()
-        conn.executemany(f"UPDATE {table} SET {column} = ? WHERE id = ?",
-                         [(PAYLOADS[i % len(PAYLOADS)] + name, i) for i, name in rows])
-    # Characters a sheet title may not hold, in the names that become sheet titles (townships, schools, helpers).
-    conn.execute("UPDATE schools SET township = township || '/[东]*'")
-    conn.execute("UPDATE schools SET name = name || '[分]/*' WHERE id % 2 = 0")
-    conn.execute("UPDATE helpers SET name = name || '[/]' WHERE id % 2 = 0")
-    conn.commit()
-    conn.close()
+    """Every person's and school's name starts with a payload, as an older fupin let them in (the row whose id is i
+    gets payload i mod 7), on either database."""
+    payload = "CASE " + " ".join(f"WHEN id % {len(PAYLOADS)} = {i} THEN CAST(? AS VARCHAR)" for i in range(len(PAYLOADS)))
+    execute(db, *((f"UPDATE {table} SET name = {payload} END || name", PAYLOADS)  # noqa: S608
+                  for table in ("students", "payments", "helpers", "registry_people", "population", "schools")),
+            # Characters a sheet title may not hold, in the names that become sheet titles (townships, schools,
+            # helpers).
+            "UPDATE schools SET township = township || '/[东]*'",
+            "UPDATE schools SET name = name || '[分]/*' WHERE id % 2 = 0",
+            "UPDATE helpers SET name = name || '[/]' WHERE id % 2 = 0")
 
 
 def _formulas_and_texts(path):
@@ -45,11 +43,9 @@ def _formulas_and_texts(path):
     return formulas, texts
 
 
-@pytest.mark.sqlite_only("copies a SQLite ledger file into the test's")
-@pytest.mark.sqlite_only("the names are planted below the importer, straight into the SQLite file")
 def test_every_workbook_of_the_sample_holds_the_planted_names_as_text(sample_ledger, tmp_path, cli):
     _plant(cli.db)
-    school = sqlite3.connect(cli.db).execute("SELECT name FROM schools ORDER BY id LIMIT 1").fetchone()[0]
+    school = query(cli.db, "SELECT name FROM schools ORDER BY id LIMIT 1")[0][0]
     out = tmp_path / "out"
     out.mkdir()
     # The checks find the sample's planted cases (exit 1); the rest exit 0.
@@ -72,7 +68,7 @@ def test_every_workbook_of_the_sample_holds_the_planted_names_as_text(sample_led
     books = sorted(out.glob("*.xlsx")) + details
     assert len(books) == 9, books
     # Every township has its sheet in the monthly report, titled with what Excel accepts in place of / [ ] *.
-    townships = {r[0] for r in sqlite3.connect(cli.db).execute("SELECT township FROM schools")}
+    townships = {r[0] for r in query(cli.db, "SELECT township FROM schools")}
     titles = openpyxl.load_workbook(out / "月报_2019-11.xlsx", read_only=True).sheetnames
     assert {t.replace("/[东]*", "__东__") for t in townships} <= set(titles), titles
     planted_seen = set()
