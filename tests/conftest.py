@@ -22,6 +22,25 @@ def _isolated(tmp_path, monkeypatch):
     monkeypatch.delenv("FUPIN_DB", raising=False)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _command_tree_built_once():
+    """Typer's test runner builds the click command tree from the app on every invoke: a third of a small command's
+    CPU time, thousands of times a run. The tree does not change while tests run, so it is built once per app."""
+    import typer.testing
+
+    real = typer.testing._get_command
+    built: dict[int, tuple] = {}
+
+    def get_command(app):
+        if id(app) not in built:
+            built[id(app)] = (app, real(app))  # the app is kept, so its id is never reused by another
+        return built[id(app)][1]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(typer.testing, "_get_command", get_command)
+        yield
+
+
 # ---- the ledger under test: every test that takes `db` (or `cli`) runs on SQLite and on PostgreSQL ----
 # FUPIN_TEST_BACKENDS=sqlite runs SQLite only (a quick local run); CI always runs both, and a PostgreSQL that cannot
 # be started fails the run instead of skipping it.
