@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from conftest import write_xlsx
+from helpers.files import write_xlsx
 from helpers.pairing_ledger import County
 from helpers.task_files import school_tasks_workbook
 from jiaoyu_fupin.core.names import matching_name, resolve_school, resolve_township, text_key, unknown_school

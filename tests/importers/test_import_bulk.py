@@ -166,7 +166,7 @@ def test_a_small_roll_into_a_large_ledger_reads_back_only_its_own_rows(small_sli
                                                                         monkeypatch, db):
     """One county's roll into a prefecture's ledger: the stored rows are read by the roll's ID numbers (in slices
     of compare.CHUNK), not all of them; new, changed and unchanged come out as reading them all would say."""
-    from conftest import query
+    from helpers.ledger import query
 
     assert "新增 30" in cli("import", _county_roll(tmp_path, "甲", 0, 30), "--term", "2019秋").output
     read = []

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from conftest import ROLL_HEADER, roll_rows, write_xlsx
+from helpers.files import ROLL_HEADER, roll_rows, write_xlsx
 
 pytestmark = pytest.mark.sqlite_only("SQLite's write lock; a PostgreSQL writer queues on its advisory lock")
 
@@ -80,6 +80,6 @@ def test_an_import_waits_for_the_one_before_it(cli, schools, roll, monkeypatch):
     assert result.exit_code == 0, result.output
     counts = cli.counts()
     assert counts["students"] == 3
-    from conftest import query
+    from helpers.ledger import query
 
     assert query(cli.db, "SELECT value FROM settings WHERE key = 'held'") == [("1",)]

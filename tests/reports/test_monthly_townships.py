@@ -7,8 +7,8 @@ from datetime import date
 
 import openpyxl
 
-from conftest import sheet_values
 from helpers.county_files import Child, imported, write_county
+from helpers.golden import sheet_values
 
 
 def _lines(ws) -> dict[tuple[str, str], object]:

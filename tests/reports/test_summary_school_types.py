@@ -11,7 +11,8 @@ import openpyxl
 import pytest
 from docx import Document
 
-from conftest import make_id, sheet_values, write_xlsx
+from helpers.files import make_id, write_xlsx
+from helpers.golden import sheet_values
 
 SCHOOL_HEADER = ["学校标识码", "学校名称", "学校类型", "所在乡镇", "办别"]
 # Eleven schools, counted by hand: 中职 1 (职业高级中学), 普通高中 1 (高级中学), 初中 1 (初级中学),

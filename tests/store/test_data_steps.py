@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import create_engine, func, select
 from sqlmodel import SQLModel
 
-from conftest import query
+from helpers.ledger import query
 from helpers.subsidy_ledger import NONBOARD, ledger, paid, student
 from jiaoyu_fupin.core.policy import Policy, fingerprint, load_policy
 from jiaoyu_fupin.store import migrations
