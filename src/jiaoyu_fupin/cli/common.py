@@ -11,6 +11,7 @@ from typing import NoReturn
 import typer
 from rich.console import Console
 from rich.text import Text
+from typer._click.exceptions import ClickException
 
 # Results go to stdout; messages and errors to stderr so cron mails and pipes stay clean.
 # Off a terminal (cron, pipes, log files) rich would squeeze tables into 80 columns; give them room instead.
@@ -58,9 +59,8 @@ def interactive() -> bool:
 def open_ledger(ctx: typer.Context, *, migrate: bool = True, create: bool = False):
     """The ledger --db / FUPIN_DB / ./fupin.db names. Only `create` (init, import) may bring a new SQLite file into
     being: anywhere else a mistyped path would open an empty ledger and send the clerk off to re-import."""
-    from jiaoyu_fupin.core.policy import PolicyError
     from jiaoyu_fupin.store import ledger as ledgers
-    from jiaoyu_fupin.store.ledger import Ledger, LedgerError
+    from jiaoyu_fupin.store.ledger import Ledger
 
     target = ctx.obj.get("db") if ctx.obj else None
     if not create:
@@ -75,8 +75,6 @@ def open_ledger(ctx: typer.Context, *, migrate: bool = True, create: bool = Fals
         if migrate:
             _use_policy(ledger, ctx.obj.get("policy") if ctx.obj else None)
         return ledger
-    except (LedgerError, PolicyError) as exc:
-        fail(str(exc), EXIT_MISUSE)
     except ImportError as exc:  # a database URL whose Python driver is not installed (postgresql:// without psycopg)
         fail(f"无法打开台账数据库：没有安装该数据库的 Python 驱动 {exc.name or exc}", EXIT_MISUSE,
              "请安装该驱动，或用 SQLite 台账文件（--db 写文件路径）")
@@ -92,34 +90,52 @@ def open_ledger(ctx: typer.Context, *, migrate: bool = True, create: bool = Fals
 
 @contextmanager
 def clerk_errors() -> Iterator[None]:
-    """What the ledger or the disk refuses while a command runs, as a Chinese message and exit 2, never a traceback:
-    a ledger locked past the busy timeout, a full disk, a folder without permission, a ledger from a newer fupin.
-    The transaction has rolled back by the time the error gets here, so nothing is half-written."""
+    """The one place a command's failure becomes what the clerk reads and the exit code a script tests.
+
+    A ClerkError (the library refuses, with its hint): exit 2 for a misuse, 1 where the data refuses. What the ledger
+    or the disk refuses (a ledger locked past the busy timeout, a full disk, a folder without permission, a damaged
+    file): exit 2 with the reason. Anything else is a bug: one line of apology, the traceback in the owner's log,
+    exit 3, never taken for findings. The transaction has rolled back by the time an error gets here."""
+    from jiaoyu_fupin.core.problems import ClerkError
+
+    try:
+        yield
+    except ClerkError as exc:
+        fail(exc.message, EXIT_MISUSE if exc.misuse else EXIT_FINDINGS, exc.hint or None)
+    except (typer.Exit, typer.Abort, ClickException):  # exits and misuse already decided by the command or by Typer
+        raise
+    except Exception as exc:  # noqa: BLE001 (sorted: the ledger's and the disk's refusals, else a crash)
+        refused = _refused_by_ledger_or_disk(exc)
+        if refused:
+            fail(*refused)
+        from jiaoyu_fupin.cli import crash
+
+        err.print(styled(("错误：", "bold red"), crash.apology(crash.write_log(exc, sys.argv[1:]))))
+        raise typer.Exit(crash.EXIT_CRASH) from None
+
+
+def _refused_by_ledger_or_disk(exc: Exception) -> tuple[str, int, str] | None:
+    """(message, exit code, hint) for what the database or the disk refuses; None for anything else (a bug)."""
     import errno
     import sqlite3
 
     from sqlalchemy.exc import DatabaseError, OperationalError
 
-    from jiaoyu_fupin.store.ledger import LedgerError, describe_database_error, os_reason
+    from jiaoyu_fupin.store.ledger import describe_database_error, os_reason
 
-    try:
-        yield
-    except LedgerError as exc:
-        fail(str(exc), EXIT_MISUSE)
-    except (OperationalError, sqlite3.OperationalError) as exc:
+    if isinstance(exc, OperationalError | sqlite3.OperationalError):
         message, hint = describe_database_error(exc)
-        fail(message, EXIT_MISUSE, hint)
-    except (DatabaseError, sqlite3.DatabaseError) as exc:
+        return message, EXIT_MISUSE, hint
+    if isinstance(exc, DatabaseError | sqlite3.DatabaseError):
         # Only a damaged file; any other database error (a broken constraint) is a bug and must show as one.
         if type(getattr(exc, "orig", exc)) is not sqlite3.DatabaseError:
-            raise
+            return None
         message, hint = describe_database_error(exc)
-        fail(message, EXIT_MISUSE, hint)
-    except OSError as exc:
-        if exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM, errno.EROFS):
-            raise
+        return message, EXIT_MISUSE, hint
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM, errno.EROFS):
         where = f"“{exc.filename}”" if exc.filename else "文件"
-        fail(f"无法写入{where}：{os_reason(exc)}；台账没有改动", EXIT_MISUSE, "请清理磁盘空间或检查写入权限后重试")
+        return f"无法写入{where}：{os_reason(exc)}；台账没有改动", EXIT_MISUSE, "请清理磁盘空间或检查写入权限后重试"
+    return None
 
 
 def command_line(ctx: typer.Context) -> str:
@@ -156,12 +172,9 @@ def _refuse_missing_file(target) -> None:
 
     from sqlalchemy.engine import make_url
 
-    from jiaoyu_fupin.store.ledger import LedgerError, resolve_target, to_url
+    from jiaoyu_fupin.store.ledger import resolve_target, to_url
 
-    try:
-        url = make_url(to_url(resolve_target(target)))
-    except LedgerError as exc:
-        fail(str(exc), EXIT_MISUSE)
+    url = make_url(to_url(resolve_target(target)))
     if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
         return
     path = Path(url.database)
@@ -176,12 +189,9 @@ def active_policy(ctx: typer.Context):
     path = ctx.obj.get("policy") if ctx.obj else None
     if not path:
         return None
-    from jiaoyu_fupin.core.policy import PolicyError, load_policy
+    from jiaoyu_fupin.core.policy import load_policy
 
-    try:
-        return load_policy(path)
-    except PolicyError as exc:
-        fail(str(exc), EXIT_MISUSE)
+    return load_policy(path)
 
 
 def _use_policy(ledger, path: str | None) -> None:
@@ -206,15 +216,10 @@ def _use_policy(ledger, path: str | None) -> None:
 
 
 def term_arg(text: str | None):
-    """--term as clerks write it (2019秋, 2019年秋季学期 …); None stays None; a bad term is misuse (exit 2)."""
-    from jiaoyu_fupin.core.terms import Term, TermError
+    """--term as clerks write it (2019秋, 2019年秋季学期 …); None stays None; a bad term is misuse (TermError)."""
+    from jiaoyu_fupin.core.terms import Term
 
-    if text is None:
-        return None
-    try:
-        return Term.parse(text)
-    except TermError as exc:
-        fail(str(exc), EXIT_MISUSE)
+    return None if text is None else Term.parse(text)
 
 
 def day_arg(text: str | None, what: str = "日期"):

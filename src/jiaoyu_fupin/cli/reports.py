@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from jiaoyu_fupin.cli import common
-from jiaoyu_fupin.cli.common import EXIT_FINDINGS, EXIT_MISUSE, err, fail, out
+from jiaoyu_fupin.cli.common import EXIT_MISUSE, err, fail, out
 
 report_app = typer.Typer(
     help="月报和年终总结：按截至时间的台账生成可打印的工作簿（可放进 crontab 定时运行）。",
@@ -35,41 +35,14 @@ def _details_folder(folder: Path | None) -> None:
 
 
 def _as_of(value: str | None, quiet: bool) -> datetime | None:
-    from jiaoyu_fupin.reports.asof import AsOfError, parse_as_of
+    from jiaoyu_fupin.reports.asof import parse_as_of
 
     if value is None:
         return None
-    try:
-        moment = parse_as_of(value)
-    except AsOfError as exc:
-        fail(exc.message, EXIT_MISUSE, exc.hint)
+    moment = parse_as_of(value)
     if moment > datetime.now() and not quiet:
         err.print(f"注意：截至时间 {moment:%Y-%m-%d %H:%M} 在现在之后，报表按现在的台账生成；此后再导入数据，重出的结果会不同")
     return moment
-
-
-def _refuse_early(as_of: datetime | None, start, what: str) -> None:
-    if as_of is not None and as_of.date() < start:
-        fail(f"截至时间 {as_of:%Y-%m-%d %H:%M} 早于{what}的第一天 {start:%Y-%m-%d}", EXIT_MISUSE,
-             "--as-of 写该报表实际出表的时间，如月报写当月 20 日")
-
-
-def _errors(exc: Exception) -> None:
-    """The library's refusals as exit codes: no roll for the period is a refusal (1), the rest misuse (2)."""
-    from jiaoyu_fupin.checks.pairing.data import PairingError
-    from jiaoyu_fupin.checks.subsidy.coverage import NoRollError
-    from jiaoyu_fupin.checks.subsidy.scope import ScopeError
-    from jiaoyu_fupin.rates import RatesError
-    from jiaoyu_fupin.reports.asof import AsOfError
-
-    if isinstance(exc, NoRollError):
-        fail(f"截至时间的台账中没有 {exc.term} 的学籍名册，无法出表，什么也没有写", EXIT_FINDINGS,
-             f"请先导入 {exc.term} 的学籍（fupin import 学籍.xlsx），或检查 --as-of 是否早于学籍导入的时间")
-    if isinstance(exc, AsOfError | PairingError | RatesError):
-        fail(exc.message, EXIT_MISUSE, exc.hint or None)
-    if isinstance(exc, ScopeError):
-        fail(str(exc), EXIT_MISUSE, "学校名称须与学校名单中的写法完全一致")
-    raise exc
 
 
 def _saved(path: Path, quiet: bool) -> None:
@@ -91,14 +64,12 @@ def monthly_command(
 
     退出码：0 已写出；1 截至时间的台账中没有该月所属学期的学籍，未写出；2 用法错误。
     """
-    from jiaoyu_fupin.reports.period import Month, PeriodError
+    from jiaoyu_fupin.reports.asof import refuse_before
+    from jiaoyu_fupin.reports.period import Month
 
-    try:
-        chosen = Month.parse(month)
-    except PeriodError as exc:
-        fail(exc.message, EXIT_MISUSE, exc.hint)
+    chosen = Month.parse(month)
     cut = _as_of(as_of, quiet)
-    _refuse_early(cut, chosen.first_day, "该月")
+    refuse_before(cut, chosen.first_day, "该月")
     if out_dir.exists() and not out_dir.is_dir():
         fail(f"--out 应是文件夹，“{out_dir}”是一个文件", EXIT_MISUSE, "月报的文件名自动取为 月报_年-月.xlsx")
     if not out_dir.exists():
@@ -112,10 +83,7 @@ def monthly_command(
     from jiaoyu_fupin.reports.monthly_sheets import file_name, write_monthly
     from jiaoyu_fupin.store.settings import sign_off
 
-    try:
-        report = build_monthly(ledger, chosen, as_of=cut, school=school, details=details is not None)
-    except Exception as exc:  # noqa: BLE001 (sorted into exit codes; anything else is re-raised)
-        _errors(exc)
+    report = build_monthly(ledger, chosen, as_of=cut, school=school, details=details is not None)
     path = out_dir / file_name(report)
     signed = sign_off(ledger)
     common.write_file(path, lambda: write_monthly(report, path, sign_off=signed))
@@ -158,10 +126,10 @@ def summary_command(
     """
     from datetime import date
 
-    from jiaoyu_fupin.core.terms import MAX_YEAR, MIN_YEAR
+    from jiaoyu_fupin.core.terms import require_year
+    from jiaoyu_fupin.reports.asof import refuse_before
 
-    if not MIN_YEAR <= year <= MAX_YEAR:
-        fail(f"年份 {year} 不在 {MIN_YEAR}–{MAX_YEAR} 之间", EXIT_MISUSE, "例：--year 2019")
+    require_year(year)
     path = out_path or Path(f"总结_{year}.xlsx")
     common.xlsx_arg(path, f"总结_{year}.xlsx")
     from jiaoyu_fupin.reports.narrative import FORMATS
@@ -175,7 +143,7 @@ def summary_command(
             fail(f"正文初稿“{narrative}”是一个已有的文件夹", EXIT_MISUSE, f"请写文件名，例如 --narrative 总结_{year}.md")
     _details_folder(details)
     cut = _as_of(as_of, quiet)
-    _refuse_early(cut, date(year, 1, 1), "该年")
+    refuse_before(cut, date(year, 1, 1), "该年")
     ledger = common.open_ledger(ctx)
     from jiaoyu_fupin.reports import details_summary
     from jiaoyu_fupin.reports.narrative import write_narrative
@@ -183,10 +151,7 @@ def summary_command(
     from jiaoyu_fupin.reports.summary_sheets import write_summary
     from jiaoyu_fupin.store.settings import sign_off
 
-    try:
-        summary = build_summary(ledger, year, as_of=cut, details=details is not None)
-    except Exception as exc:  # noqa: BLE001 (sorted into exit codes; anything else is re-raised)
-        _errors(exc)
+    summary = build_summary(ledger, year, as_of=cut, details=details is not None)
     signed = sign_off(ledger)
     common.write_file(path, lambda: write_summary(summary, path, sign_off=signed))
     if narrative is not None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from jiaoyu_fupin.core.problems import ClerkError
 from jiaoyu_fupin.core.resources import default_policy_path
 from jiaoyu_fupin.core.terms import Term, TermError
 
@@ -45,7 +46,7 @@ _STANDARD_KEYS = {"program", "stage", "categories", "boarding", "grades", "place
                   "school"}
 
 
-class PolicyError(ValueError):
+class PolicyError(ClerkError, ValueError):
     """A policy file that cannot be used; the message names the file and the entry."""
 
 

@@ -116,7 +116,10 @@ class _Rollback(Exception):
 
 
 class DatedError(ClerkError):
-    """--dated earlier than data already in the ledger: as-of reports could not rebuild the past; Chinese message."""
+    """--dated earlier than data already in the ledger: as-of reports could not rebuild the past; Chinese message.
+    Refused by the data (exit 1), as a file with bad rows is."""
+
+    misuse = False
 
 
 def _check_dated(conn: Connection, dated: datetime) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlmodel import Session
 
+from jiaoyu_fupin.core.problems import ClerkError
 from jiaoyu_fupin.store import dialect, migrations
 from jiaoyu_fupin.store.dialect import BUSY_TIMEOUT_MS
 from jiaoyu_fupin.store.models import Batch
@@ -30,8 +31,8 @@ COUNTED_TABLES = (
 
 
 
-class LedgerError(RuntimeError):
-    """The ledger cannot be opened; the message says which and why."""
+class LedgerError(ClerkError, RuntimeError):
+    """The ledger cannot be opened or written; the message says which and why, and how to fix it (misuse, exit 2)."""
 
 
 class NewerLedgerError(LedgerError):

@@ -34,14 +34,18 @@ class Scope:
         return self.school is None
 
     def validate(self, conn: Connection) -> None:
+        """ScopeError (misuse) for a school or township the ledger does not know, naming the closest ones, and for
+        both given at once. Every check given a scope calls this first: an unknown school is not an empty report."""
+        if self.school and self.township:
+            raise ScopeError("--school 和 --township 只能用一个")
         if self.school:
             names = [r[0] for r in conn.execute(text("SELECT name FROM schools"))]
             if self.school not in names:
-                raise ScopeError(_unknown("学校", self.school, names))
+                raise ScopeError(_unknown("学校", self.school, names), "学校名称须与学校名单中的写法完全一致")
         if self.township:
             names = [r[0] for r in conn.execute(text("SELECT DISTINCT township FROM schools WHERE township IS NOT NULL"))]
             if self.township not in names:
-                raise ScopeError(_unknown("乡镇", self.township, names))
+                raise ScopeError(_unknown("乡镇", self.township, names), "乡镇名称须与学校名单中的写法完全一致")
 
     def school_ids(self, conn: Connection) -> set[int]:
         if self.school:

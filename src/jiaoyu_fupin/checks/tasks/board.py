@@ -23,10 +23,6 @@ DONE, OPEN, OVERDUE = "已完成", "未完成", "逾期"
 class TaskError(ClerkError):
     """A task that is not there, a school that is not known, a strike-off the ledger does not agree with."""
 
-    def __init__(self, message: str, hint: str = "", *, misuse: bool = True):
-        super().__init__(message, hint)
-        self.misuse = misuse
-
 
 @dataclass
 class Row:
@@ -158,10 +154,17 @@ def _state(conn: Connection, number: int, sid: int | None, on: date) -> Row:
     return rows[0]
 
 
+def _not_future(day: date) -> None:
+    """A sign-off records what has happened: a date after today is a typing mistake, not a plan."""
+    if day > date.today():
+        raise TaskError(f"日期 {day.isoformat()} 在今天之后", "请写实际完成（或重新打开）的日期")
+
+
 def sign_off(conn: Connection, number: int, on: date, evidence: str, *, school: str | None = None,
                now: datetime | None = None) -> Row:
     """动态销号: record the task done on `on` with its evidence. Refused when it is done already, or when its check
     finds the ledger disagrees (the task stays open, and the message says what the ledger found)."""
+    _not_future(on)
     task = _task(conn, number)
     sid, where = _where(task, school, conn)
     if not evidence.strip():
@@ -181,6 +184,7 @@ def sign_off(conn: Connection, number: int, on: date, evidence: str, *, school: 
 def reopen(conn: Connection, number: int, on: date, reason: str, *, school: str | None = None,
            now: datetime | None = None) -> Row:
     """Put a struck-off task back (its 销号 stays in the history, dated)."""
+    _not_future(on)
     task = _task(conn, number)
     sid, where = _where(task, school, conn)
     if not reason.strip():
