@@ -13,7 +13,7 @@ from jiaoyu_fupin.cli.common import EXIT_FINDINGS, err, out
 
 app = typer.Typer(
     help="台账的备份、检查和恢复（SQLite 台账文件；PostgreSQL 请用 pg_dump / pg_restore）。\n\n"
-         "退出码：verify 发现问题、restore 拒绝了备份文件为 1；用法错误为 2。",
+         "退出码：verify 发现问题、restore 拒绝了备份文件为 1；用法错误为 2；程序内部出错为 3。",
     no_args_is_help=True,
 )
 

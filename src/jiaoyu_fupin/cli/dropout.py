@@ -13,7 +13,7 @@ from jiaoyu_fupin.cli.common import EXIT_FINDINGS, EXIT_OK, err, out
 
 app = typer.Typer(
     help="控辍保学：比对找出义务教育适龄儿童中的失学辍学（疑似）儿童，记录劝返，销号和重新立案。\n\n"
-         "退出码：scan 有未销号案件为 1、没有为 0；用法错误为 2。",
+         "退出码：scan 有未销号案件为 1、没有为 0；用法错误为 2；程序内部出错为 3。",
     no_args_is_help=True,
 )
 

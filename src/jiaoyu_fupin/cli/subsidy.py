@@ -66,7 +66,7 @@ def check_command(
 ) -> None:
     """逐人核对一个学期的资助发放：漏发、重复、错助、金额不符、非在校、名册外人员，并列出县外就读学生供发函。
 
-    退出码：0 没有问题；1 发现问题（仅有县外就读名单不算问题）；2 用法错误。
+    退出码：0 没有问题；1 发现问题（仅有县外就读名单不算问题）；2 用法错误；3 程序内部出错。
     """
     from jiaoyu_fupin.checks.subsidy.coverage import check
     from jiaoyu_fupin.checks.subsidy.scope import Scope

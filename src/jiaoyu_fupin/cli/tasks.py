@@ -16,7 +16,7 @@ from jiaoyu_fupin.cli.common import EXIT_FINDINGS, EXIT_MISUSE, EXIT_OK, fail, o
 app = typer.Typer(
     help="挂图作战、动态销号：导入的局机关任务清单（附件1）和学校任务清单（附件2），按时间节点销号，逾期一目了然。\n\n"
          "任务清单用 fupin import 导入（类型 tasks、school_tasks）。退出码：list --overdue 有逾期为 1；"
-         "done 台账核对不通过为 1；用法错误为 2。",
+         "done 台账核对不通过为 1；用法错误为 2；程序内部出错为 3。",
     no_args_is_help=True,
 )
 

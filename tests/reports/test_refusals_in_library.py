@@ -1,0 +1,51 @@
+"""Refusals the report commands used to make in cli/, now made by the library with their hints."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from jiaoyu_fupin.checks.subsidy.scope import ScopeError
+from jiaoyu_fupin.core.problems import ClerkError
+from jiaoyu_fupin.core.terms import Term
+from jiaoyu_fupin.importers.columns import require_kind
+from jiaoyu_fupin.reports.asof import AsOfError, parse_dated, refuse_before
+from jiaoyu_fupin.reports.letters.chain import letters_to_write
+from jiaoyu_fupin.store.ledger import Ledger
+
+
+def test_a_data_date_in_the_future_is_refused():
+    assert parse_dated("2019-10-20") == datetime(2019, 10, 20)
+    later = date.today() + timedelta(days=2)
+    with pytest.raises(AsOfError) as refused:
+        parse_dated(later.isoformat())
+    assert refused.value.message == f"数据日期 {later:%Y-%m-%d} 00:00 在现在之后" and refused.value.misuse
+    assert refused.value.hint == "--dated 写文件中数据所反映的那一天，不能晚于今天"
+
+
+def test_a_cut_before_the_period_began_is_refused():
+    refuse_before(None, date(2019, 11, 1), "该月")
+    refuse_before(datetime(2019, 11, 1, 0, 0), date(2019, 11, 1), "该月")
+    with pytest.raises(AsOfError, match="截至时间 2019-10-31 23:00 早于该月的第一天 2019-11-01"):
+        refuse_before(datetime(2019, 10, 31, 23, 0), date(2019, 11, 1), "该月")
+
+
+def test_a_kind_is_named_by_code_or_title_and_an_unknown_one_lists_the_choices():
+    assert require_kind("学籍名册") == "roll" and require_kind("roll") == "roll"
+    with pytest.raises(ClerkError) as refused:
+        require_kind("工资表", "模板类型")
+    assert refused.value.message == "不认识的模板类型“工资表”" and "学籍名册（roll）" in refused.value.hint
+
+
+def test_letters_are_refused_when_there_is_nothing_to_write(cli, schools):
+    ledger = Ledger(cli.db)
+    try:
+        with ledger.engine.connect() as conn:
+            with pytest.raises(ScopeError, match="台账中没有学校“城关小学”；相近的有：城关第一小学"):
+                letters_to_write(conn, Term(2019, 1), date(2019, 11, 30), "城关小学")
+            with pytest.raises(ClerkError) as refused:
+                letters_to_write(conn, Term(2019, 1), date(2019, 11, 30), "城关中学")
+    finally:
+        ledger.close()
+    assert refused.value.message == "台账中没有包保责任和结对关系，写不出责任书" and refused.value.misuse
