@@ -9,7 +9,6 @@ import pytest
 from jiaoyu_fupin.checks.subsidy.scope import ScopeError
 from jiaoyu_fupin.core.problems import ClerkError
 from jiaoyu_fupin.core.terms import Term
-from jiaoyu_fupin.importers.columns import require_kind
 from jiaoyu_fupin.reports.asof import AsOfError, parse_dated, refuse_before
 from jiaoyu_fupin.reports.letters.chain import letters_to_write
 from jiaoyu_fupin.store.ledger import Ledger
@@ -31,12 +30,6 @@ def test_a_cut_before_the_period_began_is_refused():
         refuse_before(datetime(2019, 10, 31, 23, 0), date(2019, 11, 1), "该月")
 
 
-def test_a_kind_is_named_by_code_or_title_and_an_unknown_one_lists_the_choices():
-    assert require_kind("学籍名册") == "roll" and require_kind("roll") == "roll"
-    with pytest.raises(ClerkError) as refused:
-        require_kind("工资表", "模板类型")
-    assert refused.value.message == "不认识的模板类型“工资表”" and "学籍名册（roll）" in refused.value.hint
-
 
 def test_letters_are_refused_when_there_is_nothing_to_write(cli, schools):
     ledger = Ledger(cli.db)
@@ -49,3 +42,28 @@ def test_letters_are_refused_when_there_is_nothing_to_write(cli, schools):
     finally:
         ledger.close()
     assert refused.value.message == "台账中没有包保责任和结对关系，写不出责任书" and refused.value.misuse
+
+
+def test_the_monthly_report_goes_into_a_folder_that_exists(tmp_path):
+    from jiaoyu_fupin.reports.monthly_sheets import require_out_folder
+
+    require_out_folder(tmp_path)
+    with pytest.raises(ClerkError) as refused:
+        require_out_folder(tmp_path / "月报.xlsx")
+    assert refused.value.message == f"--out 的文件夹“{tmp_path / '月报.xlsx'}”不存在"
+    assert refused.value.hint == "--out 写文件夹，月报的文件名自动取为 月报_年-月.xlsx"
+    (tmp_path / "a_file").write_text("")
+    with pytest.raises(ClerkError, match="--out 应是文件夹"):
+        require_out_folder(tmp_path / "a_file")
+
+
+def test_the_narrative_is_a_docx_or_md_file(tmp_path):
+    from jiaoyu_fupin.reports.narrative import require_narrative_path
+
+    require_narrative_path(tmp_path / "总结.md", 2019)
+    with pytest.raises(ClerkError) as refused:
+        require_narrative_path(tmp_path / "总结.txt", 2019)
+    assert refused.value.hint == "例如 --narrative 总结_2019.docx"
+    (tmp_path / "总结.docx").mkdir()
+    with pytest.raises(ClerkError, match="是一个已有的文件夹"):
+        require_narrative_path(tmp_path / "总结.docx", 2019)

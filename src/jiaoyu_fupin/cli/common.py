@@ -57,35 +57,20 @@ def interactive() -> bool:
 
 
 def open_ledger(ctx: typer.Context, *, migrate: bool = True, create: bool = False):
-    """The ledger --db / FUPIN_DB / ./fupin.db names. Only `create` (init, import) may bring a new SQLite file into
-    being: anywhere else a mistyped path would open an empty ledger and send the clerk off to re-import."""
+    """The ledger --db / FUPIN_DB / ./fupin.db names (store.ledger.open_ledger: only `create`, for init and import,
+    may make a new file); a ledger from a newer fupin is refused to init and import, and read by the rest with a
+    warning; the --policy file, when given, is installed."""
     from jiaoyu_fupin.store import ledger as ledgers
-    from jiaoyu_fupin.store.ledger import Ledger
 
-    target = ctx.obj.get("db") if ctx.obj else None
-    if not create:
-        _refuse_missing_file(target)
-    try:
-        ledger = Ledger(target, migrate=migrate)
-        if ledger.newer:
-            if create:  # init and import write: refused before any work
-                ledger.refuse_if_newer()
-            err.print(f"注意：{ledgers.NewerLedgerError(ledger.display_name, ledger.unknown_steps)}。"
-                      "本版本只能读取它，结果可能不完整；需要写入台账的命令都会被拒绝。")
-        if migrate:
-            _use_policy(ledger, ctx.obj.get("policy") if ctx.obj else None)
-        return ledger
-    except ImportError as exc:  # a database URL whose Python driver is not installed (postgresql:// without psycopg)
-        fail(f"无法打开台账数据库：没有安装该数据库的 Python 驱动 {exc.name or exc}", EXIT_MISUSE,
-             "请安装该驱动，或用 SQLite 台账文件（--db 写文件路径）")
-    except Exception as exc:  # a database that cannot be opened is the user's to fix, not a traceback
-        from sqlalchemy.exc import SQLAlchemyError
-
-        if isinstance(exc, SQLAlchemyError):
-            message, hint = ledgers.describe_database_error(exc)
-            fail(f"无法打开台账数据库 {ledgers.resolve_target(target)}：{message}", EXIT_MISUSE,
-                 hint + "；并检查 --db 或 FUPIN_DB 指向的文件或地址是否正确")
-        raise
+    ledger = ledgers.open_ledger(ctx.obj.get("db") if ctx.obj else None, migrate=migrate, create=create)
+    if ledger.newer:
+        if create:  # init and import write: refused before any work
+            ledger.refuse_if_newer()
+        err.print(f"注意：{ledgers.NewerLedgerError(ledger.display_name, ledger.unknown_steps)}。"
+                  "本版本只能读取它，结果可能不完整；需要写入台账的命令都会被拒绝。")
+    if migrate:
+        _use_policy(ledger, ctx.obj.get("policy") if ctx.obj else None)
+    return ledger
 
 
 @contextmanager
@@ -121,7 +106,8 @@ def _refused_by_ledger_or_disk(exc: Exception) -> tuple[str, int, str] | None:
 
     from sqlalchemy.exc import DatabaseError, OperationalError
 
-    from jiaoyu_fupin.store.ledger import describe_database_error, os_reason
+    from jiaoyu_fupin.core.files import os_reason
+    from jiaoyu_fupin.store.ledger import describe_database_error
 
     if isinstance(exc, OperationalError | sqlite3.OperationalError):
         message, hint = describe_database_error(exc)
@@ -167,23 +153,6 @@ def record_export(ctx: typer.Context, ledger, people: int, output=None) -> None:
         audit.record(ledger, command=command_line(ctx), output=output, people=people)
 
 
-def _refuse_missing_file(target) -> None:
-    from pathlib import Path
-
-    from sqlalchemy.engine import make_url
-
-    from jiaoyu_fupin.store.ledger import resolve_target, to_url
-
-    url = make_url(to_url(resolve_target(target)))
-    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
-        return
-    path = Path(url.database)
-    if not path.exists():
-        where = "台账所在的文件夹不存在" if not path.parent.exists() else "没有这个文件"
-        fail(f"台账文件“{path}”不存在（{where}）", EXIT_MISUSE,
-             "请检查 --db 或环境变量 FUPIN_DB 是否写对；新建台账请先运行 fupin init")
-
-
 def active_policy(ctx: typer.Context):
     """The policy file --policy / FUPIN_POLICY names, or None for the default one."""
     path = ctx.obj.get("policy") if ctx.obj else None
@@ -224,48 +193,27 @@ def term_arg(text: str | None):
 
 def day_arg(text: str | None, what: str = "日期"):
     """A date option (2019-11-05, 2019/11/5, 2019年11月5日, 20191105); None stays None; a bad date is misuse."""
-    if text is None:
-        return None
-    import pandas as pd
+    from jiaoyu_fupin.importers.values import parse_day
 
-    from jiaoyu_fupin.importers.values import parse_dates
-
-    parsed, bad = parse_dates(pd.Series([str(text).strip() or None], dtype=object))
-    if bool(bad.iloc[0]) or parsed.iloc[0] is None or pd.isna(parsed.iloc[0]):
-        fail(f"{what}“{text}”无法识别", EXIT_MISUSE, "请写成 2019-11-05 这样的日期")
-    return parsed.iloc[0]
+    return None if text is None else parse_day(text, what)
 
 
 def xlsx_arg(path, example: str) -> None:
-    """Workbooks we write are .xlsx, into a folder that exists; anything else is misuse before any work is done."""
-    if path is None:
-        return
-    if path.suffix.lower() != ".xlsx":
-        fail(f"输出文件“{path}”须以 .xlsx 结尾", EXIT_MISUSE, f"例如 --out {example}")
-    folder_arg(path.parent, f"输出文件“{path}”")
-    if path.is_dir():
-        # Found out only when saving, after the check had already printed (or a --json object gone out) as if all was well.
-        fail(f"输出文件“{path}”是一个已有的文件夹", EXIT_MISUSE, f"请写文件名，例如 --out {example}")
+    """Workbooks we write are .xlsx, into a folder that exists (core.files.require_xlsx)."""
+    from jiaoyu_fupin.core.files import require_xlsx
+
+    require_xlsx(path, example)
 
 
 def folder_arg(folder, what: str) -> None:
-    """Output goes into a folder that exists: a mistyped path used to be created silently, so the workbook landed
-    somewhere the clerk never looks (and a cron job kept filling it)."""
-    from pathlib import Path
+    """Output goes into a folder that exists (core.files.require_folder)."""
+    from jiaoyu_fupin.core.files import require_folder
 
-    folder = Path(folder)
-    if not folder.exists():
-        fail(f"{what}所在的文件夹“{folder}”不存在", EXIT_MISUSE, "请先建好该文件夹，或检查路径是否写对")
-    if not folder.is_dir():
-        fail(f"{what}所在的“{folder}”不是文件夹", EXIT_MISUSE, "请检查路径是否写对")
+    require_folder(folder, what)
 
 
 def write_file(path, write):
-    """Run `write()`; a file that cannot be written (a folder without permission, a workbook open in Excel) is the
-    clerk's to fix: exit 2 with the reason, and the atomic writers have left nothing half-written behind."""
-    try:
-        return write()
-    except OSError as exc:
-        from jiaoyu_fupin.store.ledger import os_reason
+    """Run `write()`; a file that cannot be written is refused with the reason (core.files.write_or_refuse)."""
+    from jiaoyu_fupin.core.files import write_or_refuse
 
-        fail(f"无法写入“{path}”：{os_reason(exc)}", EXIT_MISUSE, "请检查是否有写入权限、磁盘是否已满、文件是否正被 Excel 打开")
+    return write_or_refuse(path, write)

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from jiaoyu_fupin.cli import common
-from jiaoyu_fupin.cli.common import EXIT_FINDINGS, EXIT_MISUSE, err, fail, out, styled
+from jiaoyu_fupin.cli.common import EXIT_FINDINGS, err, out, styled
 
 KIND_HELP = "文件类型（写中文名或代码）：schools 学校名单、roll 学籍名册、away 县外就读、registry 国扶办数据、payments 发放名册、helpers 帮扶责任人、pairings 结对关系、activities 结对帮扶记录（六个一）、oversight 包保责任、population 户籍适龄儿童、dropouts 辍学台账、population_counts 户籍人口分年龄汇总、school_stats 教育事业统计；不写则按表头自动识别"
 SHOWN_PROBLEMS = 20
@@ -38,13 +38,11 @@ def import_command(
     不会产生重复数据；文件里没有的列不会改动台账里原有的内容。
     """
     from jiaoyu_fupin.importers.columns import require_kind
-    from jiaoyu_fupin.importers.engine import import_files
+    from jiaoyu_fupin.importers.engine import import_files, require_one_file
 
     kind = None if kind is None else require_kind(kind, "文件类型")
     term = None if term is None else str(common.term_arg(term))
-    if replaces is not None and len(files) != 1:
-        fail(f"--replaces 一次只能给一个文件，现在给了 {len(files)} 个", EXIT_MISUSE,
-             "请把更正后的文件单独导入：fupin import 更正文件.xlsx --replaces 批次编号")
+    require_one_file(files, replaces)  # before the ledger is opened (and maybe created)
     moment = _dated(dated)
     ledger = common.open_ledger(ctx, create=True)
     with _progress(len(files), quiet) as step:
@@ -143,7 +141,7 @@ def _report_problems(ctx: typer.Context, ledger, result, errors: Path | None) ->
         write_error_workbook(path, sheets)
         err.print(f"错误工作簿：{path}（按其中的说明改正原文件后重新导入）")
     except OSError as exc:
-        from jiaoyu_fupin.store.ledger import os_reason
+        from jiaoyu_fupin.core.files import os_reason
 
         err.print(f"无法写入错误工作簿 {path}：{os_reason(exc)}。可用 --errors 指定别的位置。")
 

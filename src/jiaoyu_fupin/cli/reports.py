@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from jiaoyu_fupin.cli import common
-from jiaoyu_fupin.cli.common import EXIT_MISUSE, err, fail, out
+from jiaoyu_fupin.cli.common import err, out
 
 report_app = typer.Typer(
     help="月报和年终总结：按截至时间的台账生成可打印的工作簿（可放进 crontab 定时运行）。",
@@ -70,17 +70,13 @@ def monthly_command(
     chosen = Month.parse(month)
     cut = _as_of(as_of, quiet)
     refuse_before(cut, chosen.first_day, "该月")
-    if out_dir.exists() and not out_dir.is_dir():
-        fail(f"--out 应是文件夹，“{out_dir}”是一个文件", EXIT_MISUSE, "月报的文件名自动取为 月报_年-月.xlsx")
-    if not out_dir.exists():
-        # --out 月报.xlsx used to become a folder named 月报.xlsx with the workbook inside it.
-        hint = "--out 写文件夹，月报的文件名自动取为 月报_年-月.xlsx" if out_dir.suffix else "请先建好该文件夹，或检查路径是否写对"
-        fail(f"--out 的文件夹“{out_dir}”不存在", EXIT_MISUSE, hint)
+    from jiaoyu_fupin.reports.monthly_sheets import file_name, require_out_folder, write_monthly
+
+    require_out_folder(out_dir)
     _details_folder(details)
     ledger = common.open_ledger(ctx)
     from jiaoyu_fupin.reports import details_monthly
     from jiaoyu_fupin.reports.monthly import build_monthly
-    from jiaoyu_fupin.reports.monthly_sheets import file_name, write_monthly
     from jiaoyu_fupin.store.settings import sign_off
 
     report = build_monthly(ledger, chosen, as_of=cut, school=school, details=details is not None)
@@ -132,15 +128,10 @@ def summary_command(
     require_year(year)
     path = out_path or Path(f"总结_{year}.xlsx")
     common.xlsx_arg(path, f"总结_{year}.xlsx")
-    from jiaoyu_fupin.reports.narrative import FORMATS
-
-    if narrative is not None and narrative.suffix.lower() not in FORMATS:
-        fail(f"正文初稿“{narrative}”须以 .docx（Word 文档）或 .md（Markdown）结尾", EXIT_MISUSE,
-             f"例如 --narrative 总结_{year}.docx")
     if narrative is not None:
-        common.folder_arg(narrative.parent, f"正文初稿“{narrative}”")
-        if narrative.is_dir():  # found only after the workbook was written, it left one of the pair behind
-            fail(f"正文初稿“{narrative}”是一个已有的文件夹", EXIT_MISUSE, f"请写文件名，例如 --narrative 总结_{year}.md")
+        from jiaoyu_fupin.reports.narrative import require_narrative_path
+
+        require_narrative_path(narrative, year)
     _details_folder(details)
     cut = _as_of(as_of, quiet)
     refuse_before(cut, date(year, 1, 1), "该年")

@@ -11,7 +11,7 @@ import typer
 from rich.text import Text
 
 from jiaoyu_fupin.cli import common
-from jiaoyu_fupin.cli.common import EXIT_FINDINGS, err, fail, out, styled
+from jiaoyu_fupin.cli.common import EXIT_FINDINGS, err, out, styled
 
 subsidy_app = typer.Typer(
     help="学生资助：查看资助标准，逐人核对一个学期的发放（应助尽助、不落一人），生成公示名单。",
@@ -176,9 +176,6 @@ def notice_command(
     scope = Scope(school=school, township=township)
     with ledger.engine.connect() as conn:
         rows = notice_rows(conn, chosen, scope, paid=paid)
-    if not rows:
-        fail(f"{chosen}（{scope.label}）没有可公示的学生", EXIT_FINDINGS,
-             "请确认该学期的学籍" + ("和发放名册" if paid else "") + "已经导入")
     common.write_file(out_path, lambda: write_notice(rows, chosen, out_path, start=first, working_days=days,
                                                      with_amount=with_amount, paid=paid, contact=contact))
     schools = len({r.school for r in rows})

@@ -11,7 +11,7 @@ import typer
 from rich.text import Text
 
 from jiaoyu_fupin.cli import common
-from jiaoyu_fupin.cli.common import EXIT_FINDINGS, EXIT_MISUSE, EXIT_OK, fail, out
+from jiaoyu_fupin.cli.common import EXIT_FINDINGS, EXIT_OK, out
 
 app = typer.Typer(
     help="挂图作战、动态销号：导入的局机关任务清单（附件1）和学校任务清单（附件2），按时间节点销号，逾期一目了然。\n\n"
@@ -147,8 +147,6 @@ def board_command(
     ledger = common.open_ledger(ctx)
     with ledger.engine.connect() as conn:
         rows = board(conn, day)
-    if not rows:
-        fail("台账中还没有任务清单", EXIT_MISUSE, "请先用 fupin import 导入局机关任务清单（附件1）或学校任务清单（附件2）")
     common.write_file(out_path, lambda: write_board(out_path, rows, day))
     bureau = [r for r in rows if r.scope == "bureau"]
     out.print(f"已写出挂图：{out_path}（局机关任务 {len(bureau)} 项，逾期 {sum(r.state == OVERDUE for r in bureau)} 项；"

@@ -146,6 +146,13 @@ def _naive(moment: datetime) -> datetime:
     return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
 
 
+def require_one_file(paths: list[Path], replaces: int | str | None) -> None:
+    """A correction (--replaces) is one file: which of several would the batch be replaced by? (misuse)"""
+    if replaces is not None and len(paths) != 1:
+        raise ClerkError(f"--replaces 一次只能给一个文件，现在给了 {len(paths)} 个",
+                         "请把更正后的文件单独导入：fupin import 更正文件.xlsx --replaces 批次编号")
+
+
 def import_files(ledger, paths: list[Path], *, kind: str | None = None, sheet: str | None = None,
                  term: str | None = None, dry_run: bool = False, dated: datetime | None = None,
                  replaces: int | str | None = None,
@@ -159,6 +166,7 @@ def import_files(ledger, paths: list[Path], *, kind: str | None = None, sheet: s
     reverted first (importers.revert), in the same transaction, and the new batches record what they replace; a
     file of another kind or term is refused.
     """
+    require_one_file(paths, replaces)
     effective = dated.astimezone(UTC) if dated is not None else None
     results = []
     for path in paths:

@@ -64,3 +64,10 @@ def test_a_notice_stays_up_five_working_days_at_least():
     require_posting_days(5)
     with pytest.raises(ClerkError, match="公示期不得少于 5 个工作日，现在是 3"):
         require_posting_days(3)
+
+
+def test_a_notice_with_nobody_to_post_is_refused(conn):
+    with pytest.raises(ClerkError) as refused:
+        notice_rows(conn, AUTUMN, Scope(school="县第一高级中学"), paid=True)
+    assert refused.value.message == "2019秋（县第一高级中学）没有可公示的学生" and refused.value.misuse is False
+    assert refused.value.hint == "请确认该学期的学籍和发放名册已经导入"

@@ -298,3 +298,12 @@ def test_a_sign_off_dated_after_today_is_refused_by_the_library(cli):
                 assert refused.value.message == f"日期 {tomorrow.isoformat()} 在今天之后" and refused.value.misuse
     finally:
         ledger.close()
+
+
+def test_a_board_needs_task_lists(tmp_path):
+    from jiaoyu_fupin.checks.tasks.workbook import write_board
+    from jiaoyu_fupin.core.problems import ClerkError
+
+    with pytest.raises(ClerkError, match="台账中还没有任务清单"):
+        write_board(tmp_path / "挂图.xlsx", [], date(2019, 11, 30))
+    assert not (tmp_path / "挂图.xlsx").exists()

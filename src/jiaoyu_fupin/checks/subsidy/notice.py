@@ -81,9 +81,18 @@ def notice_rows(conn: Connection, term: Term, scope: Scope, *, paid: bool = Fals
     """The students to post: entitled this term under the standards in force, or (paid=True) those paid.
 
     NoRollError for a term whose roll is not in the ledger, as for the check: "nobody to post" would mislead;
-    ScopeError for a school or township the ledger does not know."""
+    ScopeError for a school or township the ledger does not know; a ClerkError (refused, exit 1) when nobody is
+    to be posted: an empty notice is not one."""
     scope.validate(conn)
     require_roll(conn, term, purpose="notice")
+    found = _notice_rows(conn, term, scope, paid)
+    if not found:
+        raise ClerkError(f"{term}（{scope.label}）没有可公示的学生",
+                         "请确认该学期的学籍" + ("和发放名册" if paid else "") + "已经导入", misuse=False)
+    return found
+
+
+def _notice_rows(conn: Connection, term: Term, scope: Scope, paid: bool) -> list[NoticeRow]:
     schools = scope.school_ids(conn)
     programs = dict(conn.execute(text("SELECT id, name FROM programs")).all())
     out = []
