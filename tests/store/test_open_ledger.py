@@ -32,3 +32,21 @@ def test_a_file_that_is_not_a_ledger_is_refused(tmp_path):
     with pytest.raises(LedgerError) as refused:
         open_ledger(tmp_path / "fupin.db")
     assert refused.value.message.startswith(f"无法打开台账数据库 {tmp_path / 'fupin.db'}：台账文件已损坏或无法读取")
+
+
+def test_what_the_database_or_the_disk_refuses_is_a_ledger_error_and_anything_else_a_bug():
+    import errno
+    import sqlite3
+
+    from sqlalchemy.exc import IntegrityError, OperationalError
+
+    from jiaoyu_fupin.store.ledger import refusal
+
+    locked = refusal(OperationalError("INSERT …", {}, sqlite3.OperationalError("database is locked")))
+    assert isinstance(locked, LedgerError) and locked.message.startswith("台账正被另一个程序占用") and locked.misuse
+    full = refusal(OSError(errno.ENOSPC, "No space left on device", "/data/核对.xlsx"))
+    assert full.message == "无法写入“/data/核对.xlsx”：磁盘空间已满；台账没有改动"
+    assert refusal(sqlite3.DatabaseError("file is not a database")).message == "台账文件已损坏或无法读取"
+    assert refusal(IntegrityError("INSERT …", {}, sqlite3.IntegrityError("UNIQUE constraint failed"))) is None
+    assert refusal(OSError(errno.ENOENT, "No such file")) is None
+    assert refusal(RuntimeError("a bug")) is None

@@ -79,49 +79,30 @@ def clerk_errors() -> Iterator[None]:
 
     A ClerkError (the library refuses, with its hint): exit 2 for a misuse, 1 where the data refuses. What the ledger
     or the disk refuses (a ledger locked past the busy timeout, a full disk, a folder without permission, a damaged
-    file): exit 2 with the reason. Anything else is a bug: one line of apology, the traceback in the owner's log,
+    file) is one too, as store.ledger.refusal words it: exit 2. Anything else is a bug: one line of apology, the traceback in the owner's log,
     exit 3, never taken for findings. The transaction has rolled back by the time an error gets here."""
     from jiaoyu_fupin.core.problems import ClerkError
 
     try:
         yield
     except ClerkError as exc:
-        fail(exc.message, EXIT_MISUSE if exc.misuse else EXIT_FINDINGS, exc.hint or None)
+        _refuse(exc)
     except (typer.Exit, typer.Abort, ClickException):  # exits and misuse already decided by the command or by Typer
         raise
     except Exception as exc:  # noqa: BLE001 (sorted: the ledger's and the disk's refusals, else a crash)
-        refused = _refused_by_ledger_or_disk(exc)
-        if refused:
-            fail(*refused)
+        from jiaoyu_fupin.store.ledger import refusal
+
+        refused = refusal(exc)
+        if refused is not None:
+            _refuse(refused)
         from jiaoyu_fupin.cli import crash
 
         err.print(styled(("错误：", "bold red"), crash.apology(crash.write_log(exc, sys.argv[1:]))))
         raise typer.Exit(crash.EXIT_CRASH) from None
 
 
-def _refused_by_ledger_or_disk(exc: Exception) -> tuple[str, int, str] | None:
-    """(message, exit code, hint) for what the database or the disk refuses; None for anything else (a bug)."""
-    import errno
-    import sqlite3
-
-    from sqlalchemy.exc import DatabaseError, OperationalError
-
-    from jiaoyu_fupin.core.files import os_reason
-    from jiaoyu_fupin.store.ledger import describe_database_error
-
-    if isinstance(exc, OperationalError | sqlite3.OperationalError):
-        message, hint = describe_database_error(exc)
-        return message, EXIT_MISUSE, hint
-    if isinstance(exc, DatabaseError | sqlite3.DatabaseError):
-        # Only a damaged file; any other database error (a broken constraint) is a bug and must show as one.
-        if type(getattr(exc, "orig", exc)) is not sqlite3.DatabaseError:
-            return None
-        message, hint = describe_database_error(exc)
-        return message, EXIT_MISUSE, hint
-    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM, errno.EROFS):
-        where = f"“{exc.filename}”" if exc.filename else "文件"
-        return f"无法写入{where}：{os_reason(exc)}；台账没有改动", EXIT_MISUSE, "请清理磁盘空间或检查写入权限后重试"
-    return None
+def _refuse(exc) -> NoReturn:
+    fail(exc.message, EXIT_MISUSE if exc.misuse else EXIT_FINDINGS, exc.hint or None)
 
 
 def command_line(ctx: typer.Context) -> str:

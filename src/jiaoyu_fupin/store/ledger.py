@@ -101,6 +101,27 @@ def describe_database_error(exc: Exception) -> tuple[str, str]:
     return (f"台账数据库出错：{first}", "请检查台账文件或数据库地址；问题持续时请运行 fupin db verify")
 
 
+def refusal(exc: BaseException) -> LedgerError | None:
+    """What the database or the disk refused while a command ran, as a LedgerError with the reason and what to do;
+    None for anything else, which is a bug. The transaction has rolled back by then: the ledger is as it was."""
+    import errno
+    import sqlite3
+
+    from sqlalchemy.exc import DatabaseError
+
+    if isinstance(exc, OperationalError | sqlite3.OperationalError):
+        return LedgerError(*describe_database_error(exc))
+    if isinstance(exc, DatabaseError | sqlite3.DatabaseError):
+        # Only a damaged file; any other database error (a broken constraint) is a bug and must show as one.
+        if type(getattr(exc, "orig", exc)) is not sqlite3.DatabaseError:
+            return None
+        return LedgerError(*describe_database_error(exc))
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM, errno.EROFS):
+        where = f"“{exc.filename}”" if exc.filename else "文件"
+        return LedgerError(f"无法写入{where}：{os_reason(exc)}；台账没有改动", "请清理磁盘空间或检查写入权限后重试")
+    return None
+
+
 def open_ledger(target: str | os.PathLike | None = None, *, migrate: bool = True, create: bool = False) -> Ledger:
     """The ledger --db / FUPIN_DB / ./fupin.db names, or a LedgerError saying why it cannot be opened and what to do.
 
