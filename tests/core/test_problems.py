@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from jiaoyu_fupin.core.idnumber import ID_LENGTH, IdNumberError
 from jiaoyu_fupin.core.policy import PolicyError, load_policy
 from jiaoyu_fupin.core.problems import ClerkError
 from jiaoyu_fupin.core.terms import Term, TermError, require_year
@@ -11,10 +12,12 @@ from jiaoyu_fupin.store.ledger import LedgerError, NewerLedgerError
 
 
 def test_the_old_routes_are_clerk_errors_and_still_what_they_were():
-    for kind in (TermError, PolicyError, LedgerError, NewerLedgerError):
+    for kind in (TermError, PolicyError, LedgerError, NewerLedgerError, IdNumberError):
         assert issubclass(kind, ClerkError), kind
     assert issubclass(TermError, ValueError) and issubclass(PolicyError, ValueError)
     assert issubclass(LedgerError, RuntimeError)
+    bad_id = IdNumberError(ID_LENGTH, "不是 18 位", "请核对")
+    assert (bad_id.message, bad_id.hint, bad_id.code, str(bad_id)) == ("不是 18 位", "请核对", ID_LENGTH, "不是 18 位。请核对")
 
 
 def test_a_clerk_error_is_a_misuse_unless_the_data_refuses():
