@@ -128,7 +128,7 @@ def tie_command(
 
     ledger = common.open_ledger(ctx)
     with ledger.transaction() as conn:
-        tie(conn, number, None if check == "none" else check)
+        tie(conn, number, check)
     out.print(f"任务 {number}：{'已解除台账核对' if check == 'none' else '已关联台账核对 ' + check}")
 
 

@@ -203,8 +203,9 @@ def _record(conn: Connection, number: int, sid: int | None, event: str, on: date
 
 
 def tie(conn: Connection, number: int, check: str | None) -> None:
-    """Tie a task to a ledger check (or untie it with None)."""
+    """Tie a task to a ledger check (or untie it with None, or "none" as typed on the command line)."""
     _task(conn, number)
+    check = None if check == "none" else check
     if check is not None and check not in checks.CHECKS:
         raise TaskError(f"没有名为“{check}”的核对", "可选：" + "、".join(f"{c.name}（{c.title}）" for c in checks.CHECKS.values())
                         + "；none 表示解除")
