@@ -121,3 +121,14 @@ def test_the_help_lists_every_exit_code():
     text = " ".join(result.output.split())
     for words in ("0 正常", "1 发现问题或数据被拒收", "2 用法错误", "3 程序内部出错"):
         assert words in text, words
+
+
+def test_make_demo_accepts_findings_but_not_a_crash():
+    """A check's `|| …` in make demo lets exit 1 (the sample's planted findings) through and nothing else."""
+    from pathlib import Path
+
+    makefile = (Path(__file__).parents[2] / "Makefile").read_text(encoding="utf-8")
+    fallbacks = [line for line in makefile.splitlines() if "$(BIN)/fupin" in line and "||" in line]
+    assert fallbacks, "demo runs the checks"
+    for line in fallbacks:
+        assert line.rstrip().endswith("|| test $$? -eq 1"), line
