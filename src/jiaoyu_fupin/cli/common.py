@@ -21,7 +21,8 @@ _WIDTH = None if sys.stdout.isatty() else int(os.environ.get("COLUMNS", "160"))
 out = Console(highlight=False, soft_wrap=True, width=_WIDTH, markup=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True, width=_WIDTH, markup=False)
 
-EXIT_OK, EXIT_FINDINGS, EXIT_MISUSE = 0, 1, 2
+# 3 keeps a crash (a bug) apart from findings for cron and scripts; README's table of exit codes says the same.
+EXIT_OK, EXIT_FINDINGS, EXIT_MISUSE, EXIT_CRASH = 0, 1, 2, 3
 
 
 def print_table(table) -> None:
@@ -98,7 +99,7 @@ def clerk_errors() -> Iterator[None]:
         from jiaoyu_fupin.cli import crash
 
         err.print(styled(("错误：", "bold red"), crash.apology(crash.write_log(exc, sys.argv[1:]))))
-        raise typer.Exit(crash.EXIT_CRASH) from None
+        raise typer.Exit(EXIT_CRASH) from None
 
 
 def _refuse(exc) -> NoReturn:

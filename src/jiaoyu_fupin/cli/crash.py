@@ -2,8 +2,8 @@
 
 A clerk cannot act on a traceback, and its frames could show children's data; a maintainer needs it whole. So the
 screen gets one Chinese line saying where the details went, and the file gets the traceback without local variables,
-every long run of digits (ID numbers, phones, bank cards) blotted out. Exit 3 keeps a crash apart from findings (1)
-and misuse (2) for cron and scripts.
+every long run of digits (ID numbers, phones, bank cards) blotted out. common.clerk_errors then exits 3
+(EXIT_CRASH), apart from findings (1) and misuse (2) for cron and scripts.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import traceback
 from datetime import datetime
 from pathlib import Path
 
-EXIT_CRASH = 3
 LOG_NAME = "fupin-错误记录.log"
 # 11 digits or more: a phone number, an ID number (15 or 18, X last), a bank card. Line numbers and years are shorter.
 _LONG_DIGITS = re.compile(r"\d{11,}[Xx]?")
