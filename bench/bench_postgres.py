@@ -27,7 +27,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "tests"))
 
 from gen_prefecture import generate  # noqa: E402
-from pgserver import Server  # noqa: E402
+from helpers.pgserver import Server  # noqa: E402 (tests/helpers since the tests mirror the package)
 
 FUPIN = Path(sys.executable).with_name("fupin")
 
