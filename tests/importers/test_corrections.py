@@ -189,7 +189,7 @@ def test_as_of_before_the_revert_reports_what_it_said_then(cli, tmp_path, first)
 
 
 def test_reverting_the_registry_takes_its_households_out_and_the_students_links_with_them(cli, tmp_path):
-    from test_subsidy import IDS
+    from helpers.subsidy_ledger import IDS
 
     ledger(cli, tmp_path, [student("J", "癸", "县第一高级中学", "普通高中", "高一", "住校", "")], [],
            registry=[[IDS["J"], "癸", "4228220001", "城关镇"]])
