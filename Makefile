@@ -68,8 +68,10 @@ postgres-server:
 	       "or run only the SQLite half with FUPIN_TEST_BACKENDS=sqlite make test"; exit 1; \
 	fi
 
+# ruff for the code, then the layer contracts in pyproject.toml ([tool.importlinter]): a cross-layer import fails.
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench tools
+	$(BIN)/lint-imports --no-cache --no-logo
 
 bench: $(STAMP) postgres-server
 	$(BIN)/python bench/bench_import.py

@@ -6,7 +6,7 @@ same run, then the coverage check (subsidy check) on each, then the 10 files fro
 
 Targets: PostgreSQL's import within 1.5× SQLite's, its check within 2× SQLite's. Every step is the `fupin` command
 a clerk runs, in its own process (start-up included). The PostgreSQL server is a throwaway one started here
-(the tests' own, tests/pgserver.py: initdb into a temporary folder, Unix socket only, fsync off like a server
+(the tests' own, tests/helpers/pgserver.py: initdb into a temporary folder, Unix socket only, fsync off like a server
 with a battery-backed cache), on the same two cores as everything else: the load average is printed.
 """
 
@@ -27,7 +27,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "tests"))
 
 from gen_prefecture import generate  # noqa: E402
-from helpers.pgserver import Server  # noqa: E402 (tests/helpers since the tests mirror the package)
+from helpers.pgserver import Server  # noqa: E402
 
 FUPIN = Path(sys.executable).with_name("fupin")
 

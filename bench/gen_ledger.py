@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/gen_ledger.py --students 1000000 --out bench/out/ledger_1000000.db
 
-Schema and standards come from fupin itself (migrations); the rows are written with sqlite3 executemany, which is
-what a real import ends with. Two terms (2019春, 2019秋), each student enrolled in both. 30% of students belong to
+Schema and standards come from fupin itself (migrations, then the default policy); the rows are written with
+sqlite3 executemany, which is what a real import ends with. Two terms (2019春, 2019秋), each student enrolled in both. 30% of students belong to
 a family category the 2019 standards pay; each of them is paid once per term at the standard, except for the
 planted mistakes in 2019秋. The expected findings of the 2019秋 check are written next to the ledger as JSON.
 """

@@ -145,8 +145,8 @@ def test_reimport_reads_only_the_files_terms(small_slices, tmp_path, cli, school
     read = []
     original = compare.fetch_fingerprints
 
-    def spy(conn, table, key_columns, compare_columns, only=None):
-        frame = original(conn, table, key_columns, compare_columns, only)
+    def spy(conn, table, key_columns, compare_columns, only=None, among=None):
+        frame = original(conn, table, key_columns, compare_columns, only, among)
         read.append((table.name, len(frame)))
         return frame
 
@@ -154,3 +154,38 @@ def test_reimport_reads_only_the_files_terms(small_slices, tmp_path, cli, school
     again = cli("import", path, "--term", "2019秋")
     assert "新增 0，变更 0，未变 3" in again.output, again.output
     assert sorted(read) == [("enrollments", 3), ("students", 3)]  # not the 2019春 enrollments
+
+
+def _county_roll(tmp_path, name: str, first: int, count: int, grade: str = "七年级", category: str = "") -> object:
+    rows = [[f"{name}{i}", "男", make_id(date(2007, 3, 1 + i % 28), 100 + i), "城关中学", "初中", grade, "1班", "走读",
+             "在校", category] for i in range(first, first + count)]
+    return write_xlsx(tmp_path / f"{name}.xlsx", [*ROLL_HEADER, "家庭经济困难类别"], rows)
+
+
+def test_a_small_roll_into_a_large_ledger_reads_back_only_its_own_rows(small_slices, tmp_path, cli, schools,
+                                                                        monkeypatch, db):
+    """One county's roll into a prefecture's ledger: the stored rows are read by the roll's ID numbers (in slices
+    of compare.CHUNK), not all of them; new, changed and unchanged come out as reading them all would say."""
+    from conftest import query
+
+    assert "新增 30" in cli("import", _county_roll(tmp_path, "甲", 0, 30), "--term", "2019秋").output
+    read = []
+    original = compare.fetch_fingerprints
+
+    def spy(conn, table, key_columns, compare_columns, only=None, among=None):
+        frame = original(conn, table, key_columns, compare_columns, only, among)
+        read.append((table.name, len(frame), among is not None))
+        return frame
+
+    monkeypatch.setattr("jiaoyu_fupin.importers.students.fetch_fingerprints", spy)
+    # 5 students: 3 of them stored (one moves up a grade, one becomes 低保), 2 new.
+    rows = [[f"甲{i}", "男", make_id(date(2007, 3, 1 + i % 28), 100 + i), "城关中学", "初中",
+             "八年级" if i == 1 else "七年级", "1班", "走读", "在校", "低保" if i == 2 else ""] for i in (0, 1, 2, 40, 41)]
+    path = write_xlsx(tmp_path / "乙.xlsx", [*ROLL_HEADER, "家庭经济困难类别"], rows)
+    result = cli("import", path, "--term", "2019秋")
+    assert "新增 2，变更 2，未变 1" in result.output, result.output
+    assert sorted(read) == [("enrollments", 3, True), ("students", 3, True)]  # not the other 27
+    assert query(db, "SELECT grade FROM enrollments e JOIN students s ON s.id = e.student_id WHERE s.name = '甲1'") \
+        == [(2,)]  # 八年级: the second year of 初中
+    assert query(db, "SELECT family_category FROM students WHERE name = '甲2'") == [("subsistence_allowance",)]
+    assert query(db, "SELECT count(*) FROM students") == [(32,)]

@@ -9,8 +9,8 @@ import pytest
 from jiaoyu_fupin.checks.subsidy.scope import ScopeError
 from jiaoyu_fupin.core.problems import ClerkError
 from jiaoyu_fupin.core.terms import Term
-from jiaoyu_fupin.reports.asof import AsOfError, parse_dated, refuse_before
 from jiaoyu_fupin.reports.letters.chain import letters_to_write
+from jiaoyu_fupin.store.asof import AsOfError, parse_dated, refuse_before
 from jiaoyu_fupin.store.ledger import Ledger
 
 

@@ -96,7 +96,7 @@ def _tables(db) -> dict[str, list[tuple]]:
 
 
 def test_snapshot_is_the_ledger_as_it_stood(cli, sample, tmp_path):
-    from jiaoyu_fupin.reports.asof import snapshot
+    from jiaoyu_fupin.store.asof import snapshot
     from jiaoyu_fupin.store.ledger import Ledger
 
     folder, note = sample
@@ -203,7 +203,7 @@ def test_a_report_during_an_import_sees_all_of_it_or_none(cli, schools, tmp_path
 
 
 def test_as_of_parsing():
-    from jiaoyu_fupin.reports.asof import AsOfError, parse_as_of
+    from jiaoyu_fupin.store.asof import AsOfError, parse_as_of
 
     assert parse_as_of("2019-11-20") == datetime(2019, 11, 20, 23, 59, 59, 999999)  # the end of that day
     assert parse_as_of("2019/11/20 07:00") == datetime(2019, 11, 20, 7, 0)

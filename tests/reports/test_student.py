@@ -43,7 +43,7 @@ def test_show_json_masks_unless_full(cli, tmp_path):
 
 
 def test_show_of_someone_paid_but_on_no_roll(cli, tmp_path):
-    from test_subsidy import UNKNOWN
+    from helpers.subsidy_ledger import UNKNOWN
 
     _county(cli, tmp_path)
     roster = write_xlsx(tmp_path / "名册3.xlsx", PAY, [paid(UNKNOWN, "无名", BOARD, "625")])

@@ -109,9 +109,9 @@ def test_audit_since_a_day(county):
 
 @pytest.mark.sqlite_only("the full sample county is built once as an SQLite file and copied with its backup API")
 def test_no_export_the_ledger_cannot_record(county, monkeypatch):
-    from jiaoyu_fupin.store import ledger
+    from jiaoyu_fupin.store import dialect
 
-    monkeypatch.setattr(ledger, "BUSY_TIMEOUT_MS", 200)
+    monkeypatch.setattr(dialect, "BUSY_TIMEOUT_MS", 200)
     holder = sqlite3.connect(county.db, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     try:
@@ -125,7 +125,7 @@ def test_no_export_the_ledger_cannot_record(county, monkeypatch):
 
 @pytest.mark.sqlite_only("the full sample county is built once as an SQLite file and copied with its backup API")
 def test_reports_as_of_keep_the_record(county):
-    from jiaoyu_fupin.reports import asof
+    from jiaoyu_fupin.store import asof
     from jiaoyu_fupin.store.ledger import Ledger
 
     assert county("dropout", "list", "--json").exit_code == 0

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from helpers.sample_ledger import copy_ledger, county_ledger
+from jiaoyu_fupin.store.migrations import schema_version
 
 
 @pytest.fixture
@@ -52,7 +53,7 @@ def test_a_clean_ledger_verifies(county):
     batches = _one(county.db, "SELECT count(*) FROM batches")[0]
     assert f"{batches} 个批次的行数和金额与导入时一致" in result.output
     doc = json.loads(county("db", "verify", "--json").stdout)
-    assert doc["ok"] is True and doc["findings"] == [] and doc["schema_version"] == "m008_audit"
+    assert doc["ok"] is True and doc["findings"] == [] and doc["schema_version"] == schema_version()
 
 
 @pytest.mark.sqlite_only("the full sample county is built once as an SQLite file and copied with its backup API")
@@ -159,9 +160,9 @@ def test_backup_while_an_import_is_writing_holds_all_of_it_or_none(county, tmp_p
 
 @pytest.mark.sqlite_only("the full sample county is built once as an SQLite file and copied with its backup API")
 def test_no_backup_without_its_audit_record(county, tmp_path, monkeypatch):
-    from jiaoyu_fupin.store import ledger
+    from jiaoyu_fupin.store import dialect
 
-    monkeypatch.setattr(ledger, "BUSY_TIMEOUT_MS", 200)
+    monkeypatch.setattr(dialect, "BUSY_TIMEOUT_MS", 200)
     importing = sqlite3.connect(county.db, isolation_level=None)
     importing.execute("BEGIN IMMEDIATE")  # an import that goes on past the busy timeout
     try:

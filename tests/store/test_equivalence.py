@@ -49,7 +49,7 @@ def _run(cli: Cli, folder: Path, out: Path, school: str) -> dict[str, object]:
     run("dropout show", "dropout", "show", cases[0]["case"], "--json")
     run("pair assign", "pair", "assign", "--school", school, "--term", "2019秋")
     (out / "截至").mkdir()
-    # After the scan and the assignment: the report as of before them is rebuilt from a copy (reports.asof).
+    # After the scan and the assignment: the report as of before them is rebuilt from a copy (store.asof).
     run("monthly as of", "report", "monthly", "--month", "2019-11", "--out", out / "截至", "--as-of", cut)
     run("status after", "status", "--json")
     for path in sorted(out.rglob("*")):

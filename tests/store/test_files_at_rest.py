@@ -204,7 +204,7 @@ KILLED_IN_AS_OF = """
     import os, signal, sys
     from datetime import datetime
     from jiaoyu_fupin.store.ledger import Ledger
-    from jiaoyu_fupin.reports import asof
+    from jiaoyu_fupin.store import asof
 
     with asof.snapshot(Ledger(sys.argv[1]), datetime(2019, 11, 20)) as copy:
         print(copy.target, flush=True)
@@ -230,7 +230,7 @@ def test_copy_left_by_an_older_run_is_swept(cli, tmp_path, monkeypatch):
     import tempfile
     from datetime import datetime
 
-    from jiaoyu_fupin.reports import asof
+    from jiaoyu_fupin.store import asof
     from jiaoyu_fupin.store.ledger import Ledger
 
     assert cli("init").exit_code == 0

@@ -57,7 +57,7 @@ def import_command(
 
 
 def _dated(value: str | None):
-    from jiaoyu_fupin.reports.asof import parse_dated
+    from jiaoyu_fupin.store.asof import parse_dated
 
     return None if value is None else parse_dated(value)
 

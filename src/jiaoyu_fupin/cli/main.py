@@ -67,6 +67,11 @@ def init(ctx: typer.Context) -> None:
         out.print(f"已创建台账：{ledger.display_name}（结构版本 {ledger.schema_version()}）")
     else:
         out.print(f"台账已是最新：{ledger.display_name}（结构版本 {ledger.schema_version()}）")
+    from jiaoyu_fupin.store.data_steps import KEPT, TITLES
+
+    for name, version in ledger.data_applied_now:
+        if not version.startswith(KEPT):
+            out.print(f"已写入{TITLES[name]}（版本 {version}）")
 
 
 TABLE_TITLES = {

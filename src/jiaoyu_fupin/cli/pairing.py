@@ -242,7 +242,7 @@ def letters_command(
     parsed = common.term_arg(term) or Term.of_date(day)
     ledger = common.open_ledger(ctx)
     with ledger.engine.connect() as conn:
-        found = letters_to_write(conn, parsed, day, school)
+        found, school = letters_to_write(conn, parsed, day, school)  # the ledger's spelling names the file
         county = home_county(conn) or ""
     written = common.write_file(out_dir, lambda: write_letters(out_dir, found, county, school=school))
     counts = {layer: sum(1 for f in found if f.layer == layer and (school is None or f.school == school))

@@ -35,7 +35,7 @@ def _details_folder(folder: Path | None) -> None:
 
 
 def _as_of(value: str | None, quiet: bool) -> datetime | None:
-    from jiaoyu_fupin.reports.asof import parse_as_of
+    from jiaoyu_fupin.store.asof import parse_as_of
 
     if value is None:
         return None
@@ -55,7 +55,7 @@ def monthly_command(
     ctx: typer.Context,
     month: Annotated[str, typer.Option("--month", help="月份，如 2019-11（2019-11 属于 2019秋 学期）")],
     out_dir: Annotated[Path, typer.Option("--out", help="工作簿放在哪个文件夹（默认当前文件夹），文件名为 月报_2019-11.xlsx")] = Path("."),
-    school: Annotated[str | None, typer.Option("--school", help="只出这所学校的月报（学校全称），文件名带学校名")] = None,
+    school: Annotated[str | None, typer.Option("--school", help="只出这所学校的月报（学校名单中的名称），文件名带学校名")] = None,
     details: DetailsOption = None,
     as_of: AsOfOption = None,
     quiet: QuietOption = False,
@@ -64,8 +64,8 @@ def monthly_command(
 
     退出码：0 已写出；1 截至时间的台账中没有该月所属学期的学籍，未写出；2 用法错误；3 程序内部出错。
     """
-    from jiaoyu_fupin.reports.asof import refuse_before
     from jiaoyu_fupin.reports.period import Month
+    from jiaoyu_fupin.store.asof import refuse_before
 
     chosen = Month.parse(month)
     cut = _as_of(as_of, quiet)
@@ -123,7 +123,7 @@ def summary_command(
     from datetime import date
 
     from jiaoyu_fupin.core.terms import require_year
-    from jiaoyu_fupin.reports.asof import refuse_before
+    from jiaoyu_fupin.store.asof import refuse_before
 
     require_year(year)
     path = out_path or Path(f"总结_{year}.xlsx")

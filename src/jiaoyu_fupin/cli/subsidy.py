@@ -20,7 +20,7 @@ subsidy_app = typer.Typer(
 SHOWN = 20  # findings of each kind printed on screen; the workbook and --json carry all of them
 
 TermOption = Annotated[str, typer.Option("--term", help="学期，如 2019秋、2019年秋季学期、2019-2020学年第一学期")]
-SchoolOption = Annotated[str | None, typer.Option("--school", help="只看这所学校（学校全称）")]
+SchoolOption = Annotated[str | None, typer.Option("--school", help="只看这所学校（学校名单中的名称，空格、全角半角不计）")]
 TownshipOption = Annotated[str | None, typer.Option("--township", help="只看这个乡镇的学校")]
 
 

@@ -48,6 +48,8 @@ def list_command(
     if not rows and not as_json:
         out.print("台账中还没有任务清单：请先用 fupin import 导入局机关任务清单（附件1）或学校任务清单（附件2）")
         return
+    if school and rows:
+        school = rows[0].school  # as the ledger spells it
     rows = select_rows(rows, office=office, overdue=overdue, due_within=due_within, as_of=day)
     if as_json:
         typer.echo(json.dumps([r.as_json() for r in rows], ensure_ascii=False))
@@ -60,7 +62,7 @@ def _print_rows(rows, day: date, school: str | None) -> None:
     from rich.table import Table
 
     from jiaoyu_fupin.checks.tasks.board import DONE, OVERDUE
-    from jiaoyu_fupin.checks.tasks.checks import CHECKS
+    from jiaoyu_fupin.core.tasks import CHECKS
 
     if not rows:
         out.print(f"截至 {day:%Y-%m-%d} 没有符合条件的任务。")

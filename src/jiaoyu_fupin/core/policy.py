@@ -1,8 +1,10 @@
-"""Subsidy programs and standards as data: read from a TOML policy file, installed into the ledger."""
+"""Subsidy programs and standards as data, read from a TOML policy file (store/policy.py installs them)."""
 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 import re
 import tomllib
 import unicodedata
@@ -10,23 +12,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from jiaoyu_fupin.core.poverty import CATEGORIES
 from jiaoyu_fupin.core.problems import ClerkError
 from jiaoyu_fupin.core.resources import default_policy_path
+from jiaoyu_fupin.core.stages import STAGES
 from jiaoyu_fupin.core.terms import Term, TermError
 
-CATEGORIES = {
-    "registered_poor": "建档立卡",
-    "subsistence_allowance": "低保",
-    "extreme_poverty_support": "特困供养",
-    "orphan": "孤儿",
-    "disabled": "残疾",
-    "guaranteed": "兜底保障",
-    "other_hardship": "一般困难",
-}
 PERIODS = ("term", "year", "once")
-# The stages as the roll stores them (code = position + 1 in the coverage check); a standard for any other word,
-# 高中 for 普通高中 say, would never match a student.
-STAGES = ("学前", "小学", "初中", "普通高中", "中职", "高职", "本科", "特殊教育")
 # Every key a policy file may use: a misspelt one (boardng, [[standards]]) must stop the file, not be skipped, or
 # the county's standard silently means something else, or, with no [[standard]] read at all, every standard goes.
 # key → what the report calls it; the order is the order of the sign-off lines.
@@ -257,3 +249,12 @@ def _standard(entry: dict, where: str, codes: set[str], source: str) -> dict:
     }
 
 
+
+
+def fingerprint(policy: Policy) -> str:
+    """The policy's version as a ledger records it: its file's name and a digest of its programs and standards (not of
+    its comments or layout), so the same standards give the same version wherever they were installed."""
+    programs = sorted(policy.programs, key=lambda p: p["code"])
+    standards = sorted(json.dumps(s, sort_keys=True, default=str, ensure_ascii=False) for s in policy.standards)
+    body = json.dumps([programs, standards], sort_keys=True, default=str, ensure_ascii=False)
+    return f"{policy.source}@{hashlib.sha256(body.encode('utf-8')).hexdigest()[:12]}"

@@ -15,7 +15,39 @@ this rule, in SQL (registered_sql) or on a frame (registered_mask).
 
 from __future__ import annotations
 
+# 家庭经济困难类别: code as stored → the name files, templates and reports give it, in the order they list them.
+CATEGORIES = {
+    "registered_poor": "建档立卡",
+    "subsistence_allowance": "低保",
+    "extreme_poverty_support": "特困供养",
+    "orphan": "孤儿",
+    "disabled": "残疾",
+    "guaranteed": "兜底保障",
+    "other_hardship": "一般困难",
+}
 CATEGORY = "registered_poor"
+# The words files write for a category (a registry's 贫困户属性 among them: 一般贫困户 and 扶贫低保户 are registered
+# households), compared by text_key, → the code.
+CATEGORY_WORDS = {
+    "建档立卡": "registered_poor", "建档立卡户": "registered_poor", "建档立卡贫困户": "registered_poor",
+    "建档立卡贫困家庭": "registered_poor", "贫困户": "registered_poor", "一般贫困户": "registered_poor",
+    "扶贫低保户": "registered_poor", "建档立卡学生": "registered_poor",
+    "低保": "subsistence_allowance", "低保户": "subsistence_allowance", "纯低保户": "subsistence_allowance",
+    "城乡低保": "subsistence_allowance", "最低生活保障": "subsistence_allowance",
+    "特困供养": "extreme_poverty_support", "特困": "extreme_poverty_support", "五保户": "extreme_poverty_support",
+    "特困供养人员": "extreme_poverty_support",
+    "孤儿": "orphan", "残疾": "disabled", "残疾学生": "disabled", "残疾人家庭": "disabled",
+    "兜底保障": "guaranteed", "兜底保障户": "guaranteed", "兜底户": "guaranteed",
+    "一般困难": "other_hardship", "其他": "other_hardship", "一般困难学生": "other_hardship",
+}
+# The registry's 贫困户属性 values, as its exports write them.
+POVERTY_ATTRIBUTES = ("一般贫困户", "扶贫低保户", "纯低保户", "五保户")
+
+
+def one_of(words) -> str:
+    """A hint's list of the words a cell may take: 建档立卡、低保 或 孤儿."""
+    words = list(words)
+    return "、".join(words[:-1]) + " 或 " + words[-1] if len(words) > 1 else "".join(words)
 
 
 def registered_sql(alias: str = "s") -> str:

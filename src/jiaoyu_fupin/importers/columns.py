@@ -10,7 +10,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from jiaoyu_fupin.core.poverty import CATEGORIES, POVERTY_ATTRIBUTES
 from jiaoyu_fupin.core.problems import ClerkError
+from jiaoyu_fupin.core.stages import SCHOOL_TYPES, STAGES
 
 ID_ALIASES = ("身份证号", "身份证号码", "身份证件号", "证件号码", "公民身份号码", "身份证件号码")
 NAME_ALIASES = ("姓名", "学生姓名")
@@ -57,9 +59,7 @@ def header_key(text: object) -> str:
 
 
 YES_NO = ("是", "否")
-STAGES = ("学前", "小学", "初中", "普通高中", "中职", "高职", "本科", "特殊教育")
-CATEGORY_NAMES = ("建档立卡", "低保", "特困供养", "孤儿", "残疾", "兜底保障", "一般困难")
-POVERTY_ATTRIBUTES = ("一般贫困户", "扶贫低保户", "纯低保户", "五保户")
+CATEGORY_NAMES = tuple(CATEGORIES.values())
 
 SCHOOLS = Kind(
     "schools", "学校名单",
@@ -67,7 +67,7 @@ SCHOOLS = Kind(
         Column("school_code", ("学校标识码", "学校代码", "标识码"), "学校标识码", example="3452000001", text=True),
         Column("name", ("学校名称", "学校全称", "学校(园)名称", "学校", "单位名称"), "学校名称", True, "城关第一小学"),
         Column("school_type", ("学校类型", "办学类型", "学校类别", "学段"), "学校类型", True, "小学",
-               ("幼儿园", "小学", "教学点", "初中", "九年一贯制学校", "完全中学", "普通高中", "中职", "特殊教育")),
+               SCHOOL_TYPES),
         Column("township", ("所在乡镇", "乡镇", "乡镇(街道)", "所属乡镇", "乡镇名称"), "所在乡镇", example="城关镇"),
         Column("ownership", ("办别", "办学性质", "举办者类型", "公办/民办"), "办别", example="公办", choices=("公办", "民办")),
     ),

@@ -74,16 +74,22 @@ def _positions(stored, new) -> np.ndarray:
 
 
 def fetch_fingerprints(conn: Connection, table: Table, key_columns: list[str], compare: list[str],
-                       only: tuple[str, list] | None = None) -> pd.DataFrame:
+                       only: tuple[str, list] | None = None, among: tuple[str, list] | None = None) -> pd.DataFrame:
     """`id`, the key columns (NOT NULL ones) and the fingerprint of `compare` of every stored row.
 
     `only` = (column, values) reads just the rows holding one of those values (a roll's terms: a ledger of many
-    terms is not read back whole to re-import one of them).
+    terms is not read back whole to re-import one of them); `among` = (column, values) likewise, for many values
+    (a roll's ID numbers: a prefecture's ledger is not read back whole to import one county), CHUNK at a time.
     """
     exprs = ["id", *key_columns, dialect.row_literals(conn, table, compare)]
     numeric = [True, *(isinstance(table.c[c].type, Integer) for c in key_columns), False]
+    wheres: list[tuple[str, tuple]] = [("1 = 1", ())] if only is None else [(f"{only[0]} = %s", (v,)) for v in only[1]]
+    if among is not None:
+        chunks = [dialect.in_list(conn, among[0], among[1][start:start + CHUNK])
+                  for start in range(0, len(among[1]), CHUNK)]
+        wheres = [(f"{where} AND {condition}", (*args, value)) for where, args in wheres for condition, value in chunks]
     parts = []
-    for where, args in [("1 = 1", ())] if only is None else [(f"{only[0]} = %s", (v,)) for v in only[1]]:
+    for where, args in wheres:
         last = 0
         while (columns := _slice(conn, table, exprs, where, (*args, last))) is not None:
             parts.append(pd.DataFrame({
@@ -91,6 +97,8 @@ def fetch_fingerprints(conn: Connection, table: Table, key_columns: list[str], c
                 else pd.Series(column.cast(pa.large_string()).to_pandas())
                 for name, column, is_number in zip(["id", *key_columns, FINGERPRINT], columns, numeric, strict=True)
             }))
+            if len(parts[-1]) < CHUNK:  # the last slice: asking again would only find nothing
+                break
             last = int(parts[-1]["id"].max())
     if not parts:
         return pd.DataFrame({name: pd.Series([], dtype=object) for name in ["id", *key_columns, FINGERPRINT]})

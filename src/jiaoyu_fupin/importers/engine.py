@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import Connection, select, text
+from sqlalchemy.exc import OperationalError
 
 from jiaoyu_fupin.core import idnumber
 from jiaoyu_fupin.core.policy import Policy
@@ -30,6 +32,7 @@ from jiaoyu_fupin.importers.base import BatchMaker, Options, Prepared
 from jiaoyu_fupin.importers.error_workbook import ErrorSheet
 from jiaoyu_fupin.importers.reader import Table, read_tables, unknown_headers
 from jiaoyu_fupin.importers.rowchecks import person_names
+from jiaoyu_fupin.store import dialect
 from jiaoyu_fupin.store.integrity import record_totals
 from jiaoyu_fupin.store.links import link_households, link_payments
 from jiaoyu_fupin.store.models import Batch
@@ -160,7 +163,8 @@ def import_files(ledger, paths: list[Path], *, kind: str | None = None, sheet: s
     """Read, validate and write every file in one transaction; any problem (or --dry-run) rolls all back.
 
     `dated` (local time): when the files' data was true, recorded as the batches' effective time (default: now).
-    Raises DatedError when it is earlier than a batch already in the ledger.
+    Raises DatedError when it is earlier than a batch already in the ledger, and ClerkError when another writer
+    kept the ledger past dialect.BUSY_TIMEOUT_MS (SQLite).
 
     `replaces` (a batch number, or the file name of a batch): the files are the correction of that batch. It is
     reverted first (importers.revert), in the same transaction, and the new batches record what they replace; a
@@ -218,6 +222,16 @@ def import_files(ledger, paths: list[Path], *, kind: str | None = None, sheet: s
             record_totals(conn, [r.batch_id for r in results])
     except _Rollback:
         pass
+    except (OperationalError, sqlite3.OperationalError) as exc:
+        # Rolled back already: nothing of these files is in the ledger.
+        if not dialect.is_busy(exc):
+            raise
+        names = "、".join(dict.fromkeys(Path(p).name for p in paths))
+        raise ClerkError(
+            f"台账正被另一次导入（或另一个写台账的命令）占用，等了 {dialect.BUSY_TIMEOUT_MS // 1000} 秒仍未轮到："
+            f"{names} 没有导入，台账中什么也没有写入",
+            "请等另一次导入结束后重新运行同一条导入命令；若没有别人在导入，请检查是否有卡住的 fupin 进程",
+            misuse=False) from exc
     return outcome
 
 

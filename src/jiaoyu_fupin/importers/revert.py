@@ -4,7 +4,7 @@ Every row the batch wrote goes back to the version it replaced (row_versions), o
 Refused, with the reason, when something later builds on the batch: a later import changed one of its rows, or a
 row it created is pointed at by a row it did not write (a roll of another term, a pairing, a dropout case). The
 revert is a batch of its own (kind "revert", the file name of the batch it took out), and the rows as the batch left them are kept in row_versions as
-replaced by it, so a report as of a time before the revert still says what it said then (reports/asof.py).
+replaced by it, so a report as of a time before the revert still says what it said then (store/asof.py).
 """
 
 from __future__ import annotations
@@ -88,7 +88,7 @@ def revert(conn: Connection, batch_id: int, *, dry_run: bool = False, note: str 
     if dry_run:
         return done
     now = datetime.now(UTC)
-    # In effect from now: a report as of any earlier time still has the batch's rows (reports/asof.py).
+    # In effect from now: a report as of any earlier time still has the batch's rows (store/asof.py).
     done.revert_batch = conn.execute(insert(Batch.__table__).values(
         file_name=row["file_name"], sha256="", kind=REVERT_KIND, sheet=row["sheet"],
         term=row["term"], imported_at=now, effective_at=now, rows=sum(done.restored.values()) + sum(done.removed.values()),

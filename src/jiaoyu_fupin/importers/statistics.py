@@ -14,7 +14,7 @@ from sqlalchemy import Connection
 
 from jiaoyu_fupin.core.grades import grade_label
 from jiaoyu_fupin.core.names import text_key
-from jiaoyu_fupin.core.stages import stage_of_type
+from jiaoyu_fupin.core.stages import STAGE_WORDS, stage_of_type
 from jiaoyu_fupin.importers import values
 from jiaoyu_fupin.importers.base import (
     BatchMaker,
@@ -177,7 +177,7 @@ def validate_school_stats(conn: Connection, table: Table, options: Options) -> P
     township_of = dict(zip(*_townships(conn), strict=True))
     township = col("township").map(text_key, na_action="ignore").astype(object)
     township = township.where(township.notna(), school_id.map(township_of, na_action="ignore"))
-    stage, bad = values.map_values(col("stage"), values.STAGES)
+    stage, bad = values.map_values(col("stage"), STAGE_WORDS)
     bad_values(table, checked, "stage", bad, "学段“{value}”无法识别", "请填写 小学、初中 等")
     stage = stage.where(stage.notna(), values.by_unique(school_type, stage_of_type))
     grade = pd.Series([None] * len(table.frame), dtype=object)

@@ -9,7 +9,8 @@ import pandas as pd
 from sqlalchemy import Connection, select
 
 from jiaoyu_fupin.core import idnumber
-from jiaoyu_fupin.core.stages import stage_of_type
+from jiaoyu_fupin.core.poverty import CATEGORIES, CATEGORY_WORDS, POVERTY_ATTRIBUTES, one_of
+from jiaoyu_fupin.core.stages import STAGE_WORDS, is_nine_year, stage_of_type
 from jiaoyu_fupin.core.terms import Term
 from jiaoyu_fupin.importers import values
 from jiaoyu_fupin.importers.base import (
@@ -40,6 +41,7 @@ from jiaoyu_fupin.store.models import Enrollment, RegistryPerson, Student
 
 STUDENT_FIELDS = ["name", "sex", "birth_date", "student_number", "family_category", "disability", "is_orphan",
                   "roll_registered"]
+NARROW_FACTOR = 2  # a ledger this many times the roll's size is read back by the roll's keys, not whole
 ENROLLMENT_FIELDS = ["school_id", "school_name", "stage", "grade", "class_name", "boarding", "status",
                      "study_place", "place_detail", "province_scope"]
 
@@ -85,7 +87,7 @@ def _validate(conn: Connection, table: Table, options: Options, *, away: bool) -
         bad_values(table, checked, "school", unknown, "学校“{value}”不在台账的学校名单中",
                    "请先导入学校名单（fupin import 学校名单.xlsx），或把学校名称改成与名单完全一致", code="school_unknown")
 
-    stage, bad = values.map_values(table.text("stage"), values.STAGES)
+    stage, bad = values.map_values(table.text("stage"), STAGE_WORDS)
     bad_values(table, checked, "stage", bad, "学段“{value}”无法识别", "请填写 学前、小学、初中、普通高中、中职 等")
     stage = stage.where(stage.notna(), values.by_unique(school_types, stage_of_type))
     stage, grade, bad = values.parse_grade(table.text("grade"), stage.astype(object))
@@ -99,9 +101,9 @@ def _validate(conn: Connection, table: Table, options: Options, *, away: bool) -
     status, bad = values.map_values(table.text("status"), values.STATUS)
     bad_values(table, checked, "status", bad, "学籍状态“{value}”无法识别", "请填写 在校、辍学、休学、转出 或 毕业")
     status = status.where(status.notna(), "在校")
-    category, bad = values.map_values(table.text("family_category"), values.CATEGORY)
+    category, bad = values.map_values(table.text("family_category"), CATEGORY_WORDS)
     bad_values(table, checked, "family_category", bad, "家庭经济困难类别“{value}”无法识别",
-               "请填写 建档立卡、低保、特困供养、孤儿、残疾、兜底保障 或 一般困难")
+               f"请填写 {one_of(CATEGORIES.values())}")
     category, roll_registered = _registered(table, checked, category)
     checked.notes.extend(_registry_notes(conn, ids, roll_registered))
     orphan, bad = values.map_values(table.text("is_orphan"), values.YES_NO)
@@ -146,9 +148,9 @@ def _registered(table: Table, checked, category: pd.Series) -> tuple[pd.Series, 
         return category, pd.Series(None, index=category.index, dtype=object)  # most rolls: nothing to read
     said, bad = values.map_values(table.text("roll_registered"), values.YES_NO)
     bad_values(table, checked, "roll_registered", bad, "是否建档立卡贫困户“{value}”无法识别", "请填写“是”或“否”")
-    attribute, bad = values.map_values(table.text("poverty_attribute"), values.CATEGORY)
+    attribute, bad = values.map_values(table.text("poverty_attribute"), CATEGORY_WORDS)
     bad_values(table, checked, "poverty_attribute", bad, "贫困户属性“{value}”无法识别",
-               "请填写 一般贫困户、扶贫低保户、纯低保户 或 五保户；不是贫困户的留空")
+               f"请填写 {one_of(POVERTY_ATTRIBUTES)}；不是贫困户的留空")
     by_attribute = attribute.eq("registered_poor")
     no = said.eq(False) & ~said.isna()
     clash = no & (by_attribute | category.eq("registered_poor"))
@@ -188,7 +190,7 @@ def _stage_by_grade(table: Table, checked, stage: pd.Series, grade: pd.Series, b
     What is still open (三年级 at a 完全中学, or at a school whose type says nothing) is refused: a student without
     a stage would silently fall out of every subsidy standard and enrollment rate.
     """
-    nine_year = school_types.map(lambda t: isinstance(t, str) and "一贯制" in t).astype(bool)
+    nine_year = school_types.map(is_nine_year).astype(bool)
     low = grade.map(lambda g: g is not None and g <= 6).astype(bool)
     stage = stage.where(~(stage.isna() & nine_year & low), "小学")
     open_stage = stage.isna() & grade.notna() & school_ids.notna() & ~bad
@@ -236,18 +238,28 @@ def write(conn: Connection, prepared: Prepared, batch: BatchMaker) -> Counts:
     compare = [f for f in STUDENT_FIELDS if f in present]
     e_compare = _enrollment_fields(prepared.table)
     first_id = store.max_id(conn, Student.__table__) + 1
+    terms_read = ("term", sorted(set(enrollments["term"].dropna())))
+    # A roll much smaller than the ledger (one county's, into a prefecture's ledger) reads back only its own
+    # students and their enrollments: reading every stored row made importing n counties' rolls cost n²/2 rows.
+    narrow = first_id - 1 > NARROW_FACTOR * len(students)
+    among = ("id_number", list(pd.unique(students["id_number"].to_numpy(dtype=object)))) if narrow else None
     # The ledger's side is read on a helper thread while this one works on the file's side; SQLite and Arrow
     # both let go of the GIL, so on two cores the two overlap. Nothing else touches the connection meanwhile.
     with ThreadPoolExecutor(max_workers=1) as reader:
-        stored = reader.submit(fetch_fingerprints, conn, Student.__table__, ["id_number"], compare)
-        stored_e = reader.submit(fetch_fingerprints, conn, Enrollment.__table__, ["student_id", "term"], e_compare,
-                                 only=("term", sorted(set(enrollments["term"].dropna()))))
+        stored = reader.submit(fetch_fingerprints, conn, Student.__table__, ["id_number"], compare, among=among)
+        if not narrow:
+            stored_e = reader.submit(fetch_fingerprints, conn, Enrollment.__table__, ["student_id", "term"],
+                                     e_compare, only=terms_read)
         codes, people, people_codes = _one_row_per_student(students)
-        del students
+        del students, among
         release_freed_memory()
         merged = _diff_students(people, stored.result(), compare, first_id)
         del people, stored  # a future holds its result for as long as it lives
         student_of, changed_of = _by_code(merged, people_codes)
+        if narrow:  # only the enrollments of students already in the ledger can be stored ones
+            known = merged["id"].to_numpy(dtype=np.int64)[~merged["_new"].to_numpy()]
+            stored_e = reader.submit(fetch_fingerprints, conn, Enrollment.__table__, ["student_id", "term"],
+                                     e_compare, only=terms_read, among=("student_id", known.tolist()))
         e = _diff_enrollments(enrollments, student_of[codes], stored_e.result(), e_compare)
         del enrollments, stored_e
     release_freed_memory()

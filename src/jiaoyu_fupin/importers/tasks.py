@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection
 
-from jiaoyu_fupin.checks.tasks.checks import check_for
 from jiaoyu_fupin.core.names import text_key
+from jiaoyu_fupin.core.tasks import check_for
 from jiaoyu_fupin.importers import task_parse as parse
 from jiaoyu_fupin.importers import values
 from jiaoyu_fupin.importers.base import BatchMaker, Counts, Options, Prepared, diff_counts

@@ -15,6 +15,7 @@ import pandas as pd
 
 from jiaoyu_fupin.core.names import text_key
 from jiaoyu_fupin.core.problems import ClerkError
+from jiaoyu_fupin.core.stages import STAGE_WORDS
 from jiaoyu_fupin.core.terms import Term, TermError
 
 
@@ -46,30 +47,9 @@ YES_NO = {"是": True, "否": False, "y": True, "n": False, "1": True, "0": Fals
 SEX = {"男": "男", "女": "女", "1": "男", "2": "女", "男性": "男", "女性": "女"}
 BOARDING = {"住校": True, "寄宿": True, "是": True, "住读": True, "寄宿生": True,
             "走读": False, "否": False, "非寄宿": False, "走读生": False, "非寄宿生": False}
-STAGES = {
-    "学前": "学前", "学前教育": "学前", "幼儿园": "学前", "幼儿": "学前", "学前班": "学前",
-    "小学": "小学", "初中": "初中", "初级中学": "初中",
-    "高中": "普通高中", "普通高中": "普通高中", "普高": "普通高中",
-    "中职": "中职", "中等职业教育": "中职", "中等职业学校": "中职", "职高": "中职", "中专": "中职",
-    "高职": "高职", "大专": "高职", "专科": "高职", "高等职业教育": "高职",
-    "本科": "本科", "大学": "本科", "大学本科": "本科",
-    "特殊教育": "特殊教育", "特教": "特殊教育",
-}
 STATUS = {"在校": "在校", "在读": "在校", "在籍": "在校", "正常": "在校", "在校生": "在校",
           "辍学": "辍学", "失学": "辍学", "休学": "休学", "转出": "转出", "转学": "转出", "已转出": "转出",
           "毕业": "毕业", "已毕业": "毕业"}
-CATEGORY = {
-    "建档立卡": "registered_poor", "建档立卡户": "registered_poor", "建档立卡贫困户": "registered_poor",
-    "建档立卡贫困家庭": "registered_poor", "贫困户": "registered_poor", "一般贫困户": "registered_poor",
-    "扶贫低保户": "registered_poor", "建档立卡学生": "registered_poor",
-    "低保": "subsistence_allowance", "低保户": "subsistence_allowance", "纯低保户": "subsistence_allowance",
-    "城乡低保": "subsistence_allowance", "最低生活保障": "subsistence_allowance",
-    "特困供养": "extreme_poverty_support", "特困": "extreme_poverty_support", "五保户": "extreme_poverty_support",
-    "特困供养人员": "extreme_poverty_support",
-    "孤儿": "orphan", "残疾": "disabled", "残疾学生": "disabled", "残疾人家庭": "disabled",
-    "兜底保障": "guaranteed", "兜底保障户": "guaranteed", "兜底户": "guaranteed",
-    "一般困难": "other_hardship", "其他": "other_hardship", "一般困难学生": "other_hardship",
-}
 STUDY_PLACE = {"县内": "县内", "县外州内": "县外州内", "州内县外": "县外州内", "州内": "县外州内",
                "州外": "州外", "县外州外": "州外", "省外": "州外", "县外": "县外"}
 
@@ -110,9 +90,9 @@ def parse_grade(series: pd.Series, stage: pd.Series) -> tuple[pd.Series, pd.Seri
 
 def _stage_prefixed(key: str) -> tuple[str | None, tuple | None]:
     """中职一年级, 初中一年级, 高中二年级, 幼儿园大班: (the stage named, the grade word after it)."""
-    for prefix in sorted(STAGES, key=len, reverse=True):
+    for prefix in sorted(STAGE_WORDS, key=len, reverse=True):
         if key.startswith(prefix) and key[len(prefix):] in _GRADE_WORDS:
-            return STAGES[prefix], _GRADE_WORDS[key[len(prefix):]]
+            return STAGE_WORDS[prefix], _GRADE_WORDS[key[len(prefix):]]
     return None, None
 
 

@@ -15,6 +15,7 @@ import pandas as pd
 from sqlalchemy import Connection, text
 
 from jiaoyu_fupin.checks.subsidy.model import KIND_TITLES
+from jiaoyu_fupin.core.names import text_key
 from jiaoyu_fupin.core.terms import Term
 from jiaoyu_fupin.reports import facts
 from jiaoyu_fupin.reports.details import (
@@ -84,7 +85,10 @@ def _placed(frame: pd.DataFrame, schools: pd.DataFrame, township_column: str | N
     own = frame[township_column] if township_column else pd.Series([None] * len(frame), index=frame.index)
     out = frame.drop(columns=[c for c in ("school_id", township_column) if c])
     out.insert(0, "学校", [name_of.get(i) for i in ids])
-    out.insert(0, "归属乡镇", [t if isinstance(t, str) and t else township_of.get(i) for t, i in zip(own, ids, strict=True)])
+    # A row's own township (a case's, from the 户籍 list) as the school list spells it, as the blocks match it.
+    spelled = {text_key(t): t for t in schools["township"] if isinstance(t, str) and t}
+    out.insert(0, "归属乡镇", [spelled.get(text_key(t), t) if isinstance(t, str) and t else township_of.get(i)
+                           for t, i in zip(own, ids, strict=True)])
     return out
 
 

@@ -25,14 +25,13 @@ from jiaoyu_fupin.reports.details import (
 )
 from jiaoyu_fupin.reports.facts import NO_STAGE, POOR
 from jiaoyu_fupin.reports.period import year_terms
-from jiaoyu_fupin.reports.summary_basic import TYPE_ROWS, _type_of, home_county
+from jiaoyu_fupin.reports.summary_basic import home_county, type_row
 from jiaoyu_fupin.reports.summary_control import OTHER_AID
 
 SCHOOLS, ROLL, POOR_LIST, PAYMENTS, FINDINGS, CASES = ("学校明细", "学籍明细", "建档立卡学生明细", "资助发放明细",
                                                        "资助核对问题明细", "辍学案件明细")
 # Tables whose figures rest on no list of people or payments (aggregates, the helpers list, what the ledger lacks).
 NOT_LISTED = ("教师", "控辍保学指标", "结对帮扶", "六个一", "扶贫协作")
-_TYPE_NAMES = dict(TYPE_ROWS)
 _ID = "身份证号（隐去中间）"
 
 
@@ -45,7 +44,7 @@ def listings(conn: Connection, terms: tuple[Term, Term], figures: dict) -> dict[
     schools = _frame(conn, "SELECT sc.name, sc.school_type, sc.township, sc.ownership, " + PROVENANCE_COLUMNS.format(
         alias="sc") + " FROM schools sc" + PROVENANCE_JOIN.format(alias="sc") + " ORDER BY sc.id", {},
         ["学校", "学校类型", "乡镇", "办别", *SOURCE])
-    schools.insert(2, "总结中的类型", [_TYPE_NAMES.get(_type_of(t), _type_of(t)) for t in schools["学校类型"]])
+    schools.insert(2, "总结中的类型", [type_row(t) for t in schools["学校类型"]])
 
     roll = _frame(conn, "SELECT s.name, s.id_number, sc.name, e.stage, e.class_name, e.status, "
                   + PROVENANCE_COLUMNS.format(alias="e") + " FROM enrollments e JOIN students s ON s.id = e.student_id"

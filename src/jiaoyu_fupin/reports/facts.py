@@ -24,7 +24,6 @@ _OFF_ROLL = ", ".join(f"'{s}'" for s in EXCLUDED_STATUSES)
 # Amounts added up as the coverage check does (policy.COUNTABLE_FEN): a bank card number in 金额 stays out.
 AMOUNT_SUM = f"SUM(CASE WHEN p.amount <= {COUNTABLE_FEN} THEN p.amount ELSE 0 END)"
 
-STAGES = ("学前", "小学", "初中", "普通高中", "中职", "特殊教育", "高职", "本科")
 NO_STAGE = "（学籍中无此人）"
 
 

@@ -21,10 +21,11 @@ from jiaoyu_fupin.checks.subsidy.coverage import require_roll
 from jiaoyu_fupin.checks.subsidy.model import KIND_TITLES, KINDS, yuan
 from jiaoyu_fupin.checks.subsidy.scope import Scope
 from jiaoyu_fupin.core import pairing as pair_rules
+from jiaoyu_fupin.core.names import text_key
 from jiaoyu_fupin.reports import collab_monthly, details_monthly, facts
-from jiaoyu_fupin.reports.asof import AsOfError, reading
 from jiaoyu_fupin.reports.book import percent
 from jiaoyu_fupin.reports.period import Month, month_earlier
+from jiaoyu_fupin.store.asof import AsOfError, reading
 
 MONTHLY_ITEMS = [pair_rules.LABELS[i] for i in pair_rules.MONTHLY_ITEMS]
 TERM_ITEMS = [pair_rules.LABELS[i] for i in pair_rules.TERM_ITEMS]
@@ -99,7 +100,7 @@ def build_monthly(ledger, month: Month, *, as_of: datetime | None = None, school
         conn = now.conn
         require_roll(conn, term, in_county=True, purpose="report")
         if school:
-            Scope(school=school).validate(conn)
+            school = Scope(school=school).resolve(conn).school  # the name as the ledger spells it
         # 六个一 judged at the report's cut: the month's own items fall due on its last day, so a report run on the
         # 20th of the next month shows the ones still missing as overdue (judging on the last day never could).
         judged = now.as_of.date()
@@ -212,8 +213,9 @@ def _block(report: MonthlyReport, inputs: _Inputs, month: Month, name: str, leve
     # Dropout cases.
     cases = inputs.cases
     if level == "township":
-        cases = cases[(cases["township"] == township)
-                      | (cases["township"].isna() & cases["school_id"].isin(ids))]
+        # A case's township is the child's 户籍 list's, which may space it otherwise than the school list does.
+        same = cases["township"].map(lambda t: isinstance(t, str) and text_key(t) == text_key(township)).astype(bool)
+        cases = cases[same | (cases["township"].isna() & cases["school_id"].isin(ids))]
     elif level == "school":
         cases = cases[cases["school_id"].isin(ids)]
     opened, returned = int(cases["opened"].sum()), int(cases["returned"].sum())

@@ -11,6 +11,7 @@ from jiaoyu_fupin.core.files import write_atomic
 from jiaoyu_fupin.core.problems import ClerkError
 from jiaoyu_fupin.core.resources import resource_dir
 from jiaoyu_fupin.reports.summary import YearSummary
+from jiaoyu_fupin.reports.summary_basic import NO_TYPE
 from jiaoyu_fupin.reports.summary_control import OTHER_AID
 
 TEMPLATE = "总结模板.md"
@@ -47,6 +48,8 @@ def values(summary: YearSummary) -> dict[str, str]:
         ("poor_in_county_home", "poor_in_county_home"), ("aid_wan", "aid_wan"), ("aid_terms", "aid_terms"),
         ("aid_students", "aid_students"))}
     v.update({key: _n(f.get(f"schools_{stage}", 0)) for key, stage in _SCHOOL_KEYS.items()})
+    v["schools_other"] = "".join(f"，{n}所{'类型未填的学校' if kind == NO_TYPE else kind}"
+                                 for kind, n in f.get("schools_other", []))
     v["county"] = summary.county
     v["as_of"] = f"{summary.as_of:%Y-%m-%d %H:%M}"
     v["teachers_sentence"] = (f"现有教职工{f['teachers']}人（帮扶责任人名单中本县学校的人员，【请按人事部门的在编教师数核实】），"

@@ -12,9 +12,9 @@ from sqlalchemy import Connection, func, or_, select
 
 from jiaoyu_fupin.core import idnumber, poverty
 from jiaoyu_fupin.core.grades import grade_label
-from jiaoyu_fupin.core.names import text_key
+from jiaoyu_fupin.core.names import NAME_HINT, text_key, unknown_school
 from jiaoyu_fupin.core.pairing import LABELS
-from jiaoyu_fupin.core.policy import CATEGORIES
+from jiaoyu_fupin.core.poverty import CATEGORIES
 from jiaoyu_fupin.core.problems import ClerkError
 from jiaoyu_fupin.store.models import (
     Batch,
@@ -28,6 +28,7 @@ from jiaoyu_fupin.store.models import (
     Payment,
     Program,
     RegistryPerson,
+    School,
     Student,
 )
 
@@ -253,6 +254,8 @@ def find(conn: Connection, name: str, school: str | None = None, limit: int = 20
     wanted = "".join(str(name).split())
     if not wanted:
         raise ClerkError("姓名不能为空", "例：fupin student find 张小明")
+    if school:
+        _require_school_part(conn, school)
     exact = list(conn.execute(select(Student.__table__).where(Student.name == wanted).limit(limit)).mappings())
     rows = exact or list(conn.execute(select(Student.__table__).where(Student.name.contains(wanted))
                                       .order_by(Student.name).limit(limit)).mappings())
@@ -267,3 +270,13 @@ def find(conn: Connection, name: str, school: str | None = None, limit: int = 20
         found.append(Match(s["id_number"], s["name"], s["sex"], term, school_name, grade_label(stage, grade), klass,
                            _source(conn, s["batch_id"], s["source_row"])))
     return found
+
+
+def _require_school_part(conn: Connection, school: str) -> None:
+    """--school of `find` may be part of a name (城关 for 城关中学), but a part no school's name holds is a slip:
+    "no such student" would send the clerk looking for the wrong thing. Schools outside the county count as the
+    roll names them."""
+    known = {n for (n,) in conn.execute(select(School.name))}
+    known |= {n for (n,) in conn.execute(select(Enrollment.school_name).distinct()) if n}
+    if not any(text_key(school) in text_key(n) for n in known):
+        raise ClerkError(unknown_school(school, sorted(known)), NAME_HINT)

@@ -14,9 +14,9 @@ from datetime import datetime
 
 from jiaoyu_fupin.checks.subsidy.coverage import require_roll
 from jiaoyu_fupin.reports import collab_summary, details_summary, facts, summary_basic, summary_control
-from jiaoyu_fupin.reports.asof import reading
 from jiaoyu_fupin.reports.book import Table
 from jiaoyu_fupin.reports.period import year_terms
+from jiaoyu_fupin.store.asof import reading
 
 
 @dataclass

@@ -7,24 +7,31 @@ from collections import Counter
 
 from sqlalchemy import Connection, text
 
-from jiaoyu_fupin.core.stages import stage_of_type
+from jiaoyu_fupin.core.stages import STAGES, is_teaching_point, stage_of_type
 from jiaoyu_fupin.core.terms import Term
 from jiaoyu_fupin.reports import charts, facts
 from jiaoyu_fupin.reports.book import COUNT_FORMAT, WAN_FORMAT, Table, wan, wan_column
-from jiaoyu_fupin.reports.facts import AMOUNT_SUM, NO_STAGE, POOR, STAGES
+from jiaoyu_fupin.reports.facts import AMOUNT_SUM, NO_STAGE, POOR
 
 # The school types as the summary names them, in its order (`seeds/004_…` 一), keyed by the stage they teach.
 TYPE_ROWS = (("中职", "中等职业学校"), ("普通高中", "普通高中"), ("初中", "初中"), ("小学", "小学"), ("学前", "幼儿园"),
              ("特殊教育", "特殊教育学校"))
+NO_TYPE = "（未填类型）"
 STATUSES = ("在校", "休学", "辍学", "转出", "毕业")
 # The words of a 职务 that make a helper one of the school's leaders, as counties write them (副校长, 党支部书记,
 # 教导主任, 副园长 …); 班主任 is its own column, anything else is a teacher.
 LEADER_WORDS = ("校领导", "校长", "园长", "书记", "主任")
 
 
-def _type_of(school_type: str | None) -> str:
+def type_of(school_type: str | None) -> str:
     """The stage a school's type names (完全小学 → 小学), else the type itself (九年一贯制学校 gets its own row)."""
-    return stage_of_type(school_type) or school_type or "（未填类型）"
+    return stage_of_type(school_type) or school_type or NO_TYPE
+
+
+def type_row(school_type: str | None) -> str:
+    """The row of the 学校 table a school is counted in (高级中学 → 普通高中, 职业高级中学 → 中等职业学校)."""
+    stage = type_of(school_type)
+    return dict(TYPE_ROWS).get(stage, stage)
 
 
 def role_group(role: str | None) -> str:
@@ -37,16 +44,19 @@ def role_group(role: str | None) -> str:
 
 def schools_table(conn: Connection, figures: dict) -> Table:
     rows = conn.execute(text("SELECT school_type, ownership FROM schools")).all()
-    by_stage = Counter(_type_of(t) for t, _ in rows)
-    points = sum(1 for t, _ in rows if "教学点" in (t or ""))
-    public_kg = sum(1 for t, o in rows if _type_of(t) == "学前" and o == "公办")
+    by_stage = Counter(type_of(t) for t, _ in rows)
+    points = sum(1 for t, _ in rows if is_teaching_point(t))
+    public_kg = sum(1 for t, o in rows if type_of(t) == "学前" and o == "公办")
     figures.update(schools_total=len(rows), schools_points=points, schools_kindergarten_public=public_kg,
                    **{f"schools_{stage}": by_stage.get(stage, 0) for stage, _ in TYPE_ROWS})
     out = []
     for stage, name in TYPE_ROWS:
         aside = {"小学": f"含教学点 {points} 所", "学前": f"含公办 {public_kg} 所"}.get(stage, "")
         out.append([name, by_stage.pop(stage, 0), aside])
-    out += [[other, n, ""] for other, n in sorted(by_stage.items())]
+    # Types that span stages (九年一贯制学校, 完全中学) or name none: rows of their own, told in the text too, so
+    # that its parts add up to the total.
+    figures["schools_other"] = sorted(by_stage.items())
+    out += [[other, n, ""] for other, n in figures["schools_other"]]
     out.append(["合计", len(rows), ""])
     return Table("学校", "一、基本情况：学校（园）", ["类型", "学校（园）数", "说明"], out,
                  notes=["按台账中的学校名单统计；教学点计入小学，幼儿园含民办"])
@@ -62,7 +72,7 @@ def teachers_table(conn: Connection, figures: dict) -> Table:
         return Table("教师", "一、基本情况：教师", ["学校类型", "教职工", "说明"],
                      [["（台账中没有教师）", None, "台账中没有教职工名册，帮扶责任人名单中也没有学校的人员：请据人事部门数据填写"]],
                      notes=[source])
-    roles = Counter((_type_of(t), role_group(r)) for t, r in rows)
+    roles = Counter((type_of(t), role_group(r)) for t, r in rows)
     named = dict(TYPE_ROWS)
     others = sorted({s for s, _ in roles} - set(named))
     out = []

@@ -18,7 +18,8 @@ from jiaoyu_fupin.sample.model import County
 from jiaoyu_fupin.sample.schools import School, _spread, sub_rng
 
 FIRST_YEAR, LAST_YEAR = 2009, 2019  # school years, by the year they began
-STAGES = ("小学", "初中")
+# The nine compulsory years the sample's statistics cover (特殊教育 has no grades to count).
+COMPULSORY = ("小学", "初中")
 HEADERS = ("学年", "学校标识码", "学校名称", "所在乡镇", "学段", "年级", "招生数", "在校生数", "毕业生数", "转入", "转出")
 
 
@@ -46,12 +47,12 @@ class Statistics:
 
 def build_statistics(county: County) -> Statistics:
     rng = sub_rng(county.seed, "statistics")
-    schools = [s for s in county.schools if s.stage in STAGES]
+    schools = [s for s in county.schools if s.stage in COMPULSORY]
     fall: Counter = Counter()
     spring: Counter = Counter()
     for p in county.students + county.away + county.graduates:
         for pl, counter in ((p.fall, fall), (p.spring, spring)):
-            if pl is not None and pl.school is not None and pl.stage in STAGES:
+            if pl is not None and pl.school is not None and pl.stage in COMPULSORY:
                 counter[(pl.school, pl.grade + (6 if pl.stage == "初中" else 0))] += 1
     cells = _county_cells(rng, fall, spring)
     stats = Statistics()

@@ -22,11 +22,20 @@ from sqlalchemy import Connection, Engine, Table, event
 # Any fixed number: the key of PostgreSQL's advisory lock that stands for SQLite's write lock.
 WRITER_LOCK = 0x66757069  # "fupi"
 
-BUSY_TIMEOUT_MS = 30000  # how long a writer waits for another one (an import) to finish before giving up
+# How long a writer waits for the one before it (an import) to finish before giving up. A county's import holds
+# the write lock for 5 to 20 s; two minutes let a few clerks' imports queue up instead of failing.
+BUSY_TIMEOUT_MS = 120_000
 
 
 def is_sqlite(conn: Connection | Engine) -> bool:
     return conn.dialect.name == "sqlite"
+
+
+def is_busy(exc: BaseException) -> bool:
+    """The ledger's write lock stayed with another writer past the wait: SQLite's "database is locked" (a
+    PostgreSQL writer waits on the advisory lock without a time limit, unless the server sets lock_timeout)."""
+    text = str(getattr(exc, "orig", None) or exc).lower()
+    return "database is locked" in text or "database is busy" in text or "lock timeout" in text
 
 
 # What makes a connection a writer: SQLite's BEGIN IMMEDIATE (see _begin_sqlite); on PostgreSQL READ COMMITTED
@@ -63,9 +72,10 @@ def configure(engine: Engine) -> None:
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
+    # The wait first: even switching to WAL can meet another process's lock (its last connection closing).
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
@@ -95,6 +105,9 @@ def _begin_sqlite(conn: Connection) -> None:
 
 
 def _begin_postgres(conn: Connection) -> None:
+    # Not `SET LOCAL synchronous_commit = off`: an import would stay all or nothing (a server crash loses only the
+    # last commits, whole), but an import commits once, so it would save one WAL flush (milliseconds) and could
+    # lose an import the clerk was told had gone in.
     if conn.get_execution_options().get("fupin_write"):
         conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITER_LOCK})")
 
@@ -182,9 +195,15 @@ def json_object(conn: Connection, table: Table, columns: list[str]) -> str:
 
 def id_in_list(conn: Connection, ids: list[int]) -> tuple[str, object]:
     """A condition `id` is one of `ids` with one parameter (%s), and that parameter's value."""
+    return in_list(conn, "id", ids)
+
+
+def in_list(conn: Connection, column: str, values: list) -> tuple[str, object]:
+    """A condition `column` is one of `values` (texts or integers) with one parameter (%s), and its value: one
+    parameter however many the values, where `IN (%s, %s, …)` would meet SQLite's limit on parameters."""
     if is_sqlite(conn):
-        return "id IN (SELECT value FROM json_each(%s))", json.dumps(ids)
-    return "id = ANY(%s)", ids
+        return f"{column} IN (SELECT value FROM json_each(%s))", json.dumps(values, ensure_ascii=False)
+    return f"{column} = ANY(%s)", values
 
 
 def execute_raw(conn: Connection, sql: str, params: Sequence = ()) -> int:

@@ -15,8 +15,7 @@ from sqlmodel import Session
 
 from jiaoyu_fupin.core.files import os_reason
 from jiaoyu_fupin.core.problems import ClerkError
-from jiaoyu_fupin.store import dialect, migrations
-from jiaoyu_fupin.store.dialect import BUSY_TIMEOUT_MS
+from jiaoyu_fupin.store import data_steps, dialect, migrations
 from jiaoyu_fupin.store.models import Batch
 
 DEFAULT_FILE = "fupin.db"
@@ -87,7 +86,7 @@ def describe_database_error(exc: Exception) -> tuple[str, str]:
     """(message, hint) in Chinese for a database error a clerk can do something about, by the driver's text."""
     text_ = str(getattr(exc, "orig", None) or exc).lower()
     if "locked" in text_ or "lock timeout" in text_ or "could not obtain lock" in text_:
-        return (f"台账正被另一个程序占用（例如另一次导入或扫描），等了 {BUSY_TIMEOUT_MS // 1000} 秒仍未释放；本次没有写入任何数据",
+        return (f"台账正被另一个程序占用（例如另一次导入或扫描），等了 {dialect.BUSY_TIMEOUT_MS // 1000} 秒仍未释放；本次没有写入任何数据",
                 "请等另一个程序结束后重试；若没有别的程序在用台账，请检查是否有卡住的 fupin 进程")
     if "disk is full" in text_ or "no space left" in text_ or "could not extend file" in text_:
         return ("磁盘空间已满，台账无法写入；本次没有写入任何数据（台账保持原样）", "请清理台账所在磁盘的空间后重试")
@@ -167,6 +166,7 @@ class Ledger:
             raise LedgerError(dialect.MISSING_POSTGRES) from exc
         dialect.configure(self.engine)
         self.applied_now: list[str] = []
+        self.data_applied_now: list[tuple[str, str]] = []  # (data step, version installed) applied on this open
         self.unknown_steps: list[str] = []
         stale = False
         try:
@@ -174,7 +174,7 @@ class Ledger:
             with self.engine.connect() as conn:
                 if migrate:
                     self.unknown_steps = migrations.unknown(conn)
-                    stale = not self.unknown_steps and migrations.pending(conn)
+                    stale = not self.unknown_steps and (migrations.pending(conn) or data_steps.pending(conn))
         except OperationalError as exc:
             if self.is_sqlite:
                 raise
@@ -182,6 +182,7 @@ class Ledger:
         if stale:
             with self.transaction() as conn:
                 self.applied_now = migrations.migrate(conn)
+                self.data_applied_now = data_steps.apply(conn)
 
     @property
     def display_name(self) -> str:

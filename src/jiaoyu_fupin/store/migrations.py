@@ -1,7 +1,8 @@
 """Ordered schema steps, recorded in `schema_migrations`; opening a ledger applies what is pending.
 
 A new file and an old one go through the same path. Steps after m001 must tolerate a database created from the
-current models (check before altering), because m001 creates tables from them.
+current models (check before altering), because m001 creates tables from them. A step changes the schema only (and
+fills a column it adds); data a ledger must hold is installed by a data step (data_steps.py), run after these.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from sqlmodel import SQLModel
 
 import jiaoyu_fupin.store.models  # noqa: F401  (registers the tables)
 from jiaoyu_fupin.core.policy import load_policy
-from jiaoyu_fupin.store.policy import install_policy
 
 _meta = MetaData()
 schema_migrations = Table(
@@ -40,7 +40,8 @@ def m001_initial(conn: Connection) -> None:
 
 
 def m002_default_policy(conn: Connection) -> None:
-    install_policy(conn, load_policy())
+    """Installed the default policy once; now data_steps.d001_default_policy does, recording the version. Kept so
+    that a ledger which records this step is not taken for one made by a newer fupin."""
 
 
 def m003_pairing_records(conn: Connection) -> None:
@@ -123,9 +124,15 @@ def m008_audit(conn: Connection) -> None:
     record_missing_totals(conn)
 
 
+def m012_data_steps(conn: Connection) -> None:
+    """data_steps: the data steps applied (data_steps.py) and the version each installed (the default policy's)."""
+    _create(conn, "data_steps")
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     m001_initial, m002_default_policy, m003_pairing_records, m004_dropout_rates, m005_row_versions,
     m006_province_scope, m007_corrections, m009_settings, m010_effective_time, m011_collab_tasks, m008_audit,
+    m012_data_steps,
 ]
 
 

@@ -131,7 +131,16 @@ def test_close_at_a_school_not_in_the_list_names_the_closest_ones(cli, cases):
     result = cli("dropout", "close", str(cases["李小花"]["case"]), "--as", "returned", "--reason", "已返校",
                  "--school", "A小", "--date", "2019-10-25")
     assert result.exit_code == 0
-    assert "学校“A小”不在台账的学校名单中（可能在县外），按所写记录；相近的有：A小学" in " ".join(result.output.split())
+    assert "学校“A小”不在台账的学校名单中；相近的有：A小学。可能在县外，已按所写记录" in " ".join(result.output.split())
+
+
+def test_close_at_a_county_school_spelled_with_spaces_records_the_ledgers_name(cli, cases):
+    result = cli("dropout", "close", str(cases["李小花"]["case"]), "--as", "returned", "--reason", "已返校",
+                 "--school", "Ａ 小学", "--date", "2019-10-25")
+    assert result.exit_code == 0, result.output
+    assert "不在台账的学校名单中" not in result.output
+    closed = [e for e in _show(cli, str(cases["李小花"]["case"]))["events"] if e["action"] == "closed"]
+    assert [e["school"] for e in closed] == ["A小学"]
 
 
 @pytest.mark.parametrize("case, message", [("999", "没有编号为 999 的案件"), ("422822201103030010", "身份证号")])

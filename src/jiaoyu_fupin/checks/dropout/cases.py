@@ -13,7 +13,7 @@ from sqlalchemy import Connection, text
 
 from jiaoyu_fupin.core import ages, idnumber
 from jiaoyu_fupin.core.grades import grade_label
-from jiaoyu_fupin.core.names import text_key
+from jiaoyu_fupin.core.names import matching_name, resolve_township, text_key, unknown_school
 from jiaoyu_fupin.core.poverty import is_registered
 from jiaoyu_fupin.core.problems import ClerkError
 from jiaoyu_fupin.core.terms import Term
@@ -132,13 +132,8 @@ def _require_township(conn: Connection, township: str, seen: set[str]) -> None:
     known = set(seen)
     for table in ("schools", "population", "registry_people"):
         known |= {t for (t,) in conn.execute(text(f"SELECT DISTINCT township FROM {table}")) if t}  # noqa: S608
-    if text_key(township) in {text_key(t) for t in known}:
-        return
-    from jiaoyu_fupin.core.names import close_names
-
-    close = close_names(township, sorted(known))
-    raise CaseError(f"台账中没有乡镇“{township}”" + (f"；相近的有：{'、'.join(close)}" if close else ""),
-                    "乡镇按儿童户籍，写法须与户籍适龄儿童名单、国扶办数据或学校名单中的一致")
+    resolve_township(township, sorted(known), CaseError,
+                     "乡镇按儿童户籍，写法须与户籍适龄儿童名单、国扶办数据或学校名单中的一致")
 
 
 def _school_year(conn: Connection, today: date | None) -> int:
@@ -316,16 +311,12 @@ def close_case(conn: Connection, case_id: int, outcome: str, reason: str, on: da
         raise CaseError(f"结案日期 {on.isoformat()} 早于立案日期 {opened.isoformat()}", "请核对 --date")
     notes = []
     if school:
-        known = {text_key(n): n for (n,) in conn.execute(text("SELECT name FROM schools"))}
-        if text_key(school) in known:
-            school = known[text_key(school)]
+        known = sorted(n for (n,) in conn.execute(text("SELECT name FROM schools")))
+        if matching_name(school, known):
+            school = matching_name(school, known)
         else:
-            from jiaoyu_fupin.core.names import close_names
-
             # Recorded as written (it may be outside the county), but a slip for a county school should show.
-            close = close_names(school, sorted(known.values()))
-            notes.append(f"学校“{school}”不在台账的学校名单中（可能在县外），按所写记录"
-                         + (f"；相近的有：{'、'.join(close)}" if close else ""))
+            notes.append(unknown_school(school, known) + "。可能在县外，已按所写记录")
     conn.execute(text("UPDATE dropout_cases SET status = 'closed', closed_on = :d, closed_as = :o, close_reason = :r"
                       " WHERE id = :id"), {"d": on.isoformat(), "o": outcome, "r": reason.strip(), "id": case_id})
     _event(conn, case_id, "closed", on, outcome=outcome, reason=reason.strip(), school=school, teacher=teacher,

@@ -10,7 +10,7 @@ from sqlalchemy import Connection, String, cast, or_, select
 
 from jiaoyu_fupin.core import pairing as rules
 from jiaoyu_fupin.core import poverty
-from jiaoyu_fupin.core.names import text_key
+from jiaoyu_fupin.core.names import resolve_school
 from jiaoyu_fupin.core.problems import ClerkError
 from jiaoyu_fupin.core.terms import Term
 from jiaoyu_fupin.store.frames import fetch_rows
@@ -41,15 +41,8 @@ class TermData:
 
     def school_id(self, name: str) -> int:
         """The ledger's school for a name as a clerk types it; PairingError when there is none."""
-        keys = self.schools["name"].map(text_key)
-        hit = self.schools[keys == text_key(name)]
-        if hit.empty:
-            from jiaoyu_fupin.core.names import close_names
-
-            close = close_names(name, self.schools["name"])
-            raise PairingError(f"学校“{name}”不在台账的学校名单中" + (f"；相近的有：{'、'.join(close)}" if close else ""),
-                               "学校名称须与学校名单中的写法完全一致")
-        return int(hit["id"].iloc[0])
+        found = resolve_school(name, self.schools["name"], PairingError)
+        return int(self.schools.loc[self.schools["name"] == found, "id"].iloc[0])
 
 
 def _frame(conn: Connection, stmt, columns: list[str]) -> pd.DataFrame:

@@ -75,8 +75,7 @@ def require_roll(conn: Connection, term: Term, *, in_county: bool = False, purpo
 def check(conn: Connection, term: Term, scope: Scope | None = None) -> CoverageReport:
     """The term's aid checked student by student. ScopeError for a school or township the ledger does not know,
     NoRollError for a term whose roll is not in the ledger: neither is an empty report."""
-    scope = scope or Scope.county()
-    scope.validate(conn)
+    scope = (scope or Scope.county()).resolve(conn)
     require_roll(conn, term)
     # The two large reads, the enrollments cut in halves, go side by side on a machine's cores.
     packable = (conn.execute(_LARGEST, {"term": str(term)}).scalar() or 0) < _PACKABLE

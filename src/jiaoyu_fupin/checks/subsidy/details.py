@@ -12,8 +12,8 @@ from sqlalchemy import Connection, text
 from jiaoyu_fupin.checks.subsidy import model as cov
 from jiaoyu_fupin.checks.subsidy.arrays import contains, distinct, pair_key
 from jiaoyu_fupin.core.grades import grade_label
-from jiaoyu_fupin.core.policy import CATEGORIES, COUNTABLE_FEN
-from jiaoyu_fupin.core.poverty import registered_flag_sql
+from jiaoyu_fupin.core.policy import COUNTABLE_FEN
+from jiaoyu_fupin.core.poverty import CATEGORIES, registered_flag_sql
 from jiaoyu_fupin.core.terms import Term
 from jiaoyu_fupin.store.frames import fetch_rows
 

@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, text
 
-from jiaoyu_fupin.core.policy import CATEGORIES, STAGES
-from jiaoyu_fupin.core.poverty import registered_sql
+from jiaoyu_fupin.core.poverty import CATEGORIES, registered_sql
+from jiaoyu_fupin.core.stages import STAGES
 from jiaoyu_fupin.core.terms import Term
 from jiaoyu_fupin.store import dialect
 from jiaoyu_fupin.store.frames import Query, query_int_frames

@@ -83,7 +83,7 @@ def notice_rows(conn: Connection, term: Term, scope: Scope, *, paid: bool = Fals
     NoRollError for a term whose roll is not in the ledger, as for the check: "nobody to post" would mislead;
     ScopeError for a school or township the ledger does not know; a ClerkError (refused, exit 1) when nobody is
     to be posted: an empty notice is not one."""
-    scope.validate(conn)
+    scope = scope.resolve(conn)
     require_roll(conn, term, purpose="notice")
     found = _notice_rows(conn, term, scope, paid)
     if not found:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 from sqlalchemy import Connection, text
 
-from jiaoyu_fupin.core.names import close_names
+from jiaoyu_fupin.core.names import resolve_school, resolve_township
 from jiaoyu_fupin.core.problems import ClerkError
 
 
@@ -33,19 +33,19 @@ class Scope:
         """Students studying outside the county belong to no county school: only county and township scopes list them."""
         return self.school is None
 
-    def validate(self, conn: Connection) -> None:
-        """ScopeError (misuse) for a school or township the ledger does not know, naming the closest ones, and for
-        both given at once. Every check given a scope calls this first: an unknown school is not an empty report."""
+    def resolve(self, conn: Connection) -> Scope:
+        """The scope with the ledger's own spelling of its school or township (城关 第一小学 → 城关第一小学);
+        ScopeError, with the closest names, for one the ledger does not know: an empty report would read as
+        "no problems there". Both a school and a township is a misuse too."""
         if self.school and self.township:
             raise ScopeError("--school 和 --township 只能用一个")
         if self.school:
             names = [r[0] for r in conn.execute(text("SELECT name FROM schools"))]
-            if self.school not in names:
-                raise ScopeError(_unknown("学校", self.school, names), "学校名称须与学校名单中的写法完全一致")
+            return replace(self, school=resolve_school(self.school, names, ScopeError))
         if self.township:
             names = [r[0] for r in conn.execute(text("SELECT DISTINCT township FROM schools WHERE township IS NOT NULL"))]
-            if self.township not in names:
-                raise ScopeError(_unknown("乡镇", self.township, names), "乡镇名称须与学校名单中的写法完全一致")
+            return replace(self, township=resolve_township(self.township, names, ScopeError))
+        return self
 
     def school_ids(self, conn: Connection) -> set[int]:
         if self.school:
@@ -69,10 +69,3 @@ class Scope:
         own = payments["school_id"].isin(ids) | ((payments["school_id"] < 0) & payments["school_name"].isin(names))
         return [payments[own], *(frame[frame["school_id"].isin(ids)] for frame in frames)]
 
-
-
-
-def _unknown(what: str, given: str, names: list[str]) -> str:
-    close = close_names(given, names)
-    hint = f"；相近的有：{'、'.join(close)}" if close else ""
-    return f"台账中没有{what}“{given}”{hint}"

@@ -9,7 +9,7 @@ import pandas as pd
 from sqlalchemy import Connection, select
 
 from jiaoyu_fupin.core.names import text_key
-from jiaoyu_fupin.core.policy import CATEGORIES
+from jiaoyu_fupin.core.poverty import CATEGORIES
 from jiaoyu_fupin.core.terms import Term
 from jiaoyu_fupin.store.models import Program, School, Standard
 

@@ -13,8 +13,9 @@ import pandas as pd
 from sqlalchemy import Connection, insert, select, update
 
 from jiaoyu_fupin.checks.tasks import checks
-from jiaoyu_fupin.core.names import text_key
+from jiaoyu_fupin.core.names import resolve_school, text_key
 from jiaoyu_fupin.core.problems import ClerkError
+from jiaoyu_fupin.core.tasks import CHECKS
 from jiaoyu_fupin.store.models import School, Task, TaskEvent
 
 DONE, OPEN, OVERDUE = "已完成", "未完成", "逾期"
@@ -71,14 +72,8 @@ def schools(conn: Connection) -> dict[int, str]:
 
 def school_id(conn: Connection, name: str) -> int:
     known = schools(conn)
-    hit = [i for i, n in known.items() if text_key(n) == text_key(name)]
-    if not hit:
-        from jiaoyu_fupin.core.names import close_names
-
-        close = close_names(name, list(known.values()))
-        raise TaskError(f"学校“{name}”不在台账的学校名单中" + (f"；相近的有：{'、'.join(close)}" if close else ""),
-                        "请写学校名单中的全称")
-    return hit[0]
+    found = resolve_school(name, known.values(), TaskError)
+    return next(i for i, n in known.items() if n == found)
 
 
 def board(conn: Connection, as_of: date, *, school: str | None = None, scope: str | None = None) -> list[Row]:
@@ -206,8 +201,8 @@ def tie(conn: Connection, number: int, check: str | None) -> None:
     """Tie a task to a ledger check (or untie it with None, or "none" as typed on the command line)."""
     _task(conn, number)
     check = None if check == "none" else check
-    if check is not None and check not in checks.CHECKS:
-        raise TaskError(f"没有名为“{check}”的核对", "可选：" + "、".join(f"{c.name}（{c.title}）" for c in checks.CHECKS.values())
+    if check is not None and check not in CHECKS:
+        raise TaskError(f"没有名为“{check}”的核对", "可选：" + "、".join(f"{c.name}（{c.title}）" for c in CHECKS.values())
                         + "；none 表示解除")
     conn.execute(update(Task.__table__).where(Task.id == number).values(check_name=check))
 

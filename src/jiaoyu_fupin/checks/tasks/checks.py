@@ -1,8 +1,8 @@
-"""Ledger checks a task can be tied to: it is struck off only when the ledger agrees.
+"""The runners of the ledger checks a task can be tied to: it is struck off only when the ledger agrees.
 
 "实现建档立卡贫困家庭学生资助全覆盖无遗漏" stays open while `fupin subsidy check` finds payments missing;
 "所有建档立卡贫困家庭学生都有帮扶责任人" while `fupin pair check` finds students without a helper. A new task gets the
-check its words call for; `fupin task tie` changes that.
+check its words call for (core/tasks.py); `fupin task tie` changes that.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from datetime import date
 from sqlalchemy import Connection
 
 from jiaoyu_fupin.checks.subsidy.coverage import NoRollError
-from jiaoyu_fupin.core.names import text_key
+from jiaoyu_fupin.core.tasks import CHECKS
 from jiaoyu_fupin.core.terms import Term
 
 
@@ -22,14 +22,6 @@ from jiaoyu_fupin.core.terms import Term
 class Verdict:
     agrees: bool  # the ledger shows the task's goal met
     detail: str  # what the check found, in the clerk's words
-
-
-@dataclass(frozen=True)
-class Check:
-    name: str
-    title: str
-    words: tuple[str, ...]  # a task whose text has one of these gets the check when imported
-    run: Callable[[Connection, Term, date, str | None], Verdict]
 
 
 def _subsidy(conn: Connection, term: Term, on: date, school: str | None) -> Verdict:
@@ -59,23 +51,14 @@ def _pairing(conn: Connection, term: Term, on: date, school: str | None) -> Verd
     return Verdict(True, f"{term}{where}建档立卡学生 {poor} 人都有帮扶责任人")
 
 
-CHECKS = {
-    "subsidy": Check("subsidy", "资助应助尽助（资助核对无漏发）", ("资助全覆盖", "应助尽助", "全覆盖无遗漏"), _subsidy),
-    "pairing": Check("pairing", "一生一责任人（结对检查无未结对）", ("都有帮扶责任人", "一生一责任人", "每个贫困家庭学生有帮扶责任人"),
-                     _pairing),
-}
-
-
-def check_for(content: str) -> str | None:
-    """The check a task's words call for, if any."""
-    key = text_key(content)
-    return next((c.name for c in CHECKS.values() if any(text_key(w) in key for w in c.words)), None)
+# The runner of each check named in core.tasks.CHECKS.
+RUNS: dict[str, Callable[[Connection, Term, date, str | None], Verdict]] = {"subsidy": _subsidy, "pairing": _pairing}
 
 
 def verdict(conn: Connection, name: str, on: date, school: str | None = None) -> Verdict:
     """What the ledger says on a date (the term that date falls in)."""
     term = Term.of_date(on)
     try:
-        return CHECKS[name].run(conn, term, on, school)
+        return RUNS[name](conn, term, on, school)
     except NoRollError:
         return Verdict(False, f"台账中没有 {term} 的学籍，无法核对（{CHECKS[name].title}）")

@@ -12,8 +12,8 @@ from openpyxl.formatting.rule import DataBarRule
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from jiaoyu_fupin.checks.tasks.board import DONE, OVERDUE, Row, tally
-from jiaoyu_fupin.checks.tasks.checks import CHECKS
 from jiaoyu_fupin.core.problems import ClerkError
+from jiaoyu_fupin.core.tasks import CHECKS
 from jiaoyu_fupin.xlsx.sheets import save_workbook, write_table
 
 RED = PatternFill("solid", fgColor="FFC7CE")

@@ -3,6 +3,7 @@
 from jiaoyu_fupin.store.models.audit import AuditRecord
 from jiaoyu_fupin.store.models.batch import Batch
 from jiaoyu_fupin.store.models.collab import CollabPlan, CollabRecord, CollabTarget
+from jiaoyu_fupin.store.models.data_step import DataStep
 from jiaoyu_fupin.store.models.dropout import DropoutCase, DropoutEvent, DropoutVisit
 from jiaoyu_fupin.store.models.history import RowVersion
 from jiaoyu_fupin.store.models.pairing import HelpActivity, Helper, Oversight, Pairing
@@ -20,6 +21,7 @@ __all__ = [
     "CollabPlan",
     "CollabRecord",
     "CollabTarget",
+    "DataStep",
     "DropoutCase",
     "DropoutEvent",
     "DropoutVisit",

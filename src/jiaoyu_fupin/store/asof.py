@@ -1,4 +1,4 @@
-"""Reports as of a past time (--as-of): the ledger as it stood then, rebuilt in a temporary copy.
+"""The ledger as it stood at a past time, for reports --as-of: rebuilt in a temporary copy from the row versions.
 
 `snapshot(ledger, as_of)` copies the ledger into a temporary SQLite file (a county's file with SQLite's backup API, a
 server's ledger through one read-only REPEATABLE READ transaction: either way one consistent read, so an import
