@@ -35,7 +35,7 @@ def test_letters_are_refused_when_there_is_nothing_to_write(cli, schools):
     ledger = Ledger(cli.db)
     try:
         with ledger.engine.connect() as conn:
-            with pytest.raises(ScopeError, match="台账中没有学校“城关小学”；相近的有：城关第一小学"):
+            with pytest.raises(ScopeError, match="学校“城关小学”不在台账的学校名单中；相近的有：城关第一小学"):
                 letters_to_write(conn, Term(2019, 1), date(2019, 11, 30), "城关小学")
             with pytest.raises(ClerkError) as refused:
                 letters_to_write(conn, Term(2019, 1), date(2019, 11, 30), "城关中学")

@@ -9,6 +9,7 @@ from conftest import ROLL_HEADER, roll_rows, write_xlsx
 from jiaoyu_fupin.checks.subsidy.coverage import NoRollError, check, require_roll
 from jiaoyu_fupin.checks.subsidy.notice import notice_rows, require_posting_days
 from jiaoyu_fupin.checks.subsidy.scope import Scope, ScopeError
+from jiaoyu_fupin.core.names import NAME_HINT
 from jiaoyu_fupin.core.problems import ClerkError
 from jiaoyu_fupin.core.terms import Term
 from jiaoyu_fupin.store.ledger import Ledger
@@ -29,8 +30,8 @@ def conn(cli, schools, tmp_path):
 def test_check_of_an_unknown_school_names_the_close_ones(conn):
     with pytest.raises(ScopeError) as refused:
         check(conn, AUTUMN, Scope(school="城关中"))
-    assert refused.value.message.startswith("台账中没有学校“城关中”；相近的有：城关中学、")
-    assert refused.value.hint == "学校名称须与学校名单中的写法完全一致" and refused.value.misuse
+    assert refused.value.message.startswith("学校“城关中”不在台账的学校名单中；相近的有：城关中学、")
+    assert refused.value.hint == NAME_HINT and refused.value.misuse
 
 
 def test_check_of_an_unknown_township_and_of_both_at_once(conn):
@@ -38,12 +39,12 @@ def test_check_of_an_unknown_township_and_of_both_at_once(conn):
         check(conn, AUTUMN, Scope(township="城关"))
     with pytest.raises(ScopeError, match="--school 和 --township 只能用一个"):
         check(conn, AUTUMN, Scope(school="城关中学", township="城关镇"))
-    with pytest.raises(ScopeError, match="台账中没有学校“不存在的学校”$"):  # nothing close: no suggestion
+    with pytest.raises(ScopeError, match="学校“不存在的学校”不在台账的学校名单中$"):  # nothing close: no suggestion
         notice_rows(conn, AUTUMN, Scope(school="不存在的学校"))
 
 
-def test_a_known_school_is_checked(conn):
-    report = check(conn, AUTUMN, Scope(school="城关中学"))
+def test_a_known_school_is_checked_as_the_ledger_spells_it(conn):
+    report = check(conn, AUTUMN, Scope(school="城关 中学"))
     assert report.scope.label == "城关中学" and report.entitled_students == 0
 
 
