@@ -24,7 +24,7 @@ demo: $(STAMP)
 	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin import $(DEMO)/sample/更正/国家资助系统_免学费_2019秋_更正.xlsx --replaces 国家资助系统_免学费_2019秋.xlsx
 	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin status
 	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin batches
-	@# Checks exit 1 when they find problems, as they do on the sample (planted on purpose); 2 or a crash stops demo.
+	@# Checks exit 1 when they find problems, as they do on the sample (planted on purpose); 2 (misuse) or 3 (a crash) stops demo.
 	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin subsidy check --term 2019秋 --out $(DEMO)/资助核对_2019秋.xlsx || test $$? -eq 1
 	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin subsidy notice --term 2019秋 --out $(DEMO)/资助公示_2019秋.xlsx
 	FUPIN_DB=$(DEMO)/fupin.db $(BIN)/fupin pair check --term 2019秋 --out $(DEMO)/结对帮扶检查_2019秋.xlsx || test $$? -eq 1

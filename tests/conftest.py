@@ -20,6 +20,8 @@ def _isolated(tmp_path, monkeypatch):
     # Never touch a real ledger: the default fupin.db and $FUPIN_DB point into the test's own folder.
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("FUPIN_DB", raising=False)
+    # A crash's log (cli/crash.py) goes to $XDG_STATE_HOME/fupin: the test's folder, not the home directory.
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
 
 
 @pytest.fixture(scope="session", autouse=True)

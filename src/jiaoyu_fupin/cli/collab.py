@@ -11,7 +11,7 @@ import typer
 from rich.text import Text
 
 from jiaoyu_fupin.cli import common
-from jiaoyu_fupin.cli.common import EXIT_MISUSE, fail, out
+from jiaoyu_fupin.cli.common import out
 
 app = typer.Typer(
     help="东西部扶贫协作和省内协作：计划（跟岗培训、专家培训）、年度目标与实际开展情况的对照。\n\n"
@@ -29,17 +29,14 @@ def progress_command(
     out_path: Annotated[Path | None, typer.Option("--out", help="另存为 Excel 工作簿（.xlsx），可直接打印")] = None,
 ) -> None:
     """计划对照实际：按计划项目、按类型、按责任股室、按月份；列出逾期未开展的计划项目和各项年度目标的完成情况。"""
-    from jiaoyu_fupin.checks.collab.progress import CollabError, progress
+    from jiaoyu_fupin.checks.collab.progress import progress
     from jiaoyu_fupin.checks.collab.workbook import write_progress
 
     common.xlsx_arg(out_path, "扶贫协作_2019.xlsx")
     day = common.day_arg(as_of, "日期") or date.today()
     ledger = common.open_ledger(ctx)
-    try:
-        with ledger.engine.connect() as conn:
-            result = progress(conn, year, day)
-    except CollabError as exc:
-        fail(exc.message, EXIT_MISUSE, exc.hint)
+    with ledger.engine.connect() as conn:
+        result = progress(conn, year, day)
     if out_path is not None:
         common.write_file(out_path, lambda: write_progress(out_path, result))
     if as_json:

@@ -11,6 +11,7 @@ from typing import NoReturn
 import typer
 from rich.console import Console
 from rich.text import Text
+from typer._click.exceptions import ClickException
 
 # Results go to stdout; messages and errors to stderr so cron mails and pipes stay clean.
 # Off a terminal (cron, pipes, log files) rich would squeeze tables into 80 columns; give them room instead.
@@ -20,7 +21,8 @@ _WIDTH = None if sys.stdout.isatty() else int(os.environ.get("COLUMNS", "160"))
 out = Console(highlight=False, soft_wrap=True, width=_WIDTH, markup=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True, width=_WIDTH, markup=False)
 
-EXIT_OK, EXIT_FINDINGS, EXIT_MISUSE = 0, 1, 2
+# 3 keeps a crash (a bug) apart from findings for cron and scripts; README's table of exit codes says the same.
+EXIT_OK, EXIT_FINDINGS, EXIT_MISUSE, EXIT_CRASH = 0, 1, 2, 3
 
 
 def print_table(table) -> None:
@@ -56,70 +58,52 @@ def interactive() -> bool:
 
 
 def open_ledger(ctx: typer.Context, *, migrate: bool = True, create: bool = False):
-    """The ledger --db / FUPIN_DB / ./fupin.db names. Only `create` (init, import) may bring a new SQLite file into
-    being: anywhere else a mistyped path would open an empty ledger and send the clerk off to re-import."""
-    from jiaoyu_fupin.core.policy import PolicyError
+    """The ledger --db / FUPIN_DB / ./fupin.db names (store.ledger.open_ledger: only `create`, for init and import,
+    may make a new file); a ledger from a newer fupin is refused to init and import, and read by the rest with a
+    warning; the --policy file, when given, is installed."""
     from jiaoyu_fupin.store import ledger as ledgers
-    from jiaoyu_fupin.store.ledger import Ledger, LedgerError
 
-    target = ctx.obj.get("db") if ctx.obj else None
-    if not create:
-        _refuse_missing_file(target)
-    try:
-        ledger = Ledger(target, migrate=migrate)
-        if ledger.newer:
-            if create:  # init and import write: refused before any work
-                ledger.refuse_if_newer()
-            err.print(f"注意：{ledgers.NewerLedgerError(ledger.display_name, ledger.unknown_steps)}。"
-                      "本版本只能读取它，结果可能不完整；需要写入台账的命令都会被拒绝。")
-        if migrate:
-            _use_policy(ledger, ctx.obj.get("policy") if ctx.obj else None)
-        return ledger
-    except (LedgerError, PolicyError) as exc:
-        fail(str(exc), EXIT_MISUSE)
-    except ImportError as exc:  # a database URL whose Python driver is not installed (postgresql:// without psycopg)
-        fail(f"无法打开台账数据库：没有安装该数据库的 Python 驱动 {exc.name or exc}", EXIT_MISUSE,
-             "请安装该驱动，或用 SQLite 台账文件（--db 写文件路径）")
-    except Exception as exc:  # a database that cannot be opened is the user's to fix, not a traceback
-        from sqlalchemy.exc import SQLAlchemyError
-
-        if isinstance(exc, SQLAlchemyError):
-            message, hint = ledgers.describe_database_error(exc)
-            fail(f"无法打开台账数据库 {ledgers.resolve_target(target)}：{message}", EXIT_MISUSE,
-                 hint + "；并检查 --db 或 FUPIN_DB 指向的文件或地址是否正确")
-        raise
+    ledger = ledgers.open_ledger(ctx.obj.get("db") if ctx.obj else None, migrate=migrate, create=create)
+    if ledger.newer:
+        if create:  # init and import write: refused before any work
+            ledger.refuse_if_newer()
+        err.print(f"注意：{ledgers.NewerLedgerError(ledger.display_name, ledger.unknown_steps)}。"
+                  "本版本只能读取它，结果可能不完整；需要写入台账的命令都会被拒绝。")
+    if migrate:
+        _use_policy(ledger, ctx.obj.get("policy") if ctx.obj else None)
+    return ledger
 
 
 @contextmanager
 def clerk_errors() -> Iterator[None]:
-    """What the ledger or the disk refuses while a command runs, as a Chinese message and exit 2, never a traceback:
-    a ledger locked past the busy timeout, a full disk, a folder without permission, a ledger from a newer fupin.
-    The transaction has rolled back by the time the error gets here, so nothing is half-written."""
-    import errno
-    import sqlite3
+    """The one place a command's failure becomes what the clerk reads and the exit code a script tests.
 
-    from sqlalchemy.exc import DatabaseError, OperationalError
-
-    from jiaoyu_fupin.store.ledger import LedgerError, describe_database_error, os_reason
+    A ClerkError (the library refuses, with its hint): exit 2 for a misuse, 1 where the data refuses. What the ledger
+    or the disk refuses (a ledger locked past the busy timeout, a full disk, a folder without permission, a damaged
+    file) is one too, as store.ledger.refusal words it: exit 2. Anything else is a bug: one line of apology, the traceback in the owner's log,
+    exit 3, never taken for findings. The transaction has rolled back by the time an error gets here."""
+    from jiaoyu_fupin.core.problems import ClerkError
 
     try:
         yield
-    except LedgerError as exc:
-        fail(str(exc), EXIT_MISUSE)
-    except (OperationalError, sqlite3.OperationalError) as exc:
-        message, hint = describe_database_error(exc)
-        fail(message, EXIT_MISUSE, hint)
-    except (DatabaseError, sqlite3.DatabaseError) as exc:
-        # Only a damaged file; any other database error (a broken constraint) is a bug and must show as one.
-        if type(getattr(exc, "orig", exc)) is not sqlite3.DatabaseError:
-            raise
-        message, hint = describe_database_error(exc)
-        fail(message, EXIT_MISUSE, hint)
-    except OSError as exc:
-        if exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM, errno.EROFS):
-            raise
-        where = f"“{exc.filename}”" if exc.filename else "文件"
-        fail(f"无法写入{where}：{os_reason(exc)}；台账没有改动", EXIT_MISUSE, "请清理磁盘空间或检查写入权限后重试")
+    except ClerkError as exc:
+        _refuse(exc)
+    except (typer.Exit, typer.Abort, ClickException):  # exits and misuse already decided by the command or by Typer
+        raise
+    except Exception as exc:  # noqa: BLE001 (sorted: the ledger's and the disk's refusals, else a crash)
+        from jiaoyu_fupin.store.ledger import refusal
+
+        refused = refusal(exc)
+        if refused is not None:
+            _refuse(refused)
+        from jiaoyu_fupin.cli import crash
+
+        err.print(styled(("错误：", "bold red"), crash.apology(crash.write_log(exc, sys.argv[1:]))))
+        raise typer.Exit(EXIT_CRASH) from None
+
+
+def _refuse(exc) -> NoReturn:
+    fail(exc.message, EXIT_MISUSE if exc.misuse else EXIT_FINDINGS, exc.hint or None)
 
 
 def command_line(ctx: typer.Context) -> str:
@@ -151,37 +135,14 @@ def record_export(ctx: typer.Context, ledger, people: int, output=None) -> None:
         audit.record(ledger, command=command_line(ctx), output=output, people=people)
 
 
-def _refuse_missing_file(target) -> None:
-    from pathlib import Path
-
-    from sqlalchemy.engine import make_url
-
-    from jiaoyu_fupin.store.ledger import LedgerError, resolve_target, to_url
-
-    try:
-        url = make_url(to_url(resolve_target(target)))
-    except LedgerError as exc:
-        fail(str(exc), EXIT_MISUSE)
-    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
-        return
-    path = Path(url.database)
-    if not path.exists():
-        where = "台账所在的文件夹不存在" if not path.parent.exists() else "没有这个文件"
-        fail(f"台账文件“{path}”不存在（{where}）", EXIT_MISUSE,
-             "请检查 --db 或环境变量 FUPIN_DB 是否写对；新建台账请先运行 fupin init")
-
-
 def active_policy(ctx: typer.Context):
     """The policy file --policy / FUPIN_POLICY names, or None for the default one."""
     path = ctx.obj.get("policy") if ctx.obj else None
     if not path:
         return None
-    from jiaoyu_fupin.core.policy import PolicyError, load_policy
+    from jiaoyu_fupin.core.policy import load_policy
 
-    try:
-        return load_policy(path)
-    except PolicyError as exc:
-        fail(str(exc), EXIT_MISUSE)
+    return load_policy(path)
 
 
 def _use_policy(ledger, path: str | None) -> None:
@@ -206,61 +167,35 @@ def _use_policy(ledger, path: str | None) -> None:
 
 
 def term_arg(text: str | None):
-    """--term as clerks write it (2019秋, 2019年秋季学期 …); None stays None; a bad term is misuse (exit 2)."""
-    from jiaoyu_fupin.core.terms import Term, TermError
+    """--term as clerks write it (2019秋, 2019年秋季学期 …); None stays None; a bad term is misuse (TermError)."""
+    from jiaoyu_fupin.core.terms import Term
 
-    if text is None:
-        return None
-    try:
-        return Term.parse(text)
-    except TermError as exc:
-        fail(str(exc), EXIT_MISUSE)
+    return None if text is None else Term.parse(text)
 
 
 def day_arg(text: str | None, what: str = "日期"):
     """A date option (2019-11-05, 2019/11/5, 2019年11月5日, 20191105); None stays None; a bad date is misuse."""
-    if text is None:
-        return None
-    import pandas as pd
+    from jiaoyu_fupin.importers.values import parse_day
 
-    from jiaoyu_fupin.importers.values import parse_dates
-
-    parsed, bad = parse_dates(pd.Series([str(text).strip() or None], dtype=object))
-    if bool(bad.iloc[0]) or parsed.iloc[0] is None or pd.isna(parsed.iloc[0]):
-        fail(f"{what}“{text}”无法识别", EXIT_MISUSE, "请写成 2019-11-05 这样的日期")
-    return parsed.iloc[0]
+    return None if text is None else parse_day(text, what)
 
 
 def xlsx_arg(path, example: str) -> None:
-    """Workbooks we write are .xlsx, into a folder that exists; anything else is misuse before any work is done."""
-    if path is None:
-        return
-    if path.suffix.lower() != ".xlsx":
-        fail(f"输出文件“{path}”须以 .xlsx 结尾", EXIT_MISUSE, f"例如 --out {example}")
-    folder_arg(path.parent, f"输出文件“{path}”")
-    if path.is_dir():
-        # Found out only when saving, after the check had already printed (or a --json object gone out) as if all was well.
-        fail(f"输出文件“{path}”是一个已有的文件夹", EXIT_MISUSE, f"请写文件名，例如 --out {example}")
+    """Workbooks we write are .xlsx, into a folder that exists (core.files.require_xlsx)."""
+    from jiaoyu_fupin.core.files import require_xlsx
+
+    require_xlsx(path, example)
 
 
 def folder_arg(folder, what: str) -> None:
-    """Output goes into a folder that exists: a mistyped path used to be created silently, so the workbook landed
-    somewhere the clerk never looks (and a cron job kept filling it)."""
-    from pathlib import Path
+    """Output goes into a folder that exists (core.files.require_folder)."""
+    from jiaoyu_fupin.core.files import require_folder
 
-    folder = Path(folder)
-    if not folder.exists():
-        fail(f"{what}所在的文件夹“{folder}”不存在", EXIT_MISUSE, "请先建好该文件夹，或检查路径是否写对")
-    if not folder.is_dir():
-        fail(f"{what}所在的“{folder}”不是文件夹", EXIT_MISUSE, "请检查路径是否写对")
+    require_folder(folder, what)
 
 
 def write_file(path, write):
-    """Run `write()`; a file that cannot be written (a folder without permission, a workbook open in Excel) is the
-    clerk's to fix: exit 2 with the reason, and the atomic writers have left nothing half-written behind."""
-    try:
-        return write()
-    except OSError as exc:
-        from jiaoyu_fupin.store.ledger import os_reason
+    """Run `write()`; a file that cannot be written is refused with the reason (core.files.write_or_refuse)."""
+    from jiaoyu_fupin.core.files import write_or_refuse
 
-        fail(f"无法写入“{path}”：{os_reason(exc)}", EXIT_MISUSE, "请检查是否有写入权限、磁盘是否已满、文件是否正被 Excel 打开")
+    return write_or_refuse(path, write)

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from jiaoyu_fupin.cli import common
-from jiaoyu_fupin.cli.common import EXIT_MISUSE, fail, out
+from jiaoyu_fupin.cli.common import out
 
 config_app = typer.Typer(
     help="台账设置：填报单位、填报人、审核人、联系电话，印在月报、年终总结和指标工作簿末尾的落款栏。",
@@ -17,14 +17,9 @@ NameArg = Annotated[str, typer.Argument(help="设置项：unit（填报单位）
 
 
 def _run(ctx: typer.Context, fn):
-    from jiaoyu_fupin.store.settings import SettingError
-
     ledger = common.open_ledger(ctx)
-    try:
-        with ledger.transaction() as conn:
-            return fn(conn)
-    except SettingError as exc:
-        fail(exc.message, EXIT_MISUSE, exc.hint)
+    with ledger.transaction() as conn:
+        return fn(conn)
 
 
 @config_app.command("set")

@@ -9,17 +9,13 @@ from typing import Annotated
 import typer
 
 from jiaoyu_fupin.cli import common
-from jiaoyu_fupin.cli.common import EXIT_FINDINGS, EXIT_MISUSE, err, fail, out
+from jiaoyu_fupin.cli.common import EXIT_FINDINGS, err, out
 
 app = typer.Typer(
     help="台账的备份、检查和恢复（SQLite 台账文件；PostgreSQL 请用 pg_dump / pg_restore）。\n\n"
-         "退出码：verify 发现问题、restore 拒绝了备份文件为 1；用法错误为 2。",
+         "退出码：verify 发现问题、restore 拒绝了备份文件为 1；用法错误为 2；程序内部出错为 3。",
     no_args_is_help=True,
 )
-
-
-def _clerk(exc) -> None:
-    fail(exc.message, EXIT_MISUSE, exc.hint or None)
 
 
 @app.command("backup")
@@ -36,10 +32,7 @@ def backup_command(
 
     common.folder_arg(Path(target).parent, f"备份文件“{target}”")
     ledger = common.open_ledger(ctx)
-    try:
-        path = common.write_file(target, lambda: backup.backup(ledger, target, command=common.command_line(ctx)))
-    except backup.BackupError as exc:
-        _clerk(exc)
+    path = common.write_file(target, lambda: backup.backup(ledger, target, command=common.command_line(ctx)))
     out.print(f"已备份台账到 {path}（{path.stat().st_size / 1e6:.1f} MB，只有本人可读）")
 
 
@@ -61,10 +54,7 @@ def verify_command(
         result = integrity.verify(ledger.engine)
         name = ledger.display_name
     else:
-        try:
-            result = backup.verify_file(file)
-        except backup.BackupError as exc:
-            _clerk(exc)
+        result = backup.verify_file(file)
         name = str(file)
     if as_json:
         typer.echo(json.dumps({"ledger": name, "ok": result.ok, "schema_version": result.schema_version,
@@ -101,18 +91,15 @@ def restore_command(
     from jiaoyu_fupin.store import backup
     from jiaoyu_fupin.store.ledger import resolve_target, to_url
 
-    try:
-        url = to_url(resolve_target(ctx.obj.get("db") if ctx.obj else None))
-        common.folder_arg(backup.ledger_file(url).parent, "台账")
-        result = backup.verify_file(file)
-        if not result.ok:
-            out.print(f"备份文件 {file} 未通过检查，没有恢复，当前台账保持原样：")
-            for finding in result.findings:
-                out.print(f"- {finding}")
-            raise typer.Exit(EXIT_FINDINGS)
-        restored = backup.restore(url, file)
-    except backup.BackupError as exc:
-        _clerk(exc)
+    url = to_url(resolve_target(ctx.obj.get("db") if ctx.obj else None))
+    common.folder_arg(backup.ledger_file(url).parent, "台账")
+    result = backup.verify_file(file)
+    if not result.ok:
+        out.print(f"备份文件 {file} 未通过检查，没有恢复，当前台账保持原样：")
+        for finding in result.findings:
+            out.print(f"- {finding}")
+        raise typer.Exit(EXIT_FINDINGS)
+    restored = backup.restore(url, file)
     out.print(f"已用 {file} 恢复台账 {restored.path}（{result.batches} 个批次，结构版本 {result.schema_version}）。")
     if restored.kept_aside:
         out.print(f"恢复前的台账保留为 {restored.kept_aside}（只有本人可读）；确认无误后可自行删除。")

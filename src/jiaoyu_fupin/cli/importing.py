@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from jiaoyu_fupin.cli import common
-from jiaoyu_fupin.cli.common import EXIT_FINDINGS, EXIT_MISUSE, err, fail, out, styled
+from jiaoyu_fupin.cli.common import EXIT_FINDINGS, err, out, styled
 
 KIND_HELP = "文件类型（写中文名或代码）：schools 学校名单、roll 学籍名册、away 县外就读、registry 国扶办数据、payments 发放名册、helpers 帮扶责任人、pairings 结对关系、activities 结对帮扶记录（六个一）、oversight 包保责任、population 户籍适龄儿童、dropouts 辍学台账、population_counts 户籍人口分年龄汇总、school_stats 教育事业统计；不写则按表头自动识别"
 SHOWN_PROBLEMS = 20
@@ -37,32 +37,17 @@ def import_command(
     用 --kind 指定时同样检查。有任何错误则整批不写入（退出码 1），有出错的行时生成错误工作簿；同一文件重复导入
     不会产生重复数据；文件里没有的列不会改动台账里原有的内容。
     """
-    from jiaoyu_fupin.core.terms import Term, TermError
-    from jiaoyu_fupin.importers.columns import KINDS, kind_code
-    from jiaoyu_fupin.importers.engine import import_files
+    from jiaoyu_fupin.importers.columns import require_kind
+    from jiaoyu_fupin.importers.engine import import_files, require_one_file
 
-    if kind is not None:
-        if kind_code(kind) is None:
-            fail(f"不认识的文件类型“{kind}”", EXIT_MISUSE, "可选：" + "、".join(f"{k.title}（{k.name}）" for k in KINDS.values()))
-        kind = kind_code(kind)
-    if term is not None:
-        try:
-            term = str(Term.parse(term))
-        except TermError as exc:
-            fail(str(exc), EXIT_MISUSE)
-    if replaces is not None and len(files) != 1:
-        fail(f"--replaces 一次只能给一个文件，现在给了 {len(files)} 个", EXIT_MISUSE,
-             "请把更正后的文件单独导入：fupin import 更正文件.xlsx --replaces 批次编号")
+    kind = None if kind is None else require_kind(kind, "文件类型")
+    term = None if term is None else str(common.term_arg(term))
+    require_one_file(files, replaces)  # before the ledger is opened (and maybe created)
     moment = _dated(dated)
     ledger = common.open_ledger(ctx, create=True)
-    from jiaoyu_fupin.core.problems import ClerkError
-
-    try:
-        with _progress(len(files), quiet) as step:
-            result = import_files(ledger, files, kind=kind, sheet=sheet, term=term, dry_run=dry_run, dated=moment,
-                                  replaces=replaces, progress=step, policy=common.active_policy(ctx))
-    except ClerkError as exc:  # --dated before the ledger's data; the ledger busy with another import
-        fail(exc.message, EXIT_FINDINGS, exc.hint)
+    with _progress(len(files), quiet) as step:
+        result = import_files(ledger, files, kind=kind, sheet=sheet, term=term, dry_run=dry_run, dated=moment,
+                              replaces=replaces, progress=step, policy=common.active_policy(ctx))
     if result.ok:
         if not quiet:
             _report(result)
@@ -72,19 +57,9 @@ def import_command(
 
 
 def _dated(value: str | None):
-    from datetime import datetime
+    from jiaoyu_fupin.store.asof import parse_dated
 
-    from jiaoyu_fupin.store.asof import AsOfError, parse_dated
-
-    if value is None:
-        return None
-    try:
-        moment = parse_dated(value)
-    except AsOfError as exc:
-        fail(exc.message, EXIT_MISUSE, exc.hint)
-    if moment > datetime.now():
-        fail(f"数据日期 {moment:%Y-%m-%d %H:%M} 在现在之后", EXIT_MISUSE, "--dated 写文件中数据所反映的那一天，不能晚于今天")
-    return moment
+    return None if value is None else parse_dated(value)
 
 
 class _progress:
@@ -166,7 +141,7 @@ def _report_problems(ctx: typer.Context, ledger, result, errors: Path | None) ->
         write_error_workbook(path, sheets)
         err.print(f"错误工作簿：{path}（按其中的说明改正原文件后重新导入）")
     except OSError as exc:
-        from jiaoyu_fupin.store.ledger import os_reason
+        from jiaoyu_fupin.core.files import os_reason
 
         err.print(f"无法写入错误工作簿 {path}：{os_reason(exc)}。可用 --errors 指定别的位置。")
 
@@ -198,12 +173,10 @@ def template_command(
     out_path: Annotated[Path, typer.Option("--out", help="模板保存到哪里，如 学籍模板.xlsx")],
 ) -> None:
     """生成某类文件的空白导入模板（含填写说明、下拉选项，身份证号列为文本格式）。"""
-    from jiaoyu_fupin.importers.columns import KINDS, kind_code
+    from jiaoyu_fupin.importers.columns import KINDS, require_kind
     from jiaoyu_fupin.importers.template import write_template
 
-    if kind_code(kind) is None:
-        fail(f"不认识的模板类型“{kind}”", EXIT_MISUSE, "可选：" + "、".join(f"{k.title}（{k.name}）" for k in KINDS.values()))
-    kind = kind_code(kind)
+    kind = require_kind(kind, "模板类型")
     write_template(kind, out_path)
     out.print(f"已生成{KINDS[kind].title}模板：{out_path}")
 

@@ -16,11 +16,12 @@ _HELP = """fupin：县教育局的教育扶贫台账工具。
 核对建档立卡学生、资助是否应助尽助，并生成月报和年终总结。
 
 台账位置：--db 参数 > 环境变量 FUPIN_DB > 当前文件夹下的 fupin.db。
-退出码：0 正常；1 发现问题或数据被拒收；2 用法错误。"""
+退出码：0 正常；1 发现问题或数据被拒收；2 用法错误（选项写错、名称不在台账中、台账打不开）；
+3 程序内部出错（详细信息写入日志文件，屏幕上只有一行说明）。"""
 
 class _Group(TyperGroup):
-    """The root group: every command runs inside common.clerk_errors, the one place that turns what the ledger or
-    the disk refuses into a message and an exit code."""
+    """The root group: every command runs inside common.clerk_errors, the one place that turns a refusal (the
+    library's ClerkError, the ledger's or the disk's) into a message and an exit code, and a crash into exit 3."""
 
     def invoke(self, ctx):
         with common.clerk_errors():
@@ -33,7 +34,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode="rich",
-    # Tracebacks must never print local variables: they would hold children's ID numbers.
+    # No traceback on screen, and never local variables (they would hold children's ID numbers): a crash is
+    # reported by common.clerk_errors in one line, the traceback going to the owner's log (cli/crash.py).
+    pretty_exceptions_enable=False,
     pretty_exceptions_show_locals=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from jiaoyu_fupin.cli import common
-from jiaoyu_fupin.cli.common import EXIT_FINDINGS, EXIT_MISUSE, err, fail, out
+from jiaoyu_fupin.cli.common import EXIT_FINDINGS, err, out
 
 pair_app = typer.Typer(
     help="结对帮扶（一生一责任人、六个一、包保）：检查一个学期、为未结对学生推荐责任人、生成学校的结对帮扶手册。",
@@ -21,16 +21,6 @@ TermOption = Annotated[str | None, typer.Option("--term", help="学期，如 201
 AsOfOption = Annotated[str | None, typer.Option(
     "--as-of", help="截至日期，如 2020-01-31（默认今天）：过了应完成日期仍无记录的六个一算逾期，当前结对也以此日为准")]
 MaxOption = Annotated[int, typer.Option("--max-per-helper", help="每名责任人最多结对几名学生")]
-
-
-def _run(fn):
-    """Library refusals (unknown school, no roll for the term) are the user's to fix: exit 2 with the hint."""
-    from jiaoyu_fupin.checks.pairing.data import PairingError
-
-    try:
-        return fn()
-    except PairingError as exc:
-        fail(exc.message, EXIT_MISUSE, exc.hint or None)
 
 
 @pair_app.command("check")
@@ -46,14 +36,14 @@ def check_command(
 ) -> None:
     """检查一个学期的结对帮扶：未结对的建档立卡学生、已不在学生所在学校的责任人、超过结对上限的责任人、逾期未做的六个一、包保缺口。
 
-    没有问题时输出一行并返回 0；发现问题返回 1；用法错误返回 2。屏幕上的身份证号打码显示。
+    没有问题时输出一行并返回 0；发现问题返回 1；用法错误返回 2；程序内部出错返回 3。屏幕上的身份证号打码显示。
     """
     from jiaoyu_fupin.checks.pairing.check import check
 
     parsed, day = common.term_arg(term), common.day_arg(as_of, "截至日期")
     common.xlsx_arg(out_path, "结对帮扶检查_2019秋.xlsx")
     ledger = common.open_ledger(ctx)
-    result = _run(lambda: check(ledger, parsed, as_of=day, school=school, max_per_helper=max_per_helper))
+    result = check(ledger, parsed, as_of=day, school=school, max_per_helper=max_per_helper)
     if as_json or out_path is not None:
         from jiaoyu_fupin.store.audit import people_in
 
@@ -185,7 +175,7 @@ def assign_command(
 
     parsed, day = common.term_arg(term), common.day_arg(as_of, "截至日期")
     ledger = common.open_ledger(ctx)
-    result = _run(lambda: propose(ledger, school, term=parsed, as_of=day, max_per_helper=max_per_helper))
+    result = propose(ledger, school, term=parsed, as_of=day, max_per_helper=max_per_helper)
     if not result.proposals:
         out.print(f"{result.school}在 {result.term} 没有未结对的建档立卡学生。")
         return
@@ -224,7 +214,7 @@ def handbook_command(
     parsed, day = common.term_arg(term), common.day_arg(as_of, "截至日期")
     common.xlsx_arg(out_path, "结对帮扶手册_城关中学.xlsx")
     ledger = common.open_ledger(ctx)
-    book = _run(lambda: build(ledger, school, term=parsed, as_of=day))
+    book = build(ledger, school, term=parsed, as_of=day)
     common.write_file(out_path, lambda: write_handbook(out_path, book))
     students = sum(len(h.students) for h in book.helpers)
     out.print(f"已生成{book.school}结对帮扶手册（{book.term}）：{out_path}；责任人 {len(book.helpers)} 名，结对学生 {students} 名")
@@ -242,9 +232,8 @@ def letters_command(
     学校领导帮扶班级、教师帮扶学生（每校一份）。每份责任书一页，含工作要求和签字、盖章、日期栏。"""
     from datetime import date
 
-    from jiaoyu_fupin.checks.subsidy.scope import Scope, ScopeError
     from jiaoyu_fupin.core.terms import Term
-    from jiaoyu_fupin.reports.letters.chain import letters
+    from jiaoyu_fupin.reports.letters.chain import letters_to_write
     from jiaoyu_fupin.reports.letters.docx import write_letters
     from jiaoyu_fupin.reports.summary_basic import home_county
 
@@ -253,19 +242,9 @@ def letters_command(
     parsed = common.term_arg(term) or Term.of_date(day)
     ledger = common.open_ledger(ctx)
     with ledger.engine.connect() as conn:
-        if school:
-            try:
-                school = Scope(school=school).resolve(conn).school  # the ledger's spelling names the file
-            except ScopeError as exc:
-                fail(exc.message, EXIT_MISUSE, exc.hint)
-        found = letters(conn, parsed, day)
+        found, school = letters_to_write(conn, parsed, day, school)  # the ledger's spelling names the file
         county = home_county(conn) or ""
-    if not found:
-        fail("台账中没有包保责任和结对关系，写不出责任书", EXIT_MISUSE,
-             "请先用 fupin import 导入包保责任（oversight）和结对帮扶关系（pairings）")
     written = common.write_file(out_dir, lambda: write_letters(out_dir, found, county, school=school))
-    if not written:
-        fail(f"{school}在 {parsed} 没有学校领导包保班级或教师结对学生，没有责任书可写", EXIT_FINDINGS)
     counts = {layer: sum(1 for f in found if f.layer == layer and (school is None or f.school == school))
               for layer in ("leader", "office", "school_leader", "teacher")}
     out.print(f"已写出 {len(written)} 份责任书文件到 {out_dir}（{parsed}）：局领导联系乡镇 {counts['leader']} 份、"

@@ -10,7 +10,7 @@ import typer
 from rich.text import Text
 
 from jiaoyu_fupin.cli import common
-from jiaoyu_fupin.cli.common import EXIT_MISUSE, fail, out
+from jiaoyu_fupin.cli.common import out
 
 
 def rates_command(
@@ -25,18 +25,14 @@ def rates_command(
 
     每项给出分子、分母、计算公式、目标和是否达标；百分数四舍五入保留两位小数。只有巩固率按定义封顶 100%，封顶时注明。
     """
-    from jiaoyu_fupin.core.terms import MAX_YEAR, MIN_YEAR
-    from jiaoyu_fupin.rates import RatesError, compute_rates
+    from jiaoyu_fupin.core.terms import require_year
+    from jiaoyu_fupin.rates import compute_rates
 
-    if not MIN_YEAR <= year <= MAX_YEAR:
-        fail(f"年份 {year} 不在 {MIN_YEAR}–{MAX_YEAR} 之间", EXIT_MISUSE, "例：--year 2019")
+    require_year(year)
     common.xlsx_arg(out_path, f"四项指标_{year}.xlsx")
     ledger = common.open_ledger(ctx)
-    try:
-        with ledger.engine.connect() as conn:
-            report = compute_rates(conn, year, by=by, population=population)
-    except RatesError as exc:
-        fail(exc.message, EXIT_MISUSE, exc.hint)
+    with ledger.engine.connect() as conn:
+        report = compute_rates(conn, year, by=by, population=population)
     if out_path is not None:
         from jiaoyu_fupin.rates.workbook import write_rates
         from jiaoyu_fupin.store.settings import sign_off

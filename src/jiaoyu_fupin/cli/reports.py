@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from jiaoyu_fupin.cli import common
-from jiaoyu_fupin.cli.common import EXIT_FINDINGS, EXIT_MISUSE, err, fail, out
+from jiaoyu_fupin.cli.common import err, out
 
 report_app = typer.Typer(
     help="月报和年终总结：按截至时间的台账生成可打印的工作簿（可放进 crontab 定时运行）。",
@@ -35,41 +35,14 @@ def _details_folder(folder: Path | None) -> None:
 
 
 def _as_of(value: str | None, quiet: bool) -> datetime | None:
-    from jiaoyu_fupin.store.asof import AsOfError, parse_as_of
+    from jiaoyu_fupin.store.asof import parse_as_of
 
     if value is None:
         return None
-    try:
-        moment = parse_as_of(value)
-    except AsOfError as exc:
-        fail(exc.message, EXIT_MISUSE, exc.hint)
+    moment = parse_as_of(value)
     if moment > datetime.now() and not quiet:
         err.print(f"注意：截至时间 {moment:%Y-%m-%d %H:%M} 在现在之后，报表按现在的台账生成；此后再导入数据，重出的结果会不同")
     return moment
-
-
-def _refuse_early(as_of: datetime | None, start, what: str) -> None:
-    if as_of is not None and as_of.date() < start:
-        fail(f"截至时间 {as_of:%Y-%m-%d %H:%M} 早于{what}的第一天 {start:%Y-%m-%d}", EXIT_MISUSE,
-             "--as-of 写该报表实际出表的时间，如月报写当月 20 日")
-
-
-def _errors(exc: Exception) -> None:
-    """The library's refusals as exit codes: no roll for the period is a refusal (1), the rest misuse (2)."""
-    from jiaoyu_fupin.checks.pairing.data import PairingError
-    from jiaoyu_fupin.checks.subsidy.coverage import NoRollError
-    from jiaoyu_fupin.checks.subsidy.scope import ScopeError
-    from jiaoyu_fupin.rates import RatesError
-    from jiaoyu_fupin.store.asof import AsOfError
-
-    if isinstance(exc, NoRollError):
-        fail(f"截至时间的台账中没有 {exc.term} 的学籍名册，无法出表，什么也没有写", EXIT_FINDINGS,
-             f"请先导入 {exc.term} 的学籍（fupin import 学籍.xlsx），或检查 --as-of 是否早于学籍导入的时间")
-    if isinstance(exc, AsOfError | PairingError | RatesError):
-        fail(exc.message, EXIT_MISUSE, exc.hint or None)
-    if isinstance(exc, ScopeError):
-        fail(exc.message, EXIT_MISUSE, exc.hint)
-    raise exc
 
 
 def _saved(path: Path, quiet: bool) -> None:
@@ -89,33 +62,24 @@ def monthly_command(
 ) -> None:
     """月报：全县和各乡镇（或一所学校）的建档立卡在籍人数及比上月增减、本月资助发放、资助核对问题、辍学案件、结对帮扶和六个一。
 
-    退出码：0 已写出；1 截至时间的台账中没有该月所属学期的学籍，未写出；2 用法错误。
+    退出码：0 已写出；1 截至时间的台账中没有该月所属学期的学籍，未写出；2 用法错误；3 程序内部出错。
     """
-    from jiaoyu_fupin.reports.period import Month, PeriodError
+    from jiaoyu_fupin.reports.period import Month
+    from jiaoyu_fupin.store.asof import refuse_before
 
-    try:
-        chosen = Month.parse(month)
-    except PeriodError as exc:
-        fail(exc.message, EXIT_MISUSE, exc.hint)
+    chosen = Month.parse(month)
     cut = _as_of(as_of, quiet)
-    _refuse_early(cut, chosen.first_day, "该月")
-    if out_dir.exists() and not out_dir.is_dir():
-        fail(f"--out 应是文件夹，“{out_dir}”是一个文件", EXIT_MISUSE, "月报的文件名自动取为 月报_年-月.xlsx")
-    if not out_dir.exists():
-        # --out 月报.xlsx used to become a folder named 月报.xlsx with the workbook inside it.
-        hint = "--out 写文件夹，月报的文件名自动取为 月报_年-月.xlsx" if out_dir.suffix else "请先建好该文件夹，或检查路径是否写对"
-        fail(f"--out 的文件夹“{out_dir}”不存在", EXIT_MISUSE, hint)
+    refuse_before(cut, chosen.first_day, "该月")
+    from jiaoyu_fupin.reports.monthly_sheets import file_name, require_out_folder, write_monthly
+
+    require_out_folder(out_dir)
     _details_folder(details)
     ledger = common.open_ledger(ctx)
     from jiaoyu_fupin.reports import details_monthly
     from jiaoyu_fupin.reports.monthly import build_monthly
-    from jiaoyu_fupin.reports.monthly_sheets import file_name, write_monthly
     from jiaoyu_fupin.store.settings import sign_off
 
-    try:
-        report = build_monthly(ledger, chosen, as_of=cut, school=school, details=details is not None)
-    except Exception as exc:  # noqa: BLE001 (sorted into exit codes; anything else is re-raised)
-        _errors(exc)
+    report = build_monthly(ledger, chosen, as_of=cut, school=school, details=details is not None)
     path = out_dir / file_name(report)
     signed = sign_off(ledger)
     common.write_file(path, lambda: write_monthly(report, path, sign_off=signed))
@@ -154,28 +118,23 @@ def summary_command(
 ) -> None:
     """年终总结的附表：基本情况、资助、控辍保学、结对帮扶、扶贫协作，含图表；可同时写出总结正文初稿。
 
-    退出码：0 已写出；1 截至时间的台账中没有该年秋季学期的学籍，未写出；2 用法错误。
+    退出码：0 已写出；1 截至时间的台账中没有该年秋季学期的学籍，未写出；2 用法错误；3 程序内部出错。
     """
     from datetime import date
 
-    from jiaoyu_fupin.core.terms import MAX_YEAR, MIN_YEAR
+    from jiaoyu_fupin.core.terms import require_year
+    from jiaoyu_fupin.store.asof import refuse_before
 
-    if not MIN_YEAR <= year <= MAX_YEAR:
-        fail(f"年份 {year} 不在 {MIN_YEAR}–{MAX_YEAR} 之间", EXIT_MISUSE, "例：--year 2019")
+    require_year(year)
     path = out_path or Path(f"总结_{year}.xlsx")
     common.xlsx_arg(path, f"总结_{year}.xlsx")
-    from jiaoyu_fupin.reports.narrative import FORMATS
-
-    if narrative is not None and narrative.suffix.lower() not in FORMATS:
-        fail(f"正文初稿“{narrative}”须以 .docx（Word 文档）或 .md（Markdown）结尾", EXIT_MISUSE,
-             f"例如 --narrative 总结_{year}.docx")
     if narrative is not None:
-        common.folder_arg(narrative.parent, f"正文初稿“{narrative}”")
-        if narrative.is_dir():  # found only after the workbook was written, it left one of the pair behind
-            fail(f"正文初稿“{narrative}”是一个已有的文件夹", EXIT_MISUSE, f"请写文件名，例如 --narrative 总结_{year}.md")
+        from jiaoyu_fupin.reports.narrative import require_narrative_path
+
+        require_narrative_path(narrative, year)
     _details_folder(details)
     cut = _as_of(as_of, quiet)
-    _refuse_early(cut, date(year, 1, 1), "该年")
+    refuse_before(cut, date(year, 1, 1), "该年")
     ledger = common.open_ledger(ctx)
     from jiaoyu_fupin.reports import details_summary
     from jiaoyu_fupin.reports.narrative import write_narrative
@@ -183,10 +142,7 @@ def summary_command(
     from jiaoyu_fupin.reports.summary_sheets import write_summary
     from jiaoyu_fupin.store.settings import sign_off
 
-    try:
-        summary = build_summary(ledger, year, as_of=cut, details=details is not None)
-    except Exception as exc:  # noqa: BLE001 (sorted into exit codes; anything else is re-raised)
-        _errors(exc)
+    summary = build_summary(ledger, year, as_of=cut, details=details is not None)
     signed = sign_off(ledger)
     common.write_file(path, lambda: write_summary(summary, path, sign_off=signed))
     if narrative is not None:

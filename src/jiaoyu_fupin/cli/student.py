@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from jiaoyu_fupin.cli import common
-from jiaoyu_fupin.cli.common import EXIT_FINDINGS, EXIT_MISUSE, out
+from jiaoyu_fupin.cli.common import EXIT_FINDINGS, out
 
 app = typer.Typer(help="查学生：按身份证号看一名学生的全部记录，或按姓名查找学生。", no_args_is_help=True)
 
@@ -27,15 +27,11 @@ def show_command(
     """
     import json
 
-    from jiaoyu_fupin.core.problems import ClerkError
     from jiaoyu_fupin.reports.story import story
 
     ledger = common.open_ledger(ctx)
-    try:
-        with ledger.engine.connect() as conn:
-            found = story(conn, key)
-    except ClerkError as exc:
-        common.fail(exc.message, EXIT_FINDINGS, exc.hint)
+    with ledger.engine.connect() as conn:
+        found = story(conn, key)
     if full:  # the full ID number leaves the ledger: recorded before it is shown
         common.record_export(ctx, ledger, 1)
     if as_json:
@@ -67,15 +63,11 @@ def find_command(
     """按姓名查找学生：列出同名学生的遮盖身份证号、最近学期的学校和年级，以及来自哪个文件哪一行。"""
     import json
 
-    from jiaoyu_fupin.core.problems import ClerkError
     from jiaoyu_fupin.reports.story import find
 
     ledger = common.open_ledger(ctx)
-    try:
-        with ledger.engine.connect() as conn:
-            found = find(conn, name, school)
-    except ClerkError as exc:
-        common.fail(exc.message, EXIT_MISUSE, exc.hint)
+    with ledger.engine.connect() as conn:
+        found = find(conn, name, school)
     if as_json:
         typer.echo(json.dumps([m.as_json() for m in found], ensure_ascii=False))
         return

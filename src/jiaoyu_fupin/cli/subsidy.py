@@ -11,7 +11,7 @@ import typer
 from rich.text import Text
 
 from jiaoyu_fupin.cli import common
-from jiaoyu_fupin.cli.common import EXIT_FINDINGS, EXIT_MISUSE, err, fail, out, styled
+from jiaoyu_fupin.cli.common import EXIT_FINDINGS, err, out, styled
 
 subsidy_app = typer.Typer(
     help="学生资助：查看资助标准，逐人核对一个学期的发放（应助尽助、不落一人），生成公示名单。",
@@ -22,18 +22,6 @@ SHOWN = 20  # findings of each kind printed on screen; the workbook and --json c
 TermOption = Annotated[str, typer.Option("--term", help="学期，如 2019秋、2019年秋季学期、2019-2020学年第一学期")]
 SchoolOption = Annotated[str | None, typer.Option("--school", help="只看这所学校（学校名单中的名称，空格、全角半角不计）")]
 TownshipOption = Annotated[str | None, typer.Option("--township", help="只看这个乡镇的学校")]
-
-
-def _scope(conn, school: str | None, township: str | None):
-    """The scope as the ledger spells it; an unknown school or township is misuse (the library's message)."""
-    from jiaoyu_fupin.checks.subsidy.scope import Scope, ScopeError
-
-    if school and township:
-        fail("--school 和 --township 只能用一个", EXIT_MISUSE)
-    try:
-        return Scope(school=school, township=township).resolve(conn)
-    except ScopeError as exc:
-        fail(exc.message, EXIT_MISUSE, exc.hint)
 
 
 @subsidy_app.command("standards")
@@ -78,20 +66,17 @@ def check_command(
 ) -> None:
     """逐人核对一个学期的资助发放：漏发、重复、错助、金额不符、非在校、名册外人员，并列出县外就读学生供发函。
 
-    退出码：0 没有问题；1 发现问题（仅有县外就读名单不算问题）；2 用法错误。
+    退出码：0 没有问题；1 发现问题（仅有县外就读名单不算问题）；2 用法错误；3 程序内部出错。
     """
-    from jiaoyu_fupin.checks.subsidy.coverage import NoRollError, check
+    from jiaoyu_fupin.checks.subsidy.coverage import check
+    from jiaoyu_fupin.checks.subsidy.scope import Scope
 
     chosen = common.term_arg(term)
     if out_path is not None:
         common.xlsx_arg(out_path, "资助核对_2019秋.xlsx")
     ledger = common.open_ledger(ctx)
     with ledger.engine.connect() as conn:
-        scope = _scope(conn, school, township)
-        try:
-            report = check(conn, chosen, scope)
-        except NoRollError as exc:
-            fail(str(exc), EXIT_MISUSE, f"请先导入 {chosen} 的学籍名册（fupin import 学籍.xlsx），再核对发放")
+        report = check(conn, chosen, Scope(school=school, township=township))
     if as_json or out_path is not None:
         from jiaoyu_fupin.store.audit import people_in
 
@@ -180,25 +165,17 @@ def notice_command(
     contact: Annotated[str | None, typer.Option("--contact", help="受理异议的部门和办公电话，印在名单下方")] = None,
 ) -> None:
     """生成公示名单：只有姓名、学校、年级、班级、资助项目（可选金额），绝不含身份证号、出生日期、住址、电话、银行卡和家庭困难情况。"""
-    from jiaoyu_fupin.checks.subsidy.coverage import NoRollError
-    from jiaoyu_fupin.checks.subsidy.notice import MIN_DAYS, notice_rows, write_notice
+    from jiaoyu_fupin.checks.subsidy.notice import notice_rows, require_posting_days, write_notice
+    from jiaoyu_fupin.checks.subsidy.scope import Scope
 
     chosen = common.term_arg(term)
     common.xlsx_arg(out_path, "资助公示_2019秋.xlsx")
-    if days < MIN_DAYS:
-        fail(f"公示期不得少于 {MIN_DAYS} 个工作日，现在是 {days}", EXIT_MISUSE)
+    require_posting_days(days)
     first = common.day_arg(start, "公示开始日期") or date.today()
     ledger = common.open_ledger(ctx)
+    scope = Scope(school=school, township=township)
     with ledger.engine.connect() as conn:
-        scope = _scope(conn, school, township)
-        try:
-            rows = notice_rows(conn, chosen, scope, paid=paid)
-        except NoRollError as exc:
-            fail(f"台账中没有 {exc.term} 的学籍记录，无法生成公示名单", EXIT_MISUSE,
-                 f"请先导入 {chosen} 的学籍名册（fupin import 学籍.xlsx）")
-    if not rows:
-        fail(f"{chosen}（{scope.label}）没有可公示的学生", EXIT_FINDINGS,
-             "请确认该学期的学籍" + ("和发放名册" if paid else "") + "已经导入")
+        rows = notice_rows(conn, chosen, scope, paid=paid)
     common.write_file(out_path, lambda: write_notice(rows, chosen, out_path, start=first, working_days=days,
                                                      with_amount=with_amount, paid=paid, contact=contact))
     schools = len({r.school for r in rows})

@@ -20,6 +20,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from jiaoyu_fupin.core.problems import ClerkError
+
 PRIVATE = 0o600
 PUBLIC = 0o644
 # A temporary file is stale once the process that made it is gone; one whose process number has since been given
@@ -123,3 +125,49 @@ def removed_on_exit(folder: Path) -> Iterator[Path]:
         if guard is not None:
             guard.stdin.close()
             guard.wait()
+
+
+# ---- where a command is told to write: checked before any work, refused with the reason when writing fails ------
+
+
+def os_reason(exc: OSError) -> str:
+    """Why a file could not be written, in Chinese (the system's own text is English)."""
+    import errno
+
+    reasons = {errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限", errno.EROFS: "所在磁盘只读",
+               errno.ENOSPC: "磁盘空间已满", errno.EDQUOT: "磁盘配额已用完", errno.ENOENT: "文件夹不存在",
+               errno.EISDIR: "这是一个文件夹", errno.ENAMETOOLONG: "文件名太长"}
+    return reasons.get(exc.errno, f"系统错误 {exc.errno}" if exc.errno else str(exc))
+
+
+def require_xlsx(path: Path | None, example: str) -> None:
+    """Workbooks we write are .xlsx, into a folder that exists, not onto a folder; anything else is misuse, refused
+    before any work is done (found only when saving, it came after the check had printed as if all was well)."""
+    if path is None:
+        return
+    path = Path(path)
+    if path.suffix.lower() != ".xlsx":
+        raise ClerkError(f"输出文件“{path}”须以 .xlsx 结尾", f"例如 --out {example}")
+    require_folder(path.parent, f"输出文件“{path}”")
+    if path.is_dir():
+        raise ClerkError(f"输出文件“{path}”是一个已有的文件夹", f"请写文件名，例如 --out {example}")
+
+
+def require_folder(folder: Path, what: str) -> None:
+    """Output goes into a folder that exists: a mistyped path used to be created silently, so the workbook landed
+    somewhere the clerk never looks (and a cron job kept filling it)."""
+    folder = Path(folder)
+    if not folder.exists():
+        raise ClerkError(f"{what}所在的文件夹“{folder}”不存在", "请先建好该文件夹，或检查路径是否写对")
+    if not folder.is_dir():
+        raise ClerkError(f"{what}所在的“{folder}”不是文件夹", "请检查路径是否写对")
+
+
+def write_or_refuse(path: Path, write: Callable[[], object]):
+    """Run `write()`; a file that cannot be written (a folder without permission, a workbook open in Excel) is the
+    clerk's to fix: a ClerkError with the reason, and the atomic writers have left nothing half-written behind."""
+    try:
+        return write()
+    except OSError as exc:
+        raise ClerkError(f"无法写入“{path}”：{os_reason(exc)}",
+                         "请检查是否有写入权限、磁盘是否已满、文件是否正被 Excel 打开") from exc

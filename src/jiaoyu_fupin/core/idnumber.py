@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from jiaoyu_fupin.core.problems import ClerkError
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -41,14 +43,13 @@ EXCEL_HINT = "请把该列设置为“文本”格式，再从原始资料（户
 _RETYPE_HINT = "请对照户口簿或学籍系统逐位核对后重新录入"
 
 
-class IdNumberError(ValueError):
-    """Raised by :func:`parse`; carries the same code/message/hint as :class:`IdCheck`."""
+class IdNumberError(ClerkError, ValueError):
+    """Raised by :func:`parse`; carries the same code/message/hint as :class:`IdCheck` (a misuse: a number typed)."""
 
     def __init__(self, code: str, message: str, hint: str = "") -> None:
-        super().__init__(f"{message}。{hint}" if hint else message)
+        super().__init__(message, hint)
+        self.args = (f"{message}。{hint}" if hint else message,)  # str() reads whole where it is logged or shown
         self.code = code
-        self.message = message
-        self.hint = hint
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from jiaoyu_fupin.core.poverty import CATEGORIES
+from jiaoyu_fupin.core.problems import ClerkError
 from jiaoyu_fupin.core.resources import default_policy_path
 from jiaoyu_fupin.core.stages import STAGES
 from jiaoyu_fupin.core.terms import Term, TermError
@@ -37,7 +38,7 @@ _STANDARD_KEYS = {"program", "stage", "categories", "boarding", "grades", "place
                   "school"}
 
 
-class PolicyError(ValueError):
+class PolicyError(ClerkError, ValueError):
     """A policy file that cannot be used; the message names the file and the entry."""
 
 

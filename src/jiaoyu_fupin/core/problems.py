@@ -8,13 +8,19 @@ from dataclasses import asdict, dataclass
 class ClerkError(Exception):
     """A request the ledger cannot answer as asked (no roll for the term, an unknown school, a bad date …).
 
-    `message` says what, `hint` how to fix it, both in Chinese for the clerk; the CLI prints them and exits 2
-    (or 1 where it is a refusal rather than a misuse). Every library refusal subclasses this one.
+    `message` says what, `hint` how to fix it, both in Chinese for the clerk. Every refusal the clerk can act on is
+    one of these, raised by the library with its hint; the CLI has one handler that prints both and exits 2 for a
+    misuse (a value typed wrong, a name not in the ledger) or 1 where the data refuses (`misuse=False`: a roll not
+    imported yet, a case already closed). Subclasses add a name, nothing else.
     """
 
-    def __init__(self, message: str, hint: str = ""):
+    misuse: bool = True
+
+    def __init__(self, message: str, hint: str = "", *, misuse: bool | None = None):
         super().__init__(message)
         self.message, self.hint = message, hint
+        if misuse is not None:
+            self.misuse = misuse
 
 
 def column_letter(index: int) -> str:

@@ -14,6 +14,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+from jiaoyu_fupin.core.problems import ClerkError
+
 SPRING = 0
 AUTUMN = 1
 SEASON_NAMES = ("春", "秋")
@@ -23,8 +25,15 @@ MAX_YEAR = 2100
 ACCEPTED_FORMS = "请写成 2019秋、2020春 或 2019-2020学年第一学期 这样的形式"
 
 
-class TermError(ValueError):
-    """A term text that cannot be read; the message is Chinese and meant for the person who typed it."""
+class TermError(ClerkError, ValueError):
+    """A term text that cannot be read; the message is Chinese and meant for the person who typed it (misuse)."""
+
+
+def require_year(year: int) -> int:
+    """A --year a report or the rates are asked for: within the years a term can have, else a misuse."""
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise TermError(f"年份 {year} 不在 {MIN_YEAR}–{MAX_YEAR} 之间", "例：--year 2019")
+    return year
 
 
 # Dashes, tildes and slashes people put between the two years of a school year; NFKC has already folded

@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from jiaoyu_fupin.core.poverty import CATEGORIES, POVERTY_ATTRIBUTES
+from jiaoyu_fupin.core.problems import ClerkError
 from jiaoyu_fupin.core.stages import SCHOOL_TYPES, STAGES
 
 ID_ALIASES = ("身份证号", "身份证号码", "身份证件号", "证件号码", "公民身份号码", "身份证件号码")
@@ -340,6 +341,14 @@ def kind_code(value: str) -> str | None:
         if key in (kind.name, header_key(kind.title)):
             return kind.name
     return _KIND_WORDS.get(key)
+
+
+def require_kind(value: str, what: str = "文件类型") -> str:
+    """kind_code, or a ClerkError (misuse) naming every kind to choose from."""
+    code = kind_code(value)
+    if code is None:
+        raise ClerkError(f"不认识的{what}“{value}”", "可选：" + "、".join(f"{k.title}（{k.name}）" for k in KINDS.values()))
+    return code
 
 
 _NOTE = re.compile(r"\([^()]*\)$")

@@ -120,7 +120,10 @@ class _Rollback(Exception):
 
 
 class DatedError(ClerkError):
-    """--dated earlier than data already in the ledger: as-of reports could not rebuild the past; Chinese message."""
+    """--dated earlier than data already in the ledger: as-of reports could not rebuild the past; Chinese message.
+    Refused by the data (exit 1), as a file with bad rows is."""
+
+    misuse = False
 
 
 def _check_dated(conn: Connection, dated: datetime) -> None:
@@ -147,6 +150,13 @@ def _naive(moment: datetime) -> datetime:
     return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
 
 
+def require_one_file(paths: list[Path], replaces: int | str | None) -> None:
+    """A correction (--replaces) is one file: which of several would the batch be replaced by? (misuse)"""
+    if replaces is not None and len(paths) != 1:
+        raise ClerkError(f"--replaces 一次只能给一个文件，现在给了 {len(paths)} 个",
+                         "请把更正后的文件单独导入：fupin import 更正文件.xlsx --replaces 批次编号")
+
+
 def import_files(ledger, paths: list[Path], *, kind: str | None = None, sheet: str | None = None,
                  term: str | None = None, dry_run: bool = False, dated: datetime | None = None,
                  replaces: int | str | None = None,
@@ -161,6 +171,7 @@ def import_files(ledger, paths: list[Path], *, kind: str | None = None, sheet: s
     reverted first (importers.revert), in the same transaction, and the new batches record what they replace; a
     file of another kind or term is refused.
     """
+    require_one_file(paths, replaces)
     effective = dated.astimezone(UTC) if dated is not None else None
     results = []
     for path in paths:
@@ -220,7 +231,8 @@ def import_files(ledger, paths: list[Path], *, kind: str | None = None, sheet: s
         raise ClerkError(
             f"台账正被另一次导入（或另一个写台账的命令）占用，等了 {dialect.BUSY_TIMEOUT_MS // 1000} 秒仍未轮到："
             f"{names} 没有导入，台账中什么也没有写入",
-            "请等另一次导入结束后重新运行同一条导入命令；若没有别人在导入，请检查是否有卡住的 fupin 进程") from exc
+            "请等另一次导入结束后重新运行同一条导入命令；若没有别人在导入，请检查是否有卡住的 fupin 进程",
+            misuse=False) from exc
     return outcome
 
 

@@ -32,6 +32,8 @@ _CHUNK = 500
 class RevertError(ClerkError):
     """A batch that cannot be reverted; the message says why, the hint what to do."""
 
+    misuse = False  # the ledger refuses (exit 1): later imports used the batch, or it is already taken out
+
 
 @dataclass
 class Reverted:

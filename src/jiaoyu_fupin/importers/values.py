@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from jiaoyu_fupin.core.names import text_key
+from jiaoyu_fupin.core.problems import ClerkError
 from jiaoyu_fupin.core.stages import STAGE_WORDS
 from jiaoyu_fupin.core.terms import Term, TermError
 
@@ -127,6 +128,15 @@ def parse_dates(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     """2019-09-01, 2019/9/1, 2019年9月1日, 20190901, 2019.9.1, Excel serials -> datetime.date (NA when empty)."""
     # Keep the space between date and time (a date cell reads as "2019-05-07 00:00:00").
     return parse_unique(series, lambda u: _one_date(unicodedata.normalize("NFKC", u).strip()))
+
+
+def parse_day(text: str, what: str = "日期"):
+    """One date a clerk typed (an option such as --date or --as-of), in any form parse_dates reads; a ClerkError
+    (misuse) naming `what` when it is not one."""
+    day = _one_date(unicodedata.normalize("NFKC", str(text)).strip())
+    if day is None:
+        raise ClerkError(f"{what}“{text}”无法识别", "请写成 2019-11-05 这样的日期")
+    return day
 
 
 def _one_date(text: str):

@@ -98,7 +98,7 @@ def build_monthly(ledger, month: Month, *, as_of: datetime | None = None, school
     term = month.term
     with reading(ledger, as_of) as now:
         conn = now.conn
-        require_roll(conn, term, in_county=True)
+        require_roll(conn, term, in_county=True, purpose="report")
         if school:
             school = Scope(school=school).resolve(conn).school  # the name as the ledger spells it
         # 六个一 judged at the report's cut: the month's own items fall due on its last day, so a report run on the

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from jiaoyu_fupin.core.problems import ClerkError
 from jiaoyu_fupin.reports import book
 from jiaoyu_fupin.reports.monthly import Block, MonthlyReport
 from jiaoyu_fupin.xlsx.sheets import MONEY_FORMAT, remainder, save_workbook, sign
@@ -23,6 +24,17 @@ _FIGURES = ("poor", "new", "removed", "payments", "amount", "findings", "opened"
 def file_name(report: MonthlyReport) -> str:
     """月报_2019-11.xlsx; a school's own report carries its name: 月报_2019-11_城关中学.xlsx."""
     return f"月报_{report.month.label}" + (f"_{report.school}" if report.school else "") + ".xlsx"
+
+
+def require_out_folder(out_dir: Path) -> None:
+    """--out of the monthly report is a folder that exists (the file is named by the month): --out 月报.xlsx used to
+    become a folder named 月报.xlsx with the workbook inside it."""
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ClerkError(f"--out 应是文件夹，“{out_dir}”是一个文件", "月报的文件名自动取为 月报_年-月.xlsx")
+    if not out_dir.exists():
+        hint = "--out 写文件夹，月报的文件名自动取为 月报_年-月.xlsx" if out_dir.suffix else "请先建好该文件夹，或检查路径是否写对"
+        raise ClerkError(f"--out 的文件夹“{out_dir}”不存在", hint)
 
 
 def tables(report: MonthlyReport, generated: datetime) -> list[book.Table]:

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 from jiaoyu_fupin.core.files import write_atomic
+from jiaoyu_fupin.core.problems import ClerkError
 from jiaoyu_fupin.core.resources import resource_dir
 from jiaoyu_fupin.reports.summary import YearSummary
 from jiaoyu_fupin.reports.summary_basic import NO_TYPE
@@ -89,6 +90,19 @@ def render(summary: YearSummary, template: str | None = None) -> str:
 
 
 FORMATS = (".md", ".docx")  # Markdown, Word
+
+
+def require_narrative_path(path: Path, year: int) -> None:
+    """--narrative is a .docx or .md file in a folder that exists, not a folder: refused before the workbook is
+    written (found only after, it left one of the pair behind)."""
+    from jiaoyu_fupin.core.files import require_folder
+
+    path = Path(path)
+    if path.suffix.lower() not in FORMATS:
+        raise ClerkError(f"正文初稿“{path}”须以 .docx（Word 文档）或 .md（Markdown）结尾", f"例如 --narrative 总结_{year}.docx")
+    require_folder(path.parent, f"正文初稿“{path}”")
+    if path.is_dir():
+        raise ClerkError(f"正文初稿“{path}”是一个已有的文件夹", f"请写文件名，例如 --narrative 总结_{year}.md")
 
 
 def write_narrative(summary: YearSummary, path: Path) -> Path:

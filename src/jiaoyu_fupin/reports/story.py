@@ -34,7 +34,10 @@ from jiaoyu_fupin.store.models import (
 
 
 class StudentNotFound(ClerkError):
-    """No student with that ID number (or student number) in the ledger."""
+    """No student with that ID number (or student number) in the ledger: refused (exit 1), as a lookup that finds
+    nothing."""
+
+    misuse = False
 
 
 @dataclass

@@ -56,7 +56,7 @@ def build_summary(ledger, year: int, *, as_of: datetime | None = None, details: 
     spring, autumn = terms = year_terms(year)
     with reading(ledger, as_of) as r:
         conn = r.conn
-        require_roll(conn, autumn, in_county=True)
+        require_roll(conn, autumn, in_county=True, purpose="report")
         summary = YearSummary(year, r.as_of, r.snapshot, r.ledger_name, r.batches)
         f = summary.figures
         schools = facts.schools(conn)

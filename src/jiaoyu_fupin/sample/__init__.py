@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from jiaoyu_fupin.core.files import write_atomic
+from jiaoyu_fupin.core.problems import ClerkError
 from jiaoyu_fupin.sample import collab, facts, pairing_records, waivers, writers
 from jiaoyu_fupin.sample.county import (
     assign_categories,
@@ -55,10 +56,16 @@ class BuiltCounty:
     returned: list[Person]  # earlier dropouts persuaded back to school, on the dropout ledger
 
 
+def require_scale(scale: float) -> None:
+    """The generator's range: above 0, at most MAX_SCALE times the county (a misuse otherwise)."""
+    if not 0 < scale <= MAX_SCALE:
+        raise ClerkError(f"--scale 须大于 0 且不超过 {MAX_SCALE:g}，现在是 {scale:g}",
+                         "例如 --scale 0.02 生成约 1,300 名学生的小样例，--scale 1 为全县实际规模")
+
+
 def build_county(seed: int = 2019, scale: float = 1.0) -> BuiltCounty:
     """The whole county in memory, planted cases included; nothing written."""
-    if not 0 < scale <= MAX_SCALE:
-        raise ValueError(f"scale must be in (0, {MAX_SCALE}]")
+    require_scale(scale)
     geography = build_geography(seed)
     county = County(seed, scale, geography, build_schools(seed, scale, geography))
     build_students(county)
@@ -120,6 +127,8 @@ def _person_case(p: Person, detail: str) -> dict:
 
 def generate(out_dir: Path, *, seed: int = 2019, scale: float = 1.0) -> SampleResult:
     out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ClerkError(f"“{out_dir}”已存在且不是文件夹", "请用 --out 指定一个文件夹")
     built = build_county(seed, scale)
     county = built.county
     out_dir.mkdir(parents=True, exist_ok=True)

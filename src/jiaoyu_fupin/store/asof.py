@@ -23,7 +23,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 from sqlalchemy import Connection, create_engine, event, text
@@ -58,8 +58,18 @@ def parse_as_of(value: str) -> datetime:
 
 def parse_dated(value: str) -> datetime:
     """import --dated: when a file's data was true. A date alone is the start of that day, so the reports as of
-    that day (whatever the hour) and a file dated today (not in the future) both work."""
-    return _parse(value, time.min, "数据日期", "2019-10-20（当天 0 点）")
+    that day (whatever the hour) and a file dated today (not in the future) both work; a later time is refused."""
+    moment = _parse(value, time.min, "数据日期", "2019-10-20（当天 0 点）")
+    if moment > datetime.now():
+        raise AsOfError(f"数据日期 {moment:%Y-%m-%d %H:%M} 在现在之后", "--dated 写文件中数据所反映的那一天，不能晚于今天")
+    return moment
+
+
+def refuse_before(as_of: datetime | None, start: date, what: str) -> None:
+    """A report cut before its own period began (--as-of 2019-10-20 for the November report) is a misuse."""
+    if as_of is not None and as_of.date() < start:
+        raise AsOfError(f"截至时间 {as_of:%Y-%m-%d %H:%M} 早于{what}的第一天 {start:%Y-%m-%d}",
+                        "--as-of 写该报表实际出表的时间，如月报写当月 20 日")
 
 
 def _parse(value: str, day_time: time, what: str, example: str) -> datetime:

@@ -10,8 +10,10 @@ from urllib.parse import unquote
 
 from sqlalchemy import Connection, DateTime, Engine, column, create_engine, func, select, table, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 
+from jiaoyu_fupin.core.files import os_reason
+from jiaoyu_fupin.core.problems import ClerkError
 from jiaoyu_fupin.store import data_steps, dialect, migrations
 
 DEFAULT_FILE = "fupin.db"
@@ -29,8 +31,8 @@ _BATCH_LISTED = ("id", "file_name", "sha256", "kind", "sheet", "term", "rows", "
 
 
 
-class LedgerError(RuntimeError):
-    """The ledger cannot be opened; the message says which and why."""
+class LedgerError(ClerkError, RuntimeError):
+    """The ledger cannot be opened or written; the message says which and why, and how to fix it (misuse, exit 2)."""
 
 
 class NewerLedgerError(LedgerError):
@@ -80,16 +82,6 @@ def _create_private_file(url: str) -> None:
     os.close(fd)
 
 
-def os_reason(exc: OSError) -> str:
-    """Why a file could not be written, in Chinese (the system's own text is English)."""
-    import errno
-
-    reasons = {errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限", errno.EROFS: "所在磁盘只读",
-               errno.ENOSPC: "磁盘空间已满", errno.EDQUOT: "磁盘配额已用完", errno.ENOENT: "文件夹不存在",
-               errno.EISDIR: "这是一个文件夹", errno.ENAMETOOLONG: "文件名太长"}
-    return reasons.get(exc.errno, f"系统错误 {exc.errno}" if exc.errno else str(exc))
-
-
 def describe_database_error(exc: Exception) -> tuple[str, str]:
     """(message, hint) in Chinese for a database error a clerk can do something about, by the driver's text."""
     text_ = str(getattr(exc, "orig", None) or exc).lower()
@@ -106,6 +98,58 @@ def describe_database_error(exc: Exception) -> tuple[str, str]:
         return ("台账文件已损坏或无法读取", "请运行 fupin db verify 检查；必要时用 fupin db restore 从备份恢复")
     first = str(getattr(exc, "orig", None) or exc).splitlines()[0]
     return (f"台账数据库出错：{first}", "请检查台账文件或数据库地址；问题持续时请运行 fupin db verify")
+
+
+def refusal(exc: BaseException) -> LedgerError | None:
+    """What the database or the disk refused while a command ran, as a LedgerError with the reason and what to do;
+    None for anything else, which is a bug. The transaction has rolled back by then: the ledger is as it was."""
+    import errno
+    import sqlite3
+
+    from sqlalchemy.exc import DatabaseError
+
+    if isinstance(exc, OperationalError | sqlite3.OperationalError):
+        return LedgerError(*describe_database_error(exc))
+    if isinstance(exc, DatabaseError | sqlite3.DatabaseError):
+        # Only a damaged file; any other database error (a broken constraint) is a bug and must show as one.
+        if type(getattr(exc, "orig", exc)) is not sqlite3.DatabaseError:
+            return None
+        return LedgerError(*describe_database_error(exc))
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM, errno.EROFS):
+        where = f"“{exc.filename}”" if exc.filename else "文件"
+        return LedgerError(f"无法写入{where}：{os_reason(exc)}；台账没有改动", "请清理磁盘空间或检查写入权限后重试")
+    return None
+
+
+def open_ledger(target: str | os.PathLike | None = None, *, migrate: bool = True, create: bool = False) -> Ledger:
+    """The ledger --db / FUPIN_DB / ./fupin.db names, or a LedgerError saying why it cannot be opened and what to do.
+
+    Only `create` (init, import) may bring a new SQLite file into being: anywhere else a mistyped path would open an
+    empty ledger and send the clerk off to re-import. A database that cannot be opened (no driver for the address,
+    a server that refuses, a damaged file) is the clerk's to fix, not a traceback."""
+    if not create:
+        refuse_missing_file(target)
+    try:
+        return Ledger(target, migrate=migrate)
+    except ImportError as exc:  # a database URL whose Python driver is not installed (postgresql:// without psycopg)
+        raise LedgerError(f"无法打开台账数据库：没有安装该数据库的 Python 驱动 {exc.name or exc}",
+                          "请安装该驱动，或用 SQLite 台账文件（--db 写文件路径）") from exc
+    except SQLAlchemyError as exc:
+        message, hint = describe_database_error(exc)
+        raise LedgerError(f"无法打开台账数据库 {resolve_target(target)}：{message}",
+                          hint + "；并检查 --db 或 FUPIN_DB 指向的文件或地址是否正确") from exc
+
+
+def refuse_missing_file(target: str | os.PathLike | None) -> None:
+    """LedgerError when the SQLite file named is not there (a database address is the server's to answer)."""
+    url = make_url(to_url(resolve_target(target)))
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return
+    path = Path(url.database)
+    if not path.exists():
+        where = "台账所在的文件夹不存在" if not path.parent.exists() else "没有这个文件"
+        raise LedgerError(f"台账文件“{path}”不存在（{where}）",
+                          "请检查 --db 或环境变量 FUPIN_DB 是否写对；新建台账请先运行 fupin init")
 
 
 class Ledger:

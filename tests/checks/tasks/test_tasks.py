@@ -281,3 +281,31 @@ def test_the_monthly_report_counts_each_place_s_sign_offs(cli, school_county, tm
 
     assert line("全县", "本月销号")[0] == 1 and line("全县", "逾期未销号") == (0, None, "2 所学校，共 80 项次")
     assert line("河口乡", "本月销号")[0] == 1 and line("城关镇", "本月销号")[0] == 0
+
+
+def test_a_sign_off_dated_after_today_is_refused_by_the_library(cli):
+    from datetime import timedelta
+
+    from jiaoyu_fupin.checks.tasks.board import TaskError, reopen, sign_off
+    from jiaoyu_fupin.store.ledger import Ledger
+
+    assert cli("init").exit_code == 0
+    tomorrow = date.today() + timedelta(days=1)
+    ledger = Ledger(cli.db)
+    try:
+        with ledger.engine.connect() as conn:
+            for act in (lambda: sign_off(conn, 1, tomorrow, "文件"), lambda: reopen(conn, 1, tomorrow, "未完成")):
+                with pytest.raises(TaskError) as refused:
+                    act()
+                assert refused.value.message == f"日期 {tomorrow.isoformat()} 在今天之后" and refused.value.misuse
+    finally:
+        ledger.close()
+
+
+def test_a_board_needs_task_lists(tmp_path):
+    from jiaoyu_fupin.checks.tasks.workbook import write_board
+    from jiaoyu_fupin.core.problems import ClerkError
+
+    with pytest.raises(ClerkError, match="台账中还没有任务清单"):
+        write_board(tmp_path / "挂图.xlsx", [], date(2019, 11, 30))
+    assert not (tmp_path / "挂图.xlsx").exists()

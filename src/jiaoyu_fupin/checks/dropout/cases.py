@@ -50,11 +50,7 @@ STATUS_NAMES = {"open": "未销号", "closed": "已销号"}
 
 
 class CaseError(ClerkError):
-    """A case command that cannot be done; misuse (exit 2) or refused (exit 1), with a hint in Chinese."""
-
-    def __init__(self, message: str, hint: str = "", *, misuse: bool = True):
-        super().__init__(message, hint)
-        self.misuse = misuse
+    """A case command that cannot be done; misuse (exit 2) or refused (`misuse=False`, exit 1), with a hint."""
 
 
 @dataclass

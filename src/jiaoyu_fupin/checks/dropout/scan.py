@@ -28,6 +28,8 @@ from jiaoyu_fupin.core.terms import Term
 from jiaoyu_fupin.store import dialect
 
 COMPULSORY_AGES = (6, 15)
+# The registry's reason a child is out of school, quoted inside a scanned case's reason (timeline.situation reads it).
+WHY_OPEN, WHY_CLOSE = "未上学原因“", "”"
 
 
 class ScanError(ClerkError):
@@ -138,7 +140,11 @@ def _details(conn: Connection, table: str, columns: str, ids: list[str]) -> list
 
 
 def scan(conn: Connection, term: Term, *, today: date | None = None) -> ScanResult:
-    """Run the scan for a term inside the caller's transaction; new cases are written, nothing else changes."""
+    """Run the scan for a term inside the caller's transaction; new cases are written, nothing else changes.
+
+    `today` is the day new cases are opened on (a scan recorded late); a day after today is refused."""
+    if today is not None and today > date.today():
+        raise ScanError(f"立案日期 {today.isoformat()} 在今天之后", "请写实际比对的日期，或去掉 --date")
     today = today or date.today()
     label = str(term)
     first, last = ages.birth_window(term.school_year, *COMPULSORY_AGES)
@@ -198,7 +204,7 @@ def scan(conn: Connection, term: Term, *, today: date | None = None) -> ScanResu
             if n not in open_ids:
                 reason = f"疑似失学辍学：{label}不在县内学籍名册，也不在县外就读名单"
                 if child.get("why"):
-                    reason += f"（国扶办：义务教育阶段未上学原因“{child['why']}”）"
+                    reason += f"（国扶办：义务教育阶段{WHY_OPEN}{child['why']}{WHY_CLOSE}）"
                 found.append((child, {"id_number": n, "name": child["name"], "student_id": None,
                                       "school_grade": None, "reason": reason, "origin": "scan"}))
     poor_students = _registered(conn, [r[0] for r in dropped])

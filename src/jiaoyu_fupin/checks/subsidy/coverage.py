@@ -48,19 +48,33 @@ _ROSTER_SCHOOL = "SELECT id, school_name FROM payments WHERE id IN ({ids})"
 class NoRollError(ClerkError):
     """The ledger holds no roll for the term: every payment would look like one to a student not enrolled."""
 
-    def __init__(self, term: Term):
-        super().__init__(f"台账中没有 {term} 的学籍记录，无法核对")
+    def __init__(self, term: Term, purpose: str = "check"):
+        message, hint, misuse = _NO_ROLL[purpose]
+        super().__init__(message.format(term=term), hint.format(term=term), misuse=misuse)
         self.term = term
 
 
-def require_roll(conn: Connection, term: Term, *, in_county: bool = False) -> None:
-    """NoRollError unless the ledger holds a roll for the term (with in_county: one of the county's own schools)."""
+# What is refused, how to fix it, and whether it is a misuse (a check of a term never imported: exit 2) or the
+# data refusing (a report whose period the ledger, as of the cut, has no roll for: exit 1, nothing written).
+_NO_ROLL = {
+    "check": ("台账中没有 {term} 的学籍记录，无法核对", "请先导入 {term} 的学籍名册（fupin import 学籍.xlsx），再核对发放", True),
+    "notice": ("台账中没有 {term} 的学籍记录，无法生成公示名单", "请先导入 {term} 的学籍名册（fupin import 学籍.xlsx）", True),
+    "report": ("截至时间的台账中没有 {term} 的学籍名册，无法出表，什么也没有写",
+               "请先导入 {term} 的学籍（fupin import 学籍.xlsx），或检查 --as-of 是否早于学籍导入的时间", False),
+}
+
+
+def require_roll(conn: Connection, term: Term, *, in_county: bool = False, purpose: str = "check") -> None:
+    """NoRollError unless the ledger holds a roll for the term (with in_county: one of the county's own schools);
+    `purpose` (check, notice, report) words the refusal for the command that asked."""
     where = " AND study_place = '县内'" if in_county else ""
     if conn.execute(text(f"SELECT 1 FROM enrollments WHERE term = :t{where} LIMIT 1"), {"t": str(term)}).first() is None:
-        raise NoRollError(term)
+        raise NoRollError(term, purpose)
 
 
 def check(conn: Connection, term: Term, scope: Scope | None = None) -> CoverageReport:
+    """The term's aid checked student by student. ScopeError for a school or township the ledger does not know,
+    NoRollError for a term whose roll is not in the ledger: neither is an empty report."""
     scope = (scope or Scope.county()).resolve(conn)
     require_roll(conn, term)
     # The two large reads, the enrollments cut in halves, go side by side on a machine's cores.

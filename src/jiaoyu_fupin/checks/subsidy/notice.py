@@ -23,6 +23,7 @@ from jiaoyu_fupin.checks.subsidy.model import yuan
 from jiaoyu_fupin.checks.subsidy.scope import Scope
 from jiaoyu_fupin.checks.subsidy.standards import rules
 from jiaoyu_fupin.core.grades import grade_label
+from jiaoyu_fupin.core.problems import ClerkError
 from jiaoyu_fupin.core.terms import Term
 from jiaoyu_fupin.xlsx import pages
 from jiaoyu_fupin.xlsx.sheets import save_workbook, write_table
@@ -43,10 +44,15 @@ class NoticeRow:
     order: tuple  # stage, grade number: keeps 小班 before 中班 and 一年级 before 二年级
 
 
+def require_posting_days(working_days: int) -> None:
+    """A notice stays up MIN_DAYS working days at least (misuse: the clerk asked for fewer)."""
+    if working_days < MIN_DAYS:
+        raise ClerkError(f"公示期不得少于 {MIN_DAYS} 个工作日，现在是 {working_days}")
+
+
 def posting_period(start: date, working_days: int = MIN_DAYS) -> tuple[date, date]:
     """First and last day of a notice that stays up `working_days` working days (Saturdays and Sundays skipped)."""
-    if working_days < MIN_DAYS:
-        raise ValueError(f"公示期不得少于 {MIN_DAYS} 个工作日")
+    require_posting_days(working_days)
     day, left = start, working_days
     while day.weekday() >= 5:
         day += timedelta(days=1)
@@ -74,9 +80,19 @@ _PAID = text(
 def notice_rows(conn: Connection, term: Term, scope: Scope, *, paid: bool = False) -> list[NoticeRow]:
     """The students to post: entitled this term under the standards in force, or (paid=True) those paid.
 
-    NoRollError for a term whose roll is not in the ledger, as for the check: "nobody to post" would mislead."""
+    NoRollError for a term whose roll is not in the ledger, as for the check: "nobody to post" would mislead;
+    ScopeError for a school or township the ledger does not know; a ClerkError (refused, exit 1) when nobody is
+    to be posted: an empty notice is not one."""
     scope = scope.resolve(conn)
-    require_roll(conn, term)
+    require_roll(conn, term, purpose="notice")
+    found = _notice_rows(conn, term, scope, paid)
+    if not found:
+        raise ClerkError(f"{term}（{scope.label}）没有可公示的学生",
+                         "请确认该学期的学籍" + ("和发放名册" if paid else "") + "已经导入", misuse=False)
+    return found
+
+
+def _notice_rows(conn: Connection, term: Term, scope: Scope, paid: bool) -> list[NoticeRow]:
     schools = scope.school_ids(conn)
     programs = dict(conn.execute(text("SELECT id, name FROM programs")).all())
     out = []

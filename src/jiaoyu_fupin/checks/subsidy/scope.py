@@ -36,7 +36,9 @@ class Scope:
     def resolve(self, conn: Connection) -> Scope:
         """The scope with the ledger's own spelling of its school or township (城关 第一小学 → 城关第一小学);
         ScopeError, with the closest names, for one the ledger does not know: an empty report would read as
-        "no problems there"."""
+        "no problems there". Both a school and a township is a misuse too."""
+        if self.school and self.township:
+            raise ScopeError("--school 和 --township 只能用一个")
         if self.school:
             names = [r[0] for r in conn.execute(text("SELECT name FROM schools"))]
             return replace(self, school=resolve_school(self.school, names, ScopeError))

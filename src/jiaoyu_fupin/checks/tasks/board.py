@@ -24,10 +24,6 @@ DONE, OPEN, OVERDUE = "已完成", "未完成", "逾期"
 class TaskError(ClerkError):
     """A task that is not there, a school that is not known, a strike-off the ledger does not agree with."""
 
-    def __init__(self, message: str, hint: str = "", *, misuse: bool = True):
-        super().__init__(message, hint)
-        self.misuse = misuse
-
 
 @dataclass
 class Row:
@@ -153,10 +149,17 @@ def _state(conn: Connection, number: int, sid: int | None, on: date) -> Row:
     return rows[0]
 
 
+def _not_future(day: date) -> None:
+    """A sign-off records what has happened: a date after today is a typing mistake, not a plan."""
+    if day > date.today():
+        raise TaskError(f"日期 {day.isoformat()} 在今天之后", "请写实际完成（或重新打开）的日期")
+
+
 def sign_off(conn: Connection, number: int, on: date, evidence: str, *, school: str | None = None,
                now: datetime | None = None) -> Row:
     """动态销号: record the task done on `on` with its evidence. Refused when it is done already, or when its check
     finds the ledger disagrees (the task stays open, and the message says what the ledger found)."""
+    _not_future(on)
     task = _task(conn, number)
     sid, where = _where(task, school, conn)
     if not evidence.strip():
@@ -176,6 +179,7 @@ def sign_off(conn: Connection, number: int, on: date, evidence: str, *, school: 
 def reopen(conn: Connection, number: int, on: date, reason: str, *, school: str | None = None,
            now: datetime | None = None) -> Row:
     """Put a struck-off task back (its 销号 stays in the history, dated)."""
+    _not_future(on)
     task = _task(conn, number)
     sid, where = _where(task, school, conn)
     if not reason.strip():
@@ -194,8 +198,9 @@ def _record(conn: Connection, number: int, sid: int | None, event: str, on: date
 
 
 def tie(conn: Connection, number: int, check: str | None) -> None:
-    """Tie a task to a ledger check (or untie it with None)."""
+    """Tie a task to a ledger check (or untie it with None, or "none" as typed on the command line)."""
     _task(conn, number)
+    check = None if check == "none" else check
     if check is not None and check not in CHECKS:
         raise TaskError(f"没有名为“{check}”的核对", "可选：" + "、".join(f"{c.name}（{c.title}）" for c in CHECKS.values())
                         + "；none 表示解除")

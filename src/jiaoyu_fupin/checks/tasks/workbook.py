@@ -12,6 +12,7 @@ from openpyxl.formatting.rule import DataBarRule
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from jiaoyu_fupin.checks.tasks.board import DONE, OVERDUE, Row, tally
+from jiaoyu_fupin.core.problems import ClerkError
 from jiaoyu_fupin.core.tasks import CHECKS
 from jiaoyu_fupin.xlsx.sheets import save_workbook, write_table
 
@@ -94,6 +95,9 @@ def _school_sheet(wb: Workbook, rows: list[Row], as_of: date) -> None:
 
 
 def write_board(path: Path, rows: list[Row], as_of: date, *, county: str = "") -> Path:
+    """The task board; a ledger without task lists has no board (a ClerkError: import them first)."""
+    if not rows:
+        raise ClerkError("台账中还没有任务清单", "请先用 fupin import 导入局机关任务清单（附件1）或学校任务清单（附件2）")
     bureau = [r for r in rows if r.scope == "bureau"]
     school = [r for r in rows if r.scope == "school"]
     wb = Workbook()

@@ -7,7 +7,9 @@ from datetime import date
 
 from sqlalchemy import Connection, and_, or_, select
 
+from jiaoyu_fupin.checks.subsidy.scope import Scope
 from jiaoyu_fupin.core.grades import grade_label
+from jiaoyu_fupin.core.problems import ClerkError
 from jiaoyu_fupin.core.terms import Term
 from jiaoyu_fupin.store.models import Enrollment, Helper, Oversight, Pairing, School, Student
 
@@ -23,6 +25,22 @@ class ResponsibilityLetter:
 def _standing(term: Term):
     o = Oversight.__table__.c
     return or_(o.term.is_(None), o.term == str(term))
+
+
+def letters_to_write(conn: Connection, term: Term, on: date,
+                     school: str | None = None) -> tuple[list[ResponsibilityLetter], str | None]:
+    """letters(), and the school as the ledger spells it; refused (ClerkError) when there is nothing to write: a
+    school the ledger does not know (misuse), a ledger with no oversight or pairings (misuse: import them first),
+    or a school with no letter of its own this term (refused by the data, exit 1)."""
+    if school:
+        school = Scope(school=school).resolve(conn).school
+    found = letters(conn, term, on)
+    if not found:
+        raise ClerkError("台账中没有包保责任和结对关系，写不出责任书",
+                         "请先用 fupin import 导入包保责任（oversight）和结对帮扶关系（pairings）")
+    if school and not any(f.school == school for f in found):
+        raise ClerkError(f"{school}在 {term} 没有学校领导包保班级或教师结对学生，没有责任书可写", misuse=False)
+    return found, school
 
 
 def letters(conn: Connection, term: Term, on: date) -> list[ResponsibilityLetter]:

@@ -1,0 +1,42 @@
+"""Where a command is told to write, checked by the library before any work (core/files.py)."""
+
+from __future__ import annotations
+
+import errno
+
+import pytest
+
+from jiaoyu_fupin.core.files import os_reason, require_folder, require_xlsx, write_or_refuse
+from jiaoyu_fupin.core.problems import ClerkError
+
+
+def test_an_output_workbook_is_an_xlsx_in_a_folder_that_exists(tmp_path):
+    require_xlsx(None, "x.xlsx")
+    require_xlsx(tmp_path / "核对.xlsx", "核对.xlsx")
+    with pytest.raises(ClerkError) as refused:
+        require_xlsx(tmp_path / "核对.xls", "核对_2019秋.xlsx")
+    assert (refused.value.message, refused.value.hint) == (f"输出文件“{tmp_path / '核对.xls'}”须以 .xlsx 结尾",
+                                                           "例如 --out 核对_2019秋.xlsx")
+    with pytest.raises(ClerkError, match="所在的文件夹“.*nowhere”不存在"):
+        require_xlsx(tmp_path / "nowhere" / "核对.xlsx", "核对.xlsx")
+    (tmp_path / "已有.xlsx").mkdir()
+    with pytest.raises(ClerkError, match="是一个已有的文件夹"):
+        require_xlsx(tmp_path / "已有.xlsx", "核对.xlsx")
+
+
+def test_an_output_folder_must_exist_and_be_one(tmp_path):
+    require_folder(tmp_path, "责任书")
+    (tmp_path / "文件").write_text("")
+    with pytest.raises(ClerkError, match="责任书所在的“.*文件”不是文件夹"):
+        require_folder(tmp_path / "文件", "责任书")
+
+
+def test_a_file_that_cannot_be_written_is_refused_with_the_reason(tmp_path):
+    def denied():
+        raise PermissionError(errno.EACCES, "Permission denied", str(tmp_path / "x.xlsx"))
+
+    with pytest.raises(ClerkError) as refused:
+        write_or_refuse(tmp_path / "x.xlsx", denied)
+    assert refused.value.message == f"无法写入“{tmp_path / 'x.xlsx'}”：没有写入权限" and refused.value.misuse
+    assert write_or_refuse(tmp_path / "y", lambda: 7) == 7
+    assert os_reason(OSError(errno.ENOSPC, "No space left on device")) == "磁盘空间已满"
