@@ -159,6 +159,25 @@ def spoken_for(table: Table, fields: list[str], sources: dict[str, tuple[str, ..
     return [f for f in fields if any(s in table.fields for s in sources.get(f, (f,)))]
 
 
+def write_diff(conn: Connection, table, rows: pd.DataFrame, stored: list[str], key: list[str], fields: list[str],
+               batch: BatchMaker, *, changing: list[str] | None = None,
+               key_of: Callable[[pd.DataFrame], pd.Series] | None = None) -> Counts:
+    """Write a file's rows into a table the way every importer does: match them to the stored rows by `key`, insert
+    the new, update the changed (`fields` are the ones compared), stamp the batch only when something is written.
+
+    `stored`: the table's columns a new row gets; `changing`: those an update may set (all of `stored` by default).
+    `key_of`: where the key is worked out from several columns, the one text key of a row, for both sides alike.
+    """
+    existing = store.fetch(conn, table, ["id", *stored])
+    if key_of is not None:
+        rows["key"], existing["key"], key = key_of(rows), key_of(existing), ["key"]
+    merged = store.diff(rows, existing, key, fields)
+    counts = diff_counts(merged)
+    if counts.new or counts.changed:
+        apply_diff(conn, table, merged, stored, batch(), changing=changing)
+    return counts
+
+
 def apply_diff(conn: Connection, table, merged: pd.DataFrame, columns: list[str], batch_id: int,
                changing: list[str] | None = None) -> None:
     """Insert the new rows and update the changed ones of a diffed frame, stamping the batch.

@@ -21,11 +21,10 @@ from jiaoyu_fupin.importers.base import (
     Counts,
     Options,
     Prepared,
-    apply_diff,
-    diff_counts,
     iso,
     keep_frame,
     match_schools,
+    write_diff,
 )
 from jiaoyu_fupin.importers.columns import header_key
 from jiaoyu_fupin.importers.rowchecks import (
@@ -133,13 +132,8 @@ def validate_plan(conn: Connection, table: Table, options: Options) -> Prepared:
 
 def write_plan(conn: Connection, prepared: Prepared, batch: BatchMaker) -> Counts:
     rows = prepared.frames["plans"].astype(object).where(prepared.frames["plans"].notna(), None)
-    rows["key"] = _joined(rows, PLAN_KEY)
-    existing = store.fetch(conn, CollabPlan.__table__, ["id", *PLAN_KEY, *PLAN_FIELDS])
-    existing["key"] = _joined(existing, PLAN_KEY)
-    merged = store.diff(rows, existing, ["key"], PLAN_FIELDS)
-    counts = diff_counts(merged)
-    if counts.new or counts.changed:
-        apply_diff(conn, CollabPlan.__table__, merged, [*PLAN_KEY, *PLAN_FIELDS], batch())
+    counts = write_diff(conn, CollabPlan.__table__, rows, [*PLAN_KEY, *PLAN_FIELDS], PLAN_KEY, PLAN_FIELDS, batch,
+                        key_of=lambda frame: _joined(frame, PLAN_KEY))
     link_plans(conn)
     return counts
 
@@ -171,15 +165,8 @@ def validate_targets(conn: Connection, table: Table, options: Options) -> Prepar
 
 
 def write_targets(conn: Connection, prepared: Prepared, batch: BatchMaker) -> Counts:
-    rows = prepared.frames["targets"]
-    rows["key"] = _joined(rows, ["year", "item"])
-    existing = store.fetch(conn, CollabTarget.__table__, ["id", "year", "item", "target", "unit"])
-    existing["key"] = _joined(existing, ["year", "item"])
-    merged = store.diff(rows, existing, ["key"], ["target", "unit"])
-    counts = diff_counts(merged)
-    if counts.new or counts.changed:
-        apply_diff(conn, CollabTarget.__table__, merged, ["year", "item", "target", "unit"], batch())
-    return counts
+    return write_diff(conn, CollabTarget.__table__, prepared.frames["targets"], ["year", "item", "target", "unit"],
+                      ["year", "item"], ["target", "unit"], batch, key_of=lambda frame: _joined(frame, ["year", "item"]))
 
 
 # ---- collab_record -----------------------------------------------------------------------------------------------
@@ -261,14 +248,8 @@ def _record_key(frame: pd.DataFrame) -> pd.Series:
 
 
 def write_records(conn: Connection, prepared: Prepared, batch: BatchMaker) -> Counts:
-    rows = prepared.frames["records"]
-    rows["key"] = _record_key(rows)
-    existing = store.fetch(conn, CollabRecord.__table__, ["id", *RECORD_KEY, *RECORD_FIELDS])
-    existing["key"] = _record_key(existing)
-    merged = store.diff(rows, existing, ["key"], RECORD_FIELDS)
-    counts = diff_counts(merged)
-    if counts.new or counts.changed:
-        apply_diff(conn, CollabRecord.__table__, merged, [*RECORD_KEY, *RECORD_FIELDS], batch())
+    counts = write_diff(conn, CollabRecord.__table__, prepared.frames["records"], [*RECORD_KEY, *RECORD_FIELDS],
+                        RECORD_KEY, RECORD_FIELDS, batch, key_of=_record_key)
     link_plans(conn)
     return counts
 

@@ -15,12 +15,11 @@ from jiaoyu_fupin.importers.base import (
     Counts,
     Options,
     Prepared,
-    apply_diff,
-    diff_counts,
     iso,
     keep_frame,
     match_schools,
     spoken_for,
+    write_diff,
 )
 from jiaoyu_fupin.importers.rowchecks import (
     bad_values,
@@ -82,12 +81,8 @@ def _codes_of_other_schools(conn: Connection, table: Table, checked, code: pd.Se
 
 def write_schools(conn: Connection, prepared: Prepared, batch: BatchMaker) -> Counts:
     fields = spoken_for(prepared.table, SCHOOL_FIELDS)
-    merged = store.diff(prepared.frames["schools"], store.fetch(conn, School.__table__, ["id", "name", *SCHOOL_FIELDS]),
-                        ["name"], fields)
-    counts = diff_counts(merged)
-    if counts.new or counts.changed:
-        apply_diff(conn, School.__table__, merged, ["name", *SCHOOL_FIELDS], batch(), changing=["name", *fields])
-    return counts
+    return write_diff(conn, School.__table__, prepared.frames["schools"], ["name", *SCHOOL_FIELDS], ["name"], fields,
+                      batch, changing=["name", *fields])
 
 
 def _codes(table: Table, checked, field_name: str) -> pd.Series:
@@ -122,14 +117,9 @@ def validate_helpers(conn: Connection, table: Table, options: Options) -> Prepar
 
 
 def write_helpers(conn: Connection, prepared: Prepared, batch: BatchMaker) -> Counts:
-    existing = store.fetch(conn, Helper.__table__, ["id", "helper_code", *HELPER_FIELDS])
     fields = spoken_for(prepared.table, HELPER_FIELDS, {"school_id": ("school",)})
-    merged = store.diff(prepared.frames["helpers"], existing, ["helper_code"], fields)
-    counts = diff_counts(merged)
-    if counts.new or counts.changed:
-        apply_diff(conn, Helper.__table__, merged, ["helper_code", *HELPER_FIELDS], batch(),
-                   changing=["helper_code", *fields])
-    return counts
+    return write_diff(conn, Helper.__table__, prepared.frames["helpers"], ["helper_code", *HELPER_FIELDS],
+                      ["helper_code"], fields, batch, changing=["helper_code", *fields])
 
 
 def validate_pairings(conn: Connection, table: Table, options: Options) -> Prepared:
@@ -168,12 +158,8 @@ def validate_pairings(conn: Connection, table: Table, options: Options) -> Prepa
 
 
 def write_pairings(conn: Connection, prepared: Prepared, batch: BatchMaker) -> Counts:
-    existing = store.fetch(conn, Pairing.__table__, ["id", "helper_id", "student_id", "start_date", "end_date"])
-    frame = prepared.frames["pairings"].drop_duplicates(["helper_id", "student_id", "start_date"], keep="last")
+    key = ["helper_id", "student_id", "start_date"]
+    frame = prepared.frames["pairings"].drop_duplicates(key, keep="last")
     fields = spoken_for(prepared.table, ["end_date"])  # a list without 结束日期 ends no pairing
-    merged = store.diff(frame, existing, ["helper_id", "student_id", "start_date"], fields)
-    counts = diff_counts(merged)
-    if counts.new or counts.changed:
-        apply_diff(conn, Pairing.__table__, merged, ["helper_id", "student_id", "start_date", "end_date"], batch(),
-                   changing=["helper_id", "student_id", "start_date", *fields])
-    return counts
+    return write_diff(conn, Pairing.__table__, frame, [*key, "end_date"], key, fields, batch,
+                      changing=[*key, *fields])

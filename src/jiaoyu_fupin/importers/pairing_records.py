@@ -18,13 +18,12 @@ from jiaoyu_fupin.importers.base import (
     Counts,
     Options,
     Prepared,
-    apply_diff,
-    diff_counts,
     iso,
     keep_frame,
     match_schools,
     single_term,
     spoken_for,
+    write_diff,
 )
 from jiaoyu_fupin.importers.org import _codes as helper_codes  # one rule for ID-or-staff-number codes
 from jiaoyu_fupin.importers.rowchecks import (
@@ -123,13 +122,9 @@ def _merge_same_day(frame: pd.DataFrame, checked: Checked) -> pd.DataFrame:
 
 
 def write_activities(conn: Connection, prepared: Prepared, batch: BatchMaker) -> Counts:
-    existing = store.fetch(conn, HelpActivity.__table__, ["id", *ACTIVITY_KEY, "note"])
     fields = spoken_for(prepared.table, ["note"])
-    merged = store.diff(prepared.frames["activities"], existing, ACTIVITY_KEY, fields)
-    counts = diff_counts(merged)
-    if counts.new or counts.changed:
-        apply_diff(conn, HelpActivity.__table__, merged, [*ACTIVITY_KEY, "note"], batch(), changing=[*ACTIVITY_KEY, *fields])
-    return counts
+    return write_diff(conn, HelpActivity.__table__, prepared.frames["activities"], [*ACTIVITY_KEY, "note"],
+                      ACTIVITY_KEY, fields, batch, changing=[*ACTIVITY_KEY, *fields])
 
 
 def validate_oversight(conn: Connection, table: Table, options: Options) -> Prepared:
@@ -234,10 +229,5 @@ def _texts(series: pd.Series) -> pd.Series:
 
 
 def write_oversight(conn: Connection, prepared: Prepared, batch: BatchMaker) -> Counts:
-    existing = store.fetch(conn, Oversight.__table__, ["id", *OVERSIGHT_FIELDS])
-    existing["okey"] = _oversight_key(existing)
-    merged = store.diff(prepared.frames["oversight"], existing, ["okey"], ["class_name"])
-    counts = diff_counts(merged)
-    if counts.new or counts.changed:
-        apply_diff(conn, Oversight.__table__, merged, OVERSIGHT_FIELDS, batch())
-    return counts
+    return write_diff(conn, Oversight.__table__, prepared.frames["oversight"], OVERSIGHT_FIELDS, OVERSIGHT_FIELDS,
+                      ["class_name"], batch, key_of=_oversight_key)

@@ -21,11 +21,10 @@ from jiaoyu_fupin.importers.base import (
     Counts,
     Options,
     Prepared,
-    apply_diff,
-    diff_counts,
     keep_frame,
     match_schools,
     spoken_for,
+    write_diff,
 )
 from jiaoyu_fupin.importers.rowchecks import (
     bad_values,
@@ -133,15 +132,8 @@ def validate_population_counts(conn: Connection, table: Table, options: Options)
 
 
 def write_population_counts(conn: Connection, prepared: Prepared, batch: BatchMaker) -> Counts:
-    rows = prepared.frames["counts"]
-    rows["key"] = _joined(rows, COUNT_KEY)
-    existing = store.fetch(conn, PopulationCount.__table__, ["id", *COUNT_KEY, "count"])
-    existing["key"] = _joined(existing, COUNT_KEY)
-    merged = store.diff(rows, existing, ["key"], ["count"])
-    counts = diff_counts(merged)
-    if counts.new or counts.changed:
-        apply_diff(conn, PopulationCount.__table__, merged, [*COUNT_KEY, "count"], batch())
-    return counts
+    return write_diff(conn, PopulationCount.__table__, prepared.frames["counts"], [*COUNT_KEY, "count"], COUNT_KEY,
+                      ["count"], batch, key_of=lambda frame: _joined(frame, COUNT_KEY))
 
 
 def _joined(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
@@ -215,18 +207,11 @@ def _townships(conn: Connection) -> tuple[list, list]:
 
 
 def write_school_stats(conn: Connection, prepared: Prepared, batch: BatchMaker) -> Counts:
-    rows = prepared.frames["stats"]
-    rows["key"] = _stat_key(rows)
-    existing = store.fetch(conn, SchoolStat.__table__, ["id", "school_year", "school_name", "grade", *STAT_FIELDS])
-    existing["key"] = _stat_key(existing)
     # The school and its stage are required or worked out from it; a count or a township the file lacks is kept.
     fields = spoken_for(prepared.table, STAT_FIELDS, {"school_id": ("school",), "stage": ("school",)})
-    merged = store.diff(rows, existing, ["key"], ["school_name", *fields])
-    counts = diff_counts(merged)
-    if counts.new or counts.changed:
-        apply_diff(conn, SchoolStat.__table__, merged, ["school_year", "school_name", "grade", *STAT_FIELDS],
-                   batch(), changing=["school_year", "school_name", "grade", *fields])
-    return counts
+    key = ["school_year", "school_name", "grade"]
+    return write_diff(conn, SchoolStat.__table__, prepared.frames["stats"], [*key, *STAT_FIELDS], key,
+                      ["school_name", *fields], batch, changing=[*key, *fields], key_of=_stat_key)
 
 
 def _stat_key(frame: pd.DataFrame) -> pd.Series:
