@@ -19,11 +19,13 @@ from pathlib import Path
 
 import pandas as pd
 from openpyxl import Workbook
+from sqlalchemy import Connection, text
 
 from jiaoyu_fupin.core.files import write_atomic
 from jiaoyu_fupin.core.idnumber import mask
 from jiaoyu_fupin.core.policy import COUNTABLE_FEN
 from jiaoyu_fupin.reports.book import wan
+from jiaoyu_fupin.store.frames import query_frame
 from jiaoyu_fupin.xlsx.safe_cells import inert_row
 
 PERSON = "_person"  # hidden: the full ID number, for counting distinct people; never written
@@ -63,6 +65,11 @@ class Details:
     listings: dict[str, Listing]
     figures: list[Figure]
     unlisted: tuple[str, ...] = ()  # report sheets whose figures rest on no list
+
+
+def read_rows(conn: Connection, sql: str, params: dict, columns: list[str]) -> pd.DataFrame:
+    """A list's rows as read, one object per cell, in the report's own transaction."""
+    return query_frame(conn, text(sql), params, columns)
 
 
 def masked(ids: pd.Series) -> pd.Series:

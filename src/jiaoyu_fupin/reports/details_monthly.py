@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from jiaoyu_fupin.checks.subsidy.model import KIND_TITLES
 from jiaoyu_fupin.core.names import text_key
@@ -28,6 +28,7 @@ from jiaoyu_fupin.reports.details import (
     Figure,
     Listing,
     masked,
+    read_rows,
     write_details,
 )
 
@@ -38,14 +39,10 @@ _ID = "身份证号（隐去中间）"
 _CASE_ITEMS = {"本月新立案": "opened", "本月劝返复学": "returned", "本月送教上门": "home_schooled"}
 
 
-def _frame(conn: Connection, sql: str, params: dict, columns: list[str]) -> pd.DataFrame:
-    return pd.DataFrame([tuple(r) for r in conn.execute(text(sql), params)], columns=columns, dtype=object)
-
-
 def poor_rows(conn: Connection, term: Term) -> pd.DataFrame:
     """facts.poor_on_roll with names and sources: 姓名, PERSON, school_id, 班级, source."""
     joins = PROVENANCE_JOIN.format(alias="e")
-    return _frame(conn, f"SELECT s.name, s.id_number, e.school_id, e.class_name, {PROVENANCE_COLUMNS.format(alias='e')}"
+    return read_rows(conn, f"SELECT s.name, s.id_number, e.school_id, e.class_name, {PROVENANCE_COLUMNS.format(alias='e')}"
                   f" FROM {facts.ENROLLED.format(joins=joins)} WHERE {facts.POOR_ON_ROLL_WHERE} ORDER BY e.id",
                   {"t": str(term)}, ["姓名", PERSON, "school_id", "班级", *SOURCE])
 
@@ -54,11 +51,11 @@ def listings(conn: Connection, term: Term, first: date, last: date, schools: pd.
              cases: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """The lists read at the report's cut (the previous month's roll is read apart, with poor_rows)."""
     joins = PROVENANCE_JOIN.format(alias="e")
-    away = _frame(conn, f"SELECT s.name, s.id_number, e.school_name, e.study_place, e.place_detail,"
+    away = read_rows(conn, f"SELECT s.name, s.id_number, e.school_name, e.study_place, e.place_detail,"
                   f" {PROVENANCE_COLUMNS.format(alias='e')} FROM {facts.ENROLLED.format(joins=joins)}"
                   f" WHERE {facts.POOR_AWAY_WHERE} ORDER BY e.id", {"t": str(term)},
                   ["姓名", PERSON, "就读学校", "就读地", "就读地区", *SOURCE])
-    paid = _frame(conn, f"SELECT pr.name, {facts.PAYMENT_SCHOOL}, p.name, p.id_number, p.amount, p.paid_on,"
+    paid = read_rows(conn, f"SELECT pr.name, {facts.PAYMENT_SCHOOL}, p.name, p.id_number, p.amount, p.paid_on,"
                   " p.school_name, p.source_file, pb.sheet, p.source_row"
                   f" FROM {facts.PAID_BETWEEN.format(joins=PROVENANCE_JOIN.format(alias='p'))} ORDER BY p.id",
                   {"first": first.isoformat(), "last": last.isoformat()},

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from jiaoyu_fupin.checks.subsidy.model import KIND_TITLES
 from jiaoyu_fupin.core.terms import Term
@@ -20,6 +20,7 @@ from jiaoyu_fupin.reports.details import (
     Figure,
     Listing,
     masked,
+    read_rows,
     table_cells,
     write_details,
 )
@@ -35,18 +36,14 @@ NOT_LISTED = ("教师", "控辍保学指标", "结对帮扶", "六个一", "扶�
 _ID = "身份证号（隐去中间）"
 
 
-def _frame(conn: Connection, sql: str, params: dict, columns: list[str]) -> pd.DataFrame:
-    return pd.DataFrame([tuple(r) for r in conn.execute(text(sql), params)], columns=columns, dtype=object)
-
-
 def listings(conn: Connection, terms: tuple[Term, Term], figures: dict) -> dict[str, Listing]:
     spring, autumn = (str(t) for t in terms)
-    schools = _frame(conn, "SELECT sc.name, sc.school_type, sc.township, sc.ownership, " + PROVENANCE_COLUMNS.format(
+    schools = read_rows(conn, "SELECT sc.name, sc.school_type, sc.township, sc.ownership, " + PROVENANCE_COLUMNS.format(
         alias="sc") + " FROM schools sc" + PROVENANCE_JOIN.format(alias="sc") + " ORDER BY sc.id", {},
         ["学校", "学校类型", "乡镇", "办别", *SOURCE])
     schools.insert(2, "总结中的类型", [type_row(t) for t in schools["学校类型"]])
 
-    roll = _frame(conn, "SELECT s.name, s.id_number, sc.name, e.stage, e.class_name, e.status, "
+    roll = read_rows(conn, "SELECT s.name, s.id_number, sc.name, e.stage, e.class_name, e.status, "
                   + PROVENANCE_COLUMNS.format(alias="e") + " FROM enrollments e JOIN students s ON s.id = e.student_id"
                   " LEFT JOIN schools sc ON sc.id = e.school_id" + PROVENANCE_JOIN.format(alias="e")
                   + " WHERE e.term = :t AND e.study_place = '县内' ORDER BY e.id", {"t": autumn},
@@ -55,7 +52,7 @@ def listings(conn: Connection, terms: tuple[Term, Term], figures: dict) -> dict[
 
     county = home_county(conn)
     home = "h.county = :county" if county else "h.id IS NOT NULL"
-    poor = _frame(conn, f"SELECT s.name, s.id_number, COALESCE(sc.name, e.school_name), e.stage, e.study_place,"
+    poor = read_rows(conn, f"SELECT s.name, s.id_number, COALESCE(sc.name, e.school_name), e.stage, e.study_place,"
                   f" CASE WHEN {home} THEN 1 ELSE 0 END, " + PROVENANCE_COLUMNS.format(alias="e")
                   + " FROM enrollments e JOIN students s ON s.id = e.student_id"
                   " LEFT JOIN households h ON h.id = s.household_id LEFT JOIN schools sc ON sc.id = e.school_id"
@@ -67,7 +64,7 @@ def listings(conn: Connection, terms: tuple[Term, Term], figures: dict) -> dict[
     away = poor["就读地"].isin(["县外州内", "州外"])
     poor.insert(6, "计入本县户籍合计", ["是" if x else "否" for x in ((poor["就读地"] == "县内") & local) | away])
 
-    payments = _frame(conn, "SELECT pr.name, pr.code, p.term, COALESCE(e.stage, :none), p.name, p.id_number, p.amount,"
+    payments = read_rows(conn, "SELECT pr.name, pr.code, p.term, COALESCE(e.stage, :none), p.name, p.id_number, p.amount,"
                       " p.paid_on, p.school_name, p.source_file, pb.sheet, p.source_row FROM payments p"
                       " JOIN programs pr ON pr.id = p.program_id"
                       " LEFT JOIN enrollments e ON e.student_id = p.student_id AND e.term = p.term"
