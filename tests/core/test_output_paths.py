@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+from pathlib import Path
 
 import pytest
 
@@ -40,3 +41,24 @@ def test_a_file_that_cannot_be_written_is_refused_with_the_reason(tmp_path):
     assert refused.value.message == f"无法写入“{tmp_path / 'x.xlsx'}”：没有写入权限" and refused.value.misuse
     assert write_or_refuse(tmp_path / "y", lambda: 7) == 7
     assert os_reason(OSError(errno.ENOSPC, "No space left on device")) == "磁盘空间已满"
+
+
+def test_a_folder_that_exists_but_takes_no_files_is_not_called_missing(tmp_path):
+    temp = tmp_path / ".x.xlsx.123.tmp"  # what the system names: the temporary file next to the output
+    refused = FileNotFoundError(errno.ENOENT, "No such file or directory", str(temp))
+    assert os_reason(refused) == f"文件夹“{tmp_path}”里不能新建文件（系统的特殊文件夹，如 /proc，不能存放文件）"
+    gone = FileNotFoundError(errno.ENOENT, "No such file or directory", str(tmp_path / "nowhere" / "x.tmp"))
+    assert os_reason(gone) == "文件夹不存在"
+
+
+@pytest.mark.skipif(not (Path("/proc/self").is_dir()), reason="a system with /proc")
+def test_errors_into_proc_says_what_is_wrong(cli, tmp_path):
+    from helpers.files import ROLL_HEADER, roll_rows, write_xlsx
+
+    rows = roll_rows()
+    rows[0][0] = None
+    result = cli("import", write_xlsx(tmp_path / "学籍.xlsx", ROLL_HEADER, rows), "--term", "2019秋",
+                 "--errors", "/proc/x.xlsx")
+    assert result.exit_code == 1, result.output
+    assert "无法写入错误工作簿 /proc/x.xlsx：文件夹“/proc”里不能新建文件" in result.output, result.output
+    assert "文件夹不存在" not in result.output

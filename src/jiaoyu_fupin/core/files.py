@@ -137,6 +137,9 @@ def os_reason(exc: OSError) -> str:
     reasons = {errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限", errno.EROFS: "所在磁盘只读",
                errno.ENOSPC: "磁盘空间已满", errno.EDQUOT: "磁盘配额已用完", errno.ENOENT: "文件夹不存在",
                errno.EISDIR: "这是一个文件夹", errno.ENAMETOOLONG: "文件名太长"}
+    if exc.errno == errno.ENOENT and exc.filename and Path(exc.filename).parent.is_dir():
+        # The folder is there, yet the file cannot be made in it: /proc and /sys answer "no such file".
+        return f"文件夹“{Path(exc.filename).parent}”里不能新建文件（系统的特殊文件夹，如 /proc，不能存放文件）"
     return reasons.get(exc.errno, f"系统错误 {exc.errno}" if exc.errno else str(exc))
 
 
