@@ -14,9 +14,10 @@ import pytest
 from helpers.files import SCHOOL_HEADER, SCHOOL_ROWS
 
 
-def _xlsx(path, rows, *, dimension=None, extra=b"", replace=None):
+def _xlsx(path, rows, *, dimension=None, extra=b"", replace=None, title="Sheet"):
     """A small workbook whose sheet XML is then edited as a hostile file would be."""
     wb = openpyxl.Workbook()
+    wb.active.title = title
     for row in rows:
         wb.active.append(row)
     plain = path.with_suffix(".plain.xlsx")
@@ -58,6 +59,14 @@ def test_a_sheet_out_of_proportion_to_its_file_is_refused_before_it_is_read(tmp_
     assert result.exit_code == 1, result.output
     assert why in result.output and "处理办法" in result.output, result.output
     assert cli.counts() == before
+
+
+def test_the_sheet_out_of_bounds_is_named_as_its_tab_says(tmp_path, cli):
+    assert cli("init").exit_code == 0
+    result = cli("import", _xlsx(tmp_path / "far.xlsx", SCHOOLS, extra=FAR, title="学校名单"))
+    assert result.exit_code == 1, result.output
+    assert "文件中的工作表“学校名单”的单元格一直用到第 16,384 列" in result.output, result.output
+    assert ".xml" not in result.output
 
 
 def test_a_decompression_bomb_is_refused_in_the_time_it_takes_to_inflate_part_of_it(tmp_path, cli):

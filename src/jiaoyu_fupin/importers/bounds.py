@@ -14,8 +14,11 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from posixpath import join, normpath
 
 MAX_ROWS = 2_000_000
 MAX_COLUMNS = 1_000
@@ -46,6 +49,7 @@ class Extent:
     rows: int = 0
     columns: int = 0
     row_elements: int = 0  # <row> elements seen: rows without r= still make rows
+    compressed: int = 0  # bytes of the part in the file
 
 
 def column_number(letters: bytes) -> int:
@@ -73,7 +77,7 @@ def check_workbook(path: Path) -> None:
             except Exception:  # damaged (bad checksum, cut short, zlib error …): the reader explains it to the clerk
                 return
             if sheet:
-                _judge(info, extent)
+                _judge(extent, lambda part=info.filename: _sheet_title(archive, part))
 
 
 # An .xls (BIFF8) sheet states its range in a DIMENSIONS record: type 0x0200, 14 bytes long. calamine gives the
@@ -103,7 +107,7 @@ def check_xls(path: Path) -> None:
 
 def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: bool) -> Extent:
     most = max(RATIO_FROM, MAX_RATIO * max(info.compress_size, 1))
-    extent = Extent()
+    extent = Extent(compressed=info.compress_size)
     total, tail = 0, b""
     with archive.open(info) as stream:
         while chunk := stream.read(_CHUNK):
@@ -137,14 +141,43 @@ def _measure(buffer: bytes, extent: Extent, *, first: bool) -> None:
             extent.rows = max(extent.rows, int(far[2]))
 
 
-def _judge(info: zipfile.ZipInfo, extent: Extent) -> None:
-    name = info.filename.rsplit("/", 1)[-1]
+def _judge(extent: Extent, title: Callable[[], str]) -> None:
+    """Raise TooLarge for a sheet out of bounds, named by `title()` (looked up only then)."""
     if extent.rows > MAX_ROWS:
-        raise TooLarge(f"文件中的工作表（{name}）有 {extent.rows:,} 行，超过 fupin 能导入的 {MAX_ROWS:,} 行")
+        raise TooLarge(f"文件中的{title()}有 {extent.rows:,} 行，超过 fupin 能导入的 {MAX_ROWS:,} 行")
     if extent.columns > MAX_COLUMNS:
-        raise TooLarge(f"文件中的工作表（{name}）的单元格一直用到第 {extent.columns:,} 列，超过 fupin 能导入的 {MAX_COLUMNS:,} 列"
+        raise TooLarge(f"文件中的{title()}的单元格一直用到第 {extent.columns:,} 列，超过 fupin 能导入的 {MAX_COLUMNS:,} 列"
                        "（常见原因：表格最右边或最下边有个不起眼的单元格写了内容）")
     cells = extent.rows * max(extent.columns, 1)
-    if cells > max(SMALL_GRID, CELLS_PER_BYTE * info.compress_size):
-        raise TooLarge(f"文件中的工作表（{name}）的范围是 {extent.rows:,} 行 × {extent.columns:,} 列，与文件大小不相称："
+    if cells > max(SMALL_GRID, CELLS_PER_BYTE * extent.compressed):
+        raise TooLarge(f"文件中的{title()}的范围是 {extent.rows:,} 行 × {extent.columns:,} 列，与文件大小不相称："
                        "读取它需要的内存远超文件本身")
+
+
+def _sheet_title(archive: zipfile.ZipFile, part: str) -> str:
+    """工作表“Sheet1”: the name the clerk sees on the tab, not the XML part inside the file (sheet1.xml); from
+    workbook.xml and its relationships, read no further than _NAMES_READ bytes each (the file is being refused for
+    its size)."""
+    from xml.etree import ElementTree
+
+    try:
+        def read(name: str) -> bytes:
+            with archive.open(name) as stream:
+                return stream.read(_NAMES_READ)
+
+        rels = ElementTree.fromstring(read("xl/_rels/workbook.xml.rels"))
+        targets = {r.get("Id"): r.get("Target") or "" for r in rels}
+        for sheet in ElementTree.fromstring(read("xl/workbook.xml")).iter():
+            if not sheet.tag.endswith("}sheet"):
+                continue
+            target = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), None)
+            target = targets.get(target, "")
+            path = target.lstrip("/") if target.startswith("/") else normpath(join("xl", target))
+            if path == part:
+                return f"工作表“{sheet.get('name')}”"
+    except (KeyError, OSError, ValueError, EOFError, zlib.error, ElementTree.ParseError, zipfile.BadZipFile):
+        pass
+    return "一个工作表"
+
+
+_NAMES_READ = 1 << 20
