@@ -96,6 +96,9 @@ def test_a_dry_run_correction_says_what_it_would_replace_and_changes_nothing(cli
     fixed = write_xlsx(tmp_path / "名册2.xlsx", PAY, RIGHT)
     result = cli("import", fixed, "--replaces", first, "--dry-run")
     assert result.exit_code == 0 and f"更正批次 #{first}" in result.output
+    # Nothing was reverted: the clerk is told it would be, never that it has been.
+    assert "原批次的内容将被撤销，改以本文件为准（试导入，尚未撤销）" in result.output, result.output
+    assert "已撤销" not in result.output
     assert kinds(check(cli)[1]) == [("amount_mismatch", "甲", BOARD)]
     assert all(b["reverted_by"] is None for b in _batches(cli))
 

@@ -66,13 +66,19 @@ def same_term(result, target: dict) -> None:
             f"{target['term']} 的：更正只能替换同一学期的文件", "请核对 --replaces 的批次编号，或去掉 --replaces"))
 
 
-def record(conn: Connection, results: list, target: dict) -> None:
+def record(conn: Connection, results: list, target: dict, *, dry_run: bool = False) -> None:
+    """Mark the new batches as replacing the target, and tell the clerk; a --dry-run is told what would happen,
+    since nothing did."""
+    named = f"批次 #{target['id']}（{target['file_name']}）"
     for result in results:
         if result.batch_id is not None:
             conn.execute(update(Batch.__table__).where(Batch.id == result.batch_id).values(replaces=target["id"]))
-            result.notes.append(f"更正批次 #{target['id']}（{target['file_name']}）：原批次的内容已撤销，以本文件为准")
+            done = "将被撤销，改以本文件为准（试导入，尚未撤销）" if dry_run else "已撤销，以本文件为准"
+            result.notes.append(f"更正{named}：原批次的内容{done}")
+        elif dry_run:
+            result.notes.append(f"将撤销{named}（试导入，尚未撤销）；本文件与撤销后的台账相同")
         else:
-            result.notes.append(f"已撤销批次 #{target['id']}（{target['file_name']}）；本文件与撤销后的台账相同")
+            result.notes.append(f"已撤销{named}；本文件与撤销后的台账相同")
 
 
 def overlap_notes(conn: Connection, frame: pd.DataFrame) -> list[str]:

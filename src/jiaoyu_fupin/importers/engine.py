@@ -213,7 +213,7 @@ def import_files(ledger, paths: list[Path], *, kind: str | None = None, sheet: s
                 for result, ready in zip(group, prepared, strict=True):
                     _write(conn, result, ready, effective)
             if target is not None and not any(r.problems for r in results):
-                corrections.record(conn, readable, target)  # its notes tell a --dry-run what would be replaced
+                corrections.record(conn, readable, target, dry_run=dry_run)
             # Unreadable files were still followed by validating the readable ones, so the clerk gets every
             # problem in one round; any problem anywhere (or --dry-run) writes nothing.
             if any(r.problems for r in results) or dry_run:
