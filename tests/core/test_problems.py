@@ -39,3 +39,12 @@ def test_a_bad_term_and_a_bad_year_are_misuse_with_the_forms_to_write():
 def test_a_policy_file_that_is_not_there_is_a_clerk_error(tmp_path):
     with pytest.raises(ClerkError, match="找不到资助标准文件"):
         load_policy(tmp_path / "nowhere.toml")
+
+
+def test_a_problem_never_quotes_an_id_number_whole():
+    from jiaoyu_fupin.core.problems import Problem
+
+    p = Problem("value_invalid", "无法识别的学期“42282220090520009X”", "请改正 42282220090520009X",
+                value="42282220090520009X")
+    assert (p.message, p.hint, p.value) == ("无法识别的学期“422822********009X”", "请改正 422822********009X",
+                                            "422822********009X")

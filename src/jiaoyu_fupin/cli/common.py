@@ -33,11 +33,25 @@ def print_table(table) -> None:
         header = str(column.header)
         if "身份证号" in header or "工号" in header:
             column.no_wrap, column.min_width = True, 18
-        elif "日期" in header or "时间" in header or header == "最近劝返":
+            continue
+        # The ID column is masked (or shown whole for --full) by its command; an ID anywhere else came from a cell
+        # typed wrong (a name that is an ID), and is never shown whole.
+        column._cells = [_masked_cell(cell) for cell in column._cells]
+        if "日期" in header or "时间" in header or header == "最近劝返":
             column.no_wrap, column.min_width = True, 10
         elif header in ("姓名", "学生", "责任人", "推荐责任人"):
             column.no_wrap, column.min_width = True, 6
     out.print(table)
+
+
+def _masked_cell(cell):
+    from jiaoyu_fupin.core.idmask import has_id, mask_text
+
+    if isinstance(cell, str):
+        return mask_text(cell)
+    if isinstance(cell, Text) and has_id(cell.plain):
+        return Text(mask_text(cell.plain), style=cell.style)
+    return cell
 
 
 def styled(*parts: str | tuple[str, str]) -> Text:
@@ -46,9 +60,12 @@ def styled(*parts: str | tuple[str, str]) -> Text:
 
 
 def fail(message: str, code: int = EXIT_FINDINGS, hint: str | None = None) -> NoReturn:
-    err.print(styled(("错误：", "bold red"), message))
+    from jiaoyu_fupin.core.idmask import mask_text
+
+    # A refusal quotes what was typed (an option, a cell): an ID number in it is masked like any on screen.
+    err.print(styled(("错误：", "bold red"), mask_text(message)))
     if hint:
-        err.print(f"处理办法：{hint}")
+        err.print(f"处理办法：{mask_text(hint)}")
     raise typer.Exit(code=code)
 
 

@@ -37,11 +37,11 @@ def show_command(
     if as_json:
         typer.echo(json.dumps(found.as_json(full), ensure_ascii=False))
         return
-    from jiaoyu_fupin.core.idnumber import mask
+    from jiaoyu_fupin.core.idmask import mask, mask_text
 
     shown = found.id_number if full else mask(found.id_number)
     extra = f"，出生日期 {found.birth_date}，学籍号 {found.student_number or '无'}" if full else ""
-    out.print(f"{found.name}（{shown}，{found.sex or '性别不详'}{extra}）："
+    out.print(f"{found.name if full else mask_text(found.name)}（{shown}，{found.sex or '性别不详'}{extra}）："
               + ("建档立卡学生" if found.registered else "非建档立卡学生"))
     for section in SECTION_ORDER:
         lines = [line for line in found.lines if line.section == section]

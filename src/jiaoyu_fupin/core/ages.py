@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from datetime import date
 
+# Older than any pupil a county's roll holds, 中职 included, with a late start and years repeated: a pupil this old is
+# an ID number typed wrong (an old 15-digit number upgraded to a 1900s birth), not a person.
+MAX_PUPIL_AGE = 25
+
 
 def age_day(school_year: int) -> date:
     return date(school_year, 8, 31)

@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+# Masking lives in idmask (no numpy, for commands that only print); callers may reach it through this module too.
+from jiaoyu_fupin.core.idmask import ID_SHAPED, has_id, mask, mask_text  # noqa: F401
 from jiaoyu_fupin.core.problems import ClerkError
 
 if TYPE_CHECKING:
@@ -273,13 +275,6 @@ def age_on(id18: str, on: date) -> int:
     if on < born:
         raise ValueError(f"日期 {on.isoformat()} 早于出生日期 {born.isoformat()}，无法计算年龄")
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-
-
-def mask(id_number: str) -> str:
-    s = "" if id_number is None else str(id_number)
-    if len(s) < 10:
-        return "*" * len(s)
-    return s[:6] + "*" * (len(s) - 10) + s[-4:]
 
 
 # Vectorised path.  Only rows that are exactly 18 ASCII digits (last may be X/x) are checked in

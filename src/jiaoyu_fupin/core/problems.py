@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from jiaoyu_fupin.core.idmask import mask_text
+
 
 class ClerkError(Exception):
     """A request the ledger cannot answer as asked (no roll for the term, an unknown school, a bad date …).
@@ -44,6 +46,14 @@ class Problem:
     column: str | None = None  # header text as written in the file
     letter: str | None = None  # Excel column letter
     value: str | None = None  # the offending value, masked when it is an ID number
+
+    def __post_init__(self) -> None:
+        # Problems are shown on screen and in the error workbook's summary: an ID number typed anywhere (学期,
+        # 资助项目, a school's name) is masked in what they quote, whatever check built the message.
+        for name in ("message", "hint", "value"):
+            text = getattr(self, name)
+            if isinstance(text, str):
+                object.__setattr__(self, name, mask_text(text))
 
     def location(self, rows: list[int] | None = None, shown: int = 5) -> str:
         """Where the problem is; `rows` for one problem found on several rows (the first `shown` are named)."""

@@ -105,3 +105,44 @@ def _read_cell_by_cell(table, pos: int) -> np.ndarray | None:
         if not library_failure(exc):
             raise
         return None
+
+
+def formulas_without_value(table, pos: int) -> dict[int, str]:
+    """Excel row number -> formula text of the cells in column `pos` that hold a formula but no computed value.
+
+    The fast reader reads such a cell as empty: a workbook written by a program (or an online form) that saved the
+    formulas without running them. The clerk is told it is a formula, not that the cell is empty. Only .xlsx says it;
+    other files give {}."""
+    if table.sheet is None or table.path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return {}
+    letter = column_letter(pos).encode()
+    cell = re.compile(rb'<c r="' + letter + rb'(\d+)"[^>]*?(?<!/)>(.*?)</c>', re.DOTALL)
+    found: dict[int, str] = {}
+    try:
+        with zipfile.ZipFile(table.path) as archive:
+            part = _sheet_part(archive, table.sheet)
+            if part is None:
+                return {}
+            with archive.open(part) as stream:
+                tail = b""
+                while True:
+                    chunk = stream.read(_CHUNK)
+                    text = tail + chunk
+                    cut = text.rfind(b"<c ") if chunk else len(text)  # a cell cut in two is read whole next time
+                    for m in cell.finditer(text, 0, max(cut, 0)):
+                        body = m[2]
+                        if b"<f" in body and not re.search(rb"<v>[^<]", body):
+                            formula = re.search(rb"<f[^>]*>([^<]*)</f>", body)
+                            found[int(m[1])] = _xml_text(formula[1] if formula else b"")
+                    tail = text[max(cut, 0):]
+                    if not chunk:
+                        break
+    except (OSError, KeyError, ValueError, EOFError, zlib.error, zipfile.BadZipFile, ElementTree.ParseError):
+        return {}
+    return found
+
+
+def _xml_text(raw: bytes) -> str:
+    from html import unescape
+
+    return unescape(raw.decode("utf-8", errors="replace"))

@@ -50,6 +50,9 @@ def _none(series: pd.Series) -> pd.Series:
     return series.where(series.notna(), None)
 
 
+_YEAR_OF = {"collab_plan": "计划", "collab_targets": "年度目标"}  # what a year-less file's rows are, as the clerk says it
+
+
 def _years(table: Table, checked: Checked, options: Options) -> pd.Series | None:
     """Each row's year: the 年度 column, else the year in the title above the table or in the file's name, else
     the year of --term. None (with a problem) when nothing says it."""
@@ -59,9 +62,10 @@ def _years(table: Table, checked: Checked, options: Options) -> pd.Series | None
     if fallback is None and options.term:
         fallback = parse.year_in(options.term + "年")
     if fallback is None and year.isna().to_numpy()[checked.keep].any():
+        what = _YEAR_OF.get(table.kind.name, "这张表")
         checked.problems.append(table.problem(
-            "value_missing", "无法确定计划属于哪一年：表格上方的标题、工作表名和文件名都没有写年份，也没有“年度”列",
-            "请在标题中写明年份（如“2019 年……计划表”），或加一列“年度”", field_name="year"))
+            "year_unknown", f"无法确定{what}属于哪一年：表格上方的标题、工作表名和文件名都没有写年份，也没有“年度”列",
+            f"请在表格上方的标题中写明年份（如“2019年{table.kind.title}”），或加一列“年度”", field_name="year"))
         return None
     return year.where(year.notna(), fallback)
 

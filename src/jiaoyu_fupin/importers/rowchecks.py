@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from jiaoyu_fupin.core import idnumber
+from jiaoyu_fupin.core import ages, idnumber
 from jiaoyu_fupin.core.problems import Problem
-from jiaoyu_fupin.importers.celltypes import numeric_cells
+from jiaoyu_fupin.core.terms import Term
+from jiaoyu_fupin.importers.celltypes import formulas_without_value, numeric_cells
 from jiaoyu_fupin.importers.table import Table
 
 # The lines under a table: totals (本页合计, 共计 3 人), who filled in and checked it, notes, stamps and signatures.
@@ -79,12 +80,24 @@ def required_values(table: Table, checked: Checked, fields: list[str]) -> None:
         series = table.column(name)
         if series is None:
             continue
-        empty = series.isna().to_numpy() & checked.keep
         title = table.kind.column(name).title
-        for row in table.rows[empty]:
+        empty_cells(table, checked, name, series.isna().to_numpy() & checked.keep, title, f"请填写{title}")
+
+
+def empty_cells(table: Table, checked: Checked, name: str, empty: np.ndarray, title: str, hint: str) -> None:
+    """One problem per required cell left empty; a formula that was never computed reads as empty, and is named as
+    what it is."""
+    formulas = formulas_without_value(table, table.fields[name]) if empty.any() else {}
+    for row in table.rows[empty]:
+        formula = formulas.get(int(row))
+        if formula is not None:
             checked.problems.append(table.problem(
-                "value_missing", f"“{title}”为空", f"请填写{title}", field_name=name, row=int(row),
-            ))
+                "formula_no_value", f"“{title}”是公式（={clipped(formula)}），公式没有计算结果：文件中没有保存它算出的值",
+                f"请用 Excel 或 WPS 打开文件、确认公式算出了{title}后保存，再重新导入；或把这一列复制后"
+                "“选择性粘贴→数值”", field_name=name, row=int(row), value=f"={clipped(formula)}"))
+        else:
+            checked.problems.append(table.problem("value_missing", f"“{title}”为空", hint, field_name=name,
+                                                  row=int(row)))
 
 
 # Columns that may hold a person's ID number (a helper's code is an ID number or a staff number): whatever a
@@ -92,17 +105,12 @@ def required_values(table: Table, checked: Checked, fields: list[str]) -> None:
 _PERSONAL = {"id_number", "student_id", "helper_code"}
 
 
-_ID_LIKE = re.compile(r"(?<![0-9A-Za-z])(?:\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
-
-
 def shown_value(field_name: str, value: str) -> str:
-    """A cell's text as a message may quote it: ID-number-like values of personal columns masked, also inside a
-    composite key (the duplicate check quotes "ID|term")."""
-    if field_name not in _PERSONAL:
-        return value
-    if len(value) in (15, 18):
+    """A cell's text as a message may quote it: any ID-number-shaped run masked, whichever column it sits in (an ID
+    typed into 学期 or 学校名称 is still a child's ID), and a personal column's 15 or 18 characters masked whole."""
+    if field_name in _PERSONAL and len(value) in (15, 18):
         return idnumber.mask(value)
-    return _ID_LIKE.sub(lambda m: idnumber.mask(m[0]), value)
+    return idnumber.mask_text(value)
 
 
 def bad_values(table: Table, checked: Checked, field_name: str, bad: pd.Series, message: str, hint: str,
@@ -152,6 +160,33 @@ def id_numbers(table: Table, checked: Checked, field_name: str = "id_number", *,
             row=int(table.rows[i]), value=None if pd.isna(raw) else _mask_id_text(str(raw)),
         ))
     return normalized
+
+
+def old_ids_of_pupils(table: Table, checked: Checked, ids: pd.Series, term: pd.Series) -> None:
+    """Refuse an old 15-digit ID that makes a pupil older than MAX_PUPIL_AGE.
+
+    The standard upgrade puts the birth in the 1900s (15-digit numbers were issued before 2000): right for a helper
+    born in 1975, but for a pupil it is the short form of a child's number typed by hand ("06" for 2006), and stored
+    as it is the pupil would be 113 and born in 1906. Only the clerk can find the real 18-digit number."""
+    raw = table.column("id_number")
+    if raw is None:
+        return
+    short = raw.str.len().between(15, 30).fillna(False).to_numpy(dtype=bool) & ids.notna().to_numpy() & checked.keep
+    title = table.kind.column("id_number").title
+    for i in np.flatnonzero(short):
+        if len(idnumber.normalize(str(raw.iloc[i]))) != 15 or pd.isna(term.iloc[i]):
+            continue
+        school_year = Term.parse(term.iloc[i]).school_year
+        age = ages.age_on_day(idnumber.birth_date(ids.iloc[i]), school_year)
+        if age <= ages.MAX_PUPIL_AGE:
+            continue
+        checked.problems.append(table.problem(
+            "id_old_for_pupil",
+            f"“{title}”是 15 位旧身份证号，按国家标准升位后出生年份在 1900 年代，到 {school_year} 年 8 月 31 日已满 {age} 岁，"
+            "不可能是在校学生",
+            "15 位旧号只发给 2000 年以前出生的人；请对照户口簿或学籍系统填写学生的 18 位身份证号（出生年份是完整的四位数）",
+            field_name="id_number", row=int(table.rows[i]), value=idnumber.mask(str(raw.iloc[i])),
+        ))
 
 
 _SCIENTIFIC = r"^\d+(?:\.\d+)?[eE]\+?\d+$"
@@ -258,8 +293,10 @@ SHOWN_TEXT = 40  # characters of a cell a message quotes: a pasted page of text 
 
 
 def clipped(text: str) -> str:
-    """A cell's text as a message quotes it: long texts cut, with how long they were."""
-    return text if len(text) <= SHOWN_TEXT else f"{text[:SHOWN_TEXT]}…（共 {len(text):,} 个字符）"
+    """A cell's text as a message quotes it: ID numbers masked before long texts are cut (a cut could leave half an
+    ID whole), with how long they were."""
+    length, text = len(text), idnumber.mask_text(text)
+    return text if length <= SHOWN_TEXT else f"{text[:SHOWN_TEXT]}…（共 {length:,} 个字符）"
 
 
 def _why_not_a_name(text: str) -> tuple[str, str] | None:
@@ -270,6 +307,27 @@ def _why_not_a_name(text: str) -> tuple[str, str] | None:
     return None
 
 
+def _id_in_names(table: Table, checked: Checked, column, series: pd.Series) -> np.ndarray:
+    """Refuse a name cell holding an ID number (the two columns swapped, or the ID pasted twice): stored as a name it
+    would be printed in full on screen and in the public notice. Returns the rows refused."""
+    # 15 digits in a row narrows it down in one vectorised pass (Arrow's regex has no look-behind for ID_SHAPED).
+    found = series.str.contains("[0-9\uff10-\uff19]{15}", regex=True).fillna(False).to_numpy(dtype=bool) & checked.keep
+    for i in np.flatnonzero(found):
+        value = str(series.iloc[i])
+        if not idnumber.has_id(value):
+            found[i] = False
+            continue
+        whole = idnumber.ID_SHAPED.fullmatch(idnumber.normalize(value)) is not None
+        what = "填的是身份证号" if whole else "里有身份证号"
+        id_column = table.fields.get("id_number")
+        where = f"填到“{table.headers[id_column]}”列" if id_column is not None else "不要填在姓名列"
+        checked.problems.append(table.problem(
+            "name_is_id", f"“{column.title}”{what}（{clipped(value)}），不是姓名",
+            f"请在这一列填写{column.title}，身份证号{where}", field_name=column.field, row=int(table.rows[i]),
+            value=clipped(value)))
+    return found
+
+
 def person_names(table: Table, checked: Checked) -> None:
     """Every 姓名 column of any kind (学生姓名, 帮扶责任人姓名 …): a cell that is not a name is refused by row."""
     for column in table.kind.columns:
@@ -278,6 +336,7 @@ def person_names(table: Table, checked: Checked) -> None:
             continue
         # One vectorised pass finds the rows; the reason is worked out for those few only.
         mask = series.str.contains(_ANY_NOT_A_NAME, regex=True).fillna(False).to_numpy(dtype=bool) & checked.keep
+        mask &= ~_id_in_names(table, checked, column, series)
         for row, value in zip(table.rows[mask], series[mask], strict=True):
             why, hint = _why_not_a_name(str(value))
             shown = clipped(str(value))

@@ -33,6 +33,7 @@ from jiaoyu_fupin.importers.rowchecks import (
     conflicting_duplicates,
     data_rows,
     id_numbers,
+    old_ids_of_pupils,
     required_columns,
     required_values,
 )
@@ -65,6 +66,8 @@ def _validate(conn: Connection, table: Table, options: Options, *, away: bool) -
     required_values(table, checked, [c.field for c in table.kind.columns if c.required and c.field != "id_number"])
     # Arrow-backed: a million ID numbers as Python strings cost 75 MB and slow every hash and sort below.
     ids = pd.Series(id_numbers(table, checked), dtype="str")
+    if term is not None:
+        old_ids_of_pupils(table, checked, ids, term)
     col = table.column
 
     sex, bad = values.map_values(table.text("sex"), values.SEX)

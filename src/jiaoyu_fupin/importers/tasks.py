@@ -23,6 +23,7 @@ from jiaoyu_fupin.importers.rowchecks import (
     bad_values,
     conflicting_duplicates,
     data_rows,
+    empty_cells,
     required_columns,
 )
 from jiaoyu_fupin.importers.table import Table
@@ -65,10 +66,8 @@ def validate_tasks(conn: Connection, table: Table, options: Options) -> Prepared
         checked.notes.append(f"{int(heading.sum())} 行只有指标、没有工作任务，作为分组标题处理")
         checked.keep = keep = keep & ~heading
     for name, title in (("content", "工作任务"), ("lead_office", "牵头股室")):
-        empty = table.column(name).isna().to_numpy() & keep
-        for row in table.rows[empty]:
-            checked.problems.append(table.problem("value_missing", f"“{title}”为空",
-                                                  f"请填写{title}（每项任务都要有牵头股室）", field_name=name, row=int(row)))
+        empty_cells(table, checked, name, table.column(name).isna().to_numpy() & keep, title,
+                    f"请填写{title}（每项任务都要有牵头股室）")
     due = _deadlines(table, checked)
     text = values.by_unique(content, lambda t: " ".join(t.split()))
     key = text.map(text_key, na_action="ignore")

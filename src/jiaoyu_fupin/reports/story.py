@@ -77,8 +77,9 @@ class Story:
     lines: list[Line] = field(default_factory=list)
 
     def as_json(self, full: bool) -> dict:
-        return {"id_number": self.id_number if full else idnumber.mask(self.id_number), "name": self.name,
-                "sex": self.sex, "birth_date": self.birth_date if full else None,
+        # A name that is an ID number (a ledger from before such names were refused) is masked like the ID.
+        return {"id_number": self.id_number if full else idnumber.mask(self.id_number),
+                "name": self.name if full else idnumber.mask_text(self.name), "sex": self.sex, "birth_date": self.birth_date if full else None,
                 "student_number": self.student_number if full else None, "registered_poor": self.registered,
                 "lines": [line.as_json() for line in self.lines]}
 
@@ -244,8 +245,8 @@ class Match:
     source: Source
 
     def as_json(self, full: bool = False) -> dict:
-        return {"id_number": self.id_number if full else idnumber.mask(self.id_number), "name": self.name,
-                "sex": self.sex, "term": self.term, "school": self.school, "grade": self.grade,
+        return {"id_number": self.id_number if full else idnumber.mask(self.id_number),
+                "name": self.name if full else idnumber.mask_text(self.name), "sex": self.sex, "term": self.term, "school": self.school, "grade": self.grade,
                 "class_name": self.class_name, "source": asdict(self.source)}
 
 

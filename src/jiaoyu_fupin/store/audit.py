@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, insert, select
 
-from jiaoyu_fupin.core.idnumber import mask
+from jiaoyu_fupin.core.idmask import mask_text
 from jiaoyu_fupin.store.models import AuditRecord
 
 STDOUT = "标准输出"
@@ -55,13 +55,10 @@ def people_in(doc) -> int:
     return len(found)
 
 
-_ID_IN_TEXT = re.compile(r"(?<![0-9])(?:[0-9]{17}[0-9Xx]|[0-9]{15})(?![0-9Xx])")
-
-
 def masked(text: str) -> str:
     """`text` with every ID number in it masked: a command given a child's ID (dropout show 4228…) is listed by
     `fupin audit` on screen."""
-    return _ID_IN_TEXT.sub(lambda m: mask(m.group()), text)
+    return mask_text(text)
 
 
 def os_user() -> str:

@@ -23,6 +23,7 @@ from jiaoyu_fupin.checks.subsidy.model import yuan
 from jiaoyu_fupin.checks.subsidy.scope import Scope
 from jiaoyu_fupin.checks.subsidy.standards import rules
 from jiaoyu_fupin.core.grades import grade_label
+from jiaoyu_fupin.core.idmask import mask_text
 from jiaoyu_fupin.core.problems import ClerkError
 from jiaoyu_fupin.core.terms import Term
 from jiaoyu_fupin.xlsx import pages
@@ -119,8 +120,11 @@ def _natural(class_name: str | None) -> tuple:
 
 
 def _row(school, township, stage, grade, class_name, name, program, fen) -> NoticeRow:
-    return NoticeRow(school=school, township=township, grade=grade_label(stage, grade), class_name=class_name,
-                     name=name, program=program, amount=yuan(fen), order=(stage or "", grade or 0))
+    # Every text is one a clerk typed: an ID number typed into a name (or a class, a school) is masked here, so the
+    # posted list holds none whatever the ledger holds.
+    return NoticeRow(school=mask_text(school), township=mask_text(township), grade=grade_label(stage, grade),
+                     class_name=mask_text(class_name), name=mask_text(name), program=mask_text(program),
+                     amount=yuan(fen), order=(stage or "", grade or 0))
 
 
 def write_notice(rows: list[NoticeRow], term: Term, path: Path, *, start: date, working_days: int = MIN_DAYS,
