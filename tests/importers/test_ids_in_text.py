@@ -68,3 +68,10 @@ def test_an_id_typed_into_other_columns_is_masked_in_every_message(cli, schools,
     # The rows to correct are copied whole for the clerk (the workbook is readable by its owner only).
     messages = [c for row in book.worksheets[1].iter_rows(values_only=True) for c in row[-1:] if isinstance(c, str)]
     assert messages and _full_ids(" ".join(messages)) == []
+
+
+def test_an_id_in_a_header_is_masked_in_the_report(cli, schools, tmp_path):
+    path = write_xlsx(tmp_path / "学籍.xlsx", ROLL_HEADER + [f"备用{CHILD}"], [r + [None] for r in roll_rows()])
+    result = cli("import", path, "--term", "2019秋")
+    assert result.exit_code == 0, result.output
+    assert f"未使用的列：备用{MASKED}" in result.output and CHILD not in result.output

@@ -90,6 +90,7 @@ class _progress:
 
 
 def _report(result) -> None:
+    from jiaoyu_fupin.core.idmask import mask_text
     from jiaoyu_fupin.importers.columns import KINDS
 
     if result.dry_run:
@@ -105,10 +106,11 @@ def _report(result) -> None:
         elif not result.dry_run:
             line += "；与台账已有内容相同，未产生新批次"
         out.print(line)
+        # Headers and notes quote the file's own text, where an ID number may sit.
         if f.ignored_columns:
-            out.print(f"  未使用的列：{'、'.join(f.ignored_columns)}")
+            out.print(mask_text(f"  未使用的列：{'、'.join(f.ignored_columns)}"))
         for note in f.notes:
-            out.print(f"  {note}")
+            out.print(mask_text(f"  {note}"))
 
 
 def _report_problems(ctx: typer.Context, ledger, result, errors: Path | None) -> None:
