@@ -75,3 +75,13 @@ def test_an_id_in_a_header_is_masked_in_the_report(cli, schools, tmp_path):
     result = cli("import", path, "--term", "2019秋")
     assert result.exit_code == 0, result.output
     assert f"未使用的列：备用{MASKED}" in result.output and CHILD not in result.output
+
+
+def test_a_helpers_id_in_the_name_column_points_to_the_helpers_id_column(cli, schools, tmp_path):
+    helper = make_id(date(1975, 3, 15), 123)
+    path = write_xlsx(tmp_path / "帮扶责任人.xlsx", ["身份证号", "姓名", "工作单位", "职务"],
+                      [[helper, helper, "城关中学", "教师"]])
+    result = cli("import", path)
+    assert result.exit_code == 1, result.output
+    assert "“姓名”填的是身份证号（422822********" in result.output and helper not in result.output
+    assert "身份证号填到“身份证号”列" in result.output

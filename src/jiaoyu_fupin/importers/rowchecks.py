@@ -307,6 +307,11 @@ def _why_not_a_name(text: str) -> tuple[str, str] | None:
     return None
 
 
+# The column a name's own ID number goes in, by the name column's field (a guardian's has none).
+_ID_COLUMN_OF = {"name": ("id_number", "helper_code"), "student_name": ("student_id", "id_number"),
+                 "helper_name": ("helper_code",)}
+
+
 def _id_in_names(table: Table, checked: Checked, column, series: pd.Series) -> np.ndarray:
     """Refuse a name cell holding an ID number (the two columns swapped, or the ID pasted twice): stored as a name it
     would be printed in full on screen and in the public notice. Returns the rows refused."""
@@ -319,7 +324,7 @@ def _id_in_names(table: Table, checked: Checked, column, series: pd.Series) -> n
             continue
         whole = idnumber.ID_SHAPED.fullmatch(idnumber.normalize(value)) is not None
         what = "填的是身份证号" if whole else "里有身份证号"
-        id_column = table.fields.get("id_number")
+        id_column = next((table.fields[f] for f in _ID_COLUMN_OF.get(column.field, ()) if f in table.fields), None)
         where = f"填到“{table.headers[id_column]}”列" if id_column is not None else "不要填在姓名列"
         checked.problems.append(table.problem(
             "name_is_id", f"“{column.title}”{what}（{clipped(value)}），不是姓名",
