@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import os
 import queue
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 
 import numpy as np
 import pandas as pd
@@ -97,6 +98,21 @@ def query_int_frames(conn: Connection, queries: Sequence[Query]) -> list[pd.Data
 
         with ThreadPoolExecutor(len(others) + 1) as pool:
             return list(pool.map(run, queries))
+
+
+@contextmanager
+def int_frames_alongside(conn: Connection, queries: Sequence[Query]) -> Iterator[Callable[[], list[pd.DataFrame]]]:
+    """query_int_frames on a sibling reader (ledger.sibling_readers) while the block goes on reading on `conn`: SQLite
+    runs an aggregate query without Python's lock, so a second core reads it meanwhile. Yields the function that
+    waits for the frames; where no sibling can be promised, that function reads them on `conn` when called."""
+    with sibling_readers(conn, 1) as others:
+        if not others:
+            yield lambda: query_int_frames(conn, queries)
+            return
+        with ThreadPoolExecutor(1) as pool:
+            future = pool.submit(lambda: [query_frame(others[0], sql, params, columns, ints=columns)
+                                          for sql, params, columns in queries])
+            yield future.result
 
 
 def _int_columns(conn: Connection, sql: TextClause, params: dict | None, columns: Sequence[str]) -> pd.DataFrame:

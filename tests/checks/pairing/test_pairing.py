@@ -272,3 +272,16 @@ def test_every_pair_command_has_chinese_help():
         for param in command.params:
             if param.name != "help":
                 assert param.help and any("\u4e00" <= ch <= "\u9fff" for ch in param.help), f"{name} {param.name}"
+
+
+def test_roll_without_poor_or_paired_students_is_still_a_roll(cli, tmp_path, pairing_county):
+    # The check reads only the registered poor and the paired of a roll: a roll holding neither is checked, not
+    # refused as a term without a roll.
+    pairing_county.students = {n: (*s[:5], "") for n, s in pairing_county.students.items()}
+    pairing_county.activities = []
+    (tmp_path / "in").mkdir()
+    files = [f for f in pairing_county.files(tmp_path / "in") if f.name != "结对.xlsx"]
+    assert cli("import", *files).exit_code == 0
+    result = cli("pair", "check", "--term", "2019秋", "--as-of", AFTER_TERM)
+    assert result.exit_code == 0, result.output
+    assert "0 名建档立卡在籍学生均已结对" in result.stdout

@@ -62,7 +62,7 @@ def check(ledger, term: Term, *, as_of: date | None = None, school: str | None =
         raise PairingError(f"--max-per-helper 须为正整数，现在是 {max_per_helper}", "例如 --max-per-helper 5")
     as_of = as_of or date.today()
     with ledger.engine.connect() as conn, conn.begin():  # one snapshot, even while an import runs
-        data = load(conn, term, as_of)
+        data = load(conn, term, as_of, whole_roll=False)
     school_id = data.school_id(school) if school else None
     return run(data, school_id, max_per_helper)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -13,7 +14,7 @@ from jiaoyu_fupin.core import poverty
 from jiaoyu_fupin.core.names import resolve_school
 from jiaoyu_fupin.core.problems import ClerkError
 from jiaoyu_fupin.core.terms import Term
-from jiaoyu_fupin.store.frames import fetch_rows, query_int_frames
+from jiaoyu_fupin.store.frames import Query, fetch_rows, int_frames_alongside
 
 
 class PairingError(ClerkError):
@@ -69,30 +70,46 @@ def _class_keys(names: pd.Series) -> pd.Series:
     return pd.Series([keys.get(n) for n in names], index=names.index, dtype=object)
 
 
-def _marks(conn: Connection, span: dict[str, str]) -> pd.DataFrame:
+def _marks(span: dict[str, str]) -> Query:
     # A quarter of a million records a term: as joined texts of integers (frames.query_int_frames) they cost a
     # third of the tuples they were read as. The item names are the rules' own constants.
     item = " ".join(f"WHEN '{name}' THEN {i}" for i, name in enumerate(rules.ITEMS))
-    (marks,) = query_int_frames(conn, [(text(
-        f"SELECT helper_id, student_id, CASE activity_type {item} ELSE -1 END,"
-        " CAST(REPLACE(SUBSTR(CAST(activity_date AS VARCHAR), 1, 10), '-', '') AS INTEGER)"
-        " FROM help_activities WHERE activity_date >= :low AND activity_date <= :high"), span,
-        ["helper_id", "student_id", "item", "day"])])
-    return marks
+    return (text(f"SELECT helper_id, student_id, CASE activity_type {item} ELSE -1 END,"
+                 " CAST(REPLACE(SUBSTR(CAST(activity_date AS VARCHAR), 1, 10), '-', '') AS INTEGER)"
+                 " FROM help_activities WHERE activity_date >= :low AND activity_date <= :high"), span,
+            ["helper_id", "student_id", "item", "day"])
 
 
-def load(conn: Connection, term: Term, as_of: date, *, records: bool = False) -> TermData:
-    """records=True reads the 六个一 records as text too (activities), for the handbook's list of them."""
+def load(conn: Connection, term: Term, as_of: date, *, records: bool = False, whole_roll: bool = True) -> TermData:
+    """records=True reads the 六个一 records as text too (activities), for the handbook's list of them.
+
+    whole_roll=False reads, of the term's roll, only the students the check looks at (check.run): the registered
+    poor and those with a pairing, a quarter of a county's roll.
+    """
+    low, high = rules.record_span(term)
+    span = {"low": low.isoformat(), "high": high.isoformat()}
+    # The records, the largest read, on a second core while the rest is read here.
+    with int_frames_alongside(conn, [_marks(span)]) as marks:
+        return _load(conn, term, as_of, span, records, whole_roll, marks)
+
+
+def _load(conn: Connection, term: Term, as_of: date, span: dict[str, str], records: bool, whole_roll: bool,
+          marks: Callable[[], list[pd.DataFrame]]) -> TermData:
     schools = _frame(conn, "SELECT schools.id, schools.name, schools.township, schools.school_type FROM schools",
                      ["id", "name", "township", "school_type"])
     enrolled = _frame(conn, (
         "SELECT enrollments.student_id, students.id_number, students.name, enrollments.school_id,"
         " enrollments.school_name, enrollments.stage, enrollments.grade, enrollments.class_name, enrollments.status,"
         " enrollments.study_place, students.household_id, students.family_category, students.roll_registered"
-        " FROM enrollments JOIN students ON students.id = enrollments.student_id WHERE enrollments.term = :term"), [
+        " FROM enrollments JOIN students ON students.id = enrollments.student_id WHERE enrollments.term = :term"
+        + ("" if whole_roll else f" AND ({poverty.registered_sql('students')}"
+                                 " OR students.id IN (SELECT pairings.student_id FROM pairings))")), [
         "student_id", "id_number", "name", "school_id", "school_name", "stage", "grade", "class_name", "status",
         "study_place", *poverty.COLUMNS], {"term": str(term)})
-    if enrolled.empty:  # every pair command reads a term's roll; pairings alone would show no one enrolled
+    # Every pair command reads a term's roll; pairings alone would show no one enrolled. A roll without a student the
+    # check looks at is still a roll.
+    if enrolled.empty and (whole_roll or conn.execute(
+            text("SELECT 1 FROM enrollments WHERE term = :term LIMIT 1"), {"term": str(term)}).first() is None):
         raise PairingError(f"台账中没有 {term} 的学籍记录", f"请先导入 {term} 的学籍名册，或核对 --term")
     # In-county students still on the roll: the ones a school answers for.
     enrolled["placed"] = ((enrolled["study_place"] == "县内") & enrolled["school_id"].notna()
@@ -107,8 +124,6 @@ def load(conn: Connection, term: Term, as_of: date, *, records: bool = False) ->
     _iso(pairings, "start_date", "end_date")
     students = _frame(conn, "SELECT students.id, students.id_number, students.name FROM students"
                             " WHERE students.id IN (SELECT pairings.student_id FROM pairings)", ["id", "id_number", "name"])
-    low, high = rules.record_span(term)
-    span = {"low": low.isoformat(), "high": high.isoformat()}
     # Dates read as text (ISO, as stored): a term's quarter of a million records skip the date parser.
     columns = ["helper_id", "student_id", "activity_type", "activity_date", "note"]
     activities = (_frame(conn, "SELECT help_activities.helper_id, help_activities.student_id,"
@@ -123,4 +138,4 @@ def load(conn: Connection, term: Term, as_of: date, *, records: bool = False) ->
                        {"term": str(term)})
     oversight["class_key"] = _class_keys(oversight["class_name"])
     return TermData(term, as_of, rules.reference_date(term, as_of), schools, enrolled, helpers, pairings, students,
-                    _marks(conn, span), activities, oversight)
+                    marks()[0], activities, oversight)
