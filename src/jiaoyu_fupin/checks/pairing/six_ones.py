@@ -41,7 +41,7 @@ def statuses(data: TermData, pairings: pd.DataFrame) -> pd.DataFrame:
     items = np.array([d.item for d in points], dtype=object)
     periods = np.array([d.period for d in points], dtype=object)
     deadlines = np.array([d.deadline.isoformat() for d in points], dtype=object)
-    # Every pairing against every due point, joined on integer keys (helper, student, point): merges and
+    # Every pairing against every due point, matched on integer keys (helper, student, point): merges and
     # de-duplication over the item and period texts cost most of a county's check.
     row = np.repeat(np.arange(len(p)), len(points))
     point = np.tile(np.arange(len(points)), len(p))
@@ -50,13 +50,22 @@ def statuses(data: TermData, pairings: pd.DataFrame) -> pd.DataFrame:
     ended = pd.notna(end)
     owed = start <= deadline
     owed[ended] &= end[ended] >= deadline[ended]
-    dues = pd.DataFrame({"h": p["helper_id"].to_numpy(dtype=np.int64)[row][owed],
-                         "s": p["student_id"].to_numpy(dtype=np.int64)[row][owed], "point": point[owed]})
-    dues = dues.drop_duplicates(["h", "s", "point"]).reset_index(drop=True)
+    helper, student, point = (p["helper_id"].to_numpy(dtype=np.int64)[row][owed],
+                              p["student_id"].to_numpy(dtype=np.int64)[row][owed], point[owed])
+    marks = data.marks[data.marks["day"] <= _day_number(data.as_of)]  # the record as it stood on the as-of date
+    # One integer per (helper, student, point) to de-duplicate and match on. Ids are the ledger's row ids: with
+    # a few hundred days below, the product stays far under 2**63.
+    students = int(max(student.max(initial=0), marks["student_id"].max() if len(marks) else 0)) + 1
+
+    def key(h: np.ndarray, s: np.ndarray, at: np.ndarray) -> np.ndarray:
+        return (h * students + s) * len(points) + at
+
+    once = ~pd.Series(key(helper, student, point)).duplicated().to_numpy()  # a pairing entered twice owes once
+    helper, student, point = helper[once], student[once], point[once]
+    owed_keys = key(helper, student, point)
 
     as_of = data.as_of.isoformat()
-    marks = data.marks[data.marks["day"] <= _day_number(data.as_of)]  # the record as it stood on the as-of date
-    done_on = np.full(len(dues), None, dtype=object)
+    done_on = np.full(len(owed_keys), None, dtype=object)
     if len(marks):
         # The point of each record, looked up by its (item, day) codes: a term's log repeats a few hundred days
         # over many rows, so the rules run once per item and day. A record whose period is none of the term's
@@ -66,26 +75,25 @@ def statuses(data: TermData, pairings: pd.DataFrame) -> pd.DataFrame:
         points_of = np.array([[point_of.get((i, _period(i, d)), -1) for d in day_texts] for i in rules.ITEMS],
                              dtype=np.int64).reshape(len(rules.ITEMS), len(day_texts))
         item = marks["item"].to_numpy()
-        point = np.where(item >= 0, points_of[np.maximum(item, 0), days], -1)
-        keep = point >= 0
-        # The first record of each item and period: a stable sort on the day codes, then drop_duplicates (a
-        # groupby min falls back to Python per group).
-        order = np.argsort(days[keep], kind="stable")
-        firsts = pd.DataFrame({"h": marks["helper_id"].to_numpy()[keep][order],
-                               "s": marks["student_id"].to_numpy()[keep][order],
-                               "point": point[keep][order], "day": days[keep][order]})
-        firsts = firsts.drop_duplicates(["h", "s", "point"])
-        found = dues.merge(firsts, how="left", on=["h", "s", "point"])["day"].to_numpy(dtype=float)
-        known = ~np.isnan(found)
-        done_on[known] = day_texts[found[known].astype(np.int64)]
-    at = dues["point"].to_numpy()
+        at = np.where(item >= 0, points_of[np.maximum(item, 0), days], -1)
+        keep = at >= 0
+        # The first record of each owed item: sorted on (key, day) as one integer, the first of each key's run.
+        ranked = np.sort(key(marks["helper_id"].to_numpy()[keep], marks["student_id"].to_numpy()[keep], at[keep])
+                         * len(day_texts) + days[keep])
+        keys = ranked // len(day_texts)
+        runs = np.diff(keys, prepend=-1) != 0  # keys are never negative
+        # A last key above any other: every owed key's search lands on a key, its own or not.
+        keys, firsts = np.append(keys[runs], np.iinfo(np.int64).max), ranked[runs] % len(day_texts)
+        where = np.searchsorted(keys, owed_keys)
+        known = keys[where] == owed_keys
+        done_on[known] = day_texts[firsts[where[known]]]
     done = pd.notna(done_on)
-    status = np.where(done, 0, np.where(deadlines[at] < as_of, 1, 2))
+    status = np.where(done, 0, np.where(deadlines[point] < as_of, 1, 2))
     # The texts of a few due points over a quarter of a million rows, as categories: made from the point codes
     # without a text per row, and grouped on the codes (the tallies of a county's check).
-    return pd.DataFrame({"helper_id": dues["h"].astype(object), "student_id": dues["s"].astype(object),
-                         "item": _categories(items, at), "period": _categories(periods, at),
-                         "deadline": _categories(deadlines, at), "done_on": pd.Series(done_on, dtype=object),
+    return pd.DataFrame({"helper_id": pd.Series(helper, dtype=object), "student_id": pd.Series(student, dtype=object),
+                         "item": _categories(items, point), "period": _categories(periods, point),
+                         "deadline": _categories(deadlines, point), "done_on": pd.Series(done_on, dtype=object),
                          "status": pd.Categorical.from_codes(status, categories=[DONE, OVERDUE, PENDING])})
 
 
