@@ -234,11 +234,17 @@ def _by_school(data, scope, unpaired, dues, gaps, names) -> list[dict]:
     township = dict(zip(data.schools["id"], data.schools["township"], strict=True))
     poor = scope.poor.groupby("school_id").size()
     missing = unpaired.groupby("school_id").size()
-    dues = dues.assign(_school_id=dues["helper_id"].map(data.helpers.set_index("id")["school_id"]))
-    tallies = six_ones.tallies(dues.dropna(subset=["_school_id"]), ["_school_id"])
-    helpers = dues.groupby("_school_id")["helper_id"].nunique()
+    # Tallied per helper, then added up per school: a few thousand helpers instead of every item owed.
+    school_of = dict(zip(data.helpers["id"], data.helpers["school_id"], strict=True))
+    tallies: dict[tuple, dict[str, int]] = {}
+    helpers: dict = {}  # school id: helpers with an item owed
+    for (h,), tally in six_ones.tallies(dues, ["helper_id"]).items():
+        s = school_of.get(h)
+        if pd.notna(s):
+            tallies[(s,)] = six_ones.add(tallies.get((s,), six_ones.EMPTY), tally)
+            helpers[s] = helpers.get(s, 0) + 1
     gap_count = pd.Series([g["school"] for g in gaps if g["school"]], dtype=object).value_counts()
-    ids = sorted(set(poor.index) | set(helpers.index), key=lambda s: (str(township.get(s)), names.get(s)))
+    ids = sorted(set(poor.index) | set(helpers), key=lambda s: (str(township.get(s)), names.get(s)))
     if scope.school_id is not None:
         ids = [scope.school_id]
     return [{

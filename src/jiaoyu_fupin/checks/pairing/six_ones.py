@@ -128,3 +128,8 @@ def tallies(frame: pd.DataFrame, keys: list[str]) -> dict[tuple, dict[str, int]]
 
 
 EMPTY = {"due": 0, "done": 0, "overdue": 0, "pending": 0}
+
+
+def add(a: dict[str, int], b: dict[str, int]) -> dict[str, int]:
+    """Two tallies added up."""
+    return {k: a[k] + b[k] for k in a}
