@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 from jiaoyu_fupin.checks.subsidy.arrays import contains, distinct, lookup
 from jiaoyu_fupin.store import frames
-from jiaoyu_fupin.store.frames import query_frame, query_int_frames
+from jiaoyu_fupin.store.frames import int_frames_alongside, query_frame, query_int_frames
 from jiaoyu_fupin.store.ledger import Ledger, sibling_readers
 
 NEW_BATCH = text("INSERT INTO batches (file_name, sha256, kind, imported_at, rows, new_rows, changed_rows,"
@@ -64,6 +64,38 @@ def test_side_by_side_reads_see_what_the_first_connection_sees(db):
             assert len(others) == 1
         frames = query_int_frames(conn, queries)
     assert [len(f) for f in frames] == [1000, 500, 100]
+
+
+DAYS = text("SELECT n, d FROM days ORDER BY n")
+
+
+def _ledger_with_days(db) -> Ledger:
+    ledger = _ledger_with_numbers(db, count=3)
+    with ledger.transaction() as conn:
+        conn.exec_driver_sql("CREATE TABLE days (n INTEGER NOT NULL, d DATE NOT NULL)")
+        conn.exec_driver_sql("INSERT INTO days VALUES (1, '2019-09-01'), (2, '2020-01-31'), (3, '2019-12-09')")
+    return ledger
+
+
+def test_dates_are_read_as_day_numbers_beside_the_block(db):
+    ledger = _ledger_with_days(db)
+    queries = [(DAYS, {}, ["n", "day"]), (NUMBERS, {"low": 1}, ["n", "m"])]
+    with ledger.engine.connect() as conn, conn.begin(), int_frames_alongside(conn, queries, days=["day"]) as read:
+        here = conn.execute(text("SELECT count(*) FROM numbers")).scalar()  # the block reads on meanwhile
+        days, numbers = read()
+    assert here == 3 and numbers["n"].tolist() == [1, 2]
+    assert days["n"].tolist() == [1, 2, 3] and days["day"].tolist() == [20190901, 20200131, 20191209]
+    assert days["day"].dtype == np.int64
+
+
+@pytest.mark.sqlite_only("SQLite keeps whatever text is written into a DATE column")
+def test_a_date_written_with_a_time_is_read_as_its_day(db):
+    ledger = _ledger_with_days(db)
+    with ledger.transaction() as conn:
+        conn.exec_driver_sql("UPDATE days SET d = '2019-12-09 08:30:00' WHERE n = 3")
+    with ledger.engine.connect() as conn:
+        frame = query_frame(conn, DAYS, {}, ["n", "day"], ints=["n"], days=["day"])
+    assert frame["day"].tolist() == [20190901, 20200131, 20191209] and frame["n"].tolist() == [1, 2, 3]
 
 
 def test_a_machine_with_many_cores_reads_with_a_few_connections(db, monkeypatch):

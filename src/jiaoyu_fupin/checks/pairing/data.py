@@ -74,8 +74,7 @@ def _marks(span: dict[str, str]) -> Query:
     # A quarter of a million records a term: as joined texts of integers (frames.query_int_frames) they cost a
     # third of the tuples they were read as. The item names are the rules' own constants.
     item = " ".join(f"WHEN '{name}' THEN {i}" for i, name in enumerate(rules.ITEMS))
-    return (text(f"SELECT helper_id, student_id, CASE activity_type {item} ELSE -1 END,"
-                 " CAST(REPLACE(SUBSTR(CAST(activity_date AS VARCHAR), 1, 10), '-', '') AS INTEGER)"
+    return (text(f"SELECT helper_id, student_id, CASE activity_type {item} ELSE -1 END, activity_date"
                  " FROM help_activities WHERE activity_date >= :low AND activity_date <= :high"), span,
             ["helper_id", "student_id", "item", "day"])
 
@@ -89,7 +88,7 @@ def load(conn: Connection, term: Term, as_of: date, *, records: bool = False, wh
     low, high = rules.record_span(term)
     span = {"low": low.isoformat(), "high": high.isoformat()}
     # The records, the largest read, on a second core while the rest is read here.
-    with int_frames_alongside(conn, [_marks(span)]) as marks:
+    with int_frames_alongside(conn, [_marks(span)], days=["day"]) as marks:
         return _load(conn, term, as_of, span, records, whole_roll, marks)
 
 
