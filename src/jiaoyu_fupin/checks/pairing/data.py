@@ -27,7 +27,9 @@ class TermData:
     as_of: date
     ref: date  # the day "current" pairings are judged on
     schools: pd.DataFrame  # id, name, township, school_type
-    enrolled: pd.DataFrame  # one row per student enrolled in the term, with placed / poor flags
+    # One row per student enrolled in the term (load(whole_roll=False): the registered poor and the paired only),
+    # with placed / poor flags.
+    enrolled: pd.DataFrame
     helpers: pd.DataFrame  # id, helper_code, name, school_id, role, phone, school
     pairings: pd.DataFrame  # id, helper_id, student_id, start_date, end_date
     students: pd.DataFrame  # id, id_number, name of every student with a pairing (enrolled this term or not)
@@ -71,8 +73,8 @@ def _class_keys(names: pd.Series) -> pd.Series:
 
 
 def _marks(span: dict[str, str]) -> Query:
-    # A quarter of a million records a term: as joined texts of integers (frames.query_int_frames) they cost a
-    # third of the tuples they were read as. The item names are the rules' own constants.
+    # A quarter of a million records a term: as joined texts of integers and days (store.frames) they cost a third
+    # of the tuples they were read as. The item names are the rules' own constants.
     item = " ".join(f"WHEN '{name}' THEN {i}" for i, name in enumerate(rules.ITEMS))
     return (text(f"SELECT helper_id, student_id, CASE activity_type {item} ELSE -1 END, activity_date"
                  " FROM help_activities WHERE activity_date >= :low AND activity_date <= :high"), span,
