@@ -8,6 +8,9 @@ from jiaoyu_fupin.core.names import text_key
 # county's own schools teach (特殊教育 beside them, as the 总结 counts its schools), then study after school.
 # A standard or a file cell for any other word (高中 for 普通高中) is mapped by STAGE_WORDS or refused.
 STAGES = ("学前", "小学", "初中", "普通高中", "中职", "特殊教育", "高职", "本科")
+# Study after school: no county school teaches it, so programs for these stages are the county's to pay its students
+# wherever they study (路费, 兜底大学生活补助); aid at a school stage is paid by the county where the student studies.
+AFTER_SCHOOL = ("高职", "本科")
 
 # The words files write in a 学段 cell, compared by text_key, → the stage.
 STAGE_WORDS = {

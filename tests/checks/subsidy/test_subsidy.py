@@ -382,3 +382,24 @@ def test_sample_county_findings_are_exactly_the_planted_ones(sample_ledger, samp
     assert len(doc["out_of_county"]) == note["files"]["县外就读_建档立卡学生.xlsx"]["rows"]
     result = cli("subsidy", "check", "--term", "2019春", "--json")
     assert (result.exit_code, json.loads(result.stdout)["findings"]) == (0, [])
+
+
+def test_a_payment_to_a_student_away_from_the_county_is_not_enrolled_here(cli, tmp_path):
+    """A student on the away list only (县外就读) has no roll of the county that term: the host county pays, so 1500
+    paid here is a finding, never a silent entitlement (it used to pass the check with no finding at all)."""
+    ledger(cli, tmp_path, [student("A", "甲", "城关中学", "初中", "七年级", "走读", "建档立卡")],
+           [paid("A", "甲", NONBOARD, "312.5"), paid("L", "丑", "普通高中国家助学金", "1500", school="东莞市第一中学")],
+           away=[["丑", IDS["L"], "东莞市第一中学", "普通高中", "高一", "建档立卡", "县外", "省外", "广东省东莞市", "2019秋"]])
+    code, doc = check(cli)
+    assert code == 1
+    assert kinds(doc) == [("not_enrolled", "丑", "普通高中国家助学金")]
+    (found,) = doc["findings"]
+    assert found["paid"] == "1500" and found["expected"] is None
+    assert found["detail"] == "本学期在县外就读（广东省东莞市），由就读地资助，本县不应发放"
+    summary = doc["summary"]
+    assert (summary["payments"], summary["paid_amount"]) == (2, "1812.5")
+    assert (summary["entitlements"], summary["expected_amount"]) == (1, "312.5")  # 甲 alone: 丑 is paid where he studies
+    # Every yuan paid is either an entitlement paid right or a finding: 1812.5 = 312.5 (甲, by hand) + 1500 (丑).
+    flagged = sum(Decimal(f["paid"]) for f in doc["findings"] if f["kind"] != "duplicate" and f["paid"])
+    assert Decimal(summary["paid_amount"]) == Decimal("312.5") + flagged == Decimal("1812.5")
+    assert [(a["name"], a["place"]) for a in doc["out_of_county"]] == [("丑", "广东省东莞市")]  # still listed for letters

@@ -1,7 +1,8 @@
 """应助尽助、不落一人: every entitled student paid the right standard exactly once in a term, student by student.
 
-Each payment row of the term gets at most one finding, in this order of precedence: unknown_student, not_enrolled,
-ineligible, amount_mismatch. Per student and program: duplicate (paid more than once) and missing (entitled to an
+Each payment row of the term gets at most one finding, in this order of precedence: unknown_student, not_enrolled
+(no roll of the county that term: not 在校, or studying away under a program the host county pays), ineligible,
+amount_mismatch. Per student and program: duplicate (paid more than once) and missing (entitled to an
 in-county standard, no payment). Students studying outside the county are listed for the letters (发函), never missing.
 Payments of other terms never count: a term's check looks at that term's payments only.
 """
@@ -28,7 +29,7 @@ from jiaoyu_fupin.checks.subsidy.model import (
     CoverageReport,
 )
 from jiaoyu_fupin.checks.subsidy.scope import Scope
-from jiaoyu_fupin.checks.subsidy.standards import rules
+from jiaoyu_fupin.checks.subsidy.standards import paid_wherever, rules
 from jiaoyu_fupin.core.problems import ClerkError
 from jiaoyu_fupin.core.terms import Term
 from jiaoyu_fupin.store.frames import Query, cores, query_int_frames
@@ -40,7 +41,7 @@ _PACKABLE = 1 << 43
 _PAYMENTS = text("SELECT id, amount * 1048576 + program_id, COALESCE(student_id, -1) FROM payments WHERE term = :term")
 _PAYMENTS_UNPACKED = text("SELECT id, program_id, amount, COALESCE(student_id, -1) FROM payments WHERE term = :term")
 _LARGEST = text("SELECT MAX(amount) FROM payments WHERE term = :term")
-_STATUS = ("SELECT student_id, status, COALESCE(school_id, -1) FROM enrollments"
+_STATUS = ("SELECT student_id, status, COALESCE(school_id, -1), study_place FROM enrollments"
            " WHERE term = :term AND student_id IN ({ids})")
 _ROSTER_SCHOOL = "SELECT id, school_name FROM payments WHERE id IN ({ids})"
 
@@ -81,8 +82,13 @@ def check(conn: Connection, term: Term, scope: Scope | None = None) -> CoverageR
     packable = (conn.execute(_LARGEST, {"term": str(term)}).scalar() or 0) < _PACKABLE
     *enrolled, paid = query_int_frames(conn, [*enrolled_queries(conn, term, cores()), _payments_query(term, packable)])
     enrolled = enrolled_frame(enrolled)
-    entitled = entitlements(enrolled, rules(conn, term))
+    standards = rules(conn, term)
+    entitled = entitlements(enrolled, standards)
     payments = _payments(conn, term, paid, enrolled)
+    # A student away at a stage the county's schools teach is aided where they study (the letters, 发函); only the
+    # programs the county pays wherever its students study (路费, 雨露计划 …) are the county's to pay them.
+    payments["host_pays"] = payments["away"].to_numpy() & ~np.isin(payments["program_id"].to_numpy(),
+                                                                     paid_wherever(standards))
     payments = _with_entitlement(payments, entitled)
     payments["kind"] = _payment_kinds(payments)
     # A payment at the wrong amount is still a payment: it counts against missing and towards duplicates.
@@ -113,26 +119,31 @@ def _payments_query(term: Term, packable: bool = True) -> Query:
 
 
 def _payments(conn: Connection, term: Term, frame: pd.DataFrame, enrolled: pd.DataFrame) -> pd.DataFrame:
-    """The term's payments (as read by _payments_query) with whether the paid student is 在校 that term and at
-    which school (school_id -1: none known), and for those the ledger places nowhere, the school the roster names.
+    """The term's payments (as read by _payments_query) with whether the paid student is 在校 on the county's roll
+    that term and at which school (school_id -1: none known), and for those the ledger places nowhere, the school
+    the roster names.
 
     Students in `enrolled` are 在校 by construction; the few others paid (no category, not 在校) are looked up.
+    `away`: the student's enrollment that term is on the away list (县外就读), not on a roll of the county.
     """
     if "packed" in frame:
         packed = frame.pop("packed").to_numpy()
         frame["program_id"], frame["fen"] = packed & ((1 << 20) - 1), packed >> 20
     student = frame["student_id"].to_numpy()
     # Students in `enrolled` (one row each: a student has one enrollment per term) are 在校 that term.
-    in_school, row = lookup(enrolled["student_id"].to_numpy(), student)
+    listed, row = lookup(enrolled["student_id"].to_numpy(), student)
+    in_school = listed.copy()
+    away = listed & (enrolled["in_county"].to_numpy()[row] == 0 if len(enrolled) else False)
     school = np.where(in_school, enrolled["school_id"].to_numpy()[row] if len(enrolled) else -1, -1)
-    others = ~in_school & (student >= 0)
+    others = ~listed & (student >= 0)
     if others.any():
         rows = details.by_ids(conn, _STATUS, student[others], {"term": str(term)})
         ids = np.array([r[0] for r in rows], dtype=np.int64)
         hit, at = lookup(ids, student[others])
         in_school[others] = hit & np.array([r[1] == "在校" for r in rows], dtype=bool)[at] if len(rows) else False
+        away[others] = hit & np.array([r[3] != "县内" for r in rows], dtype=bool)[at] if len(rows) else False
         school[others] = np.where(hit, np.array([r[2] for r in rows], dtype=np.int64)[at] if len(rows) else -1, -1)
-    frame["school_id"], frame["in_school"] = school, in_school
+    frame["school_id"], frame["in_school"], frame["away"] = school, in_school, away
     # Object, not text: pandas would otherwise copy the whole column into an Arrow string array.
     names = np.full(len(frame), None, dtype=object)
     homeless = np.flatnonzero(school < 0)
@@ -193,7 +204,7 @@ def _payment_kinds(payments: pd.DataFrame) -> np.ndarray:
     if payments.empty:
         return kinds
     unknown = (payments["student_id"] < 0).to_numpy()
-    not_enrolled = ~unknown & ~payments["in_school"].to_numpy()
+    not_enrolled = ~unknown & (~payments["in_school"].to_numpy() | payments["host_pays"].to_numpy())
     entitled = payments["fen_min"].notna().to_numpy()
     ineligible = ~unknown & ~not_enrolled & ~entitled
     fen = payments["fen"].to_numpy()

@@ -34,11 +34,12 @@ def by_ids(conn: Connection, sql: str, ids: Iterable[int], params: dict | None =
 def _students(conn: Connection, term: Term, ids: Iterable[int]) -> dict[int, dict]:
     rows = by_ids(conn, (
         f"SELECT s.id, s.id_number, s.name, s.family_category, {registered_flag_sql('s')}, e.stage, e.grade,"
-        " e.class_name, e.boarding, COALESCE(sc.name, e.school_name), sc.township, e.status"
+        " e.class_name, e.boarding, COALESCE(sc.name, e.school_name), sc.township, e.status, e.study_place,"
+        " COALESCE(e.place_detail, e.study_place)"
         " FROM students s LEFT JOIN enrollments e ON e.student_id = s.id AND e.term = :term"
         " LEFT JOIN schools sc ON sc.id = e.school_id WHERE s.id IN ({ids})"), ids, {"term": str(term)})
     keys = ("id_number", "name", "category", "registered", "stage", "grade", "class_name", "boarding", "school",
-            "township", "status")
+            "township", "status", "study_place", "place")
     return {r[0]: dict(zip(keys, r[1:], strict=True)) for r in rows}
 
 
@@ -83,8 +84,9 @@ def findings(conn: Connection, term: Term, payments: pd.DataFrame, missing: pd.D
     for pid, code, sid, program_id, fen, amounts in zip(
             flagged["id"], flagged["kind"], flagged["student_id"], flagged["program_id"], flagged["fen_min"],
             flagged["amounts"], strict=True):
-        out.append(_payment_finding(cov.KINDS[code - 1], paid[pid], students.get(sid), programs[program_id],
-                                    _amounts(fen, amounts)))
+        # A student aided where they study has a standard there, not here: nothing was due from the county.
+        due = None if code == cov.NOT_ENROLLED else _amounts(fen, amounts)
+        out.append(_payment_finding(cov.KINDS[code - 1], paid[pid], students.get(sid), programs[program_id], due))
     sources: dict[tuple, list[str]] = {}
     for pid, sid, program_id in zip(dup_rows["id"], dup_rows["student_id"], dup_rows["program_id"], strict=True):
         sources.setdefault((sid, program_id), []).append(f"{paid[pid][3]} 第{paid[pid][4]}行")
@@ -123,8 +125,7 @@ def _payment_finding(kind: str, paid: tuple, student: dict | None, program: str,
                            expected=None, paid=amount, source=source,
                            detail="身份证号不在台账中：学籍名册和县外就读名单都没有此人，请核实身份证号或补导入学籍")
     if kind == "not_enrolled":
-        detail = (f"本学期学籍状态为“{student['status']}”，不应发放" if student["status"]
-                  else "本学期没有此学生的学籍记录（可能已毕业、转出，或本学期学籍未导入）")
+        detail = _not_enrolled(student)
     elif kind == "ineligible":
         detail = f"按本学期学籍（{_profile(student)}）不享受{program}"
     else:
@@ -133,6 +134,15 @@ def _payment_finding(kind: str, paid: tuple, student: dict | None, program: str,
     finding.name = name  # the name as paid: what the clerk finds on the roster
     finding.school = student["school"] or school_name
     return finding
+
+
+def _not_enrolled(student: dict) -> str:
+    """Why a payment's student is not on the county's roll this term, in the clerk's words."""
+    if student["study_place"] and student["study_place"] != "县内":
+        return f"本学期在县外就读（{student['place']}），由就读地资助，本县不应发放"
+    if student["status"] and student["status"] != "在校":
+        return f"本学期学籍状态为“{student['status']}”，不应发放"
+    return "本学期没有此学生的学籍记录（可能已毕业、转出，或本学期学籍未导入）"
 
 
 def _countable(fen: np.ndarray) -> np.ndarray:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, select
 
 from jiaoyu_fupin.core.names import text_key
 from jiaoyu_fupin.core.poverty import CATEGORIES
+from jiaoyu_fupin.core.stages import AFTER_SCHOOL
 from jiaoyu_fupin.core.terms import Term
 from jiaoyu_fupin.store.models import Program, School, Standard
 
@@ -88,3 +90,11 @@ def rules(conn: Connection, term: Term) -> pd.DataFrame:
                 out.append((ids[s.program_code], s.stage, category, boarding, grade, s.place, fen, school))
     return pd.DataFrame(out, columns=["program_id", "stage", "category", "boarding", "grade", "place", "fen",
                                       "school_id"])
+
+
+def paid_wherever(rules_frame: pd.DataFrame) -> np.ndarray:
+    """The programs the county pays its students wherever they study: those with a standard for a stage after
+    school (AFTER_SCHOOL: 路费, 兜底大学生活补助, 雨露计划 for 高职). Every other program is aid the student gets at
+    the school, so a student studying outside the county gets it there, from the host county."""
+    after = rules_frame["stage"].isin(AFTER_SCHOOL).to_numpy()
+    return np.unique(rules_frame["program_id"].to_numpy()[after]).astype(np.int64)
