@@ -54,10 +54,22 @@ def test_without_replaces_a_second_roster_is_recorded_and_the_overlap_counted(cl
     again = write_xlsx(tmp_path / "名册（新）.xlsx", PAY, RIGHT)
     result = cli("import", again)
     assert result.exit_code == 0
-    assert f"与批次 #{first}（名册.xlsx）有 2 行相同" in result.output and f"--replaces {first}" in result.output
+    assert f"本文件新记入的 2 行（2 人次：同一学生、同一资助项目、同一学期）在批次 #{first}（名册.xlsx）中已有发放" in result.output and f"--replaces {first}" in result.output
     assert _payments(cli) == 4
     # 甲: 500 (wrong) and 625, paid twice; 乙: 625 twice.
     assert sorted(k for k, *_ in kinds(check(cli)[1])) == ["amount_mismatch", "duplicate", "duplicate"]
+
+
+def test_the_overlap_counts_every_student_and_program_however_the_roster_names_the_program(cli, tmp_path, first):
+    """A second roster naming a program by its shared name (一补) beside rows naming it in full: the shared-name
+    rows were left out of the count (13 said where 17 were the same), and the count said 行 for 人次."""
+    again = write_xlsx(tmp_path / "名册（新）.xlsx", PAY, [
+        paid("A", "甲", "一补", "625"), paid("B", "乙", BOARD, "625"), paid("B", "乙", BOARD, "625")])
+    result = cli("import", again)
+    assert result.exit_code == 0, result.output
+    # 3 rows, 2 student-programs (乙 twice), both already paid by batch #first.
+    assert (f"本文件新记入的 3 行（2 人次：同一学生、同一资助项目、同一学期）在批次 #{first}（名册.xlsx）中已有发放"
+            in result.output)
 
 
 def test_a_correction_under_the_same_name_without_replaces_is_counted_too(cli, tmp_path, first):
@@ -65,7 +77,7 @@ def test_a_correction_under_the_same_name_without_replaces_is_counted_too(cli, t
     the corrected one is new and is counted against the first roster's row for the same student and program."""
     (tmp_path / "again").mkdir()
     result = cli("import", write_xlsx(tmp_path / "again" / "名册.xlsx", PAY, RIGHT))
-    assert result.exit_code == 0 and f"与批次 #{first}（名册.xlsx）有 1 行相同" in result.output
+    assert result.exit_code == 0 and f"本文件新记入的 1 行（1 人次：同一学生、同一资助项目、同一学期）在批次 #{first}（名册.xlsx）中已有发放" in result.output
     assert _payments(cli) == 3
     assert sorted(k for k, *_ in kinds(check(cli)[1])) == ["amount_mismatch", "duplicate"]
 
@@ -73,7 +85,7 @@ def test_a_correction_under_the_same_name_without_replaces_is_counted_too(cli, t
 def test_a_top_up_that_makes_the_standard_is_no_finding(cli, tmp_path, first):
     top_up = write_xlsx(tmp_path / "补发.xlsx", PAY, [paid("A", "甲", BOARD, "125")])
     result = cli("import", top_up)
-    assert result.exit_code == 0 and f"与批次 #{first}（名册.xlsx）有 1 行相同" in result.output
+    assert result.exit_code == 0 and f"本文件新记入的 1 行（1 人次：同一学生、同一资助项目、同一学期）在批次 #{first}（名册.xlsx）中已有发放" in result.output
     code, doc = check(cli)
     assert code == 0 and doc["findings"] == []
     # 500 + 125 = 625 paid to 甲: one entitlement paid, in two parts.

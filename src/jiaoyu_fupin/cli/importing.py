@@ -24,7 +24,7 @@ def import_command(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只校验并报告将新增、变更多少行，不写入台账")] = False,
     replaces: Annotated[str | None, typer.Option(
         "--replaces", help="本文件是某个批次的更正（批次编号，或原文件名）：原批次的内容撤销，以本文件为准；"
-                           "两者须是同一类文件、同一学期。同一学期的第二份名册不加此项则两份都记入，并提示有多少行相同")] = None,
+                           "两者须是同一类文件、同一学期。同一学期的第二份名册不加此项则两份都记入，并提示其中多少行（人次）已在别的批次中发放")] = None,
     dated: Annotated[str | None, typer.Option(
         "--dated", help="数据日期：文件中的数据是哪天的情况，如 2019-10-20（当天 0 点）或 2019-10-20 07:00；"
                         "补录以前月份时写，按截至时间出的报表（--as-of、比上月）按它计入；须按日期从早到晚导入；默认现在")] = None,

@@ -82,8 +82,9 @@ def record(conn: Connection, results: list, target: dict, *, dry_run: bool = Fal
 
 
 def overlap_notes(conn: Connection, frame: pd.DataFrame) -> list[str]:
-    """Rows of a roster about to be recorded that another roster, still counting, already pays: the same student,
-    program and term. Counted per batch, for the clerk: a correction imported without --replaces shows here."""
+    """Rows of a roster about to be recorded whose student, program and term another roster, still counting,
+    already pays. Counted per batch, in rows of this file and in 人次 (one student, one program, one term), for the
+    clerk: a correction imported without --replaces shows here."""
     terms = sorted(set(frame["term"].dropna()))
     if not terms or not len(frame):
         return []
@@ -93,14 +94,24 @@ def overlap_notes(conn: Connection, frame: pd.DataFrame) -> list[str]:
         columns=["id_number", "program_id", "term", "payment_key", "batch_id", "file_name"])
     if stored.empty:
         return []
-    new = frame[~frame["payment_key"].isin(set(stored["payment_key"]))]
-    key = ["id_number", "program_id", "term"]
-    mine = new[key].astype(str).drop_duplicates()
-    theirs = stored.astype({c: str for c in key}).drop_duplicates([*key, "batch_id"])
-    hits = mine.merge(theirs, on=key)
+    new = _keyed(frame[~frame["payment_key"].isin(set(stored["payment_key"]))])
+    theirs = _keyed(stored).drop_duplicates([*_KEY, "batch_id"])
+    hits = new[_KEY].merge(theirs, on=_KEY)
     notes = []
     for (batch_id, file_name), rows in hits.groupby(["batch_id", "file_name"], sort=True):
-        notes.append(f"注意：与批次 #{batch_id}（{file_name}）有 {len(rows):,} 行相同（同一学生、同一资助项目、同一学期），"
-                     "两份都记入（补发的差额与原发合计符合标准的不算问题，否则核对时按重复发放或金额不符计）；若本文件是那份名册的更正，请撤销本次导入（fupin batches revert "
-                     f"本批次）后用 fupin import 文件 --replaces {batch_id} 重新导入；若是补发，不必处理")
+        times = len(rows.drop_duplicates(_KEY))
+        notes.append(f"注意：本文件新记入的 {len(rows):,} 行（{times:,} 人次：同一学生、同一资助项目、同一学期）在批次 #{batch_id}"
+                     f"（{file_name}）中已有发放，两份都记入（补发的差额与原发合计符合标准的不算问题，否则核对时按重复发放或"
+                     "金额不符计）；若本文件是那份名册的更正，请撤销本次导入（fupin batches revert 本批次）后用 "
+                     f"fupin import 文件 --replaces {batch_id} 重新导入；若是补发，不必处理")
     return notes
+
+
+_KEY = ["id_number", "program_id", "term"]
+
+
+def _keyed(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with its student-program-term key in one type: a roster's program ids arrive as int or float
+    (3 or 3.0, by whether a shared name decided the row), and as text they never matched the stored ints."""
+    return frame.assign(program_id=pd.to_numeric(frame["program_id"]).astype("int64"),
+                        id_number=frame["id_number"].astype(str), term=frame["term"].astype(str))
