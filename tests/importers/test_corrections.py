@@ -142,6 +142,65 @@ def test_revert_takes_a_roster_out_and_is_recorded(cli, tmp_path, first):
     assert result.exit_code == 0 and "内容完全相同" not in result.output and _payments(cli) == 2
 
 
+def test_reverting_a_correction_puts_the_roster_it_replaced_back(cli, tmp_path, first):
+    """Reverting a --replaces correction left the term with no roster at all (the original stayed revoked) and said
+    nothing: the original's payments go back in, as a batch of their own, and the screen says so."""
+    fixed = write_xlsx(tmp_path / "名册（更正）.xlsx", PAY, RIGHT)
+    assert cli("import", fixed, "--replaces", first).exit_code == 0
+    correction = _batches(cli)[-1]["id"]
+    dry = cli("batches", "revert", correction, "--dry-run")
+    assert dry.exit_code == 0 and f"将放回批次 #{first}（名册.xlsx）被更正时撤销的 2 行" in dry.output
+    assert kinds(check(cli)[1]) == [] and _payments(cli) == 2  # nothing changed
+    result = cli("batches", "revert", correction)
+    assert result.exit_code == 0, result.output
+    back = _batches(cli)[-1]
+    assert (back["kind"], back["file_name"], back["new"]) == ("payments", "名册.xlsx", 2)
+    assert (f"已放回批次 #{first}（名册.xlsx）被更正时撤销的 2 行，记为批次 #{back['id']}；2019秋 的发放以它为准"
+            in result.output)
+    # The original roster again: 甲 500 for 625, 乙 625.
+    assert kinds(check(cli)[1]) == [("amount_mismatch", "甲", BOARD)] and _payments(cli) == 2
+    assert cli("db", "verify").exit_code == 0
+    # The put-back batch is an import like any other: it can be corrected or reverted in turn; a correction of it
+    # puts nothing back (the new file stands instead).
+    again = write_xlsx(tmp_path / "名册（再更正）.xlsx", PAY, RIGHT)
+    result = cli("import", again, "--replaces", back["id"])
+    assert result.exit_code == 0 and "放回" not in result.output and _payments(cli) == 2
+    result = cli("batches", "revert", _batches(cli)[-1]["id"])
+    assert result.exit_code == 0 and f"已放回批次 #{back['id']}（名册.xlsx）被更正时撤销的 2 行" in result.output
+    assert kinds(check(cli)[1]) == [("amount_mismatch", "甲", BOARD)] and _payments(cli) == 2
+
+
+def test_reverting_a_correction_after_the_original_was_imported_again_puts_nothing_back_twice(cli, tmp_path, first):
+    fixed = write_xlsx(tmp_path / "名册（更正）.xlsx", PAY, RIGHT)
+    assert cli("import", fixed, "--replaces", first).exit_code == 0
+    correction = _batches(cli)[-1]["id"]
+    assert cli("import", tmp_path / "名册.xlsx").exit_code == 0  # the original again, without --replaces
+    assert _payments(cli) == 4
+    result = cli("batches", "revert", correction)
+    assert result.exit_code == 0, result.output
+    assert f"批次 #{first}（名册.xlsx）被更正时撤销的 2 行已在台账中（后来又导入过），没有重复放回" in result.output
+    assert _payments(cli) == 2 and kinds(check(cli)[1]) == [("amount_mismatch", "甲", BOARD)]
+
+
+def test_reverting_a_roll_correction_is_refused_with_the_way_to_get_the_original_back(cli, tmp_path):
+    """A roll's rows are pointed at by others, so they cannot be put back row by row: the revert is refused and the
+    clerk told how to have the original roll again, rather than leaving the term with neither."""
+    ledger(cli, tmp_path, PEOPLE, [])
+    (original,) = [b["id"] for b in _batches(cli) if b["file_name"] == "学籍.xlsx"]
+    fixed = write_xlsx(tmp_path / "学籍（更正）.xlsx", ROLL, [student("A", "甲", "城关中学", "初中", "八年级", "住校", "建档立卡"),
+                                                           PEOPLE[1]])
+    assert cli("import", fixed, "--replaces", original).exit_code == 0
+    correction = _batches(cli)[-1]["id"]
+    result = cli("batches", "revert", correction)
+    assert result.exit_code == 1
+    assert "撤销它会让 2019秋 的学籍名册两份都不在台账中" in result.output
+    assert f"请重新导入原文件：fupin import 学籍.xlsx --replaces {correction}" in result.output
+    assert _batches(cli)[-1]["id"] == correction  # nothing written
+    # The way it names works: the original roll corrects the correction.
+    result = cli("import", tmp_path / "学籍.xlsx", "--replaces", correction)
+    assert result.exit_code == 0 and f"更正批次 #{correction}" in result.output
+
+
 def test_revert_of_a_roll_restores_the_versions_it_replaced(cli, tmp_path, first):
     moved = [student("A", "甲", "城关中学", "初中", "七年级", "走读", "建档立卡"), PEOPLE[1]]
     assert cli("import", write_xlsx(tmp_path / "学籍（改）.xlsx", ROLL, moved)).exit_code == 0

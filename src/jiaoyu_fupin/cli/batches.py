@@ -56,6 +56,8 @@ def revert_command(
         out.print(f"试撤销（--dry-run），台账没有改动：{done.summary}")
     else:
         out.print(f"已{done.summary}；撤销记为批次 #{done.revert_batch}")
+    if done.put_back is not None:
+        out.print(done.put_back.summary(dry_run))
     for title, counts in (("恢复", done.restored), ("删除", done.removed)):
         shown = "、".join(f"{_table_title(t)} {n:,}" for t, n in counts.items() if n)
         if shown:

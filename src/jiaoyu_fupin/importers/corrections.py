@@ -50,7 +50,7 @@ def replace(conn: Connection, named: int | str, results: list) -> dict | None:
         return None
     names = "、".join(sorted({r.path.name for r in results}))
     try:
-        revert(conn, target["id"], note=f"由 {names} 更正")
+        revert(conn, target["id"], note=f"由 {names} 更正", replacing=True)
     except RevertError as exc:
         for result in results:
             result.problems.append(result.table.problem("replaces_refused", exc.message, exc.hint))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 from sqlalchemy import Boolean, Connection, Date, DateTime, Table, delete, insert, select, update
 from sqlmodel import SQLModel
@@ -43,11 +44,35 @@ class Reverted:
     restored: dict[str, int] = field(default_factory=dict)  # table → rows put back to their earlier version
     removed: dict[str, int] = field(default_factory=dict)  # table → rows the batch had created, taken out
     revert_batch: int | None = None  # the batch recording the revert (None: --dry-run)
+    put_back: PutBack | None = None  # a correction's revert: the roster it had replaced, back in
 
     @property
     def summary(self) -> str:
         restored, removed = sum(self.restored.values()), sum(self.removed.values())
         return f"撤销批次 #{self.batch}（{self.file_name}，{kind_title(self.kind)}）：恢复 {restored:,} 行原有内容，删除 {removed:,} 行"
+
+
+@dataclass
+class PutBack:
+    """The batch a reverted correction had replaced, whose rows the revert puts back in."""
+
+    batch: int
+    file_name: str
+    term: str | None
+    rows: list[dict]  # the rows as the correction took them out (storage form, no id), to go back in
+    present: int = 0  # rows of it the ledger holds again (the same file imported again): not put back twice
+    new_batch: int | None = None  # the batch recording the rows put back (None: --dry-run)
+
+    def summary(self, dry_run: bool) -> str:
+        head = f"批次 #{self.batch}（{self.file_name}）被更正时撤销的"
+        parts = []
+        if self.rows:
+            parts.append(f"将放回{head} {len(self.rows):,} 行" if dry_run else
+                         f"已放回{head} {len(self.rows):,} 行，记为批次 #{self.new_batch}"
+                         + (f"；{self.term} 的发放以它为准" if self.term else ""))
+        if self.present:
+            parts.append(f"{head} {self.present:,} 行已在台账中（后来又导入过），没有重复放回")
+        return "；".join(parts)
 
 
 def tables_with_batches() -> list[Table]:
@@ -66,8 +91,10 @@ def batch_row(conn: Connection, batch_id: int):
     return row
 
 
-def revert(conn: Connection, batch_id: int, *, dry_run: bool = False, note: str | None = None) -> Reverted:
-    """Take batch `batch_id` out (in the caller's transaction); RevertError when it cannot be."""
+def revert(conn: Connection, batch_id: int, *, dry_run: bool = False, note: str | None = None,
+           replacing: bool = False) -> Reverted:
+    """Take batch `batch_id` out (in the caller's transaction); RevertError when it cannot be. A correction taken
+    out puts back the batch it had replaced, unless `replacing`: a new file corrects it in turn."""
     row = batch_row(conn, batch_id)
     done = Reverted(batch_id, row["file_name"], row["kind"])
     plan = []
@@ -85,6 +112,7 @@ def revert(conn: Connection, batch_id: int, *, dry_run: bool = False, note: str 
         raise RevertError(f"批次 #{batch_id}（{row['file_name']}）之后的数据用到了它，不能撤销：" + "；".join(reasons[:5]),
                           "请先撤销这些后来的批次（从最新的开始），或导入更正后的文件（fupin import 文件 --replaces "
                           f"{batch_id}）")
+    done.put_back = None if replacing else _replaced(conn, row)
     if dry_run:
         return done
     now = datetime.now(UTC)
@@ -103,10 +131,58 @@ def revert(conn: Connection, batch_id: int, *, dry_run: bool = False, note: str 
         for start in range(0, len(created), _CHUNK):
             conn.execute(delete(table).where(table.c.id.in_(created[start:start + _CHUNK])))
     conn.execute(update(Batch.__table__).where(Batch.id == batch_id).values(reverted_by=done.revert_batch))
+    if done.put_back is not None and done.put_back.rows:
+        _put_back(conn, done.put_back, now)
     from jiaoyu_fupin.store.links import relink
 
     relink(conn)
     return done
+
+
+def _replaced(conn: Connection, row) -> PutBack | None:
+    """What reverting correction `row` must put back: the payments of the batch it replaced, as the correction's
+    own revert took them out. Without this the term was left with no roster, silently. A correction of another
+    kind (a roll, whose rows others point at) cannot be put back row by row: refused, with the way that works."""
+    if row["replaces"] is None:
+        return None
+    original = conn.execute(select(Batch.__table__).where(Batch.id == row["replaces"])).mappings().first()
+    if original is None or original["reverted_by"] is None:
+        return None
+    if original["kind"] != "payments":
+        raise RevertError(
+            f"批次 #{row['id']}（{row['file_name']}）更正了批次 #{original['id']}（{original['file_name']}），撤销它会让"
+            + (f" {original['term']} 的" if original["term"] else "") + f"{kind_title(original['kind'])}两份都不在台账中",
+            f"要以原文件为准，请重新导入原文件：fupin import {original['file_name']} --replaces {row['id']}")
+    table = SQLModel.metadata.tables["payments"]
+    versions = conn.execute(select(RowVersion.data).where(
+        RowVersion.table_name == table.name, RowVersion.replaced_by_batch == original["reverted_by"])
+        .order_by(RowVersion.row_id)).scalars()
+    rows = [json.loads(data) for data in versions]
+    # The same file imported again holds the same payments (same keys): those are in the ledger already.
+    keys = [r["payment_key"] for r in rows]
+    held = set()
+    for start in range(0, len(keys), _CHUNK):
+        held.update(conn.execute(select(table.c.payment_key).where(
+            table.c.payment_key.in_(keys[start:start + _CHUNK]), table.c.batch_id != row["id"])).scalars())
+    missing = [r for r in rows if r["payment_key"] not in held]
+    return PutBack(original["id"], original["file_name"], original["term"], missing, present=len(rows) - len(missing))
+
+
+def _put_back(conn: Connection, back: PutBack, now: datetime) -> None:
+    """The replaced batch's rows in again, as a batch of its own in effect from now: a report as of any time before
+    still sees the ledger as it was then, and the rows can be corrected or reverted like any import."""
+    original = conn.execute(select(Batch.__table__).where(Batch.id == back.batch)).mappings().one()
+    back.new_batch = conn.execute(insert(Batch.__table__).values(
+        file_name=original["file_name"], sha256=original["sha256"], kind=original["kind"], sheet=original["sheet"],
+        term=original["term"], imported_at=now, effective_at=now, rows=len(back.rows), new_rows=len(back.rows),
+        note=f"撤销更正后放回批次 #{back.batch} 的内容")).inserted_primary_key[0]
+    table = SQLModel.metadata.tables["payments"]
+    values = [{**_values(conn, table, data), "batch_id": back.new_batch, "student_id": None} for data in back.rows]
+    for start in range(0, len(values), _CHUNK):
+        conn.execute(insert(table), values[start:start + _CHUNK])
+    from jiaoyu_fupin.store.integrity import record_totals
+
+    record_totals(conn, [back.new_batch])
 
 
 def _earlier_versions(conn: Connection, table_name: str, batch_id: int) -> dict[int, dict]:
@@ -172,8 +248,9 @@ def _values(conn: Connection, table: Table, data: dict) -> dict:
         if value is None:
             out[name] = None
         elif isinstance(kind, Money):
-            # SQLite keeps 分 (json_object of the stored integer); other databases the amount as text.
-            out[name] = from_fen(value) if conn.dialect.name == "sqlite" else value
+            # The stored integer 分 (json_object / json_build_object of a BIGINT), on every database; text in 元
+            # where a version holds one (as integrity._version_fen reads them).
+            out[name] = from_fen(value) if isinstance(value, int) else Decimal(str(value))
         elif isinstance(kind, Date):
             out[name] = date.fromisoformat(str(value)[:10])
         elif isinstance(kind, Boolean):
