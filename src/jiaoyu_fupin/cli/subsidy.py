@@ -165,7 +165,7 @@ def notice_command(
     contact: Annotated[str | None, typer.Option("--contact", help="受理异议的部门和办公电话，印在名单下方")] = None,
 ) -> None:
     """生成公示名单：只有姓名、学校、年级、班级、资助项目（可选金额），绝不含身份证号、出生日期、住址、电话、银行卡和家庭困难情况。"""
-    from jiaoyu_fupin.checks.subsidy.notice import notice_rows, require_posting_days, write_notice
+    from jiaoyu_fupin.checks.subsidy.notice import left_out_line, notice, require_posting_days, write_notice
     from jiaoyu_fupin.checks.subsidy.scope import Scope
 
     chosen = common.term_arg(term)
@@ -175,11 +175,14 @@ def notice_command(
     ledger = common.open_ledger(ctx)
     scope = Scope(school=school, township=township)
     with ledger.engine.connect() as conn:
-        rows = notice_rows(conn, chosen, scope, paid=paid)
+        found = notice(conn, chosen, scope, paid=paid)
+    rows = found.rows
     common.write_file(out_path, lambda: write_notice(rows, chosen, out_path, start=first, working_days=days,
                                                      with_amount=with_amount, paid=paid, contact=contact))
     schools = len({r.school for r in rows})
     out.print(f"已写入公示名单 {out_path}：{schools} 所学校，{len(rows)} 人次。")
+    if found.left_out:
+        out.print(left_out_line(found.left_out, chosen))
 
 
 def register(app: typer.Typer) -> None:

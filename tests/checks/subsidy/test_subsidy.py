@@ -349,6 +349,32 @@ def test_notice_amount_only_when_asked_and_paid_list(cli, noticed):
     assert load_workbook(noticed).sheetnames == ["城关中学"]  # only the paid school
 
 
+def test_paid_notice_lists_a_student_and_program_once_and_says_what_it_leaves_out(cli, tmp_path):
+    """--paid listed a 补发 as a second 人次 (甲 twice) and dropped payments to people not on the county's roll
+    without a word: one line per student and program now, the amount summed, and the rows left out counted on
+    screen by reason (never by ID)."""
+    ledger(cli, tmp_path, [
+        student("A", "甲", "城关中学", "初中", "七年级", "住校", "建档立卡"),
+        student("E", "戊", "城关中学", "初中", "九年级", "住校", "建档立卡", "辍学"),
+    ], [
+        paid("A", "甲", BOARD, "500"), paid("A", "甲", BOARD, "125"),  # 补发 of the 125 missing: one 人次, 625
+        paid("E", "戊", BOARD, "625"),  # dropped out
+        paid(UNKNOWN, "己", BOARD, "625"), paid(UNKNOWN, "己", NONBOARD, "312.5"),  # nobody the ledger knows
+        paid("L", "丑", "普通高中国家助学金", "1500", school="东莞市第一中学"),  # studies away: the host county pays
+    ], away=[["丑", IDS["L"], "东莞市第一中学", "普通高中", "高一", "建档立卡", "县外", "省外", "广东省东莞市", "2019秋"]])
+    out = tmp_path / "公示_已发放.xlsx"
+    result = cli("subsidy", "notice", "--term", "2019秋", "--out", out, "--paid", "--with-amount")
+    assert result.exit_code == 0, result.output
+    rows = [r for r in load_workbook(out)["城关中学"].iter_rows(values_only=True) if r[0] is not None]
+    assert rows[3] == (1, "甲", "城关中学", "七年级", "1班", BOARD, 625)
+    assert rows[4][0].startswith("共 1 人次")
+    assert "已写入公示名单" in result.output and "1 所学校，1 人次" in result.output
+    assert ("另有 4 笔发放没有列入公示（公示只列本学期在本县学校在校的学生）：名册外人员 2 笔、非在校学生 1 笔、"
+            "县外就读学生 1 笔；请用 fupin subsidy check --term 2019秋 核对") in result.output
+    for i in (*IDS.values(), UNKNOWN):
+        assert i not in result.output and i[-4:] not in result.output
+
+
 def test_notice_refuses_a_short_posting_period(cli, noticed):
     assert cli("subsidy", "notice", "--term", "2019秋", "--out", noticed, "--days", "3").exit_code == 2
     assert not noticed.exists()

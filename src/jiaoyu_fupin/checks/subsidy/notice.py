@@ -69,48 +69,94 @@ def posting_period(start: date, working_days: int = MIN_DAYS) -> tuple[date, dat
 _ENTITLED = ("SELECT s.id, s.name, sc.name, sc.township, e.stage, e.grade, e.class_name FROM students s"
              " JOIN enrollments e ON e.student_id = s.id AND e.term = :term JOIN schools sc ON sc.id = e.school_id"
              " WHERE s.id IN ({ids})")
+# Every payment of the term with where its student is on the roll: those 在校 at a county school are posted, the
+# rest are counted by reason (left_out), so no paid row leaves the notice unsaid.
 _PAID = text(
-    "SELECT s.name, sc.name, sc.township, e.stage, e.grade, e.class_name, pr.name, p.amount, sc.id"
-    " FROM payments p JOIN students s ON s.id = p.student_id"
-    " JOIN enrollments e ON e.student_id = s.id AND e.term = p.term AND e.status = '在校'"
-    " JOIN schools sc ON sc.id = e.school_id JOIN programs pr ON pr.id = p.program_id"
-    " WHERE p.term = :term AND e.study_place = '县内'"
+    "SELECT p.student_id, s.name, sc.name, sc.township, e.stage, e.grade, e.class_name, pr.name, p.amount, sc.id,"
+    " e.status, e.study_place, p.school_name FROM payments p JOIN programs pr ON pr.id = p.program_id"
+    " LEFT JOIN students s ON s.id = p.student_id"
+    " LEFT JOIN enrollments e ON e.student_id = p.student_id AND e.term = p.term"
+    " LEFT JOIN schools sc ON sc.id = e.school_id WHERE p.term = :term ORDER BY p.id"
 )
+# Why a paid row is not posted, in the order the clerk reads them (the check's kinds: unknown_student, not_enrolled).
+LEFT_OUT = {"unknown": "名册外人员", "not_enrolled": "非在校学生", "away": "县外就读学生"}
+
+
+@dataclass
+class Notice:
+    rows: list[NoticeRow]
+    left_out: dict[str, int]  # LEFT_OUT key → payment rows of the scope not posted (paid notices only)
 
 
 def notice_rows(conn: Connection, term: Term, scope: Scope, *, paid: bool = False) -> list[NoticeRow]:
-    """The students to post: entitled this term under the standards in force, or (paid=True) those paid.
+    """The students to post (see notice)."""
+    return notice(conn, term, scope, paid=paid).rows
+
+
+def notice(conn: Connection, term: Term, scope: Scope, *, paid: bool = False) -> Notice:
+    """The students to post: entitled this term under the standards in force, or (paid=True) those paid, one line
+    per student and program (a 补发 is not a second 人次: the amounts add up), with the paid rows not posted
+    counted by reason: a notice posts students 在校 at the county's schools, and nobody else.
 
     NoRollError for a term whose roll is not in the ledger, as for the check: "nobody to post" would mislead;
     ScopeError for a school or township the ledger does not know; a ClerkError (refused, exit 1) when nobody is
     to be posted: an empty notice is not one."""
     scope = scope.resolve(conn)
     require_roll(conn, term, purpose="notice")
-    found = _notice_rows(conn, term, scope, paid)
-    if not found:
+    found = _paid_rows(conn, term, scope) if paid else Notice(_entitled_rows(conn, term, scope), {})
+    if not found.rows:
         raise ClerkError(f"{term}（{scope.label}）没有可公示的学生",
                          "请确认该学期的学籍" + ("和发放名册" if paid else "") + "已经导入", misuse=False)
+    found.rows.sort(key=lambda r: (r.township or "", r.school, r.order, _natural(r.class_name), r.name, r.program))
     return found
 
 
-def _notice_rows(conn: Connection, term: Term, scope: Scope, paid: bool) -> list[NoticeRow]:
+def left_out_line(left_out: dict[str, int], term: Term) -> str:
+    """What a paid notice leaves out, for the clerk's screen: counts by reason, never a name or an ID."""
+    total = sum(left_out.values())
+    return (f"另有 {total:,} 笔发放没有列入公示（公示只列本学期在本县学校在校的学生）："
+            + "、".join(f"{LEFT_OUT[k]} {n:,} 笔" for k, n in left_out.items())
+            + f"；请用 fupin subsidy check --term {term} 核对")
+
+
+def _paid_rows(conn: Connection, term: Term, scope: Scope) -> Notice:
+    ids, names = scope.school_ids(conn), scope.school_names(conn)
+    # The county's notice accounts for every paid row; a school's or township's for the rows placed in it (by the
+    # roll, else by the school the roster names), as the check's scope does.
+    whole = scope.school is None and scope.township is None
+    lines: dict[tuple, list] = {}
+    left_out = dict.fromkeys(LEFT_OUT, 0)
+    for (student_id, name, school, township, stage, grade, class_name, program, fen, school_id, status, place,
+         roster_school) in conn.execute(_PAID, {"term": str(term)}):
+        if student_id is None:
+            reason = "unknown"
+        elif status != "在校":
+            reason = "not_enrolled"
+        elif place != "县内" or school_id is None:
+            reason = "away"
+        else:
+            reason = None
+        if reason is None:
+            if school_id in ids:
+                line = lines.setdefault((student_id, program), [school, township, stage, grade, class_name, name,
+                                                                program, 0])
+                line[-1] += fen
+        elif whole or school_id in ids or (school_id is None and roster_school in names):
+            left_out[reason] += 1
+    return Notice([_row(*line) for line in lines.values()], {k: n for k, n in left_out.items() if n})
+
+
+def _entitled_rows(conn: Connection, term: Term, scope: Scope) -> list[NoticeRow]:
     schools = scope.school_ids(conn)
     programs = dict(conn.execute(text("SELECT id, name FROM programs")).all())
+    entitled = entitlements(enrolled_with_category(conn, term), rules(conn, term))
+    entitled = entitled[(entitled["in_county"] == 1) & entitled["school_id"].isin(schools)]
+    people = {r[0]: r[1:] for r in by_ids(conn, _ENTITLED, entitled["student_id"], {"term": str(term)})}
     out = []
-    if paid:
-        for name, school, township, stage, grade, class_name, program, fen, school_id in conn.execute(
-                _PAID, {"term": str(term)}):
-            if school_id in schools:
-                out.append(_row(school, township, stage, grade, class_name, name, program, fen))
-    else:
-        entitled = entitlements(enrolled_with_category(conn, term), rules(conn, term))
-        entitled = entitled[(entitled["in_county"] == 1) & entitled["school_id"].isin(schools)]
-        people = {r[0]: r[1:] for r in by_ids(conn, _ENTITLED, entitled["student_id"], {"term": str(term)})}
-        for sid, program_id, fen in zip(entitled["student_id"], entitled["program_id"], entitled["fen_min"],
-                                        strict=True):
-            name, school, township, stage, grade, class_name = people[sid]
-            out.append(_row(school, township, stage, grade, class_name, name, programs[program_id], fen))
-    return sorted(out, key=lambda r: (r.township or "", r.school, r.order, _natural(r.class_name), r.name, r.program))
+    for sid, program_id, fen in zip(entitled["student_id"], entitled["program_id"], entitled["fen_min"], strict=True):
+        name, school, township, stage, grade, class_name = people[sid]
+        out.append(_row(school, township, stage, grade, class_name, name, programs[program_id], fen))
+    return out
 
 
 def _natural(class_name: str | None) -> tuple:
