@@ -158,7 +158,9 @@ def test_summary_figures_by_hand(cli, paid_ledger, tmp_path):
     assert rates["学前三年毛入园率"][:6] == [0, None, None, 85, "≥", "无法计算"]  # no household-registry population
     assert rates["义务教育辍学率"][:6] == [0, 4, 0, 0, "≤", "达标"]  # all four in compulsory grades, none dropped
     text = (tmp_path / "总结_2019.md").read_text(encoding="utf-8")
-    assert "累计发放学生资助资金0.2063万元，惠及贫困家庭学生5人次（5人）" in text
+    # 戊 is on no roll (no 2019春 roll imported): paid, but not known to be a 贫困家庭学生.
+    assert ("累计发放学生资助资金0.2063万元，共5人次（5人），其中贫困家庭学生4人次（4人），另有1人次（1人）发给"
+            "名册外人员或没有家庭经济困难类别的学生（见逐人核对）") in text
     assert "{" not in text and "}" not in text
 
 
@@ -223,3 +225,56 @@ def test_a_failed_save_leaves_the_old_file_and_no_partial_one(cli, paid_ledger, 
     assert result.exit_code == 2 and "无法写入" in result.stderr
     assert path.read_bytes() == good
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")) == []
+
+
+def test_summary_counts_a_student_program_term_once_and_says_who_is_not_a_poor_family_student(cli, tmp_path):
+    """人次 = 一名学生在一个学期领取一个项目一次: a 补发 and a duplicate are not second 人次 (they were counted as
+    payment rows), and the narrative's 惠及贫困家庭学生 counted people with no hardship category and people on no roll.
+
+    2019秋, by hand: 甲 312.5 (建档立卡); 乙 400 + 补发 100 (建档立卡); 丁 625 twice (建档立卡, duplicate); 丙 312.5
+    (no category: 错助); 路人 312.5 (on no roll: 名册外人员). 7 rows; 5 人次 of 5 people, 3 of them (甲 乙 丁) poor.
+    """
+    unknown = make_id(date(2008, 6, 6), 99)
+    files = [
+        write_xlsx(tmp_path / "学校名单.xlsx", SCHOOL_HEADER, [["3452000001", "城关第一小学", "小学", "城关镇", "公办"],
+                                                               ["3452000002", "城关中学", "初中", "城关镇", "公办"]]),
+        write_xlsx(tmp_path / "学籍.xlsx", ROLL, [
+            ["甲", IDS["A"], "城关中学", "初中", "七年级", "1班", "走读", "在校", "建档立卡", "2019秋"],
+            ["乙", IDS["B"], "城关第一小学", "小学", "二年级", "1班", "住校", "在校", "建档立卡", "2019秋"],
+            ["丙", IDS["C"], "城关中学", "初中", "八年级", "1班", "走读", "在校", "", "2019秋"],
+            ["丁", IDS["D"], "城关中学", "初中", "九年级", "2班", "住校", "在校", "建档立卡", "2019秋"],
+        ]),
+        write_xlsx(tmp_path / "发放名册.xlsx", PAY, [
+            ["城关中学", "甲", IDS["A"], NONBOARD, "312.5", "2019秋", "2019-11-05"],
+            ["城关第一小学", "乙", IDS["B"], BOARD, "400", "2019秋", "2019-11-05"],
+            ["城关第一小学", "乙", IDS["B"], BOARD, "100", "2019秋", "2019-12-05"],
+            ["城关中学", "丁", IDS["D"], BOARD, "625", "2019秋", "2019-11-05"],
+            ["城关中学", "丁", IDS["D"], BOARD, "625", "2019秋", "2019-11-05"],
+            ["城关中学", "丙", IDS["C"], NONBOARD, "312.5", "2019秋", "2019-11-05"],
+            ["城关中学", "路人", unknown, NONBOARD, "312.5", "2019秋", "2019-11-05"],
+        ]),
+    ]
+    assert cli("import", *files).exit_code == 0
+    (tmp_path / "明细").mkdir()
+    result = cli("report", "summary", "--year", "2019", "--narrative", "总结_2019.md", "--details", tmp_path / "明细")
+    assert result.exit_code == 0, result.output
+    sheets = _sheets(tmp_path / "总结_2019.xlsx")
+    # 资助项目, 春人次, 春万元, 秋人次, 秋万元, 全年人次, 全年万元, 受助人数
+    by_program = {r[0]: r[1:] for r in _body(sheets["资助按项目"], "资助项目")}
+    assert by_program[NONBOARD] == [0, 0, 3, 0.0938, 3, 0.0938, 3]  # 甲 丙 路人: 937.5 元
+    assert by_program[BOARD] == [0, 0, 2, 0.175, 2, 0.175, 2]  # 乙 once (500), 丁 once (1,250 paid)
+    assert by_program["合计"] == [0, 0, 5, 0.2688, 5, 0.2688]
+    by_stage = {(r[0], r[1]): r[2:] for r in _body(sheets["资助按学段"], "资助项目")}
+    assert by_stage[(BOARD, "初中")] == [0, 0, 1, 0.125, 1, 0.125]
+    coverage = _body(sheets["应助尽助"], "学期")
+    header = next(r for r in sheets["应助尽助"] if r and r[0] == "学期")
+    assert header[3] == "实发笔数" and coverage[-1][3] == 7  # the check counts payment rows: said as 笔数
+    text = (tmp_path / "总结_2019.md").read_text(encoding="utf-8")
+    assert ("累计发放学生资助资金0.2688万元，共5人次（5人），其中贫困家庭学生3人次（3人），另有2人次（2人）发给"
+            "名册外人员或没有家庭经济困难类别的学生（见逐人核对）。") in text
+    index = list(openpyxl.load_workbook(tmp_path / "明细" / "明细_总结_2019.xlsx")["索引"].iter_rows(values_only=True))
+    total = next(r for r in index if r[:3] == ("资助按项目", "合计", "全年人次"))
+    assert total[3:] == (5, "资助发放明细", "（全部）", 7, 5, "人次（同一学生、同一学期、同一项目计一次）", "是")
+    figures = index[index.index(("报表工作表", "行", "列", "报表中的数", "明细工作表", "筛选条件", "明细条数", "按明细计算",
+                                 "计算方式", "一致")) + 1:]
+    assert figures and all(r[9] == "是" for r in figures)  # every figure worked out again from its rows agrees

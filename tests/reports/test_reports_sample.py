@@ -107,7 +107,8 @@ def test_narrative_quotes_the_workbook(cli, sample_ledger, tmp_path):
     students = _body(sheets["学生"], "学段")[-1][1]
     aid = _body(sheets["资助按项目"], "资助项目")[-1]
     assert f"现有{students}名在校学生" in text
-    assert f"发放学生资助资金{aid[6]:.4f}万元，惠及贫困家庭学生{aid[5]}人次" in text
+    # The sample plants a payment to a 名册外人员 and one to a student with no hardship category: said apart.
+    assert f"发放学生资助资金{aid[6]:.4f}万元，共{aid[5]}人次（" in text and "其中贫困家庭学生" in text
     assert "{" not in text and "数据截至 2099-12-31 23:59" in text
 
 

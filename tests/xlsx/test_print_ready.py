@@ -118,10 +118,21 @@ def test_the_counts_two_reports_share_agree(books):
     assert monthly[("建档立卡学生", "在籍人数")] == pair["建档立卡在籍学生"][0] > 0
     summary = _values(books_["总结_2019"]["资助按项目"])["合计"]
     checks = [_values(books_[f"资助核对_{t}"]["汇总"])["合计"] for t in ("2019春", "2019秋")]
-    # 资助按项目: 春人次, 春万元, 秋人次, 秋万元, 全年人次, 全年万元; 汇总: 应助人次, 应发, 实发人次, 实发金额（元）…
-    assert [summary[0], summary[2], summary[4]] == [checks[0][2], checks[1][2], checks[0][2] + checks[1][2]]
+    # 资助按项目: 春人次, 春万元, 秋人次, 秋万元, 全年人次, 全年万元; 汇总: 应助人次, 应发, 实发笔数, 实发金额（元）…
+    # A 人次 is a student's program in a term: the check's rows less the second (third …) row of each duplicate.
+    once = [checks[i][2] - _repeat_rows(books_[f"资助核对_{t}"]) for i, t in enumerate(("2019春", "2019秋"))]
+    assert [summary[0], summary[2], summary[4]] == [once[0], once[1], once[0] + once[1]]
     for wan, paid in ((summary[1], checks[0][3]), (summary[3], checks[1][3]), (summary[5], checks[0][3] + checks[1][3])):
         assert Decimal(str(wan)) == (Decimal(str(paid)) / 10000).quantize(Decimal("0.0001"), ROUND_HALF_UP)
+
+
+def _repeat_rows(check_book) -> int:
+    """Payment rows beyond a student's first for a program, from the check's 重复发放 sheet ("本学期发放2次，…")."""
+    if "重复发放" not in check_book.sheetnames:
+        return 0
+    times = [int(m.group(1)) for row in check_book["重复发放"].iter_rows(values_only=True) for cell in row
+             if isinstance(cell, str) and (m := re.match(r"本学期发放(\d+)次", cell))]
+    return sum(n - 1 for n in times)
 
 
 def test_every_sheet_prints_by_the_rules(books):

@@ -107,7 +107,7 @@ def _print_report(report) -> None:
                      f"应助 {report.total('entitled')} 人次、{yuan(report.total('expected')):,} 元；"
                      f"实发 {report.total('paid_count')} 人次、{yuan(report.total('paid')):,} 元。"))
     programs = Table(title="按资助项目")
-    for header in ("资助项目", "应助人次", "应发金额（元）", "实发人次", "实发金额（元）", "问题"):
+    for header in ("资助项目", "应助人次", "应发金额（元）", "实发笔数", "实发金额（元）", "问题"):
         programs.add_column(header, justify="left" if header == "资助项目" else "right")
     for line in report.by_program:
         programs.add_row(line.key, f"{line.entitled:,}", f"{yuan(line.expected):,}", f"{line.paid_count:,}",
@@ -118,7 +118,7 @@ def _print_report(report) -> None:
         # "其余 2 所" alone read as if the county had 7 schools: the rest counted are those with aid due or paid.
         rest = len(report.by_school) - len(troubled)
         schools = Table(title=f"有问题的学校（{len(troubled)} 所；其余有应助学生或发放的 {rest} 所没有问题）")
-        for header in ("乡镇", "学校", "应助学生", "应发金额（元）", "实发人次", "实发金额（元）", "问题"):
+        for header in ("乡镇", "学校", "应助学生", "应发金额（元）", "实发笔数", "实发金额（元）", "问题"):
             schools.add_column(header, justify="left" if header in ("乡镇", "学校") else "right")
         for line in troubled:
             schools.add_row(line.township or "", line.key, f"{line.entitled:,}", f"{yuan(line.expected):,}",

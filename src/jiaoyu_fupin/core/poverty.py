@@ -56,6 +56,13 @@ def registered_sql(alias: str = "s") -> str:
             f" OR COALESCE({alias}.roll_registered, FALSE))")
 
 
+def hardship_sql(alias: str = "s") -> str:
+    """A student from a family in economic hardship (贫困家庭学生), as an SQL condition: a 家庭经济困难类别 on the roll,
+    registered poor by the rule above, an orphan, or disabled: the students the subsidy standards are for."""
+    return (f"({alias}.family_category IS NOT NULL OR {registered_sql(alias)} OR {alias}.is_orphan"
+            f" OR ({alias}.disability IS NOT NULL AND {alias}.disability != ''))")
+
+
 def registered_flag_sql(alias: str = "s") -> str:
     """The rule as a 0/1 value, for a SELECT list."""
     return f"(CASE WHEN {registered_sql(alias)} THEN 1 ELSE 0 END)"

@@ -31,7 +31,10 @@ from jiaoyu_fupin.xlsx.safe_cells import inert_row
 PERSON = "_person"  # hidden: the full ID number, for counting distinct people; never written
 FEN = "_fen"  # hidden: the amount in 分, for sums
 SOURCE = ["来源文件", "工作表", "行"]
-MEASURES = {"count": "条数", "people": "人数（去重）", "yuan": "金额（元）", "wan": "金额（万元）"}
+MEASURES = {"count": "条数", "people": "人数（去重）", "times": "人次（同一学生、同一学期、同一项目计一次）",
+            "yuan": "金额（元）", "wan": "金额（万元）"}
+# The columns a 人次 is one of (a payments list): one student, one term, one program.
+TIMES_KEY = ["学期", "资助项目"]
 # Joined to any imported row (alias r) to say where it came from.
 PROVENANCE_JOIN = " LEFT JOIN batches pb ON pb.id = {alias}.batch_id"
 PROVENANCE_COLUMNS = "pb.file_name, pb.sheet, {alias}.source_row"
@@ -89,6 +92,8 @@ def measure(listing: Listing, figure: Figure) -> tuple[int, int | Decimal]:
     rows = rows_of(listing, figure.where)
     if figure.measure == "people":
         return len(rows), int(rows[PERSON].nunique())
+    if figure.measure == "times":
+        return len(rows), len(rows[[PERSON, *TIMES_KEY]].drop_duplicates())
     if figure.measure in ("yuan", "wan"):
         fen = sum(int(f) for f in rows[FEN] if int(f) <= COUNTABLE_FEN)  # as the reports add up (facts.AMOUNT_SUM)
         return len(rows), (Decimal(fen) / 100 if figure.measure == "yuan" else wan(fen))

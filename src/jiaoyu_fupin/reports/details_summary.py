@@ -128,9 +128,9 @@ def figures(tables, terms: tuple[Term, Term]) -> list[Figure]:
     for label, header, value in cells("建档立卡学生"):
         add("建档立卡学生", label, header, value, POOR_LIST,
             {**({} if label == "合计" else {"学段": label}), **poor_columns[header]})
-    money = {f"{spring}人次": ({"学期": spring}, "count"), f"{spring}金额（万元）": ({"学期": spring}, "wan"),
-             f"{autumn}人次": ({"学期": autumn}, "count"), f"{autumn}金额（万元）": ({"学期": autumn}, "wan"),
-             "全年人次": ({}, "count"), "全年金额（万元）": ({}, "wan"), "受助人数": ({}, "people")}
+    money = {f"{spring}人次": ({"学期": spring}, "times"), f"{spring}金额（万元）": ({"学期": spring}, "wan"),
+             f"{autumn}人次": ({"学期": autumn}, "times"), f"{autumn}金额（万元）": ({"学期": autumn}, "wan"),
+             "全年人次": ({}, "times"), "全年金额（万元）": ({}, "wan"), "受助人数": ({}, "people")}
     for label, header, value in cells("资助按项目"):
         where, how = money[header]
         add("资助按项目", label, header, value, PAYMENTS, {**({} if label == "合计" else {"资助项目": label}), **where}, how)
@@ -139,7 +139,7 @@ def figures(tables, terms: tuple[Term, Term]) -> list[Figure]:
         scope = {} if program == "合计" else {"资助项目": program, "学段": stage}
         add("资助按学段", (program, stage), header, value, PAYMENTS, {**scope, **where}, how)
     codes = {name: code for name, code, _ in OTHER_AID}
-    other = {"人次": "count", "人数": "people", "金额（万元）": "wan"}
+    other = {"人次": "times", "人数": "people", "金额（万元）": "wan"}
     for label, header, value in cells("贷款路费免学费"):
         if codes.get(label):
             add("贷款路费免学费", label, header, value, PAYMENTS, {"项目代码": codes[label]}, other[header])

@@ -38,6 +38,17 @@ def _rate(rate) -> str:
     return f"{rate.spec.name}为{rate.value}%（{verdict}{sign}{rate.spec.target}%的目标）"
 
 
+def _reach(f: dict) -> str:
+    """Whom the year's aid reached, counted as it says: 贫困家庭学生 are students with a hardship category (the
+    standards' students); payments to people on no roll or with no category are said apart, not counted in."""
+    terms, people = f.get("aid_terms", 0), f.get("aid_students", 0)
+    poor_terms, poor_people = f.get("aid_poor_terms", terms), f.get("aid_poor_students", people)
+    if poor_terms == terms:
+        return f"惠及贫困家庭学生{terms}人次（{people}人）"
+    return (f"共{terms}人次（{people}人），其中贫困家庭学生{poor_terms}人次（{poor_people}人），另有"
+            f"{terms - poor_terms}人次（{people - poor_people}人）发给名册外人员或没有家庭经济困难类别的学生（见逐人核对）")
+
+
 def values(summary: YearSummary) -> dict[str, str]:
     f = summary.figures
     v = {key: _n(f.get(name)) for key, name in (
@@ -59,6 +70,7 @@ def values(summary: YearSummary) -> dict[str, str]:
     apart = {code for _, code, _ in OTHER_AID if code}
     codes = f.get("aid_program_codes", {})
     programs = {name: row for name, row in f.get("aid_programs", {}).items() if codes.get(name) not in apart}
+    v["aid_reach_sentence"] = _reach(f)
     v["aid_programs_sentence"] = "；".join(f"{name}{wan}万元、{terms}人次" for name, (terms, wan) in programs.items()) \
         or ("各项目见下" if f.get("aid_programs") else "台账中本年没有发放记录")
     other = [row for name, row in f.get("other_aid", {}).items() if row[3] is not None]

@@ -7,6 +7,7 @@ from collections import Counter
 
 from sqlalchemy import Connection, text
 
+from jiaoyu_fupin.core.poverty import hardship_sql
 from jiaoyu_fupin.core.stages import STAGES, is_teaching_point, stage_of_type
 from jiaoyu_fupin.core.terms import Term
 from jiaoyu_fupin.reports import charts, facts
@@ -137,20 +138,35 @@ def poor_table(conn: Connection, term: Term, figures: dict) -> Table:
                  chart=charts.ChartSpec("建档立卡学生（按学段、就读地）", "人", [1, 4, 5], stacked=True, skip_last=True))
 
 
+# 人次 = 一名学生在一个学期领取一个项目一次: a student's payments of one program in one term (a 补发 beside the
+# roster's, a duplicate) are one 人次, their amounts added. The stage is the student's on that term's roll.
+PERSON_TERMS = (
+    f"SELECT p.program_id, p.term, p.id_number, COALESCE(e.stage, :none) AS stage, {AMOUNT_SUM} AS fen,"
+    " MAX(CASE WHEN {hardship} THEN 1 ELSE 0 END) AS poor"
+    " FROM payments p LEFT JOIN enrollments e ON e.student_id = p.student_id AND e.term = p.term"
+    " LEFT JOIN students s ON s.id = p.student_id"
+    " WHERE p.term IN (:a, :b) GROUP BY p.program_id, p.term, p.id_number, e.stage"
+).replace("{hardship}", hardship_sql("s"))
+
+
 def aid_tables(conn: Connection, terms: tuple[Term, Term], figures: dict) -> list[Table]:
     spring, autumn = (str(t) for t in terms)
+    params = {"a": spring, "b": autumn, "none": NO_STAGE}
     rows = conn.execute(text(
-        f"SELECT pr.id, pr.name, p.term, COALESCE(e.stage, :none), COUNT(*), {AMOUNT_SUM}, COUNT(DISTINCT p.id_number)"
-        " FROM payments p JOIN programs pr ON pr.id = p.program_id"
-        " LEFT JOIN enrollments e ON e.student_id = p.student_id AND e.term = p.term"
-        " WHERE p.term IN (:a, :b) GROUP BY pr.id, p.term, 4 ORDER BY pr.id"),
-        {"a": spring, "b": autumn, "none": NO_STAGE}).all()
+        "SELECT pr.id, pr.name, t.term, t.stage, COUNT(*), SUM(t.fen)"
+        f" FROM ({PERSON_TERMS}) t JOIN programs pr ON pr.id = t.program_id"
+        " GROUP BY pr.id, pr.name, t.term, t.stage ORDER BY pr.id"), params).all()
     people = dict(conn.execute(text(
         "SELECT program_id, COUNT(DISTINCT id_number) FROM payments WHERE term IN (:a, :b) GROUP BY program_id"),
         {"a": spring, "b": autumn}).all())
+    # 贫困家庭学生 among them (hardship_sql), and the rest: people on no roll, students with no hardship category.
+    reach = conn.execute(text(
+        "SELECT COUNT(*), COUNT(DISTINCT t.id_number), SUM(t.poor),"
+        " COUNT(DISTINCT CASE WHEN t.poor = 1 THEN t.id_number END)"
+        f" FROM ({PERSON_TERMS}) t"), params).one()
     programs: dict[tuple, dict] = {}
     cells: dict[tuple, dict] = {}
-    for program_id, name, term, stage, n, fen, _ in rows:
+    for program_id, name, term, stage, n, fen in rows:
         for key, store in (((program_id, name), programs), ((program_id, name, stage), cells)):
             slot = store.setdefault(key, {spring: [0, 0], autumn: [0, 0]})
             slot[term][0] += n
@@ -173,8 +189,7 @@ def aid_tables(conn: Connection, terms: tuple[Term, Term], figures: dict) -> lis
               autumn: [sum(s[autumn][0] for s in programs.values()), sum(s[autumn][1] for s in programs.values())]}
     by_program = in_wan([*by_program, [*line(["合计"], totals), None]], 0)
     figures.update(aid_terms=totals[spring][0] + totals[autumn][0], aid_wan=wan(totals[spring][1] + totals[autumn][1]),
-                   aid_students=conn.execute(text("SELECT COUNT(DISTINCT id_number) FROM payments WHERE term IN (:a, :b)"),
-                                             {"a": spring, "b": autumn}).scalar_one(),
+                   aid_students=reach[1], aid_poor_terms=int(reach[2] or 0), aid_poor_students=reach[3],
                    aid_programs={r[0]: (r[5], r[6]) for r in by_program[:-1]},
                    aid_program_codes=dict(conn.execute(text("SELECT name, code FROM programs")).all()))
     notes = [f"{spring}、{autumn}两个学期资助发放名册中的全部发放（人次 = 一名学生在一个学期领取一个项目一次），"

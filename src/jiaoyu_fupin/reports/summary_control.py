@@ -18,7 +18,8 @@ from jiaoyu_fupin.core.terms import Term
 from jiaoyu_fupin.rates import RatesError, compute_rates
 from jiaoyu_fupin.reports import charts, facts
 from jiaoyu_fupin.reports.book import OUTSIDE_TOWNSHIPS, PERCENT_FORMAT, WAN_FORMAT, Table, percent, wan
-from jiaoyu_fupin.reports.facts import AMOUNT_SUM
+from jiaoyu_fupin.reports.facts import NO_STAGE
+from jiaoyu_fupin.reports.summary_basic import PERSON_TERMS
 from jiaoyu_fupin.xlsx.sheets import remainder
 
 _MET = {True: "达标", False: "未达标", None: "无法计算"}
@@ -40,7 +41,7 @@ def coverage_table(conn: Connection, terms: tuple[Term, ...], figures: dict) -> 
         figures.setdefault("coverage", {})[str(term)] = counts
         figures.setdefault("coverage_findings", {})[str(term)] = report.findings  # what --details lists
     return Table("应助尽助", "三（一）资助政策落实：应助尽助核对（按资助标准逐人核对）",
-                 ["学期", "应助人次", "应发金额（万元）", "实发人次", "实发金额（万元）",
+                 ["学期", "应助人次", "应发金额（万元）", "实发笔数", "实发金额（万元）",
                   *[KIND_TITLES[k].split("（")[0] for k in _FINDINGS], "说明"], rows,
                  notes=["与 fupin subsidy check 相同的核对：按台账中的资助标准算出每名在校学生应享受的项目，与发放名册逐人比对",
                         "问题条数是出表时台账中仍存在的问题；明细用 fupin subsidy check --term 学期 --out 文件.xlsx 查看"],
@@ -60,10 +61,11 @@ OTHER_AID = (
 
 def other_aid_table(conn: Connection, terms: tuple[Term, ...], figures: dict) -> Table:
     labels = [str(t) for t in terms]
+    # 人次 as the summary defines it (summary_basic.PERSON_TERMS): a student's payments of a program in a term are one.
     paid = {code: (n, fen, people) for code, n, fen, people in conn.execute(text(
-        f"SELECT pr.code, COUNT(*), {AMOUNT_SUM}, COUNT(DISTINCT p.id_number) FROM payments p"
-        " JOIN programs pr ON pr.id = p.program_id WHERE p.term IN (:a, :b) GROUP BY pr.code"),
-        {"a": labels[0], "b": labels[-1]})}
+        "SELECT pr.code, COUNT(*), SUM(t.fen), COUNT(DISTINCT t.id_number)"
+        f" FROM ({PERSON_TERMS}) t JOIN programs pr ON pr.id = t.program_id GROUP BY pr.code"),
+        {"a": labels[0], "b": labels[-1], "none": NO_STAGE})}
     rows = []
     for name, code, why in OTHER_AID:
         if code is None:

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, text
 
-from jiaoyu_fupin.core.poverty import CATEGORIES, registered_sql
+from jiaoyu_fupin.core.poverty import CATEGORIES, hardship_sql, registered_sql
 from jiaoyu_fupin.core.stages import STAGES
 from jiaoyu_fupin.core.terms import Term
 from jiaoyu_fupin.store import dialect
@@ -59,9 +59,7 @@ _ENROLLED = (
     f" + 16384 * {_CATEGORIES_SQL}"
     f" + {1 << _SCHOOL_SHIFT} * CAST(COALESCE(e.school_id, -1) + 1 AS BIGINT)"
     " FROM students s {join} enrollments e ON e.student_id = s.id AND e.term = :term"
-    " WHERE s.id BETWEEN :first AND :last AND e.status = '在校'"
-    f" AND (s.family_category IS NOT NULL OR {registered_sql('s')} OR s.is_orphan"
-    "      OR (s.disability IS NOT NULL AND s.disability != ''))"
+    f" WHERE s.id BETWEEN :first AND :last AND e.status = '在校' AND {hardship_sql('s')}"
 )
 
 

@@ -14,8 +14,8 @@ from jiaoyu_fupin.xlsx.sheets import remainder, save_workbook, write_table
 INTERNAL = "内部核对用：含身份证号，不得公示、不得外传。"
 _FINDING_HEADERS = ["序号", "身份证号", "姓名", "乡镇", "学校", "年级", "班级", "资助项目", "标准金额（元）",
                     "实发金额（元）", "说明", "发放名册出处"]
-_SUMMARY_HEADERS = ["资助项目", "应助人次", "应发金额（元）", "实发人次", "实发金额（元）", "问题条数"]
-_SCHOOL_HEADERS = ["乡镇", "学校", "应助学生数", "应发金额（元）", "实发人次", "实发金额（元）", "问题条数"]
+_SUMMARY_HEADERS = ["资助项目", "应助人次", "应发金额（元）", "实发笔数", "实发金额（元）", "问题条数"]
+_SCHOOL_HEADERS = ["乡镇", "学校", "应助学生数", "应发金额（元）", "实发笔数", "实发金额（元）", "问题条数"]
 
 
 def _title(term) -> str:
