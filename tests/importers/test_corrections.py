@@ -289,3 +289,28 @@ def test_after_reverting_the_later_batches_an_earlier_dated_file_may_be_imported
     result = cli("import", october, "--dated", "2019-10-20")
     assert result.exit_code == 0, result.output
     assert _payments(cli) == 2
+
+
+def test_as_of_before_a_correction_is_reverted_still_has_the_correction(cli, tmp_path, first):
+    """The roster put back is in effect from the revert on: a report as of before it has the correction's payments
+    (625 + 625), after it the original's (500 + 625)."""
+    from datetime import datetime
+
+    from openpyxl import load_workbook
+
+    assert cli("import", write_xlsx(tmp_path / "名册（更正）.xlsx", PAY, RIGHT), "--replaces", first).exit_code == 0
+    correction = _batches(cli)[-1]["id"]
+    time.sleep(1.1)
+    before = datetime.now().strftime("%Y-%m-%d %H:%M:%S")
+    time.sleep(1.1)
+    assert cli("batches", "revert", correction).exit_code == 0
+
+    def paid_line(*args) -> tuple:
+        folder = tmp_path / str(len(args))
+        folder.mkdir()
+        assert cli("report", "monthly", "--month", "2019-11", "--out", folder, "--quiet", *args).exit_code == 0
+        sheet = load_workbook(next(folder.glob("月报_2019-11*.xlsx"))).worksheets[0]
+        return [r for r in sheet.iter_rows(values_only=True) if r[0] == "本月资助发放" and r[1] == "合计"][0][2:4]
+
+    assert paid_line("--as-of", before) == (2, 1250)
+    assert paid_line() == (2, 1125)
