@@ -52,8 +52,15 @@ def test_one_school_only_and_an_unknown_school(cli, tmp_path):
     assert "二、包保对象：三年级(1)班（学校分解的帮扶班级）。" in texts and "二、包保对象：钱五（三年级1班）（学校分解的“包保”责任对象）。" in texts
     unknown = cli("pair", "letters", "--out", out, "--school", "河口小学", "--term", "2019秋")
     assert unknown.exit_code == 2 and "河口小学" in unknown.stderr
-    missing = cli("pair", "letters", "--out", tmp_path / "nowhere")
-    assert missing.exit_code == 2 and "不存在" in missing.stderr
+    missing = cli("pair", "letters", "--out", tmp_path / "nowhere" / "deeper")
+    assert missing.exit_code == 2 and "不存在" in missing.stderr and not (tmp_path / "nowhere").exists()
+
+
+def test_the_readme_example_makes_its_folder(cli, tmp_path):
+    County().load(cli, tmp_path / "in")
+    result = cli("pair", "letters", "--out", "责任书", "--term", "2019秋")  # as README.md writes it
+    assert result.exit_code == 0, result.output
+    assert "已新建文件夹“责任书”" in result.stderr and (tmp_path / "责任书" / "教育局_帮扶责任书.docx").is_file()
 
 
 def test_a_bureau_helper_and_a_teacher_of_another_school(cli, tmp_path):

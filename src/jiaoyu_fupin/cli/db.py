@@ -92,7 +92,7 @@ def restore_command(
     from jiaoyu_fupin.store.ledger import resolve_target, to_url
 
     url = to_url(resolve_target(ctx.obj.get("db") if ctx.obj else None))
-    common.folder_arg(backup.ledger_file(url).parent, "台账")
+    common.folder_arg(backup.ledger_file(url).parent, "台账", make=False)  # a mistyped --db makes no ledger
     result = backup.verify_file(file)
     if not result.ok:
         out.print(f"备份文件 {file} 未通过检查，没有恢复，当前台账保持原样：")

@@ -10,6 +10,7 @@ import typer
 
 from jiaoyu_fupin.cli import common
 from jiaoyu_fupin.cli.common import EXIT_FINDINGS, err, out, styled
+from jiaoyu_fupin.core.problems import ClerkError
 
 KIND_HELP = "文件类型（写中文名或代码）：schools 学校名单、roll 学籍名册、away 县外就读、registry 国扶办数据、payments 发放名册、helpers 帮扶责任人、pairings 结对关系、activities 结对帮扶记录（六个一）、oversight 包保责任、population 户籍适龄儿童、dropouts 辍学台账、population_counts 户籍人口分年龄汇总、school_stats 教育事业统计；不写则按表头自动识别"
 SHOWN_PROBLEMS = 20
@@ -146,6 +147,8 @@ def _report_problems(ctx: typer.Context, ledger, result, errors: Path | None) ->
         from jiaoyu_fupin.core.files import os_reason
 
         err.print(f"无法写入错误工作簿 {path}：{os_reason(exc)}。可用 --errors 指定别的位置。")
+    except ClerkError as exc:  # its folder's parent is missing too (core.files.require_folder)
+        err.print(f"无法写入错误工作簿：{exc.message}。可用 --errors 指定别的位置。")
 
 
 _CODE_TITLES = {

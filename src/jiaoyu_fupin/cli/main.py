@@ -24,8 +24,11 @@ class _Group(TyperGroup):
     library's ClerkError, the ledger's or the disk's) into a message and an exit code, and a crash into exit 3."""
 
     def invoke(self, ctx):
-        with common.clerk_errors():
-            return super().invoke(ctx)
+        try:
+            with common.clerk_errors():
+                return super().invoke(ctx)
+        finally:
+            common.say_made_folders()
 
 
 app = typer.Typer(

@@ -223,7 +223,7 @@ def handbook_command(
 @pair_app.command("letters")
 def letters_command(
     ctx: typer.Context,
-    out_dir: Annotated[Path, typer.Option("--out", help="写出责任书（.docx）的文件夹（须已存在）")],
+    out_dir: Annotated[Path, typer.Option("--out", help="写出责任书（.docx）的文件夹（不存在时新建这一级）")],
     school: Annotated[str | None, typer.Option("--school", help="只写这所学校的责任书（学校名单中的名称）")] = None,
     term: TermOption = None,
     as_of: AsOfOption = None,
