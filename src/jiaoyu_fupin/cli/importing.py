@@ -174,15 +174,30 @@ _CODE_TITLES = {
 
 
 def template_command(
+    ctx: typer.Context,
     kind: Annotated[str, typer.Argument(help="模板类型（中文名或代码）：schools、roll、away、registry、payments、helpers、pairings、activities、oversight、population、dropouts、population_counts、school_stats")],
     out_path: Annotated[Path, typer.Option("--out", help="模板保存到哪里，如 学籍模板.xlsx")],
 ) -> None:
     """生成某类文件的空白导入模板（含填写说明、下拉选项，身份证号列为文本格式）。"""
     from jiaoyu_fupin.importers.columns import KINDS, require_kind
-    from jiaoyu_fupin.importers.template import write_template
+    from jiaoyu_fupin.importers.template import program_names, write_template
+    from jiaoyu_fupin.store.ledger import LedgerError, refuse_missing_file
 
     kind = require_kind(kind, "模板类型")
-    write_template(kind, out_path)
+    choices = None
+    if any(c.field == "program" for c in KINDS[kind].columns):
+        policy = common.active_policy(ctx)
+        try:  # the ledger's programs; before `fupin init` the policy's (no ledger is made for a template)
+            refuse_missing_file(ctx.obj.get("db") if ctx.obj else None)
+            ledger = common.open_ledger(ctx, migrate=False)
+        except LedgerError:
+            ledger = None
+        if ledger is None or policy is not None:
+            choices = {"program": program_names(policy=policy)}
+        else:
+            with ledger.engine.connect() as conn:
+                choices = {"program": program_names(conn)}
+    write_template(kind, out_path, choices)
     out.print(f"已生成{KINDS[kind].title}模板：{out_path}")
 
 
