@@ -280,3 +280,16 @@ def test_an_error_workbook_is_never_written_into_a_tree_fupin_would_have_to_grow
     assert result.exit_code == 1
     assert "无法写入错误工作簿" in result.stderr and "不存在" in result.stderr
     assert not (tmp_path / "无").exists()
+
+
+def test_as_of_is_described_as_it_works_on_every_database():
+    """--as-of copies any ledger (a PostgreSQL one too) into a temporary SQLite file; only a ledger in memory is
+    refused. The help and the README used to say it worked on SQLite only, the README's PostgreSQL section otherwise."""
+    from pathlib import Path
+
+    for command in (["report", "monthly", "--help"], ["report", "summary", "--help"]):
+        text = " ".join(CliRunner().invoke(app, command).output.split())
+        assert "只支持 SQLite" not in text and "PostgreSQL" in text
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    assert "只支持 SQLite 台账" not in readme and "其他数据库加 `--as-of` 时退出码 2" not in readme
+    assert "SQLite 台账和 PostgreSQL 台账都可以用 `--as-of`" in readme

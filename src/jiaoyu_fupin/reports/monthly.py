@@ -130,7 +130,7 @@ def build_monthly(ledger, month: Month, *, as_of: datetime | None = None, school
                 before_poor = details_monthly.poor_rows(then.conn, month.prev().term)
         report.previous_as_of = before
     except AsOfError:
-        report.notes.append("台账不是 SQLite 文件，无法回到上月的截至时间：新增、减少两项不填")
+        report.notes.append("台账只在内存中，无法复制出上月截至时间的台账：新增、减少两项不填")
     _blocks(report, inputs, month)
     if details:
         report.details = details_monthly.details(report, lists, now_poor, before_poor, inputs.schools)
