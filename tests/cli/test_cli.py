@@ -293,3 +293,24 @@ def test_as_of_is_described_as_it_works_on_every_database():
     readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
     assert "只支持 SQLite 台账" not in readme and "其他数据库加 `--as-of` 时退出码 2" not in readme
     assert "SQLite 台账和 PostgreSQL 台账都可以用 `--as-of`" in readme
+
+
+@pytest.mark.parametrize(("command", "usage"), [
+    (["batches", "revert", "--help"], "用法: fupin batches revert [选项] 批次编号"),
+    (["dropout", "visit", "--help"], "用法: fupin dropout visit [选项] 案件"),
+    (["import", "--help"], "用法: fupin import [选项] 文件..."),
+    (["task", "done", "--help"], "用法: fupin task done [选项] 任务编号"),
+    (["db", "verify", "--help"], "用法: fupin db verify [选项] [备份文件]"),
+    (["dropout", "--help"], "用法: fupin dropout [选项] 命令 [参数]..."),
+])
+def test_usage_lines_are_chinese(command, usage):
+    text = " ".join(CliRunner().invoke(app, command, prog_name="fupin").output.split())
+    assert usage in text
+    assert "OPTIONS" not in text and "{" not in text and "COMMAND" not in text and "Usage" not in text
+
+
+def test_a_wrong_argument_is_named_in_chinese(tmp_path):
+    result = CliRunner().invoke(app, ["--db", str(tmp_path / "x.db"), "batches", "revert", "abc"])
+    assert result.exit_code == 2
+    text = " ".join(result.output.split())
+    assert "批次编号 的值不对：须为整数" in text and "batch 的值" not in text and "{" not in text

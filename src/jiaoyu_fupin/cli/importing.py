@@ -18,7 +18,7 @@ SHOWN_PROBLEMS = 20
 
 def import_command(
     ctx: typer.Context,
-    files: Annotated[list[Path], typer.Argument(help="要导入的文件（.xlsx、.xls、.csv），可一次给多个；多个文件作为一个整体导入")],
+    files: Annotated[list[Path], typer.Argument(metavar="文件", help="要导入的文件（.xlsx、.xls、.csv），可一次给多个；多个文件作为一个整体导入")],
     kind: Annotated[str | None, typer.Option("--kind", help=KIND_HELP)] = None,
     sheet: Annotated[str | None, typer.Option("--sheet", help="只读这个工作表（默认自动寻找含表头的工作表）")] = None,
     term: Annotated[str | None, typer.Option("--term", help="学期，如 2019秋；文件中没有“学期”列时必须给出")] = None,
@@ -175,7 +175,7 @@ _CODE_TITLES = {
 
 def template_command(
     ctx: typer.Context,
-    kind: Annotated[str, typer.Argument(help="模板类型（中文名或代码）：schools、roll、away、registry、payments、helpers、pairings、activities、oversight、population、dropouts、population_counts、school_stats")],
+    kind: Annotated[str, typer.Argument(metavar="模板类型", help="模板类型（中文名或代码）：schools、roll、away、registry、payments、helpers、pairings、activities、oversight、population、dropouts、population_counts、school_stats")],
     out_path: Annotated[Path, typer.Option("--out", help="模板保存到哪里，如 学籍模板.xlsx")],
 ) -> None:
     """生成某类文件的空白导入模板（含填写说明、下拉选项，身份证号列为文本格式）。"""
