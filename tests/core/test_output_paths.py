@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from jiaoyu_fupin.core.files import made_folders, os_reason, require_folder, require_xlsx, write_atomic, write_or_refuse
+from jiaoyu_fupin.core.files import (
+    made_folders,
+    os_reason,
+    require_folder,
+    require_xlsx,
+    write_atomic,
+    write_or_refuse,
+)
 from jiaoyu_fupin.core.problems import ClerkError
 
 
