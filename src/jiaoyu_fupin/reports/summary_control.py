@@ -99,7 +99,7 @@ def rates_table(conn: Connection, year: int, figures: dict) -> Table:
                  ["指标", "分子", "分母", "数值（%）", "目标（%）", "目标方向", "是否达标", "计算公式", "说明"], rows,
                  notes=[*notes, f"人口数据：{report.population_title}", *report.notes],
                  formats={3: PERCENT_FORMAT, 4: PERCENT_FORMAT},
-                 chart=charts.ChartSpec("主要指标与目标（%）", "%", [3, 4], skip_last=False))
+                 chart=charts.ChartSpec("主要指标与目标（%）", "%", [3, 4], skip_last=False, axis_format="0.0#"))
 
 
 def cases_table(conn: Connection, year: int, townships: list[str], figures: dict) -> Table:
