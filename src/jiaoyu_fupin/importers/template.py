@@ -189,8 +189,10 @@ def _write_data_sheet(ws, kind: Kind) -> None:
 def program_names(conn: Connection | None = None, policy: Policy | None = None) -> tuple[str, ...]:
     """The programs a roster may name, for the 资助项目 dropdown: a policy file given now, else the ledger's (what
     its policy installed), else, with no ledger yet, the default policy's."""
-    if policy is None and conn is not None:
-        return tuple(conn.execute(select(Program.name).order_by(Program.id)).scalars())
+    if policy is None and conn is not None and conn.dialect.has_table(conn, Program.__tablename__):
+        names = tuple(conn.execute(select(Program.name).order_by(Program.id)).scalars())
+        if names:
+            return names
     return tuple(p["name"] for p in (policy or load_policy()).programs)
 
 
