@@ -158,15 +158,18 @@ def test_usage_errors_are_in_chinese(tmp_path, args, expected):
     ["report", "summary", "--year", "2019", "--out", "总结.xlsx", "--narrative", "{gone}/总结.md"],
     ["report", "monthly", "--month", "2019-11", "--out", "{gone}"],
     ["report", "monthly", "--month", "2019-11", "--out", "月报.xlsx"],
+    ["pair", "letters", "--out", "{gone}"],
+    ["template", "roll", "--out", "{gone}/学籍模板.xlsx"],
 ])
 def test_output_into_a_folder_that_does_not_exist_is_misuse_and_creates_nothing(tmp_path, args):
     db = tmp_path / "fupin.db"
     assert CliRunner().invoke(app, ["--db", str(db), "init"]).exit_code == 0
-    gone = tmp_path / "没有这个文件夹"
+    # Only the last folder of a path is ever made (README: --out 责任书): here its parent is missing too.
+    gone = tmp_path / "没有这个文件夹" / "下一级"
     result = CliRunner().invoke(app, ["--db", str(db), *(a.format(gone=gone) for a in args)])
     assert result.exit_code == 2
-    assert "不存在" in result.output and "文件夹" in result.output
-    assert not gone.exists() and not (tmp_path / "月报.xlsx").exists()
+    assert f"所在的文件夹“{gone}”不存在" in " ".join(result.output.split()) or "月报.xlsx" in result.output
+    assert not gone.parent.exists() and not (tmp_path / "月报.xlsx").exists()
 
 
 def test_narrative_onto_an_existing_folder_is_refused_before_the_workbook_is_written(tmp_path):
@@ -255,3 +258,59 @@ def test_template_and_import_take_the_kind_in_chinese(tmp_path):
     assert result.exit_code == 0 and "已生成学籍名册模板" in result.output
     result = runner.invoke(app, ["--db", str(tmp_path / "x.db"), "import", str(tmp_path / "模板.xlsx"), "--kind", "什么表"])
     assert result.exit_code == 2 and "不认识的文件类型“什么表”" in result.output and "学籍名册（roll）" in result.output
+
+
+def test_the_one_missing_folder_of_an_output_is_made_and_said(tmp_path, monkeypatch):
+    """Every command alike: the last folder of the path is made and named on screen, never silently; a path whose
+    parent is missing is refused with the same message everywhere (the parametrized test above)."""
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["template", "roll", "--out", "模板/学籍模板.xlsx"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "模板" / "学籍模板.xlsx").is_file() and "已新建文件夹“模板”" in result.stderr
+    again = CliRunner().invoke(app, ["template", "roll", "--out", "模板/学籍模板2.xlsx"])
+    assert again.exit_code == 0 and "已新建" not in again.stderr
+
+
+def test_an_error_workbook_is_never_written_into_a_tree_fupin_would_have_to_grow(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    bad = tmp_path / "学籍.csv"
+    bad.write_text("姓名,身份证件号,学校名称,年级,学期\n张三,123,城关中学,八年级,2019秋\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["--db", str(tmp_path / "fupin.db"), "import", str(bad), "--errors",
+                                      str(tmp_path / "无" / "更无" / "错误.xlsx")])
+    assert result.exit_code == 1
+    assert "无法写入错误工作簿" in result.stderr and "不存在" in result.stderr
+    assert not (tmp_path / "无").exists()
+
+
+def test_as_of_is_described_as_it_works_on_every_database():
+    """--as-of copies any ledger (a PostgreSQL one too) into a temporary SQLite file; only a ledger in memory is
+    refused. The help and the README used to say it worked on SQLite only, the README's PostgreSQL section otherwise."""
+    from pathlib import Path
+
+    for command in (["report", "monthly", "--help"], ["report", "summary", "--help"]):
+        text = " ".join(CliRunner().invoke(app, command).output.split())
+        assert "只支持 SQLite" not in text and "PostgreSQL" in text
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    assert "只支持 SQLite 台账" not in readme and "其他数据库加 `--as-of` 时退出码 2" not in readme
+    assert "SQLite 台账和 PostgreSQL 台账都可以用 `--as-of`" in readme
+
+
+@pytest.mark.parametrize(("command", "usage"), [
+    (["batches", "revert", "--help"], "用法: fupin batches revert [选项] 批次编号"),
+    (["dropout", "visit", "--help"], "用法: fupin dropout visit [选项] 案件"),
+    (["import", "--help"], "用法: fupin import [选项] 文件..."),
+    (["task", "done", "--help"], "用法: fupin task done [选项] 任务编号"),
+    (["db", "verify", "--help"], "用法: fupin db verify [选项] [备份文件]"),
+    (["dropout", "--help"], "用法: fupin dropout [选项] 命令 [参数]..."),
+])
+def test_usage_lines_are_chinese(command, usage):
+    text = " ".join(CliRunner().invoke(app, command, prog_name="fupin").output.split())
+    assert usage in text
+    assert "OPTIONS" not in text and "{" not in text and "COMMAND" not in text and "Usage" not in text
+
+
+def test_a_wrong_argument_is_named_in_chinese(tmp_path):
+    result = CliRunner().invoke(app, ["--db", str(tmp_path / "x.db"), "batches", "revert", "abc"])
+    assert result.exit_code == 2
+    text = " ".join(result.output.split())
+    assert "批次编号 的值不对：须为整数" in text and "batch 的值" not in text and "{" not in text

@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from jiaoyu_fupin.core.files import os_reason, require_folder, require_xlsx, write_or_refuse
+from jiaoyu_fupin.core.files import (
+    made_folders,
+    os_reason,
+    require_folder,
+    require_xlsx,
+    write_atomic,
+    write_or_refuse,
+)
 from jiaoyu_fupin.core.problems import ClerkError
 
 
@@ -18,11 +25,27 @@ def test_an_output_workbook_is_an_xlsx_in_a_folder_that_exists(tmp_path):
         require_xlsx(tmp_path / "核对.xls", "核对_2019秋.xlsx")
     assert (refused.value.message, refused.value.hint) == (f"输出文件“{tmp_path / '核对.xls'}”须以 .xlsx 结尾",
                                                            "例如 --out 核对_2019秋.xlsx")
-    with pytest.raises(ClerkError, match="所在的文件夹“.*nowhere”不存在"):
-        require_xlsx(tmp_path / "nowhere" / "核对.xlsx", "核对.xlsx")
+    with pytest.raises(ClerkError, match="所在的文件夹“.*deeper”不存在"):
+        require_xlsx(tmp_path / "nowhere" / "deeper" / "核对.xlsx", "核对.xlsx")
+    assert not (tmp_path / "nowhere").exists()
     (tmp_path / "已有.xlsx").mkdir()
     with pytest.raises(ClerkError, match="是一个已有的文件夹"):
         require_xlsx(tmp_path / "已有.xlsx", "核对.xlsx")
+
+
+def test_an_output_folder_is_made_one_level_deep_and_said(tmp_path):
+    made_folders()
+    require_folder(tmp_path / "责任书", "责任书")
+    assert (tmp_path / "责任书").is_dir() and made_folders() == [tmp_path / "责任书"] and made_folders() == []
+    with pytest.raises(ClerkError, match="所在的文件夹“.*b”不存在"):
+        require_folder(tmp_path / "a" / "b", "责任书")
+    with pytest.raises(ClerkError, match="不存在"):
+        require_folder(tmp_path / "台账", "台账", make=False)
+    assert not (tmp_path / "a").exists() and not (tmp_path / "台账").exists()
+    # The atomic writer goes by the same rule: it never grows a tree.
+    with pytest.raises(ClerkError, match="不存在"):
+        write_atomic(tmp_path / "x" / "y" / "z.txt", lambda p: p.write_text("z"))
+    assert not (tmp_path / "x").exists()
 
 
 def test_an_output_folder_must_exist_and_be_one(tmp_path):

@@ -100,3 +100,30 @@ def test_failed_write_keeps_the_previous_file(tmp_path, monkeypatch):
         write_template("roll", target)
     assert target.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["t.xlsx"]
+
+
+def _program_validation(path: Path) -> str | None:
+    ws = openpyxl.load_workbook(path)["资助发放名册"]
+    column = next(c.column_letter for c in ws[1] if c.value == "资助项目")
+    found = [v.formula1 for v in ws.data_validations.dataValidation if str(v.sqref).startswith(f"{column}2:")]
+    return found[0] if found else None
+
+
+def test_the_payments_template_offers_the_programs_of_the_ledgers_policy(cli, tmp_path):
+    """Like the roll's 就读方式, the 资助项目 column has a dropdown: the ledger's programs, including those a county's
+    policy file adds; with no ledger yet, the default policy's."""
+    before = cli("template", "payments", "--out", "默认.xlsx")
+    assert before.exit_code == 0, before.output
+    assert _program_validation(tmp_path / "默认.xlsx") == (
+        '"学前教育幼儿资助,义务教育寄宿生生活补助,义务教育非寄宿生生活补助,普通高中国家助学金,中职国家助学金,雨露计划,'
+        '大学新生路费,兜底保障户子女大学生活补助,普通高中免学费,中职免学费"')
+    wb = openpyxl.load_workbook(tmp_path / "默认.xlsx")
+    listed = [row for row in wb[INSTRUCTIONS_SHEET].iter_rows(values_only=True) if row and row[0] == "资助项目"]
+    assert "雨露计划" in listed[0][4]  # the instructions' 可选值 column says the same
+    policy = tmp_path / "本县.toml"
+    policy.write_text('extends = "default"\n\n[[program]]\ncode = "county_grant"\nname = "县级助学金"\nper = "term"\n',
+                      encoding="utf-8")
+    assert cli("--policy", str(policy), "init").exit_code == 0
+    result = cli("template", "payments", "--out", "本县.xlsx")
+    assert result.exit_code == 0, result.output
+    assert _program_validation(tmp_path / "本县.xlsx").endswith(',中职免学费,县级助学金"')

@@ -134,3 +134,19 @@ def test_older_ledgers_take_their_batches_as_true_when_imported(cli, schools):
     assert Ledger(cli.db).applied_now == ["m010_effective_time"]
     row = query(cli.db, "SELECT imported_at, effective_at FROM batches")[0]
     assert row[0] == row[1] and row[0] is not None
+
+
+def test_a_past_month_without_as_of_is_hinted_even_when_no_batch_is_dated_after_it(cli, tmp_path):
+    """Every batch back-dated to September and October: a report of October run today without --as-of compares with
+    the ledger of a month ago, which already held all of it (比上月 0/0); the README promises the hint."""
+    steps = [("2019-09-01", write_xlsx(tmp_path / "学校名单.xlsx", SCHOOL_HEADER,
+                                       [["3452000002", "城关中学", "初中", "城关镇", "公办"]])),
+             ("2019-09-20", _roll(tmp_path / "学籍_9月.xlsx", [("A", "甲", "在校", "建档立卡")])),
+             ("2019-10-20", _roll(tmp_path / "学籍_10月.xlsx", [("B", "乙", "在校", "建档立卡")]))]
+    for dated, path in steps:
+        assert cli("import", path, "--dated", dated).exit_code == 0
+    result = cli("report", "monthly", "--month", "2019-10")
+    assert result.exit_code == 0, result.output
+    assert "要得到2019年10月当时的月报，请加 --as-of 2019-10-20" in result.stderr
+    result = cli("report", "monthly", "--month", "2019-10", "--as-of", "2019-10-20")
+    assert result.exit_code == 0 and "注意" not in result.stderr

@@ -61,9 +61,9 @@ def test_monthly_details_list_who_is_behind_each_figure(cli, tmp_path):
 def test_summary_details_and_misuse(cli, tmp_path):
     _county(cli, tmp_path)
     out = tmp_path / "明细"
-    assert cli("report", "summary", "--year", "2019", "--details", out).exit_code == 2  # the folder must exist
-    assert not (tmp_path / "总结_2019.xlsx").exists()
-    out.mkdir()
+    deeper = cli("report", "summary", "--year", "2019", "--details", out / "下一级")
+    assert deeper.exit_code == 2  # only the last folder of the path is made
+    assert not (tmp_path / "总结_2019.xlsx").exists() and not out.exists()
     result = cli("report", "summary", "--year", "2019", "--details", out, "-q")
     assert result.exit_code == 0, result.output
     roll = _sheet(out / "明细_总结_2019.xlsx", "学籍明细")

@@ -17,3 +17,11 @@ def test_the_sample_scale_and_folder_are_checked_by_the_generator(tmp_path):
     (tmp_path / "s").write_text("")
     with pytest.raises(ClerkError, match="已存在且不是文件夹"):
         generate(tmp_path / "s", scale=0.01)
+
+
+def test_the_sample_makes_only_the_last_folder_of_its_path(tmp_path):
+    from jiaoyu_fupin.sample import generate
+
+    with pytest.raises(ClerkError, match="所在的文件夹“.*b”不存在"):
+        generate(tmp_path / "a" / "b", scale=0.01)
+    assert not (tmp_path / "a").exists()

@@ -43,8 +43,8 @@ def _digest(db: Path) -> str:
 def test_a_clean_ledger_verifies(sample_ledger):
     result = sample_ledger("db", "verify")
     assert result.exit_code == 0, result.output
-    batches = _one(sample_ledger.db, "SELECT count(*) FROM batches")[0]
-    assert f"{batches} 个批次的行数和金额与导入时一致" in result.output
+    batches = _one(sample_ledger.db, "SELECT count(*) FROM batches WHERE kind != 'revert'")[0]
+    assert f"{batches} 个批次的行数和金额与导入时一致" in result.output  # a revert has no rows of its own
     doc = json.loads(sample_ledger("db", "verify", "--json").stdout)
     assert doc["ok"] is True and doc["findings"] == [] and doc["schema_version"] == schema_version()
 
@@ -238,3 +238,21 @@ def test_restore_onto_a_new_machine(sample_ledger, tmp_path):
     assert "保留为" not in result.output
     assert _digest(fresh) == _digest(backup)
     assert stat.S_IMODE(fresh.stat().st_mode) == 0o600
+
+
+@pytest.mark.sqlite_only("the SQLite ledger file: verified, altered with sqlite3, backed up and restored")
+def test_verify_counts_add_up_and_name_what_was_not_checked(sample_ledger):
+    """A revert writes no rows of its own: it is said apart, by number, not counted as checked; a batch with no
+    recorded totals is named, and the batches said to agree are the others."""
+    total = _one(sample_ledger.db, "SELECT count(*) FROM batches WHERE kind != 'revert'")[0]
+    payments = _one(sample_ledger.db, "SELECT id, file_name FROM batches WHERE kind = 'payments' ORDER BY id LIMIT 1")
+    assert sample_ledger("batches", "revert", str(payments[0])).exit_code == 0
+    revert = _one(sample_ledger.db, "SELECT max(id) FROM batches")[0]
+    schools = _one(sample_ledger.db, "SELECT id, file_name FROM batches WHERE kind = 'schools' ORDER BY id LIMIT 1")
+    _sql(sample_ledger.db, f"UPDATE batches SET written_rows = NULL, written_amount = NULL WHERE id = {schools[0]}")
+    result = sample_ledger("db", "verify")
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert f"{total - 1} 个批次的行数和金额与导入时一致" in text  # all imports but the one unrecorded
+    assert f"批次 #{schools[0]}（{schools[1]}）没有记录导入时的行数和金额，未核对" in text
+    assert f"批次 #{revert} 是撤销，本身不写入数据，无需核对" in text

@@ -39,7 +39,7 @@ def list_command(
 @app.command("revert")
 def revert_command(
     ctx: typer.Context,
-    batch: Annotated[int, typer.Argument(help="要撤销的批次编号（fupin batches 第一列）")],
+    batch: Annotated[int, typer.Argument(metavar="批次编号", help="要撤销的批次编号（fupin batches 第一列）")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只显示将恢复、删除多少行，不改动台账")] = False,
 ) -> None:
     """撤销一个导入批次：它新增的行删除，它改动的行恢复原样，就像从未导入过。

@@ -204,11 +204,19 @@ def xlsx_arg(path, example: str) -> None:
     require_xlsx(path, example)
 
 
-def folder_arg(folder, what: str) -> None:
-    """Output goes into a folder that exists (core.files.require_folder)."""
+def folder_arg(folder, what: str, *, make: bool = True) -> None:
+    """Output goes into the folder named, made when only it is missing (core.files.require_folder)."""
     from jiaoyu_fupin.core.files import require_folder
 
-    require_folder(folder, what)
+    require_folder(folder, what, make=make)
+
+
+def say_made_folders() -> None:
+    """Name every folder the command made: never made silently (core.files.require_folder)."""
+    from jiaoyu_fupin.core.files import made_folders
+
+    for folder in made_folders():
+        err.print(f"已新建文件夹“{folder}”")
 
 
 def write_file(path, write):

@@ -13,7 +13,7 @@ config_app = typer.Typer(
     help="台账设置：填报单位、填报人、审核人、联系电话，印在月报、年终总结和指标工作簿末尾的落款栏。",
     no_args_is_help=True,
 )
-NameArg = Annotated[str, typer.Argument(help="设置项：unit（填报单位）、preparer（填报人）、reviewer（审核人）、phone（联系电话），也可写中文名")]
+NameArg = Annotated[str, typer.Argument(metavar="设置项", help="设置项：unit（填报单位）、preparer（填报人）、reviewer（审核人）、phone（联系电话），也可写中文名")]
 
 
 def _run(ctx: typer.Context, fn):
@@ -26,7 +26,7 @@ def _run(ctx: typer.Context, fn):
 def set_command(
     ctx: typer.Context,
     name: NameArg,
-    value: Annotated[str, typer.Argument(help="设置的值，如 建始县教育局")],
+    value: Annotated[str, typer.Argument(metavar="值", help="设置的值，如 建始县教育局")],
 ) -> None:
     """设置一项，如 fupin config set unit 建始县教育局。"""
     from jiaoyu_fupin.store.settings import KEYS, write

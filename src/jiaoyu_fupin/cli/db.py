@@ -21,7 +21,7 @@ app = typer.Typer(
 @app.command("backup")
 def backup_command(
     ctx: typer.Context,
-    target: Annotated[Path, typer.Argument(help="备份到哪个文件，如 备份/fupin_20191120.db（不能是已有的文件）")],
+    target: Annotated[Path, typer.Argument(metavar="备份文件", help="备份到哪个文件，如 备份/fupin_20191120.db（不能是已有的文件）")],
 ) -> None:
     """把台账完整复制到一个文件（导入进行中也可以）。
 
@@ -39,7 +39,7 @@ def backup_command(
 @app.command("verify")
 def verify_command(
     ctx: typer.Context,
-    file: Annotated[Path | None, typer.Argument(help="要检查的备份文件；不写则检查当前台账")] = None,
+    file: Annotated[Path | None, typer.Argument(metavar="备份文件", help="要检查的备份文件；不写则检查当前台账")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="输出一个 JSON 对象：ok、schema_version、batches、findings、notes")] = False,
 ) -> None:
     """检查台账或备份文件：完整性、引用、结构版本、各批次的行数和金额。
@@ -81,7 +81,7 @@ def _print_verification(name: str, result) -> None:
 @app.command("restore")
 def restore_command(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="用 fupin db backup 做的备份文件")],
+    file: Annotated[Path, typer.Argument(metavar="备份文件", help="用 fupin db backup 做的备份文件")],
 ) -> None:
     """用备份文件恢复台账；当前台账改名保留，不被覆盖。
 
@@ -92,7 +92,7 @@ def restore_command(
     from jiaoyu_fupin.store.ledger import resolve_target, to_url
 
     url = to_url(resolve_target(ctx.obj.get("db") if ctx.obj else None))
-    common.folder_arg(backup.ledger_file(url).parent, "台账")
+    common.folder_arg(backup.ledger_file(url).parent, "台账", make=False)  # a mistyped --db makes no ledger
     result = backup.verify_file(file)
     if not result.ok:
         out.print(f"备份文件 {file} 未通过检查，没有恢复，当前台账保持原样：")

@@ -116,7 +116,7 @@ def list_command(
 @app.command("show")
 def show_command(
     ctx: typer.Context,
-    case: Annotated[str, typer.Argument(help=CASE_HELP)],
+    case: Annotated[str, typer.Argument(metavar="案件", help=CASE_HELP)],
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON：案件、经过（立案、销号、重新立案）和劝返记录")] = False,
 ) -> None:
     """显示一个案件的全部经过：立案、每次劝返、销号、重新立案，按日期排列。"""
@@ -151,7 +151,7 @@ def _on_case(ctx: typer.Context, case: str, act):
 @app.command("visit")
 def visit_command(
     ctx: typer.Context,
-    case: Annotated[str, typer.Argument(help=CASE_HELP)],
+    case: Annotated[str, typer.Argument(metavar="案件", help=CASE_HELP)],
     on: Annotated[str, typer.Option("--date", help="劝返日期，如 2019-11-05")],
     by: Annotated[str, typer.Option("--by", help="劝返人员姓名，多人用顿号分隔")],
     result: Annotated[str, typer.Option("--result", help="劝返就读情况记录")],
@@ -167,7 +167,7 @@ def visit_command(
 @app.command("close")
 def close_command(
     ctx: typer.Context,
-    case: Annotated[str, typer.Argument(help=CASE_HELP)],
+    case: Annotated[str, typer.Argument(metavar="案件", help=CASE_HELP)],
     outcome: Annotated[str, typer.Option("--as", help=OUTCOME_HELP)],
     reason: Annotated[str, typer.Option("--reason", help="销号理由，如 已返校并核实在校就读")],
     school: Annotated[str | None, typer.Option("--school", help="劝返复学的学校（--as 劝返复学 时必填）")] = None,
@@ -191,7 +191,7 @@ def close_command(
 @app.command("reopen")
 def reopen_command(
     ctx: typer.Context,
-    case: Annotated[str, typer.Argument(help=CASE_HELP)],
+    case: Annotated[str, typer.Argument(metavar="案件", help=CASE_HELP)],
     reason: Annotated[str, typer.Option("--reason", help="重新立案的理由，如 2020春开学未到校")],
     on: Annotated[str | None, typer.Option("--date", help="重新立案日期（默认今天）")] = None,
 ) -> None:

@@ -10,6 +10,7 @@ import typer
 
 from jiaoyu_fupin.cli import common
 from jiaoyu_fupin.cli.common import EXIT_FINDINGS, err, out, styled
+from jiaoyu_fupin.core.problems import ClerkError
 
 KIND_HELP = "文件类型（写中文名或代码）：schools 学校名单、roll 学籍名册、away 县外就读、registry 国扶办数据、payments 发放名册、helpers 帮扶责任人、pairings 结对关系、activities 结对帮扶记录（六个一）、oversight 包保责任、population 户籍适龄儿童、dropouts 辍学台账、population_counts 户籍人口分年龄汇总、school_stats 教育事业统计；不写则按表头自动识别"
 SHOWN_PROBLEMS = 20
@@ -17,7 +18,7 @@ SHOWN_PROBLEMS = 20
 
 def import_command(
     ctx: typer.Context,
-    files: Annotated[list[Path], typer.Argument(help="要导入的文件（.xlsx、.xls、.csv），可一次给多个；多个文件作为一个整体导入")],
+    files: Annotated[list[Path], typer.Argument(metavar="文件", help="要导入的文件（.xlsx、.xls、.csv），可一次给多个；多个文件作为一个整体导入")],
     kind: Annotated[str | None, typer.Option("--kind", help=KIND_HELP)] = None,
     sheet: Annotated[str | None, typer.Option("--sheet", help="只读这个工作表（默认自动寻找含表头的工作表）")] = None,
     term: Annotated[str | None, typer.Option("--term", help="学期，如 2019秋；文件中没有“学期”列时必须给出")] = None,
@@ -146,6 +147,8 @@ def _report_problems(ctx: typer.Context, ledger, result, errors: Path | None) ->
         from jiaoyu_fupin.core.files import os_reason
 
         err.print(f"无法写入错误工作簿 {path}：{os_reason(exc)}。可用 --errors 指定别的位置。")
+    except ClerkError as exc:  # its folder's parent is missing too (core.files.require_folder)
+        err.print(f"无法写入错误工作簿：{exc.message}。可用 --errors 指定别的位置。")
 
 
 _CODE_TITLES = {
@@ -171,15 +174,30 @@ _CODE_TITLES = {
 
 
 def template_command(
-    kind: Annotated[str, typer.Argument(help="模板类型（中文名或代码）：schools、roll、away、registry、payments、helpers、pairings、activities、oversight、population、dropouts、population_counts、school_stats")],
+    ctx: typer.Context,
+    kind: Annotated[str, typer.Argument(metavar="模板类型", help="模板类型（中文名或代码）：schools、roll、away、registry、payments、helpers、pairings、activities、oversight、population、dropouts、population_counts、school_stats")],
     out_path: Annotated[Path, typer.Option("--out", help="模板保存到哪里，如 学籍模板.xlsx")],
 ) -> None:
     """生成某类文件的空白导入模板（含填写说明、下拉选项，身份证号列为文本格式）。"""
     from jiaoyu_fupin.importers.columns import KINDS, require_kind
-    from jiaoyu_fupin.importers.template import write_template
+    from jiaoyu_fupin.importers.template import program_names, write_template
+    from jiaoyu_fupin.store.ledger import LedgerError, refuse_missing_file
 
     kind = require_kind(kind, "模板类型")
-    write_template(kind, out_path)
+    choices = None
+    if any(c.field == "program" for c in KINDS[kind].columns):
+        policy = common.active_policy(ctx)
+        try:  # the ledger's programs; before `fupin init` the policy's (no ledger is made for a template)
+            refuse_missing_file(ctx.obj.get("db") if ctx.obj else None)
+            ledger = common.open_ledger(ctx, migrate=False)
+        except LedgerError:
+            ledger = None
+        if ledger is None or policy is not None:
+            choices = {"program": program_names(policy=policy)}
+        else:
+            with ledger.engine.connect() as conn:
+                choices = {"program": program_names(conn)}
+    write_template(kind, out_path, choices)
     out.print(f"已生成{KINDS[kind].title}模板：{out_path}")
 
 

@@ -24,8 +24,11 @@ class _Group(TyperGroup):
     library's ClerkError, the ledger's or the disk's) into a message and an exit code, and a crash into exit 3."""
 
     def invoke(self, ctx):
-        with common.clerk_errors():
-            return super().invoke(ctx)
+        try:
+            with common.clerk_errors():
+                return super().invoke(ctx)
+        finally:
+            common.say_made_folders()
 
 
 app = typer.Typer(
@@ -189,9 +192,46 @@ def _chinese_help_chrome() -> None:
             return option
 
         core.Command.get_help_option = get_help_option
+        _chinese_usage(core)
     except (ImportError, AttributeError):  # a Typer without the vendored click keeps its English label
         pass
     _chinese_value_kinds()
+
+
+_USAGE_WORDS = {"[OPTIONS]": "[选项]", "COMMAND [ARGS]...": "命令 [参数]..."}
+
+
+def _chinese_usage(core) -> None:
+    """The usage line ("Usage: fupin import [OPTIONS] {files}...") in Chinese: 用法, 选项, 命令, and each argument by its
+    Chinese metavar (set where the argument is declared)."""
+    from typer._click import formatting
+
+    collect = core.Command.collect_usage_pieces
+
+    def collect_usage_pieces(self, ctx):
+        return [_USAGE_WORDS.get(piece, piece) for piece in collect(self, ctx)]
+
+    core.Command.collect_usage_pieces = collect_usage_pieces
+    from typer.core import TyperArgument, TyperGroup
+
+    group_pieces = TyperGroup.collect_usage_pieces
+
+    def group_usage_pieces(self, ctx):
+        return [_USAGE_WORDS.get(piece, piece) for piece in group_pieces(self, ctx)]
+
+    TyperGroup.collect_usage_pieces = group_usage_pieces
+
+    def usage_name(self) -> str:  # 批次编号, [备份文件], 文件...: no {braces} around a required one
+        name = self.display_name_raw if self.required else f"[{self.display_name_raw}]"
+        return name + ("..." if self.nargs != 1 else "")
+
+    TyperArgument._usage_display_name = usage_name
+    write_usage = formatting.HelpFormatter.write_usage
+
+    def chinese_write_usage(self, prog, args="", prefix=None):
+        write_usage(self, prog, args, "用法: " if prefix is None else prefix)
+
+    formatting.HelpFormatter.write_usage = chinese_write_usage
 
 
 def _chinese_rich_labels(rich_utils) -> None:
@@ -259,7 +299,7 @@ def _chinese_value_kinds() -> None:
         return
 
     def display_type_rich(self, ctx):
-        if self.metavar is not None:
+        if self.metavar is not None and not isinstance(self, TyperArgument):  # an argument's is its name already
             return self.metavar
         if getattr(self, "is_flag", False):
             return None

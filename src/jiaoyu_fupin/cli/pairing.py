@@ -223,7 +223,7 @@ def handbook_command(
 @pair_app.command("letters")
 def letters_command(
     ctx: typer.Context,
-    out_dir: Annotated[Path, typer.Option("--out", help="写出责任书（.docx）的文件夹（须已存在）")],
+    out_dir: Annotated[Path, typer.Option("--out", help="写出责任书（.docx）的文件夹（不存在时新建这一级）")],
     school: Annotated[str | None, typer.Option("--school", help="只写这所学校的责任书（学校名单中的名称）")] = None,
     term: TermOption = None,
     as_of: AsOfOption = None,
@@ -246,10 +246,11 @@ def letters_command(
         county = home_county(conn) or ""
     written = common.write_file(out_dir, lambda: write_letters(out_dir, found, county, school=school))
     counts = {layer: sum(1 for f in found if f.layer == layer and (school is None or f.school == school))
-              for layer in ("leader", "office", "school_leader", "teacher")}
+              for layer in ("leader", "office", "school_leader", "teacher", "helper")}
     out.print(f"已写出 {len(written)} 份责任书文件到 {out_dir}（{parsed}）：局领导联系乡镇 {counts['leader']} 份、"
               f"股室负责人联系学校 {counts['office']} 份、学校领导帮扶班级 {counts['school_leader']} 份、"
-              f"教师帮扶学生 {counts['teacher']} 份")
+              f"教师帮扶学生 {counts['teacher']} 份"
+              + (f"、其他帮扶责任人帮扶学生 {counts['helper']} 份" if counts["helper"] else ""))
 
 
 def register(app: typer.Typer) -> None:

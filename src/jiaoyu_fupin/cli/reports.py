@@ -22,7 +22,7 @@ report_app = typer.Typer(
 
 AsOfOption = Annotated[str | None, typer.Option(
     "--as-of", help="数据截至时间，如 2019-11-20（当天结束时）或 2019-11-20 07:00：只用数据日期在这之前的批次和之前的记录，"
-                    "过后重出同一报表得到同样的数字（只支持 SQLite 台账）；默认现在")]
+                    "过后重出同一报表得到同样的数字（SQLite 和 PostgreSQL 台账都可以）；默认现在")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="安静：除错误外什么都不显示（适合 crontab）")]
 DetailsOption = Annotated[Path | None, typer.Option(
     "--details", help="同时在这个文件夹里写出明细工作簿：报表中每个人数、笔数、金额背后的学生或发放名单（身份证号隐去中间，"

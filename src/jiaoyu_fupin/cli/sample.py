@@ -12,7 +12,7 @@ from jiaoyu_fupin.cli.common import out
 
 
 def sample_command(
-    out_dir: Annotated[Path, typer.Option("--out", help="样例文件写到这个文件夹（不存在则创建，同名文件会被覆盖）")],
+    out_dir: Annotated[Path, typer.Option("--out", help="样例文件写到这个文件夹（不存在时新建这一级，同名文件会被覆盖）")],
     seed: Annotated[int, typer.Option("--seed", help="随机种子：种子和规模相同，生成的文件逐字节相同")] = 2019,
     scale: Annotated[float, typer.Option(
         "--scale", help="规模倍数：1 为全县实际规模（约 6.3 万名学生），0.02 约 1,300 名；须大于 0、不超过 20")] = 1.0,

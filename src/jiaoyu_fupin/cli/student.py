@@ -17,7 +17,7 @@ SECTION_ORDER = ("类别", "学籍", "资助", "核对", "结对", "六个一", 
 @app.command("show")
 def show_command(
     ctx: typer.Context,
-    key: Annotated[str, typer.Argument(help="学生的身份证号或全国学籍号")],
+    key: Annotated[str, typer.Argument(metavar="身份证号或学籍号", help="学生的身份证号或全国学籍号")],
     full: Annotated[bool, typer.Option("--full", help="显示完整身份证号、出生日期和学籍号（默认遮盖）")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON（身份证号同样遮盖，除非加 --full）")] = False,
 ) -> None:
@@ -56,7 +56,7 @@ def show_command(
 @app.command("find")
 def find_command(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="学生姓名（没有同名的则找姓名中含有它的）")],
+    name: Annotated[str, typer.Argument(metavar="姓名", help="学生姓名（没有同名的则找姓名中含有它的）")],
     school: Annotated[str | None, typer.Option("--school", help="只看这所学校（学校名称或其中一段）")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON 数组（身份证号遮盖）")] = False,
 ) -> None:

@@ -84,7 +84,7 @@ def _print_rows(rows, day: date, school: str | None) -> None:
 @app.command("done")
 def done_command(
     ctx: typer.Context,
-    number: Annotated[int, typer.Argument(help="任务编号（fupin task list 第一列）")],
+    number: Annotated[int, typer.Argument(metavar="任务编号", help="任务编号（fupin task list 第一列）")],
     on: Annotated[str, typer.Option("--date", help="完成（销号）日期，如 2019-11-20")],
     evidence: Annotated[str, typer.Option("--evidence", help="完成的依据：文件、记录、核对结果等")],
     school: Annotated[str | None, typer.Option("--school", help=SCHOOL_HELP)] = None,
@@ -103,7 +103,7 @@ def done_command(
 @app.command("reopen")
 def reopen_command(
     ctx: typer.Context,
-    number: Annotated[int, typer.Argument(help="任务编号（fupin task list 第一列）")],
+    number: Annotated[int, typer.Argument(metavar="任务编号", help="任务编号（fupin task list 第一列）")],
     reason: Annotated[str, typer.Option("--reason", help="重新打开的原因")],
     on: Annotated[str | None, typer.Option("--date", help="重新打开的日期（默认今天）")] = None,
     school: Annotated[str | None, typer.Option("--school", help=SCHOOL_HELP)] = None,
@@ -122,7 +122,7 @@ def reopen_command(
 @app.command("tie")
 def tie_command(
     ctx: typer.Context,
-    number: Annotated[int, typer.Argument(help="任务编号")],
+    number: Annotated[int, typer.Argument(metavar="任务编号", help="任务编号")],
     check: Annotated[str, typer.Option("--check", help="台账核对：subsidy（资助应助尽助）、pairing（一生一责任人）；none 解除")],
 ) -> None:
     """把任务和台账核对关联起来：核对通过（台账认可）才能销号。"""

@@ -46,7 +46,7 @@ def write_atomic(path: Path, write: Callable[[Path], object], *, private: bool =
     """Write through `write(temporary_path)`, then rename: a crash or a full disk never leaves a half-written file
     where the clerk expects one. `private` files (full ID numbers, phones, addresses) end 0600, others 0644."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    require_folder(path.parent, f"“{path.name}”")
     sweep(path.parent)
     tmp = temp_name(path)
     os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE))
@@ -156,14 +156,38 @@ def require_xlsx(path: Path | None, example: str) -> None:
         raise ClerkError(f"输出文件“{path}”是一个已有的文件夹", f"请写文件名，例如 --out {example}")
 
 
-def require_folder(folder: Path, what: str) -> None:
-    """Output goes into a folder that exists: a mistyped path used to be created silently, so the workbook landed
-    somewhere the clerk never looks (and a cron job kept filling it)."""
+# Folders made for the command being run, for the CLI to name on screen once it ends (cli/main.py).
+_made: list[Path] = []
+
+
+def require_folder(folder: Path, what: str, *, make: bool = True) -> None:
+    """Output goes into the folder the clerk named. Every command treats a missing one alike: that one folder is
+    made (the README's `--out 责任书` works as written), and the CLI names it on screen, so a mistyped name shows at
+    once; its missing parents are not (a typo would otherwise grow a tree where the clerk never looks), so a path
+    whose parent is missing too is refused. `make=False`: only a folder that exists (where the ledger lives)."""
     folder = Path(folder)
-    if not folder.exists():
-        raise ClerkError(f"{what}所在的文件夹“{folder}”不存在", "请先建好该文件夹，或检查路径是否写对")
-    if not folder.is_dir():
+    if folder.is_dir():
+        return
+    if folder.exists():
         raise ClerkError(f"{what}所在的“{folder}”不是文件夹", "请检查路径是否写对")
+    if not make or not folder.parent.is_dir():
+        raise ClerkError(f"{what}所在的文件夹“{folder}”不存在",
+                         "请检查路径是否写对；不存在的文件夹 fupin 只新建最后一级，上一级须已存在" if make
+                         else "请先建好该文件夹，或检查路径是否写对")
+    try:
+        folder.mkdir()
+    except FileExistsError:
+        return
+    except OSError as exc:
+        raise ClerkError(f"无法新建{what}所在的文件夹“{folder}”：{os_reason(exc)}", "请检查路径和写入权限") from exc
+    _made.append(folder)
+
+
+def made_folders() -> list[Path]:
+    """The folders require_folder made since the last call (emptied by it)."""
+    made = list(_made)
+    _made.clear()
+    return made
 
 
 def write_or_refuse(path: Path, write: Callable[[], object]):

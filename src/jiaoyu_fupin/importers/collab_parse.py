@@ -22,7 +22,8 @@ def months(text: str) -> tuple[int, int] | None:
     2019年10月 or a date -> (10, 10); 下半年 -> (7, 12). None when it names no month."""
     k = unicodedata.normalize("NFKC", text).strip()
     k = re.sub(r"20\d{2}\s*(?:年|[-/.])\s*(?=\d)", "", k)  # a year before the month
-    k = re.sub(r"^(\d{1,2})[-/.]\d{1,2}(?:\s.*)?$", r"\1月", k)  # 10-15 (a date without the year): month 10
+    # 10-15 (a date without the year): month 10; but 5-6 月 is two months, spaced or not.
+    k = re.sub(r"^(\d{1,2})[-/.]\d{1,2}(?:\s+(?!月).*)?$", r"\1月", k)
     k = re.sub(r"(\d{1,2})\s*(?:-|—|–|~|～|至|到)\s*(\d{1,2})\s*月", r"\1月\2月", k)  # 5-6月: both months
     for word, span in _HALVES.items():
         if word in k:

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
+from sqlalchemy import Connection, select
 
+from jiaoyu_fupin.core.policy import Policy, load_policy
 from jiaoyu_fupin.core.problems import column_letter
 from jiaoyu_fupin.importers.columns import KINDS, Column, Kind
+from jiaoyu_fupin.store.models import Program
 from jiaoyu_fupin.xlsx import pages
 from jiaoyu_fupin.xlsx.workbook import display_width, save_workbook
 
@@ -182,12 +186,27 @@ def _write_data_sheet(ws, kind: Kind) -> None:
     pages.set_up(ws, widths, title_rows=(1, 1), last_row=1 + _FORM_ROWS)
 
 
-def write_template(kind: str, path: Path) -> Path:
-    """Write the blank template for `kind` (a key of KINDS) to path, atomically; return the path."""
+def program_names(conn: Connection | None = None, policy: Policy | None = None) -> tuple[str, ...]:
+    """The programs a roster may name, for the 资助项目 dropdown: a policy file given now, else the ledger's (what
+    its policy installed), else, with no ledger yet, the default policy's."""
+    if policy is None and conn is not None and conn.dialect.has_table(conn, Program.__tablename__):
+        names = tuple(conn.execute(select(Program.name).order_by(Program.id)).scalars())
+        if names:
+            return names
+    return tuple(p["name"] for p in (policy or load_policy()).programs)
+
+
+def write_template(kind: str, path: Path, choices: dict[str, tuple[str, ...]] | None = None) -> Path:
+    """Write the blank template for `kind` (a key of KINDS) to path, atomically; return the path. `choices` gives
+    a column (by field) the values of its dropdown that only the ledger knows, such as program names."""
     if kind not in KINDS:
         names = "、".join(f"{name}（{k.title}）" for name, k in KINDS.items())
         raise ValueError(f"没有“{kind}”这种文件。可用的种类：{names}")
     spec = KINDS[kind]
+    # A list too long for Excel's inline dropdown stays off it: the importer checks every value anyway.
+    given = {f: tuple(v) for f, v in (choices or {}).items() if v and len(",".join(v)) + 2 <= MAX_LIST_FORMULA}
+    spec = replace(spec, columns=tuple(replace(c, choices=given[c.field]) if c.field in given else c
+                                       for c in spec.columns))
     workbook = Workbook()
     instructions = workbook.active
     instructions.title = INSTRUCTIONS_SHEET

@@ -21,6 +21,9 @@ class ChartSpec:
     columns: list[int]  # 0-based table columns drawn as series; the first column names the categories
     stacked: bool = False
     skip_last: bool = True  # the table's last row is its 合计, which a chart leaves out
+    # The value axis' labels. Whole numbers suit people; 万元 and % need decimals: a county's few thousand 元 are
+    # 0.1 … 0.5 万元, which "#,##0" printed as "0 0 0 1".
+    axis_format: str = "#,##0"
 
 
 def add_chart(ws: Worksheet, spec: ChartSpec, header_row: int, rows: int) -> BarChart:
@@ -33,7 +36,7 @@ def add_chart(ws: Worksheet, spec: ChartSpec, header_row: int, rows: int) -> Bar
     chart.title = spec.title
     chart.y_axis.title = spec.y_title
     chart.y_axis.majorGridlines = None
-    chart.y_axis.number_format = "#,##0"  # whole numbers on the axis, whatever the cells' decimals
+    chart.y_axis.number_format = spec.axis_format  # not the cells' own decimals (0.2113 万元 on every step)
     # openpyxl hides both axes unless told otherwise; a printed chart needs its labels.
     chart.x_axis.delete = False
     chart.y_axis.delete = False

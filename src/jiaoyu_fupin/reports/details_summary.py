@@ -80,7 +80,8 @@ def listings(conn: Connection, terms: tuple[Term, Term], figures: dict) -> dict[
                                      "来源（发放名册及行）"], dtype=object)
 
     cases = figures.get("cases_frame", pd.DataFrame(columns=["case", "id_number", "place", "status", "opened",
-                                                             "returned", "home_schooled", "other_closed"]))
+                                                             "returned", "home_schooled", "other_closed", "begun"]))
+    cases = cases[cases["begun"].astype(bool)]  # a case opened after the year is not the year's (summary_control)
     case_list = pd.DataFrame({
         "案件编号": cases["case"], "乡镇": cases["place"], PERSON: cases["id_number"],
         "状态": ["未销号" if s == "open" else "已销号" for s in cases["status"]],

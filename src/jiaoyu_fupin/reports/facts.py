@@ -94,7 +94,8 @@ def case_steps(conn: Connection, term: Term, first: date, last: date) -> pd.Data
     """Every case with where it belongs and what happened to it between first and last.
 
     Columns: case, township, school_id (-1: none), status (at the report's time), opened (cases opened or
-    reopened in the period), returned (closed as 劝返复学), home_schooled, other_closed (other outcomes).
+    reopened in the period), returned (closed as 劝返复学), home_schooled, other_closed (other outcomes), begun
+    (the case existed by `last`: a case opened after the period is not the period's, even while still open).
     A case from the imported dropout ledger counts as opened in its 辍学年月 (else its batch's data date):
     the ledger carries no step for it.
     """
@@ -112,8 +113,13 @@ def case_steps(conn: Connection, term: Term, first: date, last: date) -> pd.Data
         " (c.left_month BETWEEN :m1 AND :m2 OR (c.left_month IS NULL AND date(b.effective_at) BETWEEN :first AND :last))"),
         params)}
     opened = set(steps.loc[steps["action"].isin(["opened", "reopened"]), "case"]) | imported
+    begun = opened | {r[0] for r in conn.execute(text(
+        "SELECT c.id FROM dropout_cases c LEFT JOIN batches b ON b.id = c.batch_id WHERE c.opened_on <= :last"
+        " OR (c.opened_on IS NULL AND (c.left_month <= :m2"
+        "  OR (c.left_month IS NULL AND (b.effective_at IS NULL OR date(b.effective_at) <= :last))))"), params)}
     closed = steps[steps["action"] == "closed"]
     frame["opened"] = frame["case"].isin(opened)
+    frame["begun"] = frame["case"].isin(begun)
     frame["returned"] = frame["case"].isin(set(closed.loc[closed["outcome"] == "returned", "case"]))
     frame["home_schooled"] = frame["case"].isin(set(closed.loc[closed["outcome"] == "home_schooled", "case"]))
     frame["other_closed"] = frame["case"].isin(

@@ -117,7 +117,7 @@ def build_monthly(ledger, month: Month, *, as_of: datetime | None = None, school
         report = MonthlyReport(month, str(term), now.as_of, None, str(month.prev().term), now.ledger_name,
                                now.snapshot, now.batches, school, None, [])
         if as_of is None:
-            report.hint = _backfill_hint(month, now.batches)
+            report.hint = _backfill_hint(month, now.batches, now.as_of)
         if details:
             lists = details_monthly.listings(conn, term, month.first_day, month.last_day, inputs.schools,
                                              inputs.coverage.findings, inputs.cases)
@@ -130,20 +130,21 @@ def build_monthly(ledger, month: Month, *, as_of: datetime | None = None, school
                 before_poor = details_monthly.poor_rows(then.conn, month.prev().term)
         report.previous_as_of = before
     except AsOfError:
-        report.notes.append("台账不是 SQLite 文件，无法回到上月的截至时间：新增、减少两项不填")
+        report.notes.append("台账只在内存中，无法复制出上月截至时间的台账：新增、减少两项不填")
     _blocks(report, inputs, month)
     if details:
         report.details = details_monthly.details(report, lists, now_poor, before_poor, inputs.schools)
     return report
 
 
-def _backfill_hint(month: Month, batches: list[dict]) -> str | None:
-    """Without --as-of a report takes the ledger as it is now: for a month the county back-filled (import --dated),
-    that mixes in the data dated after it, which the clerk likely did not mean."""
+def _backfill_hint(month: Month, batches: list[dict], now: datetime) -> str | None:
+    """Without --as-of a report takes the ledger as it is now: for a past month of a county that back-filled
+    (import --dated), that mixes in any data dated after the month, and 比上月 compares with the ledger of a month
+    before now, which already held the back-filled months: neither is what the clerk likely meant."""
     backfilled = any(b["imported_at"] - b["effective_at"] > timedelta(hours=1) for b in batches)
-    if not backfilled or not any(b["effective_at"].date() > month.last_day for b in batches):
+    if not backfilled or now.date() <= month.last_day:
         return None
-    return (f"台账中的数据是补录的，且有数据日期晚于 {month.last_day:%Y-%m-%d} 的批次，本表按现在的台账生成；"
+    return (f"台账中有补录的数据（import --dated），本表按现在的台账生成，比上月与一个月前的台账比；"
             f"要得到{month.title}当时的月报，请加 --as-of {month.label}-20（当月 20 日汇总上报时）")
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from jiaoyu_fupin.core.files import require_folder
 from jiaoyu_fupin.core.problems import ClerkError
 from jiaoyu_fupin.reports import book
 from jiaoyu_fupin.reports.monthly import Block, MonthlyReport
@@ -32,9 +33,9 @@ def require_out_folder(out_dir: Path) -> None:
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise ClerkError(f"--out 应是文件夹，“{out_dir}”是一个文件", "月报的文件名自动取为 月报_年-月.xlsx")
-    if not out_dir.exists():
-        hint = "--out 写文件夹，月报的文件名自动取为 月报_年-月.xlsx" if out_dir.suffix else "请先建好该文件夹，或检查路径是否写对"
-        raise ClerkError(f"--out 的文件夹“{out_dir}”不存在", hint)
+    if not out_dir.exists() and out_dir.suffix:  # 月报.xlsx names a file: never made into a folder
+        raise ClerkError(f"--out 的文件夹“{out_dir}”不存在", "--out 写文件夹，月报的文件名自动取为 月报_年-月.xlsx")
+    require_folder(out_dir, "月报")
 
 
 def tables(report: MonthlyReport, generated: datetime) -> list[book.Table]:

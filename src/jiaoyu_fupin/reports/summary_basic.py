@@ -206,7 +206,8 @@ def aid_tables(conn: Connection, terms: tuple[Term, Term], figures: dict) -> lis
     return [
         Table("资助按项目", "三（一）资助政策落实：资助资金（按项目）", ["资助项目", *headers, "受助人数"], by_program,
               notes=notes, formats={2: WAN_FORMAT, 4: WAN_FORMAT, 6: WAN_FORMAT, 7: COUNT_FORMAT},
-              chart=charts.ChartSpec("全年资助金额（万元，按项目）", "万元", [6], skip_last=True)),
+              chart=charts.ChartSpec("全年资助金额（万元，按项目）", "万元", [6], skip_last=True,
+                                     axis_format="#,##0.0###")),
         Table("资助按学段", "三（一）资助政策落实：资助资金（按项目和学段）", ["资助项目", "学段", *headers], detail,
               notes=[*notes, stage_note], formats={3: WAN_FORMAT, 5: WAN_FORMAT, 7: WAN_FORMAT}),
     ]

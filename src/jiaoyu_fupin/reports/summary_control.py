@@ -101,7 +101,7 @@ def rates_table(conn: Connection, year: int, figures: dict) -> Table:
                  ["指标", "分子", "分母", "数值（%）", "目标（%）", "目标方向", "是否达标", "计算公式", "说明"], rows,
                  notes=[*notes, f"人口数据：{report.population_title}", *report.notes],
                  formats={3: PERCENT_FORMAT, 4: PERCENT_FORMAT},
-                 chart=charts.ChartSpec("主要指标与目标（%）", "%", [3, 4], skip_last=False))
+                 chart=charts.ChartSpec("主要指标与目标（%）", "%", [3, 4], skip_last=False, axis_format="0.0#"))
 
 
 def cases_table(conn: Connection, year: int, townships: list[str], figures: dict) -> Table:
@@ -111,13 +111,13 @@ def cases_table(conn: Connection, year: int, townships: list[str], figures: dict
     rows = []
     for place, group in sorted(frame.groupby("place"), key=lambda kv: order.get(kv[0], len(order))):
         rows.append([place, int(group["opened"].sum()), int(group["returned"].sum()), int(group["home_schooled"].sum()),
-                     int(group["other_closed"].sum()), int((group["status"] == "open").sum())])
+                     int(group["other_closed"].sum()), int(((group["status"] == "open") & group["begun"]).sum())])
     rows.append(["合计", *[sum(r[i] for r in rows) for i in range(1, 6)]])
     figures.update(cases_opened=rows[-1][1], cases_returned=rows[-1][2], cases_home_schooled=rows[-1][3],
                    cases_open=rows[-1][5], cases_frame=frame)
     return Table("辍学案件", "三（四）控辍保学：失学辍学案件（按乡镇）",
                  ["乡镇", "全年立案", "劝返复学", "送教上门", "其他方式销号", "未销号"], rows,
-                 notes=[f"立案、销号按 {year} 年内的日期计（含重新立案；辍学台账导入的案件按辍学年月计）；未销号为出表时的状态",
+                 notes=[f"立案、销号按 {year} 年内的日期计（含重新立案；辍学台账导入的案件按辍学年月计）；未销号为 {year} 年底前已立案、出表时仍未销号的案件（此后新立的案件不计入本年）",
                         "乡镇按儿童户籍（户籍名单或国扶办数据），没有时按学籍学校所在乡镇"])
 
 

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jiaoyu_fupin.core.files import write_atomic
+from jiaoyu_fupin.core.files import require_folder, write_atomic
 from jiaoyu_fupin.core.problems import ClerkError
 from jiaoyu_fupin.sample import collab, facts, pairing_records, waivers, writers
 from jiaoyu_fupin.sample.county import (
@@ -129,9 +129,9 @@ def generate(out_dir: Path, *, seed: int = 2019, scale: float = 1.0) -> SampleRe
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise ClerkError(f"“{out_dir}”已存在且不是文件夹", "请用 --out 指定一个文件夹")
+    require_folder(out_dir, "样例文件")  # only the last folder of the path is made, as for every output
     built = build_county(seed, scale)
     county = built.county
-    out_dir.mkdir(parents=True, exist_ok=True)
     stats = build_statistics(county)
     written = [
         writers.schools(county, out_dir),

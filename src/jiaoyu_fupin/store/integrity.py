@@ -188,16 +188,18 @@ def _batches(conn: Connection, result: Verification) -> None:
     if "written_rows" not in {c["name"] for c in inspect(conn).get_columns("batches")}:
         result.notes.append("台账由较早的版本写入，没有记录各批次导入时的行数和金额，未核对")
         return
-    recorded = conn.execute(select(table.c.id, table.c.file_name, table.c.written_rows,
+    recorded = conn.execute(select(table.c.id, table.c.file_name, table.c.kind, table.c.written_rows,
                                    type_coerce(table.c.written_amount, BigInteger))
                             .order_by(table.c.id)).all()
-    result.batches = len(recorded)
     now = batch_totals(conn)
-    unrecorded = 0
-    for batch_id, file_name, rows, fen in recorded:
-        if rows is None:
-            unrecorded += 1
+    for batch_id, file_name, kind, rows, fen in recorded:
+        if kind == "revert":  # it restores or deletes other batches' rows: none of its own to count
+            result.notes.append(f"批次 #{batch_id} 是撤销，本身不写入数据，无需核对")
             continue
+        if rows is None:
+            result.notes.append(f"批次 #{batch_id}（{file_name}）没有记录导入时的行数和金额，未核对")
+            continue
+        result.batches += 1  # the batches checked: what the clerk is told agree
         found = now.pop(batch_id, Totals())
         if found.rows != rows:
             result.findings.append(f"批次 #{batch_id}（{file_name}）导入时写入 {rows:,} 行，台账中现有 {found.rows:,} 行")
@@ -208,6 +210,4 @@ def _batches(conn: Connection, result: Verification) -> None:
     for batch_id, found in sorted(now.items()):
         if batch_id not in known:
             result.findings.append(f"有 {found.rows:,} 行记录属于不存在的批次 #{batch_id}")
-    if unrecorded:
-        result.notes.append(f"{unrecorded} 个批次没有记录导入时的行数和金额，未核对")
 

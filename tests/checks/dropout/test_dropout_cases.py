@@ -179,3 +179,13 @@ def test_every_dropout_command_has_chinese_help():
         for param in sub.params:
             if param.name != "help":
                 assert param.help and any("\u4e00" <= ch <= "\u9fff" for ch in param.help), (sub.name, param.name)
+
+
+@pytest.mark.parametrize("case", ["abc", "第3件"])
+def test_a_word_that_is_neither_a_case_number_nor_an_id_is_quoted_as_typed(cli, cases, case):
+    """Not "“***”既不是案件编号…“ABC”不是身份证号": a word with no ID in it is neither masked nor upper-cased."""
+    result = cli("dropout", "close", case, "--as", "returned", "--school", "A小学", "--reason", "x")
+    assert result.exit_code == 2
+    text = " ".join(result.stderr.split())
+    assert f"“{case}”不是案件编号（案件编号是 fupin dropout list 第一列的数字），也不是身份证号" in text
+    assert "***" not in text and "ABC" not in text

@@ -78,9 +78,12 @@ def test_done_reopen_and_the_overdue_list_on_a_date(cli, seed_tasks):
     assert done.exit_code == 0, done.output
     assert len(_list(cli, "--overdue", "--as-of", "2020-01-15")) == 37
     again = cli("task", "done", number, "--date", "2019-12-21", "--evidence", "x")
-    assert again.exit_code == 2 and "已是完成状态" in again.stderr
+    # The data refuses (like closing a closed case): exit 1, naming the day it was finished, not the one typed.
+    assert again.exit_code == 1 and "已于 2019-12-20 销号" in again.stderr and "2019-12-21" not in again.stderr
     reopened = cli("task", "reopen", number, "--date", "2020-01-10", "--reason", "救助基金未到位")
     assert reopened.exit_code == 0 and "现状：逾期" in reopened.stdout
+    twice = cli("task", "reopen", number, "--date", "2020-01-11", "--reason", "x")
+    assert twice.exit_code == 1 and "并未销号" in twice.stderr
     assert len(_list(cli, "--overdue", "--as-of", "2020-01-15")) == 38
     # Nothing is deleted: on 5 January the task was still struck off, with its date and evidence.
     before = next(r for r in _list(cli, "--as-of", "2020-01-05") if r["number"] == number)

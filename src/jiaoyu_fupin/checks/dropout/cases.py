@@ -156,13 +156,15 @@ def find_case(conn: Connection, ref: str) -> int:
         if conn.execute(text("SELECT 1 FROM dropout_cases WHERE id = :id"), {"id": int(ref)}).first() is None:
             raise CaseError(f"没有编号为 {ref} 的案件", "用 fupin dropout list 查看案件编号")
         return int(ref)
+    hint = "请写案件编号（fupin dropout list 的第一列）或儿童的身份证号"
+    if len(ref) < 10:  # too short to hold an ID number: quoted as typed (masking "abc" as "***" hid the slip)
+        raise CaseError(f"“{ref}”不是案件编号（案件编号是 fupin dropout list 第一列的数字），也不是身份证号", hint)
     check = idnumber.check(ref)
     if not check.ok:
         message = check.message
         for shown in {ref, idnumber.normalize(ref)}:  # the ID module quotes the value; a screen shows it masked
             message = message.replace(shown, idnumber.mask(shown)) if len(shown) >= 10 else message
-        raise CaseError(f"“{idnumber.mask(ref)}”既不是案件编号，也不是有效的身份证号：{message}",
-                        "请写案件编号（fupin dropout list 的第一列）或儿童的身份证号")
+        raise CaseError(f"“{idnumber.mask(ref)}”既不是案件编号，也不是有效的身份证号：{message}", hint)
     row = conn.execute(text(
         "SELECT id FROM dropout_cases WHERE id_number = :n ORDER BY status = 'open' DESC, id DESC LIMIT 1"
     ), {"n": check.value}).first()

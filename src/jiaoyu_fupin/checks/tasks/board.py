@@ -164,8 +164,10 @@ def sign_off(conn: Connection, number: int, on: date, evidence: str, *, school: 
     sid, where = _where(task, school, conn)
     if not evidence.strip():
         raise TaskError("销号须写明完成的依据", "请用 --evidence 写明文件、记录或核对结果")
-    if _state(conn, number, sid, on).state == DONE:
-        raise TaskError(f"任务 {number}（{where}）在 {on:%Y-%m-%d} 已是完成状态", "需要重新办理时先用 fupin task reopen")
+    state = _state(conn, number, sid, on)
+    if state.state == DONE:  # the data refuses, as closing a closed case does: exit 1
+        raise TaskError(f"任务 {number}（{where}）已于 {state.done_on:%Y-%m-%d} 销号，是完成状态",
+                        "需要重新办理时先用 fupin task reopen", misuse=False)
     if task["check_name"]:
         found = checks.verdict(conn, task["check_name"], on, school=where if sid else None)
         if not found.agrees:
@@ -185,7 +187,7 @@ def reopen(conn: Connection, number: int, on: date, reason: str, *, school: str 
     if not reason.strip():
         raise TaskError("重新打开须写明原因", "请用 --reason 写明原因")
     if _state(conn, number, sid, on).state != DONE:
-        raise TaskError(f"任务 {number}（{where}）在 {on:%Y-%m-%d} 并未销号，无需重新打开")
+        raise TaskError(f"任务 {number}（{where}）在 {on:%Y-%m-%d} 并未销号，无需重新打开", misuse=False)
     _record(conn, number, sid, "reopen", on, reason, now)
     return _state(conn, number, sid, on)
 

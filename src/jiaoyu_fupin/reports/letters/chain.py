@@ -16,10 +16,11 @@ from jiaoyu_fupin.store.models import Enrollment, Helper, Oversight, Pairing, Sc
 
 @dataclass
 class ResponsibilityLetter:
-    layer: str  # leader / office / school_leader / teacher
+    layer: str  # leader / office / school_leader / teacher / helper (pairs a student of no school of their own)
     name: str  # the one who signs
     objects: list[str] = field(default_factory=list)  # townships, schools, classes or students, as printed
     school: str | None = None  # the school whose file the letter goes into (None: the bureau's)
+    unit: str | None = None  # a helper's own school, when it is not the school of the file
 
 
 def _standing(term: Term):
@@ -68,14 +69,21 @@ def letters(conn: Connection, term: Term, on: date) -> list[ResponsibilityLetter
             label = grade_label(stage, grade) if grade is not None else ""
             letter.objects.append(f"{label}{class_name or ''}" or "全校")
     p, st, e = Pairing.__table__.c, Student.__table__.c, Enrollment.__table__.c
-    pairs = conn.execute(select(h.id, h.name, h.school_id, st.name, e.stage, e.grade, e.class_name)
+    pairs = conn.execute(select(h.id, h.name, h.school_id, st.name, e.school_id, e.stage, e.grade, e.class_name)
                          .select_from(Pairing.__table__.join(Helper.__table__, h.id == p.helper_id)
                                       .join(Student.__table__, st.id == p.student_id)
                                       .outerjoin(Enrollment.__table__, and_(e.student_id == st.id, e.term == str(term))))
                          .where(p.start_date <= on, or_(p.end_date.is_(None), p.end_date >= on))
                          .order_by(h.school_id, h.id, p.id)).all()
-    for helper_id, name, home, student, stage, grade, class_name in pairs:
-        letter = found.setdefault(("teacher", helper_id), ResponsibilityLetter("teacher", name, school=schools.get(home)))
+    for helper_id, name, home, student, attends, stage, grade, class_name in pairs:
+        own, theirs = schools.get(home), schools.get(attends)
+        if own is not None and theirs in (None, own):
+            letter = found.setdefault(("teacher", helper_id, own), ResponsibilityLetter("teacher", name, school=own))
+        else:
+            # Not a teacher of the child's school: a bureau officer signs in the bureau's file, a teacher of another
+            # school in the file of the child's school (a school's file lists only its own students).
+            letter = found.setdefault(("helper", helper_id, theirs if own else None),
+                                      ResponsibilityLetter("helper", name, school=theirs if own else None, unit=own))
         label = grade_label(stage, grade) if grade is not None else ""
         letter.objects.append(f"{student}（{label}{class_name or ''}）" if label or class_name else student)
     return list(found.values())

@@ -46,8 +46,14 @@ def _para(doc, text: str, *, center: bool = False, right: bool = False, indent: 
     return p
 
 
+def layer_of(letter: ResponsibilityLetter) -> wording.Layer:
+    if letter.layer == "helper":
+        return wording.BUREAU_HELPER if letter.school is None else wording.OUTSIDE_HELPER
+    return LAYERS[letter.layer]
+
+
 def _letter(doc, letter: ResponsibilityLetter, county: str, first: bool) -> None:
-    layer = LAYERS[letter.layer]
+    layer = layer_of(letter)
     if not first:
         doc.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
     _para(doc, layer.title.format(county=county, school=letter.school or ""), center=True, title=True)
@@ -59,7 +65,8 @@ def _letter(doc, letter: ResponsibilityLetter, county: str, first: bool) -> None
         _para(doc, f"{n}. {duty}")
     _para(doc, "")
     for line in layer.signatures:
-        _para(doc, line.format(county=county, name=letter.name), indent=False)
+        signer = f"{letter.name}，{letter.unit}" if letter.unit and letter.school != letter.unit else letter.name
+        _para(doc, line.format(county=county, name=signer), indent=False)
     _para(doc, "年    月    日", right=True)
 
 
@@ -85,7 +92,7 @@ def file_name(school: str | None) -> str:
 def write_letters(folder: Path, letters: list[ResponsibilityLetter], county: str, *, school: str | None = None) -> list[Path]:
     """One .docx per school with letters (or only `school`'s), plus the bureau's own unless a school is asked for."""
     groups: dict[str | None, list[ResponsibilityLetter]] = {}
-    order = {"leader": 0, "office": 1, "school_leader": 2, "teacher": 3}
+    order = {"leader": 0, "office": 1, "school_leader": 2, "teacher": 3, "helper": 4}
     for letter in sorted(letters, key=lambda x: order[x.layer]):
         groups.setdefault(letter.school, []).append(letter)
     written = []

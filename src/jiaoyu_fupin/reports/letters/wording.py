@@ -57,15 +57,32 @@ SCHOOL_LEADER = Layer(
      "负责所帮扶班级的控辍保学工作。"),
     ("校长（签字）：", "单位（盖章）：", "学校领导班子成员（签字）：                （{name}）"),
 )
+STUDENT_DUTIES = (
+    "积极宣传各项教育惠民政策和各级脱贫优惠政策，协助学校落实各项资助政策，向学生家长提供致富信息。",
+    "全面掌握帮扶学生的信息，" + SIX_ONES,
+    "指导学生积极参加体育锻炼，发展各项特长，培养高雅情趣。",
+    "组织学生参加留守儿童关爱中心开展的活动，参与各种校外社会活动。",
+    "负责帮扶对象的控辍保学工作。")
 TEACHER = Layer(
     "{county}{school}教师帮扶学生 责任书",
     "落实“一生一责任人”的帮扶机制，全面履行“包保”职责。",
-    "包保对象", "学校分解的“包保”责任对象",
-    ("积极宣传各项教育惠民政策和各级脱贫优惠政策，协助学校落实各项资助政策，向学生家长提供致富信息。",
-     "全面掌握帮扶学生的信息，" + SIX_ONES,
-     "指导学生积极参加体育锻炼，发展各项特长，培养高雅情趣。",
-     "组织学生参加留守儿童关爱中心开展的活动，参与各种校外社会活动。",
-     "负责帮扶对象的控辍保学工作。"),
+    "包保对象", "学校分解的“包保”责任对象", STUDENT_DUTIES,
     ("校长（签字）：", "学校（盖章）：", "学校教师（签字）：                （{name}）"),
+    PREAMBLE_STUDENT,
+)
+# A helper who is not a teacher of the child's school (the plan: 全县所有教师都参与帮扶工作, bureau staff too): the
+# plan has no letter of its own for them, so the teacher's letter is signed by whoever answers for the helper.
+BUREAU_HELPER = Layer(
+    "{county}教育局帮扶责任人帮扶学生 责任书",
+    "落实“一生一责任人”的帮扶机制，全面履行“包保”职责。",
+    "包保对象", "县教育局分解的“包保”责任对象", STUDENT_DUTIES,
+    ("局长（签字）：", "{county}教育局（盖章）", "帮扶责任人（签字）：                （{name}）"),
+    PREAMBLE_STUDENT,
+)
+OUTSIDE_HELPER = Layer(
+    "{county}{school}帮扶责任人帮扶学生 责任书",
+    "落实“一生一责任人”的帮扶机制，全面履行“包保”职责。",
+    "包保对象", "学校分解的“包保”责任对象", STUDENT_DUTIES,
+    ("校长（签字）：", "学校（盖章）：", "帮扶责任人（签字）：                （{name}）"),
     PREAMBLE_STUDENT,
 )
