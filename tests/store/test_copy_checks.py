@@ -80,6 +80,17 @@ def test_a_row_pointing_at_no_school_is_refused_and_nothing_is_written(db, pg_se
     assert query(db, "SELECT term FROM enrollments ORDER BY term") == [("2019秋",), ("2020春",)]
 
 
+def test_a_missing_student_among_scattered_ones_is_refused(db, pg_server, county):
+    # Ids in one run are read as a range, scattered ones looked up one by one: both must find what is missing.
+    from jiaoyu_fupin.store.dialect import MissingReference
+
+    frame = _enrollment(db)
+    frame = pd.concat([frame, frame.assign(student_id=999_999)], ignore_index=True)
+    with pytest.raises(MissingReference, match="student_id"):
+        _copy(_clerk(db, pg_server, granted=True), frame)
+    assert query(db, "SELECT count(*) FROM enrollments") == [(1,)]
+
+
 def test_only_a_granted_role_copies_without_the_servers_per_row_checks(db, pg_server, county):
     from jiaoyu_fupin.store import dialect
     from jiaoyu_fupin.store.ledger import Ledger
