@@ -91,6 +91,18 @@ def test_a_missing_student_among_scattered_ones_is_refused(db, pg_server, county
     assert query(db, "SELECT count(*) FROM enrollments") == [(1,)]
 
 
+def test_ids_held_as_floats_beside_integers_are_checked_as_the_integers_copy_wrote(db, pg_server, county):
+    # A payment roster's program ids came as 3.0 beside 4 in one column: the check crashed ("mixed types").
+    frame = _enrollment(db)
+    school = int(frame["school_id"].iloc[0])
+    [(other,)] = query(db, "SELECT id FROM schools WHERE name = '城关第一小学'")
+    frame = pd.concat([frame, frame.assign(term="2020秋", school_name="城关第一小学", stage="小学")], ignore_index=True)
+    frame["school_id"] = pd.Series([float(school), other], dtype=object)
+    _copy(_clerk(db, pg_server, granted=True), frame)
+    assert query(db, "SELECT school_id, count(*) FROM enrollments GROUP BY school_id ORDER BY count(*)") == [
+        (other, 1), (school, 2)]
+
+
 def test_only_a_granted_role_copies_without_the_servers_per_row_checks(db, pg_server, county):
     from jiaoyu_fupin.store import dialect
     from jiaoyu_fupin.store.ledger import Ledger

@@ -353,7 +353,8 @@ def _check_references(cursor, table: str, frame, references: list[tuple[str, str
         values = pd.unique(frame[name].dropna().to_numpy(dtype=object))
         if not len(values):
             continue
-        values = [v.item() if hasattr(v, "item") else v for v in values]
+        # As COPY wrote them: an id that pandas holds as 3.0 beside 4 went in as 3.
+        values = list(dict.fromkeys(_copy_number(v.item() if hasattr(v, "item") else v) for v in values))
         # A roll's new students have ids in one unbroken run: read as a range, not looked up one id at a time.
         run = all(isinstance(v, int) for v in values) and max(values) - min(values) + 1 == len(values)
         where, args = f"{target} = ANY(%s)", (values,)
@@ -369,6 +370,10 @@ def _check_references(cursor, table: str, frame, references: list[tuple[str, str
         if found != len(values):
             raise MissingReference(f"COPY {table}: {len(values) - found} value(s) of {name} not found in"
                                    f" {referenced}.{target}")
+
+
+def _copy_number(value):
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 _COPY_ESCAPES = [("\\", "\\\\"), ("\t", "\\t"), ("\n", "\\n"), ("\r", "\\r")]
