@@ -39,7 +39,8 @@ def find_bindir() -> Path:
 
 
 class Server:
-    def __init__(self) -> None:
+    def __init__(self, settings: dict[str, str] | None = None) -> None:
+        """`settings`: server settings (postgresql.conf names) over the test server's own, which skip fsync."""
         self.bindir = find_bindir()
         self.folder = Path(tempfile.mkdtemp(prefix="fupin-pg-"))
         self.data = self.folder / "data"
@@ -53,6 +54,8 @@ class Server:
         self._names = itertools.count(1)
         self._filled: set[str] = set()
         self._admin = None
+        self.settings = {"fsync": "off", "synchronous_commit": "off", "full_page_writes": "off",
+                         "max_connections": "200", "shared_buffers": "64MB", **(settings or {})}
 
     def _run(self, *args: str) -> None:
         kwargs = {"user": self.run_as.pw_uid, "group": self.run_as.pw_gid, "extra_groups": []} if self.run_as else {}
@@ -64,8 +67,8 @@ class Server:
     def start(self) -> None:
         self._run("initdb", "-D", str(self.data), "-U", USER, "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8",
                   "--no-sync")
-        options = (f"-c listen_addresses='' -k {self.socket} -c fsync=off -c synchronous_commit=off"
-                   " -c full_page_writes=off -c max_connections=200 -c shared_buffers=64MB")
+        options = f"-c listen_addresses='' -k {self.socket} " + " ".join(
+            f"-c {name}={value}" for name, value in self.settings.items())
         self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.folder / "server.log"), "-w",
                   "start")
 
@@ -77,8 +80,8 @@ class Server:
         finally:
             shutil.rmtree(self.folder, ignore_errors=True)
 
-    def url(self, database: str) -> str:
-        return f"postgresql+psycopg://{USER}@/{database}?host={self.socket}"
+    def url(self, database: str, user: str = USER) -> str:
+        return f"postgresql+psycopg://{user}@/{database}?host={self.socket}"
 
     def admin(self, sql: str) -> None:
         """One statement on the server's own database, over one connection kept for the session (a new connection
