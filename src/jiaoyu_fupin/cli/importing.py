@@ -101,6 +101,8 @@ def _report(result) -> None:
         term = f"，学期 {f.term}" if f.term else ""
         line = (f"{f.path.name}（{where}第 {f.header_row} 行为表头）→ {kind}{term}：{f.rows:,} 行，"
                 f"新增 {f.new:,}，变更 {f.changed:,}，未变 {f.unchanged:,}")
+        if f.merged:
+            line += f"，合并重复 {f.merged:,}"
         if f.batch_id:
             line += f"；批次 #{f.batch_id}"
         elif not result.dry_run:

@@ -74,6 +74,7 @@ class FileResult:
     new: int = 0
     changed: int = 0
     unchanged: int = 0
+    merged: int = 0  # rows folded into another row of the file: rows = new + changed + unchanged + merged
     batch_id: int | None = None
     ignored_columns: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -242,6 +243,7 @@ def _validate(conn: Connection, result: FileResult, options: Options) -> Prepare
     person_names(result.table, prepared.checked)
     result.notes.extend(prepared.checked.notes)
     result.rows = int(prepared.checked.keep.sum())
+    result.merged = prepared.checked.merged
     result.term = prepared.term
     result.problems.extend(sorted(prepared.checked.problems, key=lambda p: (p.row or 0, p.letter or "")))
     return prepared

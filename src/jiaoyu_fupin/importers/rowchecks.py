@@ -31,6 +31,7 @@ class Checked:
     keep: np.ndarray  # bool per frame row: a data row (not blank, not a 合计 / 制表人 line)
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    merged: int = 0  # kept rows folded into another row of the file (identical repeats): no ledger row of their own
 
 
 def data_rows(table: Table) -> Checked:
@@ -223,39 +224,59 @@ def damaged_codes(table: Table, checked: Checked, field_name: str) -> None:
 
 def conflicting_duplicates(table: Table, checked: Checked, key: pd.Series, compare: pd.DataFrame,
                            field_name: str, what: str) -> np.ndarray:
-    """The same key twice with different data is an error on every such row; identical repeats are merged.
+    """The same key twice with different data is an error on every such row, naming the other rows and the
+    columns that differ; identical repeats are merged (counted in checked.merged and named in a note).
 
+    `compare`: the columns two rows must agree in, named by field (or by the file's header text).
     Returns the mask of rows to drop as identical repeats.
     """
     valid = key.notna().to_numpy() & checked.keep
-    sub = compare[valid].copy()
+    drop = np.zeros(len(key), dtype=bool)
+    if not valid.any():
+        return drop
+    sub = compare[valid].astype(str)  # NA stays NA: counted as a value of its own below (dropna=False)
+    sub.columns = range(len(compare.columns))
     sub["__key"] = key[valid].to_numpy()
     sub["__row"] = table.rows[valid]
     dup = sub["__key"].duplicated(keep=False)
-    drop = np.zeros(len(key), dtype=bool)
     if not dup.any():
         return drop
     groups = sub[dup.to_numpy()]
-    cols = [c for c in compare.columns]
-    distinct = groups.astype(str).groupby("__key")[cols].nunique(dropna=False).max(axis=1)
+    cols = list(range(len(compare.columns)))
+    distinct = groups.groupby("__key")[cols].nunique(dropna=False).max(axis=1) if cols else None
     for k, group in groups.groupby("__key", sort=False):
         rows = group["__row"].tolist()
-        if distinct[k] > 1:
+        if distinct is not None and distinct[k] > 1:
+            differ = "、".join(_title(table, compare.columns[c]) for c in cols if group[c].nunique(dropna=False) > 1)
             for row in rows:
                 others = "、".join(str(r) for r in rows if r != row)
                 checked.problems.append(table.problem(
-                    "duplicate_conflict", f"同一{what}在本文件中出现多次且内容不一致（另见第 {others} 行）",
+                    "duplicate_conflict",
+                    f"同一{what}在本文件中出现多次且内容不一致（另见第 {others} 行；不同之处：{differ}）",
                     "请核对这几行，删除多余的一行或改正错误的内容", field_name=field_name, row=int(row),
                     value=shown_value(field_name, str(k)),
                 ))
     index_of = {int(r): i for i, r in enumerate(table.rows)}
+    first_row = groups.drop_duplicates("__key").set_index("__key")["__row"]
     repeats = groups[groups["__key"].duplicated(keep="first").to_numpy()]
+    pairs = []
     for k, row in zip(repeats["__key"], repeats["__row"], strict=True):
-        if distinct[k] <= 1:
+        if distinct is None or distinct[k] <= 1:
             drop[index_of[int(row)]] = True
+            pairs.append(f"第 {row} 行同第 {first_row[k]} 行")
     if drop.any():
-        checked.notes.append(f"合并 {int(drop.sum())} 行完全相同的重复行")
+        checked.merged += int(drop.sum())
+        shown = "，".join(pairs[:5]) + ("……" if len(pairs) > 5 else "")
+        checked.notes.append(f"合并 {int(drop.sum())} 行完全相同的重复行（{shown}）")
     return drop
+
+
+def _title(table: Table, name) -> str:
+    """A compared column as the clerk knows it: a field's title, or the file's own header text."""
+    found = next((c for c in table.kind.columns if c.field == name), None)
+    if found is not None:
+        return found.title
+    return str(name) if not str(name).isascii() else "内容"  # an importer's own helper column
 
 
 def _mask_id_text(text: str) -> str:

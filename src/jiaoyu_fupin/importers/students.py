@@ -37,6 +37,7 @@ from jiaoyu_fupin.importers.rowchecks import (
     required_columns,
     required_values,
 )
+from jiaoyu_fupin.importers.columns import header_key
 from jiaoyu_fupin.importers.table import Table
 from jiaoyu_fupin.store import bulk as store
 from jiaoyu_fupin.store.models import Enrollment, RegistryPerson, Student
@@ -122,8 +123,7 @@ def _validate(conn: Connection, table: Table, options: Options, *, away: bool) -
         province = detail
 
     key = _student_term_key(ids, term)
-    compare = pd.DataFrame({"name": table.text("name"), "school": school_names, "grade": col("grade")})
-    drop = conflicting_duplicates(table, checked, key, compare, "id_number", "学生（身份证号）同一学期")
+    drop = conflicting_duplicates(table, checked, key, _every_column(table), "id_number", "学生（身份证号）同一学期")
 
     prepared.term = single_term(term)
     prepared.frames["students"] = keep_frame(table, checked, {
@@ -203,6 +203,19 @@ def _stage_by_grade(table: Table, checked, stage: pd.Series, grade: pd.Series, b
                "请在表中加“学段”列（小学、初中、普通高中……），或把年级写成 七年级、高一 这样看得出学段的写法",
                code="grade_invalid")
     return stage
+
+
+def _every_column(table: Table) -> pd.DataFrame:
+    """The columns two rows of one student and term must agree in to be one row twice: every column the file has
+    (住校 on one and 走读 on the other decides a subsidy), by its header; only a 序号 numbers rows, not students."""
+    skip = {table.fields.get("id_number"), table.fields.get("term")}
+    keep = [p for p, h in enumerate(table.headers) if p not in skip and header_key(h) not in _ROW_NUMBERS]
+    compare = table.frame[keep]
+    compare.columns = [table.headers[p] or table.letters[p] for p in keep]
+    return compare
+
+
+_ROW_NUMBERS = {header_key(h) for h in ("序号", "编号", "行号")}
 
 
 def _student_term_key(ids: pd.Series, term: pd.Series) -> pd.Series:
