@@ -34,26 +34,43 @@ class Checked:
     merged: int = 0  # kept rows folded into another row of the file (identical repeats): no ledger row of their own
 
 
+# What a footer may put in the ID column: a head count (5人, 共 13 名), never an ID or staff number.
+_COUNT = re.compile(r"^[共计:：\s]*[0-9０-９,，.]{1,9}\s*(人次|人|名|个|户|所|次|元|万元)?$")
+
+
 def data_rows(table: Table) -> Checked:
-    """Blank rows and the 合计 / 制表人 lines under a table are not data."""
+    """Blank rows and the 合计 / 制表人 lines under a table are not data.
+
+    A footer line is told by its first filled cell, or by its ID cell, starting with a footer word (合计, 制表人,
+    审核人, 填表日期 …): its text may fall in any column, the ID column included (审核人：李四 under the IDs, 合计 … 5人).
+    A row whose ID cell holds anything but such a word or a head count (an ID number, a staff number, even a
+    broken one) carries a person and is never a footer, whatever its other cells say.
+    """
     frame = table.frame
     if not len(frame):
         return Checked(keep=np.zeros(0, dtype=bool), notes=[NO_DATA_ROWS])
     used = list(table.fields.values())
     filled = frame[used].notna().any(axis=1).to_numpy()
     id_pos = table.fields.get("id_number", table.fields.get("helper_code"))
-    no_id = frame[id_pos].isna().to_numpy() if id_pos is not None else np.ones(len(frame), dtype=bool)
-    # Footer lines have no ID; only those rows are looked at, by their first filled cell. Whole columns at once:
-    # a kind without an ID column (head-count tables) has every row here, and row by row cost 0.3 ms each.
     footer = np.zeros(len(frame), dtype=bool)
-    rows = np.flatnonzero(no_id)
+    id_footer = np.zeros(len(frame), dtype=bool)
+    if id_pos is None:
+        rows = np.arange(len(frame))
+    else:
+        ids = frame[id_pos]
+        given = ids.notna().to_numpy().copy()
+        id_footer, count = _id_cell_words(ids)
+        given &= ~(id_footer | count)
+        rows = np.flatnonzero(~given)  # rows that carry no ID: only these may be footers
+    # Looked at by their first filled cell, whole columns at once: a kind without an ID column (head-count tables)
+    # has every row here, and row by row cost 0.3 ms each.
     if len(rows):
         first = pd.Series(pd.NA, index=range(len(rows)), dtype=object)
         for position in frame.columns:
             cells = frame[position].iloc[rows].reset_index(drop=True).astype(object)
             first = first.where(first.notna(), cells)
         footer[rows] = first.map(lambda v: bool(_FOOTER.search(v)) if isinstance(v, str) else False,
-                                 na_action="ignore").fillna(False).to_numpy(dtype=bool)
+                                 na_action="ignore").fillna(False).to_numpy(dtype=bool) | id_footer[rows]
     keep = filled & ~footer
     checked = Checked(keep=keep)
     if footer.any():
@@ -61,6 +78,27 @@ def data_rows(table: Table) -> Checked:
     if not keep.any():
         checked.notes.append(NO_DATA_ROWS)
     return checked
+
+
+def _maybe_words(ids: pd.Series) -> np.ndarray:
+    """ID cells that may hold a footer's words or a head count: those not starting with a digit, or short. An ID
+    number is neither, so a million-row roll's cells are passed over by two vectorised Arrow passes."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    cells = pa.array(ids.astype("str"))
+    digit = pc.utf8_is_digit(pc.utf8_slice_codeunits(cells, 0, 1))
+    short = pc.less_equal(pc.utf8_length(cells), 12)
+    return pc.or_(pc.invert(digit), short).fill_null(False).to_numpy(zero_copy_only=False)
+
+
+def _id_cell_words(ids: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(ID cells starting with a footer word, ID cells holding a head count)."""
+    words, count = np.zeros(len(ids), dtype=bool), np.zeros(len(ids), dtype=bool)
+    for i in np.flatnonzero(_maybe_words(ids)):
+        text = str(ids.iloc[i]).strip()
+        words[i], count[i] = bool(_FOOTER.search(text)), bool(_COUNT.match(text))
+    return words, count
 
 
 def required_columns(table: Table, checked: Checked, *, extra_missing: list[str] = ()) -> bool:
