@@ -303,10 +303,27 @@ def conflicting_duplicates(table: Table, checked: Checked, key: pd.Series, compa
             drop[index_of[int(row)]] = True
             pairs.append(f"第 {row} 行同第 {first_row[k]} 行")
     if drop.any():
-        checked.merged += int(drop.sum())
-        shown = "，".join(pairs[:5]) + ("……" if len(pairs) > 5 else "")
-        checked.notes.append(f"合并 {int(drop.sum())} 行完全相同的重复行（{shown}）")
+        _merged(checked, pairs, "完全相同的重复行")
     return drop
+
+
+def merge_repeats(checked: Checked, frame: pd.DataFrame, key: list[str], what: str, *,
+                  keep: str = "first") -> pd.DataFrame:
+    """Kept rows of one file that are one and the same ledger row (same `key`): kept once, counted in
+    checked.merged and named in a note, so the import's rows still add up on screen. `frame` has source_row."""
+    dup = frame.duplicated(key, keep=keep).to_numpy()
+    if not dup.any():
+        return frame
+    kept = frame.groupby(key, sort=False, dropna=False)["source_row"].transform(keep).to_numpy()
+    _merged(checked, [f"第 {r} 行同第 {k} 行" for r, k in zip(frame["source_row"].to_numpy()[dup], kept[dup],
+                                                         strict=True)], what)
+    return frame[~dup]
+
+
+def _merged(checked: Checked, pairs: list[str], what: str) -> None:
+    checked.merged += len(pairs)
+    shown = "，".join(pairs[:5]) + ("……" if len(pairs) > 5 else "")
+    checked.notes.append(f"合并 {len(pairs)} 行{what}（{shown}）")
 
 
 def _title(table: Table, name) -> str:
