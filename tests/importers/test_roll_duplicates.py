@@ -37,3 +37,33 @@ def test_two_rows_equal_in_every_column_are_merged_and_counted(tmp_path, cli, sc
     assert "2 行，新增 1，变更 0，未变 0，合并重复 1" in result.output
     assert "合并 1 行完全相同的重复行（第 3 行同第 2 行）" in result.output
     assert query(cli.db, "SELECT boarding FROM enrollments") == [(1,)]
+
+
+TWO_SCHOOLS = make_id(date(2007, 6, 6), 201)
+
+
+def _csv(path, rows):
+    path.write_text("姓名,身份证件号,学校名称,年级,学期\n" + "".join(",".join(r) + "\n" for r in rows), encoding="gbk")
+    return path
+
+
+def test_one_student_in_two_schools_rolls_of_one_command_is_refused_naming_both_files(tmp_path, cli, schools):
+    a = _csv(tmp_path / "schoolA.csv", [["双籍", TWO_SCHOOLS, "城关中学", "八年级", "2019秋"]])
+    b = _csv(tmp_path / "schoolB.csv", [["王五", make_id(date(2012, 2, 2), 203), "城关第一小学", "二年级", "2019秋"],
+                                        ["双籍", TWO_SCHOOLS, "城关第一小学", "六年级", "2019秋"]])
+    result = cli("import", a, b, "--dry-run")
+    assert result.exit_code == 1, result.output
+    assert ("文件“schoolA.csv”，第 2 行，“身份证件号”列（B 列）：同一学生（身份证号）同一学期在文件“schoolB.csv”第 3 行也有，"
+            "内容不一致（姓名、学校或年级）") in result.output
+    assert "文件“schoolB.csv”，第 3 行，“身份证件号”列（B 列）：同一学生（身份证号）同一学期在文件“schoolA.csv”第 2 行也有" \
+        in result.output
+    assert TWO_SCHOOLS not in result.output
+    assert cli("import", a, b).exit_code == 1
+    assert cli.counts()["enrollments"] == 0
+
+
+def test_the_same_student_alike_in_two_files_of_one_command_is_no_conflict(tmp_path, cli, schools):
+    row = ["双籍", TWO_SCHOOLS, "城关中学", "八年级", "2019秋"]
+    result = cli("import", _csv(tmp_path / "a.csv", [row]), _csv(tmp_path / "b.csv", [row]))
+    assert result.exit_code == 0, result.output
+    assert cli.counts()["enrollments"] == 1
