@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+
 from helpers.files import make_id, write_xlsx
 from helpers.ledger import query
 

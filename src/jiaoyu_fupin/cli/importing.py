@@ -142,7 +142,7 @@ def _report_problems(ctx: typer.Context, ledger, result, errors: Path | None) ->
 
         # The rows at fault are copied whole, ID numbers and all.
         common.record_export(ctx, ledger, people_in([list(sheet.rows.values()) for sheet in sheets]), path)
-        write_error_workbook(path, sheets)
+        write_error_workbook(path, sheets, result.moved_notes())
         err.print(f"错误工作簿：{path}（按其中的说明改正原文件后重新导入）")
     except OSError as exc:
         from jiaoyu_fupin.core.files import os_reason

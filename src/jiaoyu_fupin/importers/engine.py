@@ -26,6 +26,7 @@ from jiaoyu_fupin.importers import (
     people,
     statistics,
     students,
+    transfers,
 )
 from jiaoyu_fupin.importers import tasks as task_importing
 from jiaoyu_fupin.importers.base import BatchMaker, Options, Prepared
@@ -75,6 +76,7 @@ class FileResult:
     changed: int = 0
     unchanged: int = 0
     merged: int = 0  # rows folded into another row of the file: rows = new + changed + unchanged + merged
+    moved: list[str] = field(default_factory=list)  # students this roll moves to another school (transfers.py)
     batch_id: int | None = None
     ignored_columns: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -114,6 +116,11 @@ class ImportResult:
                 problems=f.problems,
             ))
         return sheets
+
+
+    def moved_notes(self) -> list[tuple[str, str]]:
+        """(file name, line) of the students the files move to another school: the error workbook lists them."""
+        return [(f.path.name, line) for f in self.files for line in transfers.moved_notes(f.moved, None)]
 
 
 class _Rollback(Exception):
@@ -240,6 +247,9 @@ def import_files(ledger, paths: list[Path], *, kind: str | None = None, sheet: s
             f"{names} 没有导入，台账中什么也没有写入",
             "请等另一次导入结束后重新运行同一条导入命令；若没有别人在导入，请检查是否有卡住的 fupin 进程",
             misuse=False) from exc
+    written = outcome.ok and not dry_run
+    for r in results:
+        r.notes.extend(transfers.moved_notes(r.moved, r.batch_id if written else None))
     return outcome
 
 
@@ -343,6 +353,7 @@ def _write(conn: Connection, result: FileResult, prepared: Prepared, effective: 
         result.table.release_rows()
     counts = write(conn, prepared, batch)
     result.new, result.changed, result.unchanged = counts.new, counts.changed, counts.unchanged
+    result.moved = counts.moved
     # Every row read is new, changed, unchanged or merged into another row of the file, and the screen says so.
     # The importers name what they merge; any row left over is still counted and told, never lost from the sum.
     # (A task list can give more ledger rows than it has rows: one cell holds several numbered items.)

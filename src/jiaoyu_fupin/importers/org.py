@@ -25,8 +25,8 @@ from jiaoyu_fupin.importers.rowchecks import (
     bad_values,
     conflicting_duplicates,
     data_rows,
-    merge_repeats,
     id_numbers,
+    merge_repeats,
     required_columns,
     required_values,
 )

@@ -30,8 +30,8 @@ from jiaoyu_fupin.importers.rowchecks import (
     Checked,
     bad_values,
     data_rows,
-    merge_repeats,
     id_numbers,
+    merge_repeats,
     required_columns,
     required_values,
 )

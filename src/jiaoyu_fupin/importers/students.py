@@ -26,6 +26,7 @@ from jiaoyu_fupin.importers.base import (
     spoken_for,
     terms,
 )
+from jiaoyu_fupin.importers.columns import header_key
 from jiaoyu_fupin.importers.compare import diff_fetched, fetch_fingerprints
 from jiaoyu_fupin.importers.native import release_freed_memory
 from jiaoyu_fupin.importers.rowchecks import (
@@ -37,8 +38,8 @@ from jiaoyu_fupin.importers.rowchecks import (
     required_columns,
     required_values,
 )
-from jiaoyu_fupin.importers.columns import header_key
 from jiaoyu_fupin.importers.table import Table
+from jiaoyu_fupin.importers.transfers import moved_students
 from jiaoyu_fupin.store import bulk as store
 from jiaoyu_fupin.store.models import Enrollment, RegistryPerson, Student
 
@@ -69,7 +70,6 @@ def _validate(conn: Connection, table: Table, options: Options, *, away: bool) -
     ids = pd.Series(id_numbers(table, checked), dtype="str")
     if term is not None:
         old_ids_of_pupils(table, checked, ids, term)
-    col = table.column
 
     sex, bad = values.map_values(table.text("sex"), values.SEX)
     bad_values(table, checked, "sex", bad, "性别“{value}”无法识别", "请填写“男”或“女”")
@@ -288,6 +288,7 @@ def write(conn: Connection, prepared: Prepared, batch: BatchMaker) -> Counts:
     if not (counts.new or counts.changed or is_new.any() or changed_of.any()):
         return counts
     batch_id = batch()
+    counts.moved = moved_students(conn, e, e_changed)  # read before the enrollments are overwritten
     store.insert(conn, Student.__table__,
                  merged[is_new][["id", "id_number", "source_row", *STUDENT_FIELDS]].assign(batch_id=batch_id))
     store.update(conn, Student.__table__,
