@@ -117,7 +117,6 @@ class ImportResult:
             ))
         return sheets
 
-
     def moved_notes(self) -> list[tuple[str, str]]:
         """(file name, line) of the students the files move to another school: the error workbook lists them."""
         return [(f.path.name, line) for f in self.files for line in transfers.moved_notes(f.moved, None)]
