@@ -102,6 +102,8 @@ def _report(result) -> None:
         term = f"，学期 {f.term}" if f.term else ""
         line = (f"{f.path.name}（{where}第 {f.header_row} 行为表头）→ {kind}{term}：{f.rows:,} 行，"
                 f"新增 {f.new:,}，变更 {f.changed:,}，未变 {f.unchanged:,}")
+        if f.merged:
+            line += f"，合并重复 {f.merged:,}"
         if f.batch_id:
             line += f"；批次 #{f.batch_id}"
         elif not result.dry_run:
@@ -141,7 +143,7 @@ def _report_problems(ctx: typer.Context, ledger, result, errors: Path | None) ->
 
         # The rows at fault are copied whole, ID numbers and all.
         common.record_export(ctx, ledger, people_in([list(sheet.rows.values()) for sheet in sheets]), path)
-        write_error_workbook(path, sheets)
+        write_error_workbook(path, sheets, result.moved_notes())
         err.print(f"错误工作簿：{path}（按其中的说明改正原文件后重新导入）")
     except OSError as exc:
         from jiaoyu_fupin.core.files import os_reason

@@ -41,6 +41,7 @@ class Counts:
     new: int = 0
     changed: int = 0
     unchanged: int = 0
+    moved: list[str] = field(default_factory=list)  # students a roll moves to another school (transfers.py)
 
 
 class BatchMaker:

@@ -26,6 +26,7 @@ from jiaoyu_fupin.importers import (
     people,
     statistics,
     students,
+    transfers,
 )
 from jiaoyu_fupin.importers import tasks as task_importing
 from jiaoyu_fupin.importers.base import BatchMaker, Options, Prepared
@@ -74,6 +75,8 @@ class FileResult:
     new: int = 0
     changed: int = 0
     unchanged: int = 0
+    merged: int = 0  # rows folded into another row of the file: rows = new + changed + unchanged + merged
+    moved: list[str] = field(default_factory=list)  # students this roll moves to another school (transfers.py)
     batch_id: int | None = None
     ignored_columns: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -113,6 +116,10 @@ class ImportResult:
                 problems=f.problems,
             ))
         return sheets
+
+    def moved_notes(self) -> list[tuple[str, str]]:
+        """(file name, line) of the students the files move to another school: the error workbook lists them."""
+        return [(f.path.name, line) for f in self.files for line in transfers.moved_notes(f.moved, None)]
 
 
 class _Rollback(Exception):
@@ -196,7 +203,9 @@ def import_files(ledger, paths: list[Path], *, kind: str | None = None, sheet: s
                 _check_dated(conn, effective)
             target = corrections.replace(conn, replaces, readable) if replaces is not None else None
             # The sheets of one workbook are all validated before any is written: a student on two of them
-            # must agree with themself, as on one sheet.
+            # must agree with themself, as on one sheet; and so must a student on two rolls of one command.
+            rolls: list[tuple[FileResult, pd.DataFrame]] | None = (
+                [] if sum(r.kind in ROLL_KINDS for r in readable) > 1 else None)
             for _, group in itertools.groupby(readable, key=lambda r: (r.path, r.kind)):
                 group = list(group)
                 prepared = []
@@ -206,12 +215,16 @@ def import_files(ledger, paths: list[Path], *, kind: str | None = None, sheet: s
                     prepared.append(_validate(conn, result, Options(term=term, policy=policy)))
                     if target is not None:
                         corrections.same_term(result, target)
-                _conflicts_across_sheets(group, prepared)
+                if rolls is not None and group[0].kind in ROLL_KINDS:
+                    _conflicts_across_parts(rolls, group, prepared)
                 _copied_sheets(group, prepared)
                 if group[0].kind == "payments":
                     payments.key_sheets_together(prepared)
+                # A roll's cells stay while later rolls of the command may still find a row of it in conflict:
+                # the error workbook copies the rows at fault.
+                keep_rows = rolls is not None and group[0].kind in ROLL_KINDS
                 for result, ready in zip(group, prepared, strict=True):
-                    _write(conn, result, ready, effective)
+                    _write(conn, result, ready, effective, keep_rows=keep_rows)
             if target is not None and not any(r.problems for r in results):
                 corrections.record(conn, readable, target, dry_run=dry_run)
             # Unreadable files were still followed by validating the readable ones, so the clerk gets every
@@ -233,6 +246,9 @@ def import_files(ledger, paths: list[Path], *, kind: str | None = None, sheet: s
             f"{names} 没有导入，台账中什么也没有写入",
             "请等另一次导入结束后重新运行同一条导入命令；若没有别人在导入，请检查是否有卡住的 fupin 进程",
             misuse=False) from exc
+    written = outcome.ok and not dry_run
+    for r in results:
+        r.notes.extend(transfers.moved_notes(r.moved, r.batch_id if written else None))
     return outcome
 
 
@@ -242,40 +258,63 @@ def _validate(conn: Connection, result: FileResult, options: Options) -> Prepare
     person_names(result.table, prepared.checked)
     result.notes.extend(prepared.checked.notes)
     result.rows = int(prepared.checked.keep.sum())
+    result.merged = prepared.checked.merged
     result.term = prepared.term
     result.problems.extend(sorted(prepared.checked.problems, key=lambda p: (p.row or 0, p.letter or "")))
     return prepared
 
 
-def _conflicts_across_sheets(group: list[FileResult], prepared: list[Prepared]) -> None:
-    """The same student in the same term on two sheets of one workbook, with another name, school or grade.
+ROLL_KINDS = ("roll", "away")  # both give a student's one enrollment of a term
 
-    On one sheet that is refused by the roll importer; across sheets each sheet's write silently overwrote the
-    other's, so it is refused here the same way, on every row concerned.
+
+def _conflicts_across_parts(rolls: list[tuple[FileResult, pd.DataFrame]], group: list[FileResult],
+                            prepared: list[Prepared]) -> None:
+    """The same student in the same term on two sheets, or in two files, of one command, with another name,
+    school or grade (一人多籍, or a copy gone wrong).
+
+    On one sheet that is refused by the roll importer; across sheets and files each write silently overwrote the
+    other's, so it is refused here the same way, on every row concerned, naming the other file, sheet and row.
+    `rolls` gathers the rolls validated so far in the command; this group's are checked against them and added.
     """
-    if len(group) < 2 or group[0].kind not in ("roll", "away") or any(r.problems for r in group):
+    fresh = len(rolls)
+    for result, ready in zip(group, prepared, strict=True):
+        if not result.problems:
+            rolls.append((result, _roll_rows(ready)))
+    if len(rolls) - fresh == 0 or len(rolls) < 2:
         return
-    parts = []
-    for n, ready in enumerate(prepared):
-        students, enrollments = ready.frames["students"], ready.frames["enrollments"]
-        parts.append(pd.DataFrame({
-            "part": n, "key": enrollments["id_number"].astype(str) + "|" + enrollments["term"].astype(str),
-            "name": students["name"].astype(str), "school": enrollments["school_name"].astype(str),
-            "grade": enrollments["stage"].astype(str) + enrollments["grade"].astype(str),
-            "row": enrollments["source_row"], "id_number": enrollments["id_number"].astype(str),
-        }))
-    rows = pd.concat(parts, ignore_index=True)
+    rows = pd.concat([frame.assign(part=n) for n, (_, frame) in enumerate(rolls)], ignore_index=True)
     rows = rows[rows.groupby("key")["part"].transform("nunique") > 1]
     differ = rows.groupby("key")[["name", "school", "grade"]].transform("nunique").max(axis=1) > 1
     for _, clash in rows[differ.to_numpy()].groupby("key", sort=False):
+        if clash["part"].max() < fresh:
+            continue  # between earlier rolls only: told when those were checked
         for part, row, id_number in zip(clash["part"], clash["row"], clash["id_number"], strict=True):
-            others = "；".join(f"工作表“{group[p].sheet}”第 {r} 行"
+            mine = rolls[part][0]
+            others = "；".join(_where(mine, rolls[p][0], r)
                               for p, r in zip(clash["part"], clash["row"], strict=True) if p != part)
-            group[part].problems.append(group[part].table.problem(
-                "duplicate_conflict", f"同一学生（身份证号）同一学期在本文件的{others}也有，内容不一致（姓名、学校或年级）",
-                "请核对这几行，删除多余的一行或改正错误的内容", field_name="id_number", row=int(row),
-                value=idnumber.mask(id_number),
+            mine.problems.append(mine.table.problem(
+                "duplicate_conflict", f"同一学生（身份证号）同一学期在{others}也有，内容不一致（姓名、学校或年级）",
+                "一名学生一个学期只能在一所学校有学籍：请核对这几行，删除多余的一行或改正错误的内容",
+                field_name="id_number", row=int(row), value=idnumber.mask(id_number),
             ))
+
+
+def _roll_rows(ready: Prepared) -> pd.DataFrame:
+    students, enrollments = ready.frames["students"], ready.frames["enrollments"]
+    return pd.DataFrame({
+        "key": enrollments["id_number"].astype(str) + "|" + enrollments["term"].astype(str),
+        "name": students["name"].astype(str), "school": enrollments["school_name"].astype(str),
+        "grade": enrollments["stage"].astype(str) + enrollments["grade"].astype(str),
+        "row": enrollments["source_row"], "id_number": enrollments["id_number"].astype(str),
+    })
+
+
+def _where(mine: FileResult, other: FileResult, row: int) -> str:
+    """Another row of the command, as seen from `mine`: 本文件的工作表“X”第 3 行, or 文件“B.csv”第 3 行."""
+    if other.path == mine.path:
+        return f"本文件的工作表“{other.sheet}”第 {row} 行"
+    sheet = f"工作表“{other.sheet}”" if other.sheet else ""
+    return f"文件“{other.path.name}”{sheet}第 {row} 行"
 
 
 def _copied_sheets(group: list[FileResult], prepared: list[Prepared]) -> None:
@@ -303,14 +342,24 @@ def _copied_sheets(group: list[FileResult], prepared: list[Prepared]) -> None:
             ))
 
 
-def _write(conn: Connection, result: FileResult, prepared: Prepared, effective: datetime | None) -> None:
+def _write(conn: Connection, result: FileResult, prepared: Prepared, effective: datetime | None, *,
+           keep_rows: bool = False) -> None:
     if result.problems:
         return
     _, write = IMPORTERS[result.kind]
     batch = BatchMaker(conn, result.table, prepared.term, result.rows, effective)
-    result.table.release_rows()
+    if not keep_rows:
+        result.table.release_rows()
     counts = write(conn, prepared, batch)
     result.new, result.changed, result.unchanged = counts.new, counts.changed, counts.unchanged
+    result.moved = counts.moved
+    # Every row read is new, changed, unchanged or merged into another row of the file, and the screen says so.
+    # The importers name what they merge; any row left over is still counted and told, never lost from the sum.
+    # (A task list can give more ledger rows than it has rows: one cell holds several numbered items.)
+    gap = result.rows - result.merged - counts.new - counts.changed - counts.unchanged
+    if gap > 0:
+        result.merged += gap
+        result.notes.append(f"另有 {gap:,} 行与本文件的其他行是台账中的同一条记录，合并记入")
     result.batch_id = batch.id
     if batch.id is not None:
         conn.execute(

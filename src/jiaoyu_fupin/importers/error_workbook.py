@@ -198,8 +198,28 @@ def _write_file_sheet(ws, writer: _Writer, sheet: ErrorSheet) -> None:
     pages.set_up(ws, widths, title_rows=(1, HEADER_ROW), last_row=out_row - 1)
 
 
-def write_error_workbook(path: Path, sheets: list[ErrorSheet]) -> Path:
-    """Write the summary sheet and one sheet per source file to path, atomically; return the path."""
+NOTES_SHEET = "导入说明"
+
+
+def _write_notes(ws, writer: _Writer, notes: list[tuple[str, str]]) -> None:
+    """What the import would also have done, for the clerk to know before importing the corrected files again
+    (students a roll moves to another school)."""
+    writer.put(ws, 1, 1, "改正后重新导入时还会发生的变化（不是错误）")
+    ws.cell(1, 1).font = BOLD
+    for column, header in enumerate(("文件", "说明"), 1):
+        writer.put(ws, 2, column, header, "header")
+    for row, (file_name, note) in enumerate(notes, 3):
+        writer.put(ws, row, 1, file_name)
+        writer.put(ws, row, 2, note, "wrap")
+    pages.box(ws, 2, len(notes) + 2, 2)
+    pages.set_up(ws, (24, 90), title_rows=(1, 2), last_row=len(notes) + 2)
+
+
+def write_error_workbook(path: Path, sheets: list[ErrorSheet], notes: list[tuple[str, str]] = ()) -> Path:
+    """Write the summary sheet and one sheet per source file to path, atomically; return the path.
+
+    `notes` (file name, text): what the import tells besides its problems, on a sheet of their own at the end.
+    """
     # The summary and the tabs follow the same order, so a clerk reads both top to bottom alike.
     sheets = sorted(sheets, key=lambda s: (s.file_name, s.sheet_name or ""))
     workbook = Workbook()
@@ -213,4 +233,6 @@ def write_error_workbook(path: Path, sheets: list[ErrorSheet]) -> Path:
         if sheet.file_name in repeated and sheet.sheet_name:
             stem = f"{stem}-{sheet.sheet_name}"
         _write_file_sheet(workbook.create_sheet(unique_sheet_title(stem, taken)), writer, sheet)
+    if notes:
+        _write_notes(workbook.create_sheet(unique_sheet_title(NOTES_SHEET, taken)), writer, list(notes))
     return save_workbook(workbook, path, private=True)

@@ -26,6 +26,7 @@ from jiaoyu_fupin.importers.rowchecks import (
     conflicting_duplicates,
     data_rows,
     id_numbers,
+    merge_repeats,
     required_columns,
     required_values,
 )
@@ -122,6 +123,9 @@ def write_helpers(conn: Connection, prepared: Prepared, batch: BatchMaker) -> Co
                       ["helper_code"], fields, batch, changing=["helper_code", *fields])
 
 
+PAIRING_KEY = ["helper_id", "student_id", "start_date"]
+
+
 def validate_pairings(conn: Connection, table: Table, options: Options) -> Prepared:
     checked = data_rows(table)
     prepared = Prepared(table, checked)
@@ -151,15 +155,17 @@ def validate_pairings(conn: Connection, table: Table, options: Options) -> Prepa
     bad_values(table, checked, "end_date", bad, "结束日期“{value}”无法识别", "请写成 2020-07-15 这样的日期，仍在帮扶则留空")
     before = pd.Series([bool(s and e and e < s) for s, e in zip(start, end, strict=True)], index=start.index)
     bad_values(table, checked, "end_date", before, "结束日期“{value}”早于结对日期", "请核对结对日期和结束日期")
-    prepared.frames["pairings"] = keep_frame(table, checked, {
+    frame = keep_frame(table, checked, {
         "helper_id": helper_id, "student_id": student_id, "start_date": iso(start), "end_date": iso(end),
     })
+    # The later row of a pairing stands (its 结束日期 wins), as it always has; the earlier ones are named.
+    prepared.frames["pairings"] = merge_repeats(checked, frame, PAIRING_KEY, "重复的结对（同一责任人、同一学生、同一结对日期）",
+                                                keep="last")
     return prepared
 
 
 def write_pairings(conn: Connection, prepared: Prepared, batch: BatchMaker) -> Counts:
-    key = ["helper_id", "student_id", "start_date"]
-    frame = prepared.frames["pairings"].drop_duplicates(key, keep="last")
+    key, frame = PAIRING_KEY, prepared.frames["pairings"]
     fields = spoken_for(prepared.table, ["end_date"])  # a list without 结束日期 ends no pairing
     return write_diff(conn, Pairing.__table__, frame, [*key, "end_date"], key, fields, batch,
                       changing=[*key, *fields])

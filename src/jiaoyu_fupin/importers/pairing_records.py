@@ -31,6 +31,7 @@ from jiaoyu_fupin.importers.rowchecks import (
     bad_values,
     data_rows,
     id_numbers,
+    merge_repeats,
     required_columns,
     required_values,
 )
@@ -118,6 +119,7 @@ def _merge_same_day(frame: pd.DataFrame, checked: Checked) -> pd.DataFrame:
     first["note"] = joined
     merged = pd.concat([frame[~dup], first.reset_index()], ignore_index=True)
     checked.notes.append(f"同一责任人、同一学生、同一天的同类记录合并为一条（共 {int(dup.sum()) - len(first)} 行，内容已合并）")
+    checked.merged += int(dup.sum()) - len(first)
     return merged
 
 
@@ -174,7 +176,8 @@ def validate_oversight(conn: Connection, table: Table, options: Options) -> Prep
         "term": term.where(term.notna(), None),
     })
     frame["okey"] = _oversight_key(frame)
-    prepared.frames["oversight"] = frame.drop_duplicates("okey", keep="last")
+    prepared.frames["oversight"] = merge_repeats(checked, frame, ["okey"],
+                                                 "重复的包保（同一责任人、同一乡镇 / 学校 / 班级、同一学期）")
     prepared.term = single_term(term)
     return prepared
 

@@ -31,28 +31,46 @@ class Checked:
     keep: np.ndarray  # bool per frame row: a data row (not blank, not a 合计 / 制表人 line)
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    merged: int = 0  # kept rows folded into another row of the file (identical repeats): no ledger row of their own
+
+
+# What a footer may put in the ID column: a head count (5人, 共 13 名), never an ID or staff number.
+_COUNT = re.compile(r"^[共计:：\s]*[0-9０-９,，.]{1,9}\s*(人次|人|名|个|户|所|次|元|万元)?$")
 
 
 def data_rows(table: Table) -> Checked:
-    """Blank rows and the 合计 / 制表人 lines under a table are not data."""
+    """Blank rows and the 合计 / 制表人 lines under a table are not data.
+
+    A footer line is told by its first filled cell, or by its ID cell, starting with a footer word (合计, 制表人,
+    审核人, 填表日期 …): its text may fall in any column, the ID column included (审核人：李四 under the IDs, 合计 … 5人).
+    A row whose ID cell holds anything but such a word or a head count (an ID number, a staff number, even a
+    broken one) carries a person and is never a footer, whatever its other cells say.
+    """
     frame = table.frame
     if not len(frame):
         return Checked(keep=np.zeros(0, dtype=bool), notes=[NO_DATA_ROWS])
     used = list(table.fields.values())
     filled = frame[used].notna().any(axis=1).to_numpy()
     id_pos = table.fields.get("id_number", table.fields.get("helper_code"))
-    no_id = frame[id_pos].isna().to_numpy() if id_pos is not None else np.ones(len(frame), dtype=bool)
-    # Footer lines have no ID; only those rows are looked at, by their first filled cell. Whole columns at once:
-    # a kind without an ID column (head-count tables) has every row here, and row by row cost 0.3 ms each.
     footer = np.zeros(len(frame), dtype=bool)
-    rows = np.flatnonzero(no_id)
+    id_footer = np.zeros(len(frame), dtype=bool)
+    if id_pos is None:
+        rows = np.arange(len(frame))
+    else:
+        ids = frame[id_pos]
+        given = ids.notna().to_numpy().copy()
+        id_footer, count = _id_cell_words(ids)
+        given &= ~(id_footer | count)
+        rows = np.flatnonzero(~given)  # rows that carry no ID: only these may be footers
+    # Looked at by their first filled cell, whole columns at once: a kind without an ID column (head-count tables)
+    # has every row here, and row by row cost 0.3 ms each.
     if len(rows):
         first = pd.Series(pd.NA, index=range(len(rows)), dtype=object)
         for position in frame.columns:
             cells = frame[position].iloc[rows].reset_index(drop=True).astype(object)
             first = first.where(first.notna(), cells)
         footer[rows] = first.map(lambda v: bool(_FOOTER.search(v)) if isinstance(v, str) else False,
-                                 na_action="ignore").fillna(False).to_numpy(dtype=bool)
+                                 na_action="ignore").fillna(False).to_numpy(dtype=bool) | id_footer[rows]
     keep = filled & ~footer
     checked = Checked(keep=keep)
     if footer.any():
@@ -60,6 +78,27 @@ def data_rows(table: Table) -> Checked:
     if not keep.any():
         checked.notes.append(NO_DATA_ROWS)
     return checked
+
+
+def _maybe_words(ids: pd.Series) -> np.ndarray:
+    """ID cells that may hold a footer's words or a head count: those not starting with a digit, or short. An ID
+    number is neither, so a million-row roll's cells are passed over by two vectorised Arrow passes."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    cells = pa.array(ids.astype("str"))
+    digit = pc.utf8_is_digit(pc.utf8_slice_codeunits(cells, 0, 1))
+    short = pc.less_equal(pc.utf8_length(cells), 12)
+    return pc.or_(pc.invert(digit), short).fill_null(False).to_numpy(zero_copy_only=False)
+
+
+def _id_cell_words(ids: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(ID cells starting with a footer word, ID cells holding a head count)."""
+    words, count = np.zeros(len(ids), dtype=bool), np.zeros(len(ids), dtype=bool)
+    for i in np.flatnonzero(_maybe_words(ids)):
+        text = str(ids.iloc[i]).strip()
+        words[i], count[i] = bool(_FOOTER.search(text)), bool(_COUNT.match(text))
+    return words, count
 
 
 def required_columns(table: Table, checked: Checked, *, extra_missing: list[str] = ()) -> bool:
@@ -223,39 +262,76 @@ def damaged_codes(table: Table, checked: Checked, field_name: str) -> None:
 
 def conflicting_duplicates(table: Table, checked: Checked, key: pd.Series, compare: pd.DataFrame,
                            field_name: str, what: str) -> np.ndarray:
-    """The same key twice with different data is an error on every such row; identical repeats are merged.
+    """The same key twice with different data is an error on every such row, naming the other rows and the
+    columns that differ; identical repeats are merged (counted in checked.merged and named in a note).
 
+    `compare`: the columns two rows must agree in, named by field (or by the file's header text).
     Returns the mask of rows to drop as identical repeats.
     """
     valid = key.notna().to_numpy() & checked.keep
-    sub = compare[valid].copy()
+    drop = np.zeros(len(key), dtype=bool)
+    if not valid.any():
+        return drop
+    sub = compare[valid].astype(str)  # NA stays NA: counted as a value of its own below (dropna=False)
+    sub.columns = range(len(compare.columns))
     sub["__key"] = key[valid].to_numpy()
     sub["__row"] = table.rows[valid]
     dup = sub["__key"].duplicated(keep=False)
-    drop = np.zeros(len(key), dtype=bool)
     if not dup.any():
         return drop
     groups = sub[dup.to_numpy()]
-    cols = [c for c in compare.columns]
-    distinct = groups.astype(str).groupby("__key")[cols].nunique(dropna=False).max(axis=1)
+    cols = list(range(len(compare.columns)))
+    distinct = groups.groupby("__key")[cols].nunique(dropna=False).max(axis=1) if cols else None
     for k, group in groups.groupby("__key", sort=False):
         rows = group["__row"].tolist()
-        if distinct[k] > 1:
+        if distinct is not None and distinct[k] > 1:
+            differ = "、".join(_title(table, compare.columns[c]) for c in cols if group[c].nunique(dropna=False) > 1)
             for row in rows:
                 others = "、".join(str(r) for r in rows if r != row)
                 checked.problems.append(table.problem(
-                    "duplicate_conflict", f"同一{what}在本文件中出现多次且内容不一致（另见第 {others} 行）",
+                    "duplicate_conflict",
+                    f"同一{what}在本文件中出现多次且内容不一致（另见第 {others} 行；不同之处：{differ}）",
                     "请核对这几行，删除多余的一行或改正错误的内容", field_name=field_name, row=int(row),
                     value=shown_value(field_name, str(k)),
                 ))
     index_of = {int(r): i for i, r in enumerate(table.rows)}
+    first_row = groups.drop_duplicates("__key").set_index("__key")["__row"]
     repeats = groups[groups["__key"].duplicated(keep="first").to_numpy()]
+    pairs = []
     for k, row in zip(repeats["__key"], repeats["__row"], strict=True):
-        if distinct[k] <= 1:
+        if distinct is None or distinct[k] <= 1:
             drop[index_of[int(row)]] = True
+            pairs.append(f"第 {row} 行同第 {first_row[k]} 行")
     if drop.any():
-        checked.notes.append(f"合并 {int(drop.sum())} 行完全相同的重复行")
+        _merged(checked, pairs, "完全相同的重复行")
     return drop
+
+
+def merge_repeats(checked: Checked, frame: pd.DataFrame, key: list[str], what: str, *,
+                  keep: str = "first") -> pd.DataFrame:
+    """Kept rows of one file that are one and the same ledger row (same `key`): kept once, counted in
+    checked.merged and named in a note, so the import's rows still add up on screen. `frame` has source_row."""
+    dup = frame.duplicated(key, keep=keep).to_numpy()
+    if not dup.any():
+        return frame
+    kept = frame.groupby(key, sort=False, dropna=False)["source_row"].transform(keep).to_numpy()
+    _merged(checked, [f"第 {r} 行同第 {k} 行" for r, k in zip(frame["source_row"].to_numpy()[dup], kept[dup],
+                                                         strict=True)], what)
+    return frame[~dup]
+
+
+def _merged(checked: Checked, pairs: list[str], what: str) -> None:
+    checked.merged += len(pairs)
+    shown = "，".join(pairs[:5]) + ("……" if len(pairs) > 5 else "")
+    checked.notes.append(f"合并 {len(pairs)} 行{what}（{shown}）")
+
+
+def _title(table: Table, name) -> str:
+    """A compared column as the clerk knows it: a field's title, or the file's own header text."""
+    found = next((c for c in table.kind.columns if c.field == name), None)
+    if found is not None:
+        return found.title
+    return str(name) if not str(name).isascii() else "内容"  # an importer's own helper column
 
 
 def _mask_id_text(text: str) -> str:

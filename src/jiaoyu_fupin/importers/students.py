@@ -26,6 +26,7 @@ from jiaoyu_fupin.importers.base import (
     spoken_for,
     terms,
 )
+from jiaoyu_fupin.importers.columns import header_key
 from jiaoyu_fupin.importers.compare import diff_fetched, fetch_fingerprints
 from jiaoyu_fupin.importers.native import release_freed_memory
 from jiaoyu_fupin.importers.rowchecks import (
@@ -38,6 +39,7 @@ from jiaoyu_fupin.importers.rowchecks import (
     required_values,
 )
 from jiaoyu_fupin.importers.table import Table
+from jiaoyu_fupin.importers.transfers import moved_students
 from jiaoyu_fupin.store import bulk as store
 from jiaoyu_fupin.store.models import Enrollment, RegistryPerson, Student
 
@@ -68,7 +70,6 @@ def _validate(conn: Connection, table: Table, options: Options, *, away: bool) -
     ids = pd.Series(id_numbers(table, checked), dtype="str")
     if term is not None:
         old_ids_of_pupils(table, checked, ids, term)
-    col = table.column
 
     sex, bad = values.map_values(table.text("sex"), values.SEX)
     bad_values(table, checked, "sex", bad, "性别“{value}”无法识别", "请填写“男”或“女”")
@@ -122,8 +123,7 @@ def _validate(conn: Connection, table: Table, options: Options, *, away: bool) -
         province = detail
 
     key = _student_term_key(ids, term)
-    compare = pd.DataFrame({"name": table.text("name"), "school": school_names, "grade": col("grade")})
-    drop = conflicting_duplicates(table, checked, key, compare, "id_number", "学生（身份证号）同一学期")
+    drop = conflicting_duplicates(table, checked, key, _every_column(table), "id_number", "学生（身份证号）同一学期")
 
     prepared.term = single_term(term)
     prepared.frames["students"] = keep_frame(table, checked, {
@@ -205,6 +205,19 @@ def _stage_by_grade(table: Table, checked, stage: pd.Series, grade: pd.Series, b
     return stage
 
 
+def _every_column(table: Table) -> pd.DataFrame:
+    """The columns two rows of one student and term must agree in to be one row twice: every column the file has
+    (住校 on one and 走读 on the other decides a subsidy), by its header; only a 序号 numbers rows, not students."""
+    skip = {table.fields.get("id_number"), table.fields.get("term")}
+    keep = [p for p, h in enumerate(table.headers) if p not in skip and header_key(h) not in _ROW_NUMBERS]
+    compare = table.frame[keep]
+    compare.columns = [table.headers[p] or table.letters[p] for p in keep]
+    return compare
+
+
+_ROW_NUMBERS = {header_key(h) for h in ("序号", "编号", "行号")}
+
+
 def _student_term_key(ids: pd.Series, term: pd.Series) -> pd.Series:
     """"ID|term" for rows whose ID number appears more than once, else NA: only those can be duplicates, and a
     million joined strings cost more than the check itself."""
@@ -275,6 +288,7 @@ def write(conn: Connection, prepared: Prepared, batch: BatchMaker) -> Counts:
     if not (counts.new or counts.changed or is_new.any() or changed_of.any()):
         return counts
     batch_id = batch()
+    counts.moved = moved_students(conn, e, e_changed)  # read before the enrollments are overwritten
     store.insert(conn, Student.__table__,
                  merged[is_new][["id", "id_number", "source_row", *STUDENT_FIELDS]].assign(batch_id=batch_id))
     store.update(conn, Student.__table__,

@@ -74,7 +74,7 @@ class Table:
         picked = {}
         for r in row_numbers:
             i = index.get(int(r))
-            if i is not None:
+            if i is not None and i < len(self.frame):  # released rows (a file already written) are not copied
                 picked[int(r)] = [None if pd.isna(v) else str(v) for v in self.frame.iloc[i].tolist()]
         return picked
 

@@ -108,7 +108,11 @@ def validate_school_tasks(conn: Connection, table: Table, options: Options) -> P
     frame["item"] = None
     frame["lead_office"] = None
     frame["supporting_offices"] = None
+    items = len(frame)
     frame = frame.drop_duplicates(["content"]).reset_index(drop=True)
+    # Counted by item, not by row: the summary's 新增 would not add up to its rows without saying so.
+    same = f"，其中 {items - len(frame):,} 项与前面的某项相同，合并为一条" if items > len(frame) else ""
+    checked.notes.append(f"{int(checked.keep.sum()):,} 行共 {items:,} 项（一格中 1. 2. 3. 各为一项，每项记一条）{same}")
     frame["position"] = range(1, len(frame) + 1)
     prepared.frames["tasks"] = frame
     return prepared

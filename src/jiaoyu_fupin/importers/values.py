@@ -104,8 +104,14 @@ def _one_grade(stage: str | None, text: str | None) -> tuple[str | None, int | N
             return stage, None, True
         if stage is not None and stage != named and stage != "特殊教育":
             return stage, word[1], True
+        if stage == "特殊教育" and named == "初中":  # 初中一年级 of a special school: its grade 7
+            word = ("初中", word[1])
         stage = stage or named
     implied, number = word if word else (None, None)
+    if stage == "特殊教育" and implied == "初中" and number is not None:
+        # A special school numbers its nine compulsory years 一年级…九年级 (enrollment.py ranks 7-9 as junior):
+        # 七年级 / 初一 there is grade 7, not the 初中's grade 1, which would be its own 一年级.
+        return stage, number + 6, False
     final_stage = stage if stage is not None else implied
     # 初中 7-9 written as 一年级-三年级 of the junior stage are common in junior schools' own rolls.
     junior_low = stage == "初中" and implied is None and number in (1, 2, 3)
