@@ -14,6 +14,11 @@ from helpers.files import ROLL_HEADER, SCHOOL_HEADER, SCHOOL_ROWS, make_id, roll
 from helpers.golden import GOLDEN, assert_matches_golden, golden_text, sheet_values  # noqa: F401
 from helpers.ledger import Cli, execute, is_postgres, query  # noqa: F401
 
+# Off a terminal a command prints 160 columns wide unless $COLUMNS says otherwise (cli/common.py reads it once, when
+# first imported). The tests read that output, so the width is theirs to fix: a shell's COLUMNS, or the one
+# pytest-xdist's workers inherit (80), would cut names and masked IDs in the tables with "…".
+os.environ["COLUMNS"] = "160"
+
 
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path, monkeypatch):
