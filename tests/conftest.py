@@ -151,11 +151,34 @@ def sample_ledger(cli, sample_build, request) -> Cli:
     return cli
 
 
+# ---- small ledgers many tests start from: built once per backend, copied (tests/helpers/prebuilt.py) ----
+
+
+@pytest.fixture(scope="session")
+def _prebuilds(tmp_path_factory):
+    from helpers.prebuilt import Prebuilt
+
+    return Prebuilt(tmp_path_factory.mktemp("prebuilt"))
+
+
 @pytest.fixture
-def schools(tmp_path, cli) -> Path:
-    path = write_xlsx(tmp_path / "学校名单.xlsx", SCHOOL_HEADER, SCHOOL_ROWS)
-    result = cli("import", path)
+def prebuilt(cli, tmp_path, request, _prebuilds):
+    """prebuilt(key, build): the test's new ledger becomes a copy of the one `build(cli, folder)` makes, built once
+    per session and backend; the build's files are copied into `tmp_path`; returns what `build` returned."""
+    if is_postgres(cli.db):
+        _prebuilds.pg_server = request.getfixturevalue("pg_server")
+    return lambda key, build: _prebuilds.copy(cli, tmp_path, key, build)
+
+
+def _import_schools(cli, folder: Path) -> None:
+    result = cli("import", write_xlsx(folder / "学校名单.xlsx", SCHOOL_HEADER, SCHOOL_ROWS))
     assert result.exit_code == 0, result.output
-    return path
+
+
+@pytest.fixture
+def schools(tmp_path, prebuilt) -> Path:
+    """The school list imported into the test's ledger; its file, in the test's folder."""
+    prebuilt("schools", _import_schools)
+    return tmp_path / "学校名单.xlsx"
 
 
