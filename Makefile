@@ -51,8 +51,12 @@ print-check: demo
 		  fonts-wqy-microhei fonts-crosextra-carlito; }
 	$(BIN)/python tools/print_check.py $(DEMO) --preview $(DEMO)/preview
 
+# Tests run in TEST_WORKERS processes (pytest-xdist); each starts its own PostgreSQL server and builds the sample
+# county once. A worker that runs dry takes tests from the other's queue (worksteal), so one long test does not
+# leave a core idle. TEST_WORKERS=0 runs them all in this one process.
+TEST_WORKERS ?= 2
 test: $(STAMP) postgres-server
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal
 
 # Every ledger test also runs on PostgreSQL: the tests start a throwaway server of their own (initdb into a temporary
 # folder, a Unix socket only), so only the server's programs must be here. As root (CI) Debian's package is installed

@@ -14,6 +14,11 @@ from helpers.files import ROLL_HEADER, SCHOOL_HEADER, SCHOOL_ROWS, make_id, roll
 from helpers.golden import GOLDEN, assert_matches_golden, golden_text, sheet_values  # noqa: F401
 from helpers.ledger import Cli, execute, is_postgres, query  # noqa: F401
 
+# Off a terminal a command prints 160 columns wide unless $COLUMNS says otherwise (cli/common.py reads it once, when
+# first imported). The tests read that output, so the width is theirs to fix: a shell's COLUMNS, or the one
+# pytest-xdist's workers inherit (80), would cut names and masked IDs in the tables with "…".
+os.environ["COLUMNS"] = "160"
+
 
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path, monkeypatch):
@@ -146,11 +151,34 @@ def sample_ledger(cli, sample_build, request) -> Cli:
     return cli
 
 
+# ---- small ledgers many tests start from: built once per backend, copied (tests/helpers/prebuilt.py) ----
+
+
+@pytest.fixture(scope="session")
+def _prebuilds(tmp_path_factory):
+    from helpers.prebuilt import Prebuilt
+
+    return Prebuilt(tmp_path_factory.mktemp("prebuilt"))
+
+
 @pytest.fixture
-def schools(tmp_path, cli) -> Path:
-    path = write_xlsx(tmp_path / "学校名单.xlsx", SCHOOL_HEADER, SCHOOL_ROWS)
-    result = cli("import", path)
+def prebuilt(cli, tmp_path, request, _prebuilds):
+    """prebuilt(key, build): the test's new ledger becomes a copy of the one `build(cli, folder)` makes, built once
+    per session and backend; the build's files are copied into `tmp_path`; returns what `build` returned."""
+    if is_postgres(cli.db):
+        _prebuilds.pg_server = request.getfixturevalue("pg_server")
+    return lambda key, build: _prebuilds.copy(cli, tmp_path, key, build)
+
+
+def _import_schools(cli, folder: Path) -> None:
+    result = cli("import", write_xlsx(folder / "学校名单.xlsx", SCHOOL_HEADER, SCHOOL_ROWS))
     assert result.exit_code == 0, result.output
-    return path
+
+
+@pytest.fixture
+def schools(tmp_path, prebuilt) -> Path:
+    """The school list imported into the test's ledger; its file, in the test's folder."""
+    prebuilt("schools", _import_schools)
+    return tmp_path / "学校名单.xlsx"
 
 

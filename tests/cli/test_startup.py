@@ -10,8 +10,11 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+
+from helpers.sample_ledger import copy_ledger
 
 HEAVY = ("pandas", "numpy", "pyarrow", "openpyxl", "fastexcel", "python_calamine", "docx")
 # The command, then the modules it imported, written to the file named by the first argument.
@@ -34,10 +37,18 @@ def run_fupin(tmp_path, *args: str) -> tuple[subprocess.CompletedProcess, set[st
     return done, set(json.loads(modules.read_text()))
 
 
-@pytest.fixture
-def fresh_ledger(tmp_path):
-    done, _ = run_fupin(tmp_path, "init")
+@pytest.fixture(scope="module")
+def _initialized(tmp_path_factory) -> Path:
+    """A ledger `fupin init` made, in a fresh interpreter; once for the module (each test reads its own copy)."""
+    folder = tmp_path_factory.mktemp("initialized")
+    done, _ = run_fupin(folder, "init")
     assert done.returncode == 0, done.stderr
+    return folder / "fupin.db"
+
+
+@pytest.fixture
+def fresh_ledger(tmp_path, _initialized):
+    copy_ledger(_initialized, tmp_path / "fupin.db")
     return tmp_path
 
 

@@ -33,10 +33,15 @@ ROWS = [
 ]
 
 
-@pytest.fixture
-def poor_ledger(cli, tmp_path):
-    result = cli("import", *_files(tmp_path, ROWS))
+def _build_poor_ledger(cli, folder):
+    result = cli("import", *_files(folder, ROWS))
     assert result.exit_code == 0, result.output
+
+
+@pytest.fixture
+def poor_ledger(prebuilt, cli):
+    """The ledger above, built once, copied into each test's."""
+    prebuilt("registered_poor", _build_poor_ledger)
     return cli
 
 

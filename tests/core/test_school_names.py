@@ -37,13 +37,18 @@ def test_the_resolver_refuses_an_unknown_name_with_the_closest_ones():
         resolve_township("城关", ["城关镇", "河口乡"])
 
 
-@pytest.fixture
-def county(cli, tmp_path):
-    County().load(cli, tmp_path / "in")
-    result = cli("import", school_tasks_workbook(tmp_path / "in" / "学校任务清单.xlsx"))
+def _build_county(cli, folder):
+    County().load(cli, folder / "in")
+    result = cli("import", school_tasks_workbook(folder / "in" / "学校任务清单.xlsx"))
     assert result.exit_code == 0, result.output
-    (tmp_path / "责任书").mkdir()
-    (tmp_path / "月报").mkdir()
+    (folder / "责任书").mkdir()
+    (folder / "月报").mkdir()
+
+
+@pytest.fixture
+def county(prebuilt, tmp_path):
+    """The pairing county and a school task list; the folders the commands write into. Built once, copied."""
+    prebuilt("school_names_county", _build_county)
     return tmp_path
 
 

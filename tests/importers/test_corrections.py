@@ -17,13 +17,18 @@ WRONG = [paid("A", "甲", BOARD, "500"), paid("B", "乙", BOARD, "625")]
 RIGHT = [paid("A", "甲", BOARD, "625"), paid("B", "乙", BOARD, "625")]
 
 
-@pytest.fixture
-def first(cli, tmp_path):
+def _build_first(cli, folder):
     """Schools, the roll, and a roster (batch #4) paying 甲 500 where the standard is 625."""
-    ledger(cli, tmp_path, PEOPLE, [])
-    assert cli("import", write_xlsx(tmp_path / "名册.xlsx", PAY, WRONG)).exit_code == 0
+    ledger(cli, folder, PEOPLE, [])
+    assert cli("import", write_xlsx(folder / "名册.xlsx", PAY, WRONG)).exit_code == 0
     assert kinds(check(cli)[1]) == [("amount_mismatch", "甲", BOARD)]
     return _batches(cli)[-1]["id"]
+
+
+@pytest.fixture
+def first(prebuilt):
+    """The batch of the wrong roster above; the ledger built once, copied into each test's."""
+    return prebuilt("corrections_first", _build_first)
 
 
 def _batches(cli) -> list[dict]:

@@ -59,15 +59,20 @@ def stats_rows(graduates: int) -> list[list]:
     ]
 
 
-@pytest.fixture
-def rates_ledger(tmp_path, cli):
-    files = write_county(tmp_path / "files", list(KIDS.values()))
-    files.append(write_xlsx(tmp_path / "辍学台账.xlsx", ["学生姓名", "身份证号码", "辍学年月", "辍学原因"], [
+def _rates_county(cli, folder):
+    files = write_county(folder / "files", list(KIDS.values()))
+    files.append(write_xlsx(folder / "辍学台账.xlsx", ["学生姓名", "身份证号码", "辍学年月", "辍学原因"], [
         ["c2", KIDS["c2"].id, "2019-11", "厌学"],  # during 2019-2020: counts although the September roll says 在校
         ["c1", KIDS["c1"].id, "2019-03", "家庭困难"],  # the year before: does not count
     ], text_columns=(1,)))
-    files.append(write_xlsx(tmp_path / "教育事业统计.xlsx", STATS_HEADER, stats_rows(97)))
+    files.append(write_xlsx(folder / "教育事业统计.xlsx", STATS_HEADER, stats_rows(97)))
     imported(cli, files)
+
+
+@pytest.fixture
+def rates_ledger(prebuilt, cli):
+    """The county of KIDS with its dropout ledger and statistics imported. Built once, copied into each test's."""
+    prebuilt("rates_county", _rates_county)
     return cli
 
 

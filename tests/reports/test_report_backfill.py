@@ -23,27 +23,32 @@ def _roll(path, rows):
                                     "2019秋"] for key, name, status, category in rows])
 
 
-@pytest.fixture
-def backfilled(cli, tmp_path):
+def _build_backfilled(cli, folder):
     """Imported today, dated in 2019: the school list (09-01), September's roll (09-25: A, B registered poor, C on
     subsistence), October's payments (10-20: A 312.5 paid 10-05), November's roll (11-15: B transferred out, D new);
     then today's roll, undated (E new)."""
     steps = [
-        ("2019-09-01", write_xlsx(tmp_path / "学校名单.xlsx", SCHOOL_HEADER,
+        ("2019-09-01", write_xlsx(folder / "学校名单.xlsx", SCHOOL_HEADER,
                                   [["3452000002", "城关中学", "初中", "城关镇", "公办"]])),
-        ("2019-09-25", _roll(tmp_path / "学籍_9月.xlsx", [("A", "甲", "在校", "建档立卡"), ("B", "乙", "在校", "建档立卡"),
+        ("2019-09-25", _roll(folder / "学籍_9月.xlsx", [("A", "甲", "在校", "建档立卡"), ("B", "乙", "在校", "建档立卡"),
                                                         ("C", "丙", "在校", "低保")])),
-        ("2019-10-20", write_xlsx(tmp_path / "发放_10月.xlsx", PAY, [
+        ("2019-10-20", write_xlsx(folder / "发放_10月.xlsx", PAY, [
             ["城关中学", "甲", IDS["A"], "义务教育非寄宿生生活补助", "312.5", "2019秋", "2019-10-05"]])),
-        ("2019-11-15", _roll(tmp_path / "学籍_11月.xlsx", [("A", "甲", "在校", "建档立卡"), ("B", "乙", "转出", "建档立卡"),
+        ("2019-11-15", _roll(folder / "学籍_11月.xlsx", [("A", "甲", "在校", "建档立卡"), ("B", "乙", "转出", "建档立卡"),
                                                          ("C", "丙", "在校", "低保"), ("D", "丁", "在校", "建档立卡")])),
-        (None, _roll(tmp_path / "学籍_现在.xlsx", [("A", "甲", "在校", "建档立卡"), ("B", "乙", "转出", "建档立卡"),
+        (None, _roll(folder / "学籍_现在.xlsx", [("A", "甲", "在校", "建档立卡"), ("B", "乙", "转出", "建档立卡"),
                                                  ("C", "丙", "在校", "低保"), ("D", "丁", "在校", "建档立卡"),
                                                  ("E", "戊", "在校", "建档立卡")])),
     ]
     for dated, path in steps:
         result = cli("import", path, *(["--dated", dated] if dated else []))
         assert result.exit_code == 0, result.output
+
+
+@pytest.fixture
+def backfilled(prebuilt, tmp_path):
+    """The ledger above, built once, copied into each test's."""
+    prebuilt("backfilled", _build_backfilled)
     return tmp_path
 
 

@@ -17,27 +17,26 @@ NONBOARD, BOARD = "义务教育非寄宿生生活补助", "义务教育寄宿生
 IDS = {key: make_id(date(2007, 1, 1 + i), 10 + i) for i, key in enumerate("ABCDE")}
 
 
-@pytest.fixture
-def paid_ledger(cli, tmp_path):
+def _build_paid_ledger(cli, folder):
     """Two townships; three registered poor students (A, B, D) and one on subsistence allowance (C).
 
     Paid in November 2019: A 312.5, B 500, D 625 (1,437.5 元); C 312.5 in October; E 312.5 in spring (no spring
     roll, so E's stage is unknown). Every payment is right for 2019秋, so the coverage check finds nothing.
     """
     files = [
-        write_xlsx(tmp_path / "学校名单.xlsx", SCHOOL_HEADER, [
+        write_xlsx(folder / "学校名单.xlsx", SCHOOL_HEADER, [
             ["3452000001", "城关第一小学", "小学", "城关镇", "公办"],
             ["3452000002", "城关中学", "初中", "城关镇", "公办"],
             ["3452000006", "河口中学", "初中", "河口乡", "公办"],
             ["3452000007", "河口幼儿园", "幼儿园", "河口乡", "民办"],
         ]),
-        write_xlsx(tmp_path / "学籍.xlsx", ROLL, [
+        write_xlsx(folder / "学籍.xlsx", ROLL, [
             ["甲", IDS["A"], "城关中学", "初中", "七年级", "1班", "走读", "在校", "建档立卡", "2019秋"],
             ["乙", IDS["B"], "城关第一小学", "小学", "二年级", "1班", "住校", "在校", "建档立卡", "2019秋"],
             ["丙", IDS["C"], "河口中学", "初中", "八年级", "1班", "走读", "在校", "低保", "2019秋"],
             ["丁", IDS["D"], "河口中学", "初中", "九年级", "2班", "住校", "在校", "建档立卡", "2019秋"],
         ]),
-        write_xlsx(tmp_path / "发放名册.xlsx", PAY, [
+        write_xlsx(folder / "发放名册.xlsx", PAY, [
             ["城关中学", "甲", IDS["A"], NONBOARD, "312.5", "2019秋", "2019-11-05"],
             ["城关第一小学", "乙", IDS["B"], BOARD, "500", "2019秋", "2019-11-05"],
             ["河口中学", "丙", IDS["C"], NONBOARD, "312.5", "2019秋", "2019-10-20"],
@@ -47,6 +46,12 @@ def paid_ledger(cli, tmp_path):
     ]
     result = cli("import", *files)
     assert result.exit_code == 0, result.output
+
+
+@pytest.fixture
+def paid_ledger(prebuilt, cli):
+    """The ledger above, built once, copied into each test's."""
+    prebuilt("reports_paid", _build_paid_ledger)
     return cli
 
 

@@ -57,19 +57,24 @@ def _plan(path):
     return path
 
 
-@pytest.fixture
-def year(cli, tmp_path):
+def _build_year(cli, folder):
     files = [
-        write_xlsx(tmp_path / "学校名单.xlsx", SCHOOL_HEADER, [["3452000002", "城关中学", "初中", "城关镇", "公办"],
+        write_xlsx(folder / "学校名单.xlsx", SCHOOL_HEADER, [["3452000002", "城关中学", "初中", "城关镇", "公办"],
                                                             ["3452000006", "河口中学", "初中", "河口乡", "公办"]]),
-        _plan(tmp_path / "东西部协作方案附件.xlsx"),
-        write_xlsx(tmp_path / "目标.xlsx", TARGETS[0], TARGETS[1:], above=[["2019年东西部扶贫协作目标"]]),
-        write_xlsx(tmp_path / "协作台账.xlsx", RECORD_HEADER, RECORDS),
+        _plan(folder / "东西部协作方案附件.xlsx"),
+        write_xlsx(folder / "目标.xlsx", TARGETS[0], TARGETS[1:], above=[["2019年东西部扶贫协作目标"]]),
+        write_xlsx(folder / "协作台账.xlsx", RECORD_HEADER, RECORDS),
     ]
     result = cli("import", *files)
     assert result.exit_code == 0, result.output
     assert "扶贫协作计划：6 行" in result.stdout and "扶贫协作计划：5 行" in result.stdout
     assert "扶贫协作记录：13 行" in result.stdout
+
+
+@pytest.fixture
+def year(prebuilt, tmp_path):
+    """The ledger above, built once, copied into each test's."""
+    prebuilt("collab_year", _build_year)
     return tmp_path
 
 

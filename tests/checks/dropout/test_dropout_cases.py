@@ -10,13 +10,18 @@ import pytest
 from helpers.county_files import Child, imported, write_county
 
 
-@pytest.fixture
-def cases(tmp_path, cli):
+def _scanned(cli, folder):
     kids = [Child("李小花", date(2011, 3, 3), "东乡", poor=True), Child("王小草", date(2009, 4, 4), "西乡"),
             Child("赵在校", date(2010, 1, 1), "东乡", school="A小学", grade="四年级")]
-    imported(cli, write_county(tmp_path / "files", kids))
+    imported(cli, write_county(folder / "files", kids))
     doc = json.loads(cli("dropout", "scan", "--term", "2019秋", "--json", "--date", "2019-10-08").stdout)
     return {c["name"]: c for c in doc["cases"]}
+
+
+@pytest.fixture
+def cases(prebuilt):
+    """A small county scanned on 2019-10-08: its cases by name. Built once, copied into each test's ledger."""
+    return prebuilt("dropout_cases", _scanned)
 
 
 def _show(cli, case):

@@ -15,8 +15,7 @@ def _scan(cli, term="2019秋", on="2019-10-08"):
     return result, (json.loads(result.stdout) if result.stdout.strip().startswith("{") else None)
 
 
-@pytest.fixture
-def children(tmp_path, cli):
+def _build_children(cli, folder):
     """Compulsory age in 2019秋 is born 2003-09-01 .. 2013-08-31 (6 to 15 on 31 August 2019)."""
     kids = {
         "six": Child("刚满六岁", date(2013, 8, 31), "东乡"),  # 6 on 31 Aug: in, on no roll -> case
@@ -31,8 +30,14 @@ def children(tmp_path, cli):
         "registry_only": Child("国扶办儿童", date(2011, 6, 6), "西乡", listed=False, poor=True, why="因病"),
         "poor_listed": Child("建档立卡儿童", date(2012, 7, 7), "东乡", poor=True),
     }
-    imported(cli, write_county(tmp_path / "files", list(kids.values())))
+    imported(cli, write_county(folder / "files", list(kids.values())))
     return kids
+
+
+@pytest.fixture
+def children(prebuilt):
+    """The children above, imported: built once, copied into each test's ledger."""
+    return prebuilt("dropout_children", _build_children)
 
 
 def test_scan_finds_exactly_the_children_out_of_school(cli, children):

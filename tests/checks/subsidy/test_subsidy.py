@@ -309,13 +309,18 @@ def test_a_policy_file_with_a_slip_is_refused_and_the_ledger_keeps_its_standards
 # ---- the public notice -----------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def noticed(cli, tmp_path):
-    ledger(cli, tmp_path, [
+def _build_noticed(cli, folder):
+    ledger(cli, folder, [
         student("A", "甲", "城关中学", "初中", "七年级", "走读", "建档立卡", klass="10班"),
         student("B", "乙", "城关中学", "初中", "七年级", "住校", "低保", klass="2班"),
         student("C", "丙", "城关第一小学", "小学", "二年级", "住校", "低保"),
     ], [paid("A", "甲", NONBOARD, "312.5")])
+
+
+@pytest.fixture
+def noticed(prebuilt, tmp_path):
+    """The ledger above, built once, copied into each test's."""
+    prebuilt("subsidy_noticed", _build_noticed)
     return tmp_path / "公示.xlsx"
 
 

@@ -29,11 +29,16 @@ def _list(cli, *args) -> list[dict]:
     return rows
 
 
-@pytest.fixture
-def seed_tasks(cli, tmp_path):
-    result = cli("import", tasks_workbook(tmp_path / "任务清单.xlsx"))
+def _build_seed_tasks(cli, folder):
+    result = cli("import", tasks_workbook(folder / "任务清单.xlsx"))
     assert result.exit_code == 0, result.output
     assert "工作任务清单：52 行，新增 52" in result.stdout
+
+
+@pytest.fixture
+def seed_tasks(prebuilt, tmp_path):
+    """The ledger above, built once, copied into each test's."""
+    prebuilt("tasks_seed", _build_seed_tasks)
     return tmp_path
 
 
@@ -148,24 +153,29 @@ def test_a_header_one_column_short_is_not_a_task_list(cli, tmp_path):
     assert result.exit_code == 1 and "牵头股室" in result.output
 
 
-@pytest.fixture
-def school_county(cli, tmp_path):
+def _build_school_county(cli, folder):
     """Two schools; 甲 (registered poor, 城关中学) is paid, 乙 (registered poor, 河口中学) is not."""
     files = [
-        write_xlsx(tmp_path / "学校名单.xlsx", SCHOOL_HEADER, [["3452000002", "城关中学", "初中", "城关镇", "公办"],
+        write_xlsx(folder / "学校名单.xlsx", SCHOOL_HEADER, [["3452000002", "城关中学", "初中", "城关镇", "公办"],
                                                             ["3452000006", "河口中学", "初中", "河口乡", "公办"]]),
-        write_xlsx(tmp_path / "学籍.xlsx", ["姓名", "身份证件号", "学校名称", "学段", "年级", "班级", "就读方式", "学籍状态",
+        write_xlsx(folder / "学籍.xlsx", ["姓名", "身份证件号", "学校名称", "学段", "年级", "班级", "就读方式", "学籍状态",
                                            "家庭经济困难类别", "学期"], [
             ["甲", make_id(date(2007, 1, 1), 11), "城关中学", "初中", "七年级", "1班", "走读", "在校", "建档立卡", "2019秋"],
             ["乙", make_id(date(2007, 1, 2), 12), "河口中学", "初中", "七年级", "1班", "走读", "在校", "建档立卡", "2019秋"]]),
-        write_xlsx(tmp_path / "发放.xlsx", ["学校名称", "姓名", "身份证号码", "资助项目", "资助金额", "学期", "发放日期"], [
+        write_xlsx(folder / "发放.xlsx", ["学校名称", "姓名", "身份证号码", "资助项目", "资助金额", "学期", "发放日期"], [
             ["城关中学", "甲", make_id(date(2007, 1, 1), 11), "义务教育非寄宿生生活补助", "312.5", "2019秋", "2019-11-05"]]),
-        school_tasks_workbook(tmp_path / "学校任务清单.xlsx"),
+        school_tasks_workbook(folder / "学校任务清单.xlsx"),
     ]
     result = cli("import", *files)
     assert result.exit_code == 0, result.output
     assert "学校工作任务清单：10 行，新增 40" in result.stdout
     assert "10 行共 40 项（一格中 1. 2. 3. 各为一项，每项记一条）" in result.stdout  # why 40 ≠ 10
+
+
+@pytest.fixture
+def school_county(prebuilt, tmp_path):
+    """The ledger above, built once, copied into each test's."""
+    prebuilt("tasks_school_county", _build_school_county)
     return tmp_path
 
 
