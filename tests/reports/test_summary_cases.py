@@ -1,4 +1,5 @@
-"""The year summary's dropout cases: the table and the narrative count the year's cases, not those opened later."""
+"""The dropout cases of the year summary and the monthly report: each counts the cases of its period, not those opened
+later (a scan run when the report is written)."""
 
 from __future__ import annotations
 
@@ -51,3 +52,19 @@ def test_the_cases_list_behind_the_figures_holds_the_years_cases_only(cli, schoo
     index = [row for row in book["索引"].iter_rows(values_only=True)]
     still_open = next(r for r in index if r[:3] == ("辍学案件", "合计", "未销号"))
     assert still_open[3] == 1 and still_open[6] == 1  # the figure and the count of its list agree
+
+
+def test_monthly_still_open_counts_the_months_cases_only(cli, schools, tmp_path):
+    roll = write_xlsx(tmp_path / "学籍.xlsx", ROLL, [
+        ["甲", A, "城关中学", "初中", "七年级", "1班", "走读", "在校", "建档立卡", "2019秋"],
+        ["乙", B, "城关中学", "初中", "七年级", "1班", "走读", "在校", "建档立卡", "2019秋"]])
+    assert cli("import", roll).exit_code == 0
+    execute(cli.db, *_case(1, A, "甲", "2019-10-10"), *_case(2, B, "乙", "2019-12-05"))
+    result = cli("report", "monthly", "--month", "2019-11", "--details", tmp_path, "-q")
+    assert result.exit_code == 0, result.output
+    county = openpyxl.load_workbook(tmp_path / "月报_2019-11.xlsx")["全县"]
+    line = next(r for r in county.iter_rows(values_only=True) if r[:2] == ("控辍保学", "未销号案件"))
+    assert line[2] == 1 and line[4] == "本月底前已立案、截至本月报的时间仍未销号"
+    book = openpyxl.load_workbook(tmp_path / "明细_月报_2019-11.xlsx")
+    sheet = next(ws for ws in book.worksheets if "案件" in ws.title)
+    assert [row[2] for row in sheet.iter_rows(values_only=True) if isinstance(row[2], int)] == [1]  # 案件编号

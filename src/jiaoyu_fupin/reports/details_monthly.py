@@ -66,6 +66,7 @@ def listings(conn: Connection, term: Term, first: date, last: date, schools: pd.
                            f.id_number, f.program, f.expected, f.paid, f.detail, f.source] for f in coverage_findings],
                          columns=["问题类别", "归属乡镇", "学校", "姓名", PERSON, "资助项目", "应发", "实发", "说明",
                                   "来源（发放名册及行）"], dtype=object)
+    cases = cases[cases["begun"].astype(bool)]  # a case opened after the month is not the month's (monthly.py)
     case_list = pd.DataFrame({"案件编号": cases["case"], "township": cases["township"], "school_id": cases["school_id"],
                               PERSON: cases["id_number"],
                               "状态": ["未销号" if s == "open" else "已销号" for s in cases["status"]],

@@ -220,11 +220,12 @@ def _block(report: MonthlyReport, inputs: _Inputs, month: Month, name: str, leve
     elif level == "school":
         cases = cases[cases["school_id"].isin(ids)]
     opened, returned = int(cases["opened"].sum()), int(cases["returned"].sum())
-    still_open = int((cases["status"] == "open").sum())
+    # A case opened after the month is not the month's, even while it is still open (as in the year summary).
+    still_open = int(((cases["status"] == "open") & cases["begun"]).sum())
     lines.append(Line("控辍保学", "本月新立案", opened, note="含重新立案；辍学台账导入的案件按辍学年月计"))
     lines.append(Line("控辍保学", "本月劝返复学", returned))
     lines.append(Line("控辍保学", "本月送教上门", int(cases["home_schooled"].sum())))
-    lines.append(Line("控辍保学", "未销号案件", still_open, note="截至本月报的时间"))
+    lines.append(Line("控辍保学", "未销号案件", still_open, note="本月底前已立案、截至本月报的时间仍未销号"))
 
     # Pairing and the 六个一.
     pairing = inputs.pairing
