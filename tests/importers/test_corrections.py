@@ -77,6 +77,18 @@ def test_the_overlap_counts_every_student_and_program_however_the_roster_names_t
             in result.output)
 
 
+def test_a_second_roster_with_an_unknown_program_is_refused_by_row_not_with_a_crash(cli, tmp_path, first):
+    """The overlap count read every kept row's program as an integer: a row whose program is unknown or empty (kept
+    to be refused with its message) crashed the import with exit 3."""
+    again = write_xlsx(tmp_path / "名册（新）.xlsx", PAY, [
+        paid("A", "甲", "不存在的项目", "625"), paid("B", "乙", "", "625"), paid("B", "乙", BOARD, "625")])
+    before = _payments(cli)
+    result = cli("import", again)
+    assert result.exit_code == 1, result.output
+    assert "不存在的项目" in result.output and "第 2 行" in result.output and "第 3 行" in result.output
+    assert _payments(cli) == before
+
+
 def test_a_correction_under_the_same_name_without_replaces_is_counted_too(cli, tmp_path, first):
     """The same file name again, one amount corrected: the unchanged row is the same payment (not recorded twice),
     the corrected one is new and is counted against the first roster's row for the same student and program."""

@@ -112,6 +112,8 @@ _KEY = ["id_number", "program_id", "term"]
 
 def _keyed(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame with its student-program-term key in one type: a roster's program ids arrive as int or float
-    (3 or 3.0, by whether a shared name decided the row), and as text they never matched the stored ints."""
+    (3 or 3.0, by whether a shared name decided the row), and as text they never matched the stored ints. A row
+    without a program, an ID or a term is kept only to be refused with its own message: it pays nothing to count."""
+    frame = frame[frame["program_id"].notna() & frame["id_number"].notna() & frame["term"].notna()]
     return frame.assign(program_id=pd.to_numeric(frame["program_id"]).astype("int64"),
                         id_number=frame["id_number"].astype(str), term=frame["term"].astype(str))
