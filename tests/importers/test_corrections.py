@@ -187,6 +187,30 @@ def test_reverting_a_correction_puts_the_roster_it_replaced_back(cli, tmp_path, 
     assert kinds(check(cli)[1]) == [("amount_mismatch", "甲", BOARD)] and _payments(cli) == 2
 
 
+def test_a_correction_on_two_sheets_puts_the_roster_back_only_when_both_are_reverted(cli, tmp_path, first):
+    """A correction workbook of two sheets is two batches, each replacing the original: reverting one put the whole
+    original back while the other stayed in effect, and 乙 was paid twice."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for title, row in (("甲", RIGHT[0]), ("乙", RIGHT[1])):
+        sheet = book.create_sheet(title)
+        sheet.append(PAY)
+        sheet.append(row)
+    book.remove(book["Sheet"])
+    book.save(tmp_path / "更正.xlsx")
+    assert cli("import", tmp_path / "更正.xlsx", "--replaces", first).exit_code == 0
+    one, two = [b["id"] for b in _batches(cli) if b["replaces"] == first]
+    result = cli("batches", "revert", one)
+    assert result.exit_code == 0, result.output
+    assert f"批次 #{first}（名册.xlsx）还由批次 #{two} 更正着" in result.output and "原名册没有放回" in result.output
+    assert _payments(cli) == 1  # 乙's corrected payment only, not 乙 twice
+    result = cli("batches", "revert", two)
+    assert result.exit_code == 0, result.output
+    assert f"已放回批次 #{first}（名册.xlsx）被更正时撤销的 2 行" in result.output
+    assert kinds(check(cli)[1]) == [("amount_mismatch", "甲", BOARD)] and _payments(cli) == 2
+
+
 def test_reverting_a_correction_after_the_original_was_imported_again_puts_nothing_back_twice(cli, tmp_path, first):
     fixed = write_xlsx(tmp_path / "名册（更正）.xlsx", PAY, RIGHT)
     assert cli("import", fixed, "--replaces", first).exit_code == 0

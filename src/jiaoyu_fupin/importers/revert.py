@@ -62,10 +62,15 @@ class PutBack:
     rows: list[dict]  # the rows as the correction took them out (storage form, no id), to go back in
     present: int = 0  # rows of it the ledger holds again (the same file imported again): not put back twice
     new_batch: int | None = None  # the batch recording the rows put back (None: --dry-run)
+    waiting: list[int] = field(default_factory=list)  # other corrections of it still in effect: nothing put back yet
 
     def summary(self, dry_run: bool) -> str:
         head = f"批次 #{self.batch}（{self.file_name}）被更正时撤销的"
         parts = []
+        if self.waiting:
+            others = "、".join(f"#{b}" for b in self.waiting)
+            parts.append(f"批次 #{self.batch}（{self.file_name}）还由批次 {others} 更正着（同一次更正的其他工作表），"
+                         f"原名册{'不会' if dry_run else '没有'}放回；这些批次也撤销后，原名册整份放回")
         if self.rows:
             parts.append(f"将放回{head} {len(self.rows):,} 行" if dry_run else
                          f"已放回{head} {len(self.rows):,} 行，记为批次 #{self.new_batch}"
@@ -153,6 +158,12 @@ def _replaced(conn: Connection, row) -> PutBack | None:
             f"批次 #{row['id']}（{row['file_name']}）更正了批次 #{original['id']}（{original['file_name']}），撤销它会让"
             + (f" {original['term']} 的" if original["term"] else "") + f"{kind_title(original['kind'])}两份都不在台账中",
             f"要以原文件为准，请重新导入原文件：fupin import {original['file_name']} --replaces {row['id']}")
+    # A correction workbook of several sheets is several batches, each replacing the original: putting the original
+    # back while one of them is still in effect would pay its students twice. The last one reverted puts it back.
+    waiting = list(conn.execute(select(Batch.id).where(
+        Batch.replaces == original["id"], Batch.id != row["id"], Batch.reverted_by.is_(None)).order_by(Batch.id)).scalars())
+    if waiting:
+        return PutBack(original["id"], original["file_name"], original["term"], [], waiting=waiting)
     table = SQLModel.metadata.tables["payments"]
     versions = conn.execute(select(RowVersion.data).where(
         RowVersion.table_name == table.name, RowVersion.replaced_by_batch == original["reverted_by"])
