@@ -69,3 +69,14 @@ def test_a_student_whose_name_starts_with_footer_words_is_imported(tmp_path, cli
     assert result.exit_code == 0, result.output
     assert "3 行，新增 3" in result.output and "落款行" not in result.output
     assert ("说明远",) in query(cli.db, "SELECT name FROM students")
+
+
+def test_a_helper_whose_first_cell_is_a_footer_word_is_read_by_the_staff_number(tmp_path, cli, schools):
+    """A staff number of 1–9 digits was taken for a footer's head count (5人), so a helper row whose first cell is
+    校长 or 负责人 (a 职务 column first) was dropped as a 落款行."""
+    path = write_xlsx(tmp_path / "帮扶责任人.xlsx", ["职务", "姓名", "教职工号", "工作单位"], [
+        ["校长", "张三", "1001", "城关中学"], ["教师", "李四", "1002", "城关中学"]])
+    result = cli("import", path)
+    assert result.exit_code == 0, result.output
+    assert "落款行" not in result.output and "2 行，新增 2" in result.output
+    assert sorted(query(cli.db, "SELECT name FROM helpers")) == [("张三",), ("李四",)]

@@ -60,6 +60,8 @@ def data_rows(table: Table) -> Checked:
         ids = frame[id_pos]
         given = ids.notna().to_numpy().copy()
         id_footer, count = _id_cell_words(ids)
+        if "id_number" not in table.fields:
+            count[:] = False  # a staff number is plain digits: in a helpers list it is never a head count
         given &= ~(id_footer | count)
         rows = np.flatnonzero(~given)  # rows that carry no ID: only these may be footers
     # Looked at by their first filled cell, whole columns at once: a kind without an ID column (head-count tables)
