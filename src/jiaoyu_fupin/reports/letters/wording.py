@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 PREAMBLE = ("根据《湖北省教育精准扶贫行动计划（2015-2019）》（鄂教财〔2015〕9号）文件要求，为切实履行发展教育脱贫一批工作"
             "主体责任，落实“包保责任”，做好发展教育脱贫一批相关工作，特制订“包保”责任书。")
@@ -72,17 +72,9 @@ TEACHER = Layer(
 )
 # A helper who is not a teacher of the child's school (the plan: 全县所有教师都参与帮扶工作, bureau staff too): the
 # plan has no letter of its own for them, so the teacher's letter is signed by whoever answers for the helper.
-BUREAU_HELPER = Layer(
-    "{county}教育局帮扶责任人帮扶学生 责任书",
-    "落实“一生一责任人”的帮扶机制，全面履行“包保”职责。",
-    "包保对象", "县教育局分解的“包保”责任对象", STUDENT_DUTIES,
-    ("局长（签字）：", "{county}教育局（盖章）", "帮扶责任人（签字）：                （{name}）"),
-    PREAMBLE_STUDENT,
-)
-OUTSIDE_HELPER = Layer(
-    "{county}{school}帮扶责任人帮扶学生 责任书",
-    "落实“一生一责任人”的帮扶机制，全面履行“包保”职责。",
-    "包保对象", "学校分解的“包保”责任对象", STUDENT_DUTIES,
-    ("校长（签字）：", "学校（盖章）：", "帮扶责任人（签字）：                （{name}）"),
-    PREAMBLE_STUDENT,
-)
+BUREAU_HELPER = replace(
+    TEACHER, title="{county}教育局帮扶责任人帮扶学生 责任书", object_default="县教育局分解的“包保”责任对象",
+    signatures=("局长（签字）：", "{county}教育局（盖章）", "帮扶责任人（签字）：                （{name}）"))
+OUTSIDE_HELPER = replace(
+    TEACHER, title="{county}{school}帮扶责任人帮扶学生 责任书",
+    signatures=("校长（签字）：", "学校（盖章）：", "帮扶责任人（签字）：                （{name}）"))
